@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Everything the tests and the demo need, idempotently: npm dependencies, brokers, Python venvs.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -f node_modules/.celery-proto-lock ] || [ "$(cat node_modules/.celery-proto-lock)" != "$lock_hash" ]; then
+  echo "[setup] installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" >node_modules/.celery-proto-lock
+fi
+bash scripts/setup/brokers.sh start
+bash scripts/setup/python.sh

@@ -1,0 +1,45 @@
+// node:test reporter: one line per test, failure details, and a closing `N passed, N failed, N skipped` line.
+import { inspect } from "node:util";
+
+export default async function* summaryReporter(source) {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  const failures = [];
+  for await (const event of source) {
+    if (event.type !== "test:pass" && event.type !== "test:fail") {
+      if (event.type === "test:diagnostic" && /^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /.test(event.data.message)) continue;
+      if (event.type === "test:diagnostic") yield `# ${event.data.message}\n`;
+      if (event.type === "test:stderr" || event.type === "test:stdout") yield event.data.message;
+      continue;
+    }
+    const data = event.data;
+    if (data.details?.type === "suite") {
+      if (event.type === "test:fail" && data.details?.error?.failureType !== "subtestsFailed") {
+        failed++;
+        failures.push(data);
+        yield `✖ ${data.name} (suite setup)\n`;
+      }
+      continue;
+    }
+    const indent = "  ".repeat(data.nesting);
+    const ms = data.details?.duration_ms === undefined ? "" : ` (${data.details.duration_ms.toFixed(0)}ms)`;
+    if (data.skip !== undefined || data.todo !== undefined) {
+      skipped++;
+      yield `${indent}- ${data.name} # SKIP${typeof data.skip === "string" ? ` ${data.skip}` : ""}\n`;
+    } else if (event.type === "test:pass") {
+      passed++;
+      yield `${indent}✔ ${data.name}${ms}\n`;
+    } else {
+      failed++;
+      failures.push(data);
+      yield `${indent}✖ ${data.name}${ms}\n`;
+    }
+  }
+  for (const f of failures) {
+    const err = f.details?.error;
+    const cause = err?.cause ?? err;
+    yield `\n✖ FAILED: ${f.name}${f.file ? ` (${f.file})` : ""}\n${inspect(cause, { depth: 6 })}\n`;
+  }
+  yield `\n${passed} passed, ${failed} failed, ${skipped} skipped\n`;
+}

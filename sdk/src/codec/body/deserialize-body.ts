@@ -1,0 +1,62 @@
+import { decode as decodeMsgpack } from "@msgpack/msgpack";
+import { parse as parseYaml } from "yaml";
+import { CeleryProtoError } from "../../errors/celery-proto-error.js";
+import { decodeTypeWrappers } from "../json/kombu-json.js";
+import { parsePythonJson } from "../json/parse-python-json.js";
+import type { SerializerSpec } from "./content-types.js";
+
+export interface DeserializeOptions {
+  /** Decode kombu JSON `__type__` wrappers (json only). Off when the raw JSON must be validated first. Default true. */
+  readonly typeWrappers?: boolean;
+}
+
+/** Decodes body bytes with an already-accepted serializer (see `checkContentType`). */
+export function deserializeBody(body: Uint8Array, spec: SerializerSpec, contentEncoding?: string | null, options: DeserializeOptions = {}): unknown {
+  switch (spec.name) {
+    case "json": {
+      const parsed = parsePythonJson(decodeText(body, contentEncoding));
+      return options.typeWrappers === false ? parsed : decodeTypeWrappers(parsed, "");
+    }
+    case "yaml":
+      try {
+        return parseYaml(decodeText(body, contentEncoding), { version: "1.1", intAsBigInt: false, uniqueKeys: false });
+      } catch (e) {
+        if (CeleryProtoError.is(e)) throw e;
+        throw new CeleryProtoError("DecodeError", `invalid YAML body: ${(e as Error).message}`, { cause: e });
+      }
+    case "msgpack":
+      try {
+        return normalizeMsgpack(decodeMsgpack(body, { useBigInt64: true }));
+      } catch (e) {
+        throw new CeleryProtoError("DecodeError", `invalid msgpack body: ${(e as Error).message}`, { cause: e });
+      }
+  }
+}
+
+const TEXT_ENCODINGS = new Set(["utf-8", "utf8", "ascii", "us-ascii"]);
+
+function decodeText(body: Uint8Array, contentEncoding?: string | null): string {
+  const encoding = (contentEncoding ?? "utf-8").toLowerCase();
+  if (!TEXT_ENCODINGS.has(encoding)) {
+    throw new CeleryProtoError("InvalidEncoding", `unsupported content encoding ${JSON.stringify(contentEncoding)} for a text body`);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch (e) {
+    throw new CeleryProtoError("InvalidEncoding", "body is not valid UTF-8", { cause: e });
+  }
+}
+
+/** msgpack int64s decode as bigint; those within the safe range become plain numbers, as in JSON. */
+function normalizeMsgpack(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  }
+  if (Array.isArray(value)) return value.map(normalizeMsgpack);
+  if (value !== null && typeof value === "object" && !(value instanceof Uint8Array) && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = normalizeMsgpack(v);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,114 @@
+import { CeleryProtoError } from "../../errors/celery-proto-error.js";
+import { PyFloat } from "./python-values.js";
+
+/** A value after type wrappers have been applied: what `stringifyPythonJson` accepts. */
+export type PlainJson =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | PyFloat
+  | readonly PlainJson[]
+  | { readonly [key: string]: PlainJson };
+
+/**
+ * Writes JSON exactly as Python's `json.dumps` does with its defaults (the form kombu sends): `", "` and `": "`
+ * separators, `ensure_ascii` escapes with lowercase hex, Python's float repr (`1e+16`, `1e-05`, `1.0`),
+ * `NaN`/`Infinity`, and integers of any size (bigint). Keys keep insertion order.
+ */
+export function stringifyPythonJson(value: PlainJson): string {
+  const out: string[] = [];
+  write(value, out, new Set());
+  return out.join("");
+}
+
+function write(value: PlainJson, out: string[], seen: Set<object>): void {
+  if (value === null) {
+    out.push("null");
+  } else if (typeof value === "boolean") {
+    out.push(value ? "true" : "false");
+  } else if (typeof value === "number") {
+    out.push(Number.isInteger(value) ? formatInteger(value) : formatPythonFloat(value));
+  } else if (typeof value === "bigint") {
+    out.push(value.toString());
+  } else if (typeof value === "string") {
+    out.push(quotePythonString(value));
+  } else if (value instanceof PyFloat) {
+    out.push(formatPythonFloat(value.value));
+  } else if (Array.isArray(value)) {
+    if (seen.has(value)) throw new CeleryProtoError("EncodeError", "cannot encode a cyclic structure as JSON");
+    seen.add(value);
+    out.push("[");
+    value.forEach((item: PlainJson, i: number) => {
+      if (i > 0) out.push(", ");
+      write(item, out, seen);
+    });
+    out.push("]");
+    seen.delete(value);
+  } else if (typeof value === "object") {
+    if (seen.has(value)) throw new CeleryProtoError("EncodeError", "cannot encode a cyclic structure as JSON");
+    seen.add(value);
+    out.push("{");
+    let first = true;
+    for (const key of Object.keys(value)) {
+      const item = (value as { readonly [key: string]: PlainJson })[key];
+      if (item === undefined) continue;
+      if (!first) out.push(", ");
+      first = false;
+      out.push(quotePythonString(key), ": ");
+      write(item, out, seen);
+    }
+    out.push("}");
+    seen.delete(value);
+  } else {
+    throw new CeleryProtoError("EncodeError", `cannot encode a value of type ${typeof value} as JSON`);
+  }
+}
+
+function formatInteger(value: number): string {
+  // An integral JS number is a Python int; 1e21 must print all its digits, as Python's int does.
+  return Object.is(value, -0) ? "0" : BigInt(value).toString();
+}
+
+/** Python's `repr(float)`: shortest round-trip digits; exponent form when the exponent is < -4 or >= 16. */
+export function formatPythonFloat(value: number): string {
+  if (Number.isNaN(value)) return "NaN";
+  if (value === Infinity) return "Infinity";
+  if (value === -Infinity) return "-Infinity";
+  if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
+  const [mantissa = "", exponentText = "0"] = Math.abs(value).toExponential().split("e");
+  const exponent = Number(exponentText);
+  const digits = mantissa.replace(".", "");
+  const sign = value < 0 ? "-" : "";
+  if (exponent < -4 || exponent >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exponent).toString().padStart(2, "0");
+    return `${sign}${m}e${exponent < 0 ? "-" : "+"}${e}`;
+  }
+  if (exponent < 0) return `${sign}0.${"0".repeat(-exponent - 1)}${digits}`;
+  const intPart = digits.slice(0, exponent + 1).padEnd(exponent + 1, "0");
+  const fraction = digits.slice(exponent + 1);
+  return `${sign}${intPart}.${fraction === "" ? "0" : fraction}`;
+}
+
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+  "\b": "\\b",
+  "\f": "\\f",
+};
+
+/** Python's `ensure_ascii=True` string encoding: everything outside printable ASCII becomes `\uxxxx`. */
+export function quotePythonString(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = value.replace(/[\\"]|[^\x20-\x7e]/g, (ch) => {
+    const short = SHORT_ESCAPES[ch];
+    if (short !== undefined) return short;
+    return `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
+  return `"${escaped}"`;
+}
