@@ -17,13 +17,18 @@ export type PlainJson =
  * separators, `ensure_ascii` escapes with lowercase hex, Python's float repr (`1e+16`, `1e-05`, `1.0`),
  * `NaN`/`Infinity`, and integers of any size (bigint). Keys keep insertion order.
  */
-export function stringifyPythonJson(value: PlainJson): string {
+export function stringifyPythonJson(value: PlainJson, options: { readonly indent?: number } = {}): string {
   const out: string[] = [];
-  write(value, out, new Set());
+  write(value, out, new Set(), options.indent === undefined ? null : " ".repeat(options.indent), "");
   return out.join("");
 }
 
-function write(value: PlainJson, out: string[], seen: Set<object>): void {
+/** With `indent`, output matches `json.dumps(value, indent=n)`: items on their own lines, `","` item separators. */
+function write(value: PlainJson, out: string[], seen: Set<object>, indent: string | null, current: string): void {
+  const inner = indent === null ? "" : current + indent;
+  const open = (bracket: string): void => void out.push(indent === null ? bracket : `${bracket}\n${inner}`);
+  const separate = (): void => void out.push(indent === null ? ", " : `,\n${inner}`);
+  const close = (bracket: string): void => void out.push(indent === null ? bracket : `\n${current}${bracket}`);
   if (value === null) {
     out.push("null");
   } else if (typeof value === "boolean") {
@@ -39,27 +44,30 @@ function write(value: PlainJson, out: string[], seen: Set<object>): void {
   } else if (Array.isArray(value)) {
     if (seen.has(value)) throw new CeleryProtoError("EncodeError", "cannot encode a cyclic structure as JSON");
     seen.add(value);
-    out.push("[");
-    value.forEach((item: PlainJson, i: number) => {
-      if (i > 0) out.push(", ");
-      write(item, out, seen);
-    });
-    out.push("]");
+    if (value.length === 0) out.push("[]");
+    else {
+      open("[");
+      value.forEach((item: PlainJson, i: number) => {
+        if (i > 0) separate();
+        write(item, out, seen, indent, inner);
+      });
+      close("]");
+    }
     seen.delete(value);
   } else if (typeof value === "object") {
     if (seen.has(value)) throw new CeleryProtoError("EncodeError", "cannot encode a cyclic structure as JSON");
     seen.add(value);
-    out.push("{");
-    let first = true;
-    for (const key of Object.keys(value)) {
-      const item = (value as { readonly [key: string]: PlainJson })[key];
-      if (item === undefined) continue;
-      if (!first) out.push(", ");
-      first = false;
-      out.push(quotePythonString(key), ": ");
-      write(item, out, seen);
+    const keys = Object.keys(value).filter((k) => (value as { readonly [key: string]: PlainJson | undefined })[k] !== undefined);
+    if (keys.length === 0) out.push("{}");
+    else {
+      open("{");
+      keys.forEach((key, i) => {
+        if (i > 0) separate();
+        out.push(quotePythonString(key), ": ");
+        write((value as { readonly [key: string]: PlainJson })[key]!, out, seen, indent, inner);
+      });
+      close("}");
     }
-    out.push("}");
     seen.delete(value);
   } else {
     throw new CeleryProtoError("EncodeError", `cannot encode a value of type ${typeof value} as JSON`);

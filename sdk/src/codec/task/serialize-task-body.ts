@@ -27,14 +27,16 @@ export function serializeTaskBody(message: TaskMessage, options: EncodeOptions =
   const { callbacks, errbacks, chain, chord } = message.embed;
   const payload = [message.args, message.kwargs, { callbacks, errbacks, chain, chord }];
   const serialized = serializeBody(payload, options.serializer ?? "json", options.jsonFlavor ?? "kombu5.3");
+  // A decoded message may still carry the `compression` header of its old body: it describes this body only.
+  const { compression: _previous, ...headers } = message.headers as Record<string, unknown>;
   if (options.compression === undefined || options.compression === null) {
-    return { ...serialized, headers: message.headers };
+    return { ...serialized, headers };
   }
   const compressed = compressBody(serialized.body, options.compression);
   return {
     body: compressed.body,
     contentType: serialized.contentType,
     contentEncoding: serialized.contentEncoding,
-    headers: { ...message.headers, compression: compressed.mimeType },
+    headers: { ...headers, compression: compressed.mimeType },
   };
 }

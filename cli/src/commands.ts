@@ -1,0 +1,6 @@
+import Validate from "./commands/validate.js";
+
+/** oclif's explicit command map: the key is the command id (`proto validate`). */
+export const COMMANDS = {
+  validate: Validate,
+};

@@ -1,0 +1,17 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: {
+    "sdk/index": "sdk/src/index.ts",
+    "sdk/codec/index": "sdk/src/codec/index.ts",
+    "cli/commands": "cli/src/commands.ts",
+  },
+  format: ["esm"],
+  target: "node20",
+  platform: "node",
+  dts: { entry: { "sdk/index": "sdk/src/index.ts", "sdk/codec/index": "sdk/src/codec/index.ts" } },
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  outDir: "dist",
+});
