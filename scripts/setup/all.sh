@@ -6,8 +6,9 @@ cd "$root"
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ ! -f node_modules/.celery-proto-lock ] || [ "$(cat node_modules/.celery-proto-lock)" != "$lock_hash" ]; then
   echo "[setup] installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$lock_hash" >node_modules/.celery-proto-lock
+  # `npm ci` trips over npm 11 lockfile entries for other platforms' optional binaries; `npm install` honours the lock.
+  npm install --no-audit --no-fund --loglevel=error
+  sha256sum package-lock.json | cut -d' ' -f1 >node_modules/.celery-proto-lock
 fi
 bash scripts/setup/brokers.sh start
 bash scripts/setup/python.sh

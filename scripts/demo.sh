@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The README's main job: provision brokers and Celery, then enqueue from TS → Python worker → results in TS.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup/all.sh >/dev/null
+source scripts/setup/env.sh
+exec node --import tsx scripts/demo.ts
