@@ -21,8 +21,8 @@ describe("Python json.dumps emulation", () => {
     for (const [value, expected] of cases) assert.equal(formatPythonFloat(value), expected, String(value));
   });
 
-  it("writes integral numbers as ints, pyFloat as floats, and bigints exactly", () => {
-    assert.equal(stringifyPythonJson([1, pyFloat(1), 2n ** 70n, 1e21]), "[1, 1.0, 1180591620717411303424, 1000000000000000000000]");
+  it("writes safe integers as ints, pyFloat and unsafe integral numbers as floats, and bigints exactly", () => {
+    assert.equal(stringifyPythonJson([1, pyFloat(1), 2n ** 70n, 1e21, 2 ** 53, -0]), "[1, 1.0, 1180591620717411303424, 1e+21, 9007199254740992.0, -0.0]");
   });
 
   it("refuses cycles with EncodeError", () => {

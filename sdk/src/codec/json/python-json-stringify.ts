@@ -75,8 +75,11 @@ function write(value: PlainJson, out: string[], seen: Set<object>, indent: strin
 }
 
 function formatInteger(value: number): string {
-  // An integral JS number is a Python int; 1e21 must print all its digits, as Python's int does.
-  return Object.is(value, -0) ? "0" : BigInt(value).toString();
+  // An integral JS number within ±2^53 is a Python int. Beyond that a JS number cannot be an exact integer (it came
+  // from float arithmetic, or was decoded from a Python float such as 1e+16), and -0 exists only as a float: both are
+  // written as Python floats. Exact big integers are bigint.
+  if (Object.is(value, -0) || !Number.isSafeInteger(value)) return formatPythonFloat(value);
+  return String(value);
 }
 
 /** Python's `repr(float)`: shortest round-trip digits; exponent form when the exponent is < -4 or >= 16. */

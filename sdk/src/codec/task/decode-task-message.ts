@@ -119,7 +119,12 @@ function decodeProtocol1(parts: RawTaskParts, raw: Readonly<Record<string, unkno
   return fromBodyDict(parts, headers, body, 1);
 }
 
-function fromBodyDict(parts: RawTaskParts, headers: Record<string, unknown>, body: Record<string, unknown>, protocol: 1 | "hybrid"): TaskMessage {
+/** Headers a protocol 1/hybrid body may leave unset: dropped rather than written as null (their wire type is string). */
+const OMIT_WHEN_NULL = ["lang", "root_id", "meth", "argsrepr", "kwargsrepr", "origin"];
+
+function fromBodyDict(parts: RawTaskParts, synthesized: Record<string, unknown>, body: Record<string, unknown>, protocol: 1 | "hybrid"): TaskMessage {
+  const headers = { ...synthesized };
+  for (const key of OMIT_WHEN_NULL) if (headers[key] === null || headers[key] === undefined) delete headers[key];
   const times = parseTimes(headers, protocol === 1 ? "/body" : "/headers");
   assertValid(validateTaskHeadersV2, headers, "InvalidHeaders", "task headers", protocol === 1 ? "/body" : "/headers");
   const args = body["args"] ?? [];
