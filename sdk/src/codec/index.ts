@@ -32,3 +32,13 @@ export type { ExceptionInfo } from "./exceptions/exception-info.js";
 export { errorToExceptionInfo, JS_ERROR_MODULE, type PythonExceptionLike } from "./exceptions/error-to-exception-info.js";
 export { formatPythonTraceback } from "./exceptions/format-python-traceback.js";
 export { RemoteTaskError, exceptionInfoToError } from "./exceptions/remote-task-error.js";
+export type {
+  CeleryEvent,
+  ControlReply,
+  ControlRequest,
+  RedisEnvelope,
+  ResultMeta,
+  Signature,
+  TaskHeadersV2,
+  TaskProperties,
+} from "../gen/json-schema/types.js";

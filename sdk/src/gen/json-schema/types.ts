@@ -2869,7 +2869,7 @@ export interface TaskHeadersV2 {
    */
   shadow?: string | null;
   /**
-   * Earliest execution time (from eta or countdown), Python isoformat() in the app timezone, e.g. '2025-01-31T12:00:05.123456+00:00'; naive values are read as UTC. The worker holds the message unacked until then. An unparsable value makes the worker reject the message. Default null. Sent by every version (5.2 may write 'Z').
+   * Earliest execution time (from eta or countdown), Python isoformat() in the app timezone, e.g. '2025-01-31T12:00:05.123456+00:00'; naive values are read as UTC. The worker holds the message unacked until then. An unparsable value makes the worker reject the message. Python's isoformat() never writes 'Z', but workers accept it (except Celery 5.3.0-5.3.4 on Python <= 3.10). Default null. Sent by every version.
    */
   eta?: IsoDateTime | null;
   /**
