@@ -34,7 +34,7 @@ try {
     if (meta.status === "SUCCESS") {
       console.log(`${message.headers.task} -> SUCCESS ${JSON.stringify(meta.result)}`);
     } else {
-      const error = exceptionInfoToError(meta.result as ExceptionInfo, meta.traceback ?? null);
+      const error = exceptionInfoToError(meta.result as unknown as ExceptionInfo, meta.traceback ?? null);
       console.log(`${message.headers.task} -> ${meta.status} ${error.excModule}.${error.excType}: ${error.message}`);
     }
   }

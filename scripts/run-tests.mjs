@@ -10,7 +10,7 @@ const suite = process.argv[2] ?? "all";
 const filters = process.argv.slice(3);
 
 const SUITES = {
-  unit: ["sdk/test", "codegen/test", "cli/test", "worker/test", "schemas/test"],
+  unit: ["sdk/test", "codegen/test", "cli/test", "worker/test", "schemas/test", "scripts/test"],
   conformance: ["conformance/tests"],
 };
 const dirs = suite === "all" ? [...SUITES.unit, ...SUITES.conformance] : SUITES[suite];

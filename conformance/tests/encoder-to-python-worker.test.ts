@@ -92,7 +92,7 @@ for (const broker of BROKERS) {
       });
       const meta = await results.waitFor(id);
       assert.equal(meta.status, "SUCCESS", JSON.stringify(meta.result));
-      const echo = meta.result as EchoRequest;
+      const echo = meta.result as unknown as EchoRequest;
       const [when, amount, ref] = echo.args as Array<Record<string, unknown>>;
       assert.equal(when?.["py_type"], "datetime");
       assert.equal(when?.["iso"], "2025-01-31T12:00:05.123000+00:00");
@@ -110,7 +110,7 @@ for (const broker of BROKERS) {
       const sent = Date.now();
       const id = await send({ task: "conformance.echo_request", countdown: 2 });
       const meta = await results.waitFor(id, 30_000);
-      const echo = meta.result as EchoRequest;
+      const echo = meta.result as unknown as EchoRequest;
       const eta = echo.request["eta"] as string;
       assert.match(eta, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/);
       assert.ok(Math.abs(Date.parse(eta) - (sent + 2000)) < 1500, `eta ${eta}`);
@@ -119,7 +119,7 @@ for (const broker of BROKERS) {
 
     it("expires in the future: runs, and the worker sees our expires", async () => {
       const id = await send({ task: "conformance.echo_request", expires: 60 });
-      const echo = (await results.waitFor(id)).result as EchoRequest;
+      const echo = (await results.waitFor(id)).result as unknown as EchoRequest;
       assert.match(echo.request["expires"] as string, /\+00:00$/);
     });
 
@@ -127,7 +127,7 @@ for (const broker of BROKERS) {
       const id = await send({ task: "conformance.add", args: [1, 1], expires: new Date(Date.now() - 60_000) });
       const meta = await results.waitFor(id);
       assert.equal(meta.status, "REVOKED");
-      const exc = meta.result as ExceptionInfo;
+      const exc = meta.result as unknown as ExceptionInfo;
       assert.equal(exc.exc_type, "TaskRevokedError");
       assert.deepEqual(exc.exc_message, ["expired"]);
     });
@@ -144,7 +144,7 @@ for (const broker of BROKERS) {
       const id = await send({ task: "conformance.fail", args: ["boom"], linkError: signature("conformance.record_errback", [], errbackId) });
       const meta = await results.waitFor(id);
       assert.equal(meta.status, "FAILURE");
-      const error = exceptionInfoToError(meta.result as ExceptionInfo, meta.traceback ?? null, id);
+      const error = exceptionInfoToError(meta.result as unknown as ExceptionInfo, meta.traceback ?? null, id);
       assert.deepEqual([error.excType, error.excModule, error.message], ["ValueError", "builtins", "boom"]);
       assert.match(error.traceback ?? "", /^Traceback \(most recent call last\):/);
       const errback = await results.waitFor(errbackId);
@@ -162,12 +162,12 @@ for (const broker of BROKERS) {
       const id = await send({ task: "conformance.sleep", args: [5], timeLimit: 1 });
       const meta = await results.waitFor(id, 30_000);
       assert.equal(meta.status, "FAILURE");
-      assert.equal((meta.result as ExceptionInfo).exc_type, "TimeLimitExceeded");
+      assert.equal((meta.result as unknown as ExceptionInfo).exc_type, "TimeLimitExceeded");
     });
 
     it("shadow name, custom headers and retries reach self.request", async () => {
       const id = await send({ task: "conformance.echo_request", shadow: "shadowed.name", headers: { "x-custom": "v", n: 1 }, retries: 2 });
-      const echo = (await results.waitFor(id)).result as EchoRequest;
+      const echo = (await results.waitFor(id)).result as unknown as EchoRequest;
       assert.equal(echo.request["shadow"], "shadowed.name");
       assert.equal(echo.request["retries"], 2);
       const headers = echo.request["headers"] as Record<string, unknown> | null;
