@@ -4,7 +4,7 @@ export { encodeAmqpPublish, type AmqpPublish, type PublishRoute } from "./amqp/e
 export { parseAmqpMessageJson } from "./amqp/parse-amqp-message-json.js";
 export type { AmqpMessage, AmqpProperties } from "./amqp/amqp-message.js";
 export { decodeRedisEnvelope, readRedisEnvelope } from "./redis/decode-redis-envelope.js";
-export { encodeRedisEnvelope, type RedisEnvelopeOptions } from "./redis/encode-redis-envelope.js";
+export { encodeRedisEnvelope, envelopeFromPublish, type RedisEnvelopeOptions } from "./redis/encode-redis-envelope.js";
 export { decodeTaskMessage } from "./task/decode-task-message.js";
 export { createTaskMessage, defaultOrigin } from "./task/create-task-message.js";
 export { serializeTaskBody, type EncodeOptions, type SerializedTaskBody } from "./task/serialize-task-body.js";

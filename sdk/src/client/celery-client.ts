@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import { encodeAmqpPublish } from "../codec/amqp/encode-amqp-publish.js";
+import { createTaskMessage } from "../codec/task/create-task-message.js";
+import { encodeControlRequest, PIDBOX_EXCHANGE } from "../control/encode-control-request.js";
+import { CeleryProtoError } from "../errors/celery-proto-error.js";
+import type { ResultBackend } from "../results/result-backend.js";
+import { queueExchange, type QueueSpec } from "../transport/queue-spec.js";
+import type { Transport } from "../transport/transport.js";
+import type { CompiledClientOptions } from "./client-options.js";
+import { encodeTaskSentEvent, EVENT_EXCHANGE } from "./encode-task-sent-event.js";
+import type { SendTaskOptions } from "./send-task-options.js";
+import type { TaskSender } from "./task-sender.js";
+import { resolveRoute } from "./task-routes.js";
+
+/**
+ * A producer bound to one broker transport and one result backend: Celery's `send_task` path
+ * (routing → `as_task_v2` → `send_task_message`) in TypeScript.
+ */
+export class CeleryClient implements TaskSender {
+  private readonly declared = new Set<string>();
+  private clock = 0;
+  private closed = false;
+
+  constructor(
+    readonly transport: Transport,
+    readonly backend: ResultBackend,
+    readonly options: CompiledClientOptions,
+  ) {}
+
+  async sendTask(name: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, options: SendTaskOptions = {}): Promise<string> {
+    if (this.closed) throw new CeleryProtoError("TransportClosed", "the client is closed");
+    const route = resolveRoute(this.options.routes, name, args, kwargs);
+    const queueName = options.queue ?? (options.exchange === undefined ? route?.queue : undefined) ?? (options.exchange === undefined && route?.exchange === undefined ? this.options.defaultQueue : undefined);
+    const spec: QueueSpec | undefined = queueName === undefined ? undefined : (this.options.queues.get(queueName) ?? { name: queueName });
+    const exchangeSpec = spec === undefined ? null : queueExchange(spec);
+    let exchange = options.exchange ?? route?.exchange;
+    let routingKey = options.routingKey ?? route?.routingKey;
+    // Celery publishes to a direct queue through the default exchange, with the queue name as routing key.
+    if ((exchange === undefined || routingKey === undefined) && (exchangeSpec === null || exchangeSpec.type === "direct") && queueName !== undefined) {
+      exchange = "";
+      routingKey = queueName;
+    } else {
+      exchange ??= exchangeSpec?.name ?? "";
+      routingKey ??= spec?.routingKey ?? queueName ?? "";
+    }
+    if (spec !== undefined) await this.declareOnce(spec);
+
+    const id = options.id ?? randomUUID();
+    if (options.ignoreResult !== true) await this.backend.onTaskCall(id);
+    const message = createTaskMessage({
+      ...options,
+      task: name,
+      args,
+      kwargs,
+      id,
+      priority: options.priority ?? route?.priority,
+      replyTo: options.replyTo ?? this.backend.replyTo,
+    });
+    const publish = encodeAmqpPublish(message, { exchange, routingKey }, {
+      serializer: options.serializer ?? this.options.serializer,
+      compression: options.compression === undefined ? this.options.compression : options.compression,
+      jsonFlavor: this.options.jsonFlavor,
+    });
+    await this.transport.publish(publish);
+    if (this.options.sendSentEvent) await this.publishSentEvent(message, queueName ?? null, exchange, routingKey);
+    return id;
+  }
+
+  async broadcast(method: string, args: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.declareExchangeOnce(PIDBOX_EXCHANGE, () => this.transport.declareExchange({ name: PIDBOX_EXCHANGE, type: "fanout", durable: false, deliveryMode: 1 }));
+    await this.transport.publish(encodeControlRequest({ method, arguments: args, clock: this.tick() }));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([this.backend.close(), this.transport.close()]);
+  }
+
+  private tick(): number {
+    this.clock += 1;
+    return this.clock;
+  }
+
+  private async publishSentEvent(message: ReturnType<typeof createTaskMessage>, queue: string | null, exchange: string, routingKey: string): Promise<void> {
+    const type = this.transport.kind === "amqp" ? "topic" : "fanout";
+    await this.declareExchangeOnce(EVENT_EXCHANGE, () => this.transport.declareExchange({ name: EVENT_EXCHANGE, type, durable: true, deliveryMode: 1 }));
+    await this.transport.publish(encodeTaskSentEvent(message, { queue, exchange, routingKey, clock: this.tick() }));
+  }
+
+  private async declareOnce(spec: QueueSpec): Promise<void> {
+    if (this.declared.has(`q:${spec.name}`)) return;
+    await this.transport.declareQueue(spec);
+    this.declared.add(`q:${spec.name}`);
+  }
+
+  private async declareExchangeOnce(name: string, declare: () => Promise<void>): Promise<void> {
+    if (this.declared.has(`x:${name}`)) return;
+    await declare();
+    this.declared.add(`x:${name}`);
+  }
+}

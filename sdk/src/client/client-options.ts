@@ -1,0 +1,45 @@
+import type { CompressionName } from "../codec/body/compression.js";
+import type { SerializerName } from "../codec/body/content-types.js";
+import type { KombuJsonFlavor } from "../codec/json/kombu-json.js";
+import type { ResultBackend } from "../results/result-backend.js";
+import type { QueueSpec } from "../transport/queue-spec.js";
+import type { Transport } from "../transport/transport.js";
+import type { TaskRoutes } from "./task-routes.js";
+
+/** Options of `createClient`. Every default is Celery's. */
+export interface ClientOptions {
+  /** Broker URL (`amqp://`, `redis://`, `memory://`, ...) or a transport. Default: `$CELERY_BROKER_URL`, else `amqp://guest:guest@localhost:5672//`. */
+  readonly broker?: string | Transport;
+  /** Result backend URL (`redis://`, `rpc://`) or a backend; null for none. Default: `$CELERY_RESULT_BACKEND`, else none. */
+  readonly backend?: string | ResultBackend | null;
+  /** `task_default_queue`. Default `"celery"`. */
+  readonly defaultQueue?: string;
+  /** Queues with non-default declarations (priority, quorum, other exchanges); others are created as Celery does. */
+  readonly queues?: readonly QueueSpec[];
+  /** `task_routes`. */
+  readonly routes?: TaskRoutes;
+  /** `task_serializer`. Default `"json"`. */
+  readonly serializer?: SerializerName;
+  /** `task_compression`. Default none. */
+  readonly compression?: CompressionName | null;
+  /** JSON for kombu >= 5.3 peers (default) or kombu <= 5.2 peers. */
+  readonly jsonFlavor?: KombuJsonFlavor;
+  /** `task_send_sent_event`: publish a `task-sent` event for every task. Default false. */
+  readonly sendSentEvent?: boolean;
+  /** `result_expires` in seconds, for backends created from a URL. Default 86400. */
+  readonly resultExpires?: number;
+}
+
+/** `ClientOptions` with defaults applied and checked, frozen. */
+export interface CompiledClientOptions {
+  readonly broker: string | Transport;
+  readonly backend: string | ResultBackend | null;
+  readonly defaultQueue: string;
+  readonly queues: ReadonlyMap<string, QueueSpec>;
+  readonly routes: TaskRoutes | undefined;
+  readonly serializer: SerializerName;
+  readonly compression: CompressionName | null;
+  readonly jsonFlavor: KombuJsonFlavor;
+  readonly sendSentEvent: boolean;
+  readonly resultExpires: number;
+}

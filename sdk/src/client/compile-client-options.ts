@@ -1,0 +1,37 @@
+import { CeleryProtoError } from "../errors/celery-proto-error.js";
+import { SERIALIZERS } from "../codec/body/content-types.js";
+import { COMPRESSION_MIME_TYPES } from "../codec/body/compression.js";
+import type { ClientOptions, CompiledClientOptions } from "./client-options.js";
+
+/** Celery's default broker URL. */
+export const DEFAULT_BROKER_URL = "amqp://guest:guest@localhost:5672//";
+
+/** Applies Celery's defaults (and the CELERY_BROKER_URL / CELERY_RESULT_BACKEND variables), checks, and freezes. */
+export function compileClientOptions(options: ClientOptions = {}, env: NodeJS.ProcessEnv = process.env): CompiledClientOptions {
+  const serializer = options.serializer ?? "json";
+  if (!(serializer in SERIALIZERS)) throw invalid("serializer", `unknown serializer ${JSON.stringify(serializer)}; use json, msgpack or yaml`);
+  const compression = options.compression ?? null;
+  if (compression !== null && !(compression in COMPRESSION_MIME_TYPES)) throw invalid("compression", `unknown compression ${JSON.stringify(compression)}`);
+  const defaultQueue = options.defaultQueue ?? "celery";
+  if (defaultQueue === "") throw invalid("defaultQueue", "must be a non-empty queue name");
+  const resultExpires = options.resultExpires ?? 86400;
+  if (!(resultExpires >= 0)) throw invalid("resultExpires", "must be a number of seconds >= 0");
+  const queues = new Map((options.queues ?? []).map((q) => [q.name, q]));
+  if (queues.size !== (options.queues ?? []).length) throw invalid("queues", "two queues share a name");
+  return Object.freeze({
+    broker: options.broker ?? env["CELERY_BROKER_URL"] ?? DEFAULT_BROKER_URL,
+    backend: options.backend === undefined ? (env["CELERY_RESULT_BACKEND"] ?? null) : options.backend,
+    defaultQueue,
+    queues,
+    routes: options.routes,
+    serializer,
+    compression,
+    jsonFlavor: options.jsonFlavor ?? "kombu5.3",
+    sendSentEvent: options.sendSentEvent ?? false,
+    resultExpires,
+  });
+}
+
+function invalid(option: string, reason: string): CeleryProtoError {
+  return new CeleryProtoError("InvalidOption", `${option}: ${reason}`, { details: [{ path: `/${option}`, keyword: "option", message: reason }] });
+}

@@ -1,0 +1,51 @@
+import type { AmqpPublish } from "../codec/amqp/encode-amqp-publish.js";
+import { PyFloat } from "../codec/json/python-values.js";
+import { serializeBody } from "../codec/body/serialize-body.js";
+
+/** The pidbox broadcast exchange Celery's workers bind to (`<control_exchange>.pidbox`). */
+export const PIDBOX_EXCHANGE = "celery.pidbox";
+
+export interface ControlRequestInput {
+  readonly method: string;
+  readonly arguments: Readonly<Record<string, unknown>>;
+  /** Node names (`celery@host`) to address; null = every worker. */
+  readonly destination?: readonly string[] | null;
+  readonly pattern?: string | null;
+  readonly matcher?: "glob" | "pcre" | null;
+  /** With a reply: the ticket and where workers reply (exchange `reply.celery.pidbox`, routing key = client oid). */
+  readonly reply?: { readonly ticket: string; readonly routingKey: string } | null;
+  /** Lamport clock value for the `clock` header. */
+  readonly clock: number;
+  /** Seconds until the request expires (header `expires` = now + timeout, as kombu writes it). Default 1. */
+  readonly timeoutSeconds?: number;
+  readonly now?: Date;
+}
+
+/** Encodes a remote-control request exactly as kombu's `Mailbox._publish` does (K:kombu/pidbox.py). */
+export function encodeControlRequest(input: ControlRequestInput): AmqpPublish {
+  const body: Record<string, unknown> = {
+    method: input.method,
+    arguments: input.arguments,
+    destination: input.destination ?? null,
+    pattern: input.pattern ?? null,
+    matcher: input.matcher ?? null,
+  };
+  if (input.reply) {
+    body["ticket"] = input.reply.ticket;
+    body["reply_to"] = { exchange: "reply.celery.pidbox", routing_key: input.reply.routingKey };
+  }
+  const serialized = serializeBody(body, "json");
+  const now = (input.now ?? new Date()).getTime() / 1000;
+  return {
+    exchange: PIDBOX_EXCHANGE,
+    routingKey: "",
+    body: serialized.body,
+    properties: {
+      content_type: serialized.contentType,
+      content_encoding: serialized.contentEncoding,
+      delivery_mode: 2,
+      priority: 0,
+      headers: { clock: input.clock, expires: new PyFloat(now + (input.timeoutSeconds ?? 1)) },
+    },
+  };
+}

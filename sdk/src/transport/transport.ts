@@ -1,0 +1,59 @@
+import type { AmqpPublish } from "../codec/amqp/encode-amqp-publish.js";
+import type { RawTaskParts } from "../codec/task/raw-task-parts.js";
+import type { ExchangeSpec, QueueSpec } from "./queue-spec.js";
+
+/** A message ready for the broker: exchange, routing key, serialized body and AMQP-named properties with headers. */
+export type OutgoingMessage = AmqpPublish;
+
+/** One message handed to a consumer. Settle it exactly once (unless consumed with `noAck`). */
+export interface Delivery {
+  readonly message: RawTaskParts;
+  /** The queue it was consumed from. */
+  readonly queue: string;
+  ack(): Promise<void>;
+  /** `requeue: true` puts it back on the queue (AMQP basic.reject requeue; Redis: restore to the list). */
+  reject(requeue: boolean): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  /** Max unsettled deliveries (AMQP basic.qos prefetch_count; Redis: client-side). 0 = unlimited. */
+  readonly prefetch: number;
+  /** Deliveries need no ack (pidbox, events, RPC replies). Default false. */
+  readonly noAck?: boolean;
+}
+
+/** A running consumer or subscription. */
+export interface Consumer {
+  cancel(): Promise<void>;
+}
+
+/** Connection lifecycle, reported through `TransportOptions.onEvent` (never as an unhandled `error` event). */
+export type TransportEvent =
+  | { readonly type: "connected" }
+  | { readonly type: "disconnected"; readonly error: Error | null }
+  | { readonly type: "reconnecting"; readonly attempt: number; readonly delayMs: number }
+  | { readonly type: "error"; readonly error: Error };
+
+/**
+ * The broker seam. Every implementation speaks kombu's layout for its broker, byte for byte, so Python
+ * producers and consumers share queues with ours. Methods reject with `CeleryProtoError` (`TransportClosed`,
+ * `Timeout`, ...) rather than emitting events.
+ */
+export interface Transport {
+  readonly kind: "amqp" | "redis" | "memory";
+  /** Declares an exchange as kombu would (AMQP: exchange.declare; Redis: recorded in process, as kombu does). */
+  declareExchange(exchange: ExchangeSpec): Promise<void>;
+  /** Declares a queue, its exchange and the binding, exactly as kombu's `Queue.declare()`. Cached per connection. */
+  declareQueue(queue: QueueSpec): Promise<void>;
+  /**
+   * Publishes one message. Resolves once the broker has it (AMQP: publisher confirm; Redis: LPUSH/PUBLISH reply).
+   * Exchange `""` routes to the queue named by the routing key.
+   */
+  publish(message: OutgoingMessage): Promise<void>;
+  /** Consumes from queues; `onDelivery` is called for each message, in broker order. */
+  consume(queues: readonly string[], onDelivery: (delivery: Delivery) => void, options: ConsumeOptions): Promise<Consumer>;
+  /** Removes all ready messages from a queue; resolves with how many were removed. */
+  purge(queue: string): Promise<number>;
+  deleteQueue(queue: string): Promise<void>;
+  close(): Promise<void>;
+}

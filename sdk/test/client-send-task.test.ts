@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { CeleryClient } from "../src/client/celery-client.js";
+import { compileClientOptions } from "../src/client/compile-client-options.js";
+import type { ClientOptions } from "../src/client/client-options.js";
+import { DisabledResultBackend } from "../src/results/disabled-result-backend.js";
+import { MemoryTransport } from "../src/transport/memory/memory-transport.js";
+import type { Delivery } from "../src/transport/transport.js";
+import { decodeTaskMessage } from "../src/codec/task/decode-task-message.js";
+import { decodeControlMessage } from "../src/codec/message/decode-control-message.js";
+import { decodeEventMessage } from "../src/codec/message/decode-event-message.js";
+import { CeleryProtoError } from "../src/errors/celery-proto-error.js";
+
+async function setup(options: ClientOptions = {}) {
+  const transport = new MemoryTransport();
+  const client = new CeleryClient(transport, new DisabledResultBackend(), compileClientOptions({ broker: transport, ...options }, {}));
+  return { transport, client };
+}
+
+async function drain(transport: MemoryTransport, queue: string): Promise<Delivery[]> {
+  const got: Delivery[] = [];
+  const consumer = await transport.consume([queue], (d) => got.push(d), { prefetch: 0, noAck: true });
+  await new Promise((r) => setTimeout(r, 5));
+  await consumer.cancel();
+  return got;
+}
+
+describe("CeleryClient.sendTask", () => {
+  it("publishes to the default queue through the default exchange, with Celery's headers", async () => {
+    const { transport, client } = await setup();
+    const id = await client.sendTask("tasks.add", [2, 2], {}, { countdown: 5, timeLimit: 10 });
+    const [d] = await drain(transport, "celery");
+    assert.ok(d);
+    assert.deepEqual(d.message.deliveryInfo?.exchange, "");
+    assert.equal(d.message.deliveryInfo?.routingKey, "celery");
+    const m = decodeTaskMessage(d.message);
+    assert.equal(m.headers.id, id);
+    assert.deepEqual(m.headers.timelimit, [10, null]);
+    assert.equal(m.properties.reply_to, client.backend.replyTo);
+    assert.ok(m.eta !== null);
+  });
+
+  it("routes by exact name, glob, and router function; per-call queue wins", async () => {
+    const { transport, client } = await setup({ routes: [{ "feeds.*": "feeds", "tasks.mul": { queue: "math", priority: 7 } }, (name) => (name === "x.y" ? "fn-queue" : undefined)] });
+    await client.sendTask("feeds.fetch", [], {}, {});
+    await client.sendTask("tasks.mul", [1, 2], {}, {});
+    await client.sendTask("x.y", [], {}, {});
+    await client.sendTask("tasks.mul", [], {}, { queue: "override" });
+    assert.equal((await drain(transport, "feeds")).length, 1);
+    const [math] = await drain(transport, "math");
+    assert.equal(math?.message.properties["priority"], 7);
+    assert.equal((await drain(transport, "fn-queue")).length, 1);
+    assert.equal((await drain(transport, "override")).length, 1);
+  });
+
+  it("publishes to a named exchange with a routing key", async () => {
+    const { transport, client } = await setup({ queues: [{ name: "images", exchange: { name: "media", type: "topic" }, routingKey: "media.#" }] });
+    await transport.declareQueue({ name: "images", exchange: { name: "media", type: "topic" }, routingKey: "media.#" });
+    await client.sendTask("media.resize", [], {}, { exchange: "media", routingKey: "media.image.resize" });
+    const [d] = await drain(transport, "images");
+    assert.equal(d?.message.deliveryInfo?.exchange, "media");
+  });
+
+  it("sends a task-sent event when sendSentEvent is on", async () => {
+    const { transport, client } = await setup({ sendSentEvent: true });
+    await transport.declareQueue({ name: "events", exchange: { name: "celeryev", type: "fanout" } });
+    const id = await client.sendTask("tasks.add", [1, 2], {}, {});
+    const [d] = await drain(transport, "events");
+    assert.ok(d);
+    const { events, hostname } = decodeEventMessage(d.message);
+    assert.equal(events[0]?.type, "task-sent");
+    assert.equal((events[0] as { uuid?: string }).uuid, id);
+    assert.match(hostname ?? "", /^gen\d+@/);
+  });
+
+  it("broadcasts a revoke exactly as app.control.revoke does", async () => {
+    const { transport, client } = await setup();
+    await transport.declareQueue({ name: "w1.celery.pidbox", exchange: { name: "celery.pidbox", type: "fanout" } });
+    await client.broadcast("revoke", { task_id: "abc", terminate: false, signal: "SIGTERM" });
+    const [d] = await drain(transport, "w1.celery.pidbox");
+    assert.ok(d);
+    const decoded = decodeControlMessage(d.message);
+    assert.equal(decoded.type, "request");
+    assert.deepEqual(decoded.type === "request" ? decoded.request : null, { method: "revoke", arguments: { task_id: "abc", terminate: false, signal: "SIGTERM" }, destination: null, pattern: null, matcher: null });
+    assert.deepEqual(Object.keys(decoded.headers), ["clock", "expires"]);
+  });
+
+  it("refuses bad options loudly, naming the option", async () => {
+    assert.throws(() => compileClientOptions({ serializer: "pickle" as never }), (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("serializer:"));
+    assert.throws(() => compileClientOptions({ queues: [{ name: "a" }, { name: "a" }] }), (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("queues:"));
+  });
+
+  it("reading results without a backend is refused with a clear error", async () => {
+    const { client } = await setup();
+    await assert.rejects(client.backend.getMeta("x"), (e) => CeleryProtoError.is(e, "InvalidOption") && /no result backend/.test(e.message));
+  });
+});
+
+describe("MemoryTransport", () => {
+  it("honours prefetch, requeue on reject, and priority queues", async () => {
+    const t = new MemoryTransport();
+    await t.declareQueue({ name: "p", maxPriority: 9 });
+    const base = { exchange: "", routingKey: "p", body: new Uint8Array() };
+    for (const priority of [1, 9, 5]) await t.publish({ ...base, properties: { priority, headers: { n: priority } } });
+    const seen: Delivery[] = [];
+    await t.consume(["p"], (d) => seen.push(d), { prefetch: 1 });
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(seen.length, 1, "prefetch 1 holds back the rest");
+    assert.deepEqual(seen[0]?.message.headers, { n: 9 });
+    await seen[0]!.reject(true);
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(seen[1]?.message.deliveryInfo?.redelivered, true);
+    await seen[1]!.ack();
+    await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(seen[2]?.message.headers, { n: 5 });
+  });
+});
