@@ -1,6 +1,8 @@
+import Enqueue from "./commands/enqueue.js";
 import Validate from "./commands/validate.js";
 
 /** oclif's explicit command map: the key is the command id (`proto validate`). */
 export const COMMANDS = {
+  enqueue: Enqueue,
   validate: Validate,
 };

@@ -16,6 +16,8 @@ export interface PythonWorkerOptions {
   readonly nodeName?: string;
   readonly events?: boolean;
   readonly extraEnv?: Readonly<Record<string, string>>;
+  /** More `celery worker` arguments, e.g. `["--prefetch-multiplier", "1"]`. */
+  readonly extraArgs?: readonly string[];
 }
 
 /** A real Celery worker running the conformance app, started for a test and stopped after it. */
@@ -39,6 +41,7 @@ export class PythonWorker {
       "--without-mingle", "--without-gossip", "-l", "INFO",
     ];
     if (options.events === true) args.push("-E");
+    args.push(...(options.extraArgs ?? []));
     const child = spawn(celery, args, {
       cwd: ROOT,
       env: {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the project's own Redis and RabbitMQ on loopback, idempotently.
 # Ports, node name and data dirs are project-owned so parallel runs and system services do not collide.
-# Usage: scripts/setup/brokers.sh [start|stop|status|restart-rabbitmq|restart-redis]
+# Usage: scripts/setup/brokers.sh [start|stop|status|restart-rabbitmq|stop-rabbitmq|restart-redis]
+# stop-rabbitmq stops only the RabbitMQ node named by the environment (e.g. a test's second node), not Redis.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=./env.sh
@@ -93,6 +94,7 @@ case "${1:-start}" in
   stop) stop_all ;;
   status) redis_up && echo "redis up" || echo "redis down"; rabbit_up && echo "rabbitmq up" || echo "rabbitmq down" ;;
   restart-rabbitmq) rabbit_env; rabbitmqctl -q stop_app >/dev/null; rabbitmqctl -q start_app >/dev/null ;;
+  stop-rabbitmq) rabbit_env; if rabbit_up; then rabbitmqctl -q stop >/dev/null 2>&1 || true; fi ;;
   restart-redis) redis-cli -h 127.0.0.1 -p "$CELERY_PROTO_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; start_redis ;;
-  *) echo "usage: $0 [start|stop|status|restart-rabbitmq|restart-redis]" >&2; exit 2 ;;
+  *) echo "usage: $0 [start|stop|status|restart-rabbitmq|stop-rabbitmq|restart-redis]" >&2; exit 2 ;;
 esac

@@ -1,4 +1,55 @@
-// celery-proto: the public surface. Protocol layer first; transports, client and worker build on it.
+// celery-proto: the public surface. Client (producer) first; the canvas builds on it; the protocol layer
+// (codec) underneath is also available on its own as `celery-proto/codec`.
+export { createClient } from "./client/create-client.js";
+export { Client } from "./client/client.js";
+export { defineTask, type TaskDescriptor } from "./client/task-descriptor.js";
+export type { ClientOptions } from "./client/client-options.js";
+export type { SendTaskOptions } from "./client/send-task-options.js";
+export type { TaskRoute, TaskRouter, TaskRoutes } from "./client/task-routes.js";
+export type { TaskSender } from "./client/task-sender.js";
+
+export { AsyncResult } from "./results/async-result.js";
+export { GroupResult } from "./results/group-result.js";
+export type { ResultBackend, WaitOptions } from "./results/result-backend.js";
+export type { ResultGetOptions } from "./results/result-get-options.js";
+export type { RevokeOptions } from "./results/revoke-options.js";
+export { createRedisResultBackend } from "./results/redis-result-backend.js";
+export type { RedisResultBackendOptions } from "./results/redis-result-backend-options.js";
+export { createRpcResultBackend } from "./results/rpc-result-backend.js";
+export type { RpcResultBackendOptions } from "./results/rpc-result-backend-options.js";
+
+export {
+  signature,
+  taskRef,
+  chain,
+  group,
+  chord,
+  chunks,
+  map,
+  starmap,
+  clone,
+  link,
+  linkError,
+  setImmutable,
+  setOptions,
+  freeze,
+  toSignatureDict,
+  fromSignatureDict,
+  applyAsync,
+  type Signature,
+  type SignatureDict,
+  type CanvasOptions,
+  type TaskRef,
+  type ApplyAsyncOptions,
+} from "./canvas/index.js";
+
+export type { Transport, TransportEvent, Delivery, ConsumeOptions, Consumer, OutgoingMessage } from "./transport/transport.js";
+export type { QueueSpec, ExchangeSpec } from "./transport/queue-spec.js";
+export { createTransport } from "./transport/create-transport.js";
+export { createAmqpTransport, type AmqpTransportOptions } from "./transport/amqp/index.js";
+export { createRedisTransport, type RedisTransportOptions } from "./transport/redis/index.js";
+export { MemoryTransport } from "./transport/memory/memory-transport.js";
+
 export { CeleryProtoError, isErrorCode, type CeleryProtoErrorOptions } from "./errors/celery-proto-error.js";
 export { ERROR_CODES, type ErrorCode } from "./errors/error-code.js";
 export type { ValidationIssue } from "./errors/validation-issue.js";
@@ -31,4 +82,6 @@ export {
   type AmqpMessage,
   type AmqpPublish,
   type PublishRoute,
+  type ResultMeta,
+  type ResultTuple,
 } from "./codec/index.js";

@@ -92,7 +92,7 @@ describe("CeleryClient.sendTask", () => {
 
   it("reading results without a backend is refused with a clear error", async () => {
     const { client } = await setup();
-    await assert.rejects(client.backend.getMeta("x"), (e) => CeleryProtoError.is(e, "InvalidOption") && /no result backend/.test(e.message));
+    await assert.rejects(client.backend.getMeta("x"), (e) => CeleryProtoError.is(e, "InvalidOption") && /no result backend/i.test(e.message));
   });
 });
 

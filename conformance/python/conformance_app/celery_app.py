@@ -14,6 +14,7 @@ Configuration comes from the environment so that the recorder, the live tests an
 ``CONFORMANCE_RESULT_EXTENDED`` ``result_extended`` (default on; ``0``/``false``/``no``/``off`` = off)
 ``CONFORMANCE_TASK_PROTOCOL``   ``task_protocol`` (default 2)
 ``CONFORMANCE_BEAT_SCHEDULE``   when truthy, installs the beat schedule of ``beat_schedule()``
+``CONFORMANCE_TRACK_STARTED``   ``task_track_started`` (default off, Celery's default; truthy = on)
 =============================== =================================================================
 
 Everything else is left at Celery's / kombu's defaults on purpose (in particular kombu's default
@@ -132,6 +133,8 @@ def create_app(
     }
     if with_beat_schedule:
         conf["beat_schedule"] = beat_schedule(queue, priority_queue)
+    if _env_flag("CONFORMANCE_TRACK_STARTED", False):
+        conf["task_track_started"] = True
     conf.update(extra_conf)
     celery_app.conf.update(conf)
     celery_app.conformance_tasks = register_tasks(celery_app)

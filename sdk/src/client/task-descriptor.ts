@@ -9,7 +9,7 @@ export interface TaskDescriptor<Args extends readonly unknown[] = readonly unkno
   /** Options applied to every call (queue, priority, time limits...); per-call options win. */
   readonly defaults?: SendTaskOptions;
   /** Optional argument check run before publishing; throw a `CeleryProtoError` to refuse the call. */
-  readonly validate?: (args: Args, kwargs: Kwargs) => void;
+  readonly validate?: (args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>) => void;
   /** Phantom field carrying the result type; never set at run time. */
   readonly __result?: Result;
 }
@@ -18,7 +18,7 @@ export interface TaskDescriptor<Args extends readonly unknown[] = readonly unkno
 export function defineTask<Args extends readonly unknown[] = readonly unknown[], Result = unknown, Kwargs extends Readonly<Record<string, unknown>> = Readonly<Record<string, unknown>>>(
   name: string,
   defaults?: SendTaskOptions,
-  validate?: (args: Args, kwargs: Kwargs) => void,
+  validate?: (args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>) => void,
 ): TaskDescriptor<Args, Result, Kwargs> {
   return Object.freeze({ name, ...(defaults === undefined ? {} : { defaults }), ...(validate === undefined ? {} : { validate }) });
 }

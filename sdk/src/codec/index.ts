@@ -38,6 +38,7 @@ export type {
   ControlRequest,
   RedisEnvelope,
   ResultMeta,
+  ResultTuple,
   Signature,
   TaskHeadersV2,
   TaskProperties,

@@ -39,6 +39,22 @@ export const ERROR_CODES = [
   "TransportClosed",
   /** An operation did not complete within its timeout. */
   "Timeout",
+  /**
+   * A bounded buffer is full: e.g. more publishes are waiting for a broker connection than the transport's
+   * `maxBufferedPublishes` allows. The message names the option that raises the limit.
+   */
+  "BufferOverflow",
+  /**
+   * The broker refused one published message (AMQP `basic.nack`, e.g. a queue with `x-overflow: reject-publish` is
+   * full, or the channel was closed because of this message, e.g. its exchange does not exist). Retrying the same
+   * message will not help until the broker side changes; unlike `TransportClosed`, the connection is fine.
+   */
+  "PublishRejected",
+  /**
+   * The broker answered a command with an error (a Redis error reply such as `WRONGTYPE`, `OOM` or `NOSCRIPT`) that is
+   * not about the connection; `cause` holds the broker's error.
+   */
+  "BrokerError",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

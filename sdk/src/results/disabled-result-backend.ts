@@ -3,34 +3,47 @@ import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { ResultMeta } from "../gen/json-schema/types.js";
 import type { ResultBackend } from "./result-backend.js";
 
-/** The backend of a client configured without one: sending works, reading results is refused (as in Celery). */
+/**
+ * No result backend (Celery's `DisabledBackend`, `result_backend = None`): tasks can be sent (messages still carry a
+ * `reply_to`), but reading a result rejects with `InvalidOption`, as Celery raises "No result backend is configured".
+ */
 export class DisabledResultBackend implements ResultBackend {
   readonly kind = "disabled" as const;
-  readonly replyTo = randomUUID();
+  readonly replyTo: string;
 
-  async onTaskCall(): Promise<void> {}
+  constructor(replyTo: string = randomUUID()) {
+    this.replyTo = replyTo;
+  }
 
-  getMeta(): Promise<ResultMeta> {
-    return Promise.reject(notConfigured());
+  async onTaskCall(_taskId: string): Promise<void> {}
+
+  async getMeta(_taskId: string): Promise<ResultMeta> {
+    throw noBackend();
   }
-  waitForReady(): Promise<ResultMeta> {
-    return Promise.reject(notConfigured());
+
+  async waitForReady(_taskId: string): Promise<ResultMeta> {
+    throw noBackend();
   }
-  forget(): Promise<void> {
-    return Promise.reject(notConfigured());
+
+  async forget(_taskId: string): Promise<void> {
+    throw noBackend();
   }
-  saveGroup(): Promise<void> {
-    return Promise.reject(notConfigured());
+
+  async saveGroup(_groupId: string, _taskIds: readonly string[]): Promise<void> {
+    throw noBackend();
   }
-  restoreGroup(): Promise<string[] | null> {
-    return Promise.reject(notConfigured());
+
+  async restoreGroup(_groupId: string): Promise<string[] | null> {
+    throw noBackend();
   }
-  setChordSize(): Promise<void> {
-    return Promise.reject(notConfigured());
+
+  async setChordSize(_groupId: string, _size: number): Promise<void> {
+    throw new CeleryProtoError("InvalidOption", "Starting chords requires a result backend to be configured (set the client's backend option, e.g. redis://)");
   }
+
   async close(): Promise<void> {}
 }
 
-function notConfigured(): CeleryProtoError {
-  return new CeleryProtoError("InvalidOption", "backend: no result backend is configured; pass backend (redis://... or rpc://) to createClient");
+function noBackend(): CeleryProtoError {
+  return new CeleryProtoError("InvalidOption", "No result backend is configured (set the client's backend option, e.g. redis:// or rpc://)");
 }

@@ -1,9 +1,15 @@
-import type { ResultMeta } from "../gen/json-schema/types.js";
+import type { ResultMeta, ResultTuple } from "../gen/json-schema/types.js";
 
 export interface WaitOptions {
   /** Milliseconds; default: wait forever. Expiry rejects with `CeleryProtoError` code `Timeout`. */
   readonly timeoutMs?: number;
+  /** Aborting rejects the wait with the signal's reason. Default: none. */
   readonly signal?: AbortSignal;
+  /**
+   * Called with every state the backend receives for the task while waiting (STARTED, RETRY, custom states, then
+   * the ready one), like Celery's `get(on_message=...)`. Default: none.
+   */
+  readonly onMessage?: (meta: ResultMeta) => void;
 }
 
 /**
@@ -31,5 +37,14 @@ export interface ResultBackend {
   restoreGroup(groupId: string): Promise<string[] | null>;
   /** Chord support (Redis): `SETEX celery-taskset-meta-<gid>.s` before the last header task is published. */
   setChordSize(groupId: string, size: number): Promise<void>;
+  /**
+   * Optional: `GroupResult.save()` with the full `as_tuple()` (members with parents, nested groups), stored
+   * byte-identical to Celery's. `saveGroup` is the flat form of the same.
+   */
+  saveGroupTuple?(groupId: string, tuple: ResultTuple): Promise<void>;
+  /** Optional: the saved group's full result tuple, or null when nothing was saved. */
+  restoreGroupTuple?(groupId: string): Promise<ResultTuple | null>;
+  /** Optional: `GroupResult.delete()`: removes the saved group. */
+  deleteGroup?(groupId: string): Promise<void>;
   close(): Promise<void>;
 }

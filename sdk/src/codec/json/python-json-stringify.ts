@@ -114,7 +114,10 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
 };
 
 /** Python's `ensure_ascii=True` string encoding: everything outside printable ASCII becomes `\uxxxx`. */
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 export function quotePythonString(value: string): string {
+  if (PLAIN_ASCII.test(value)) return `"${value}"`; // the common case: nothing to escape
   // eslint-disable-next-line no-control-regex
   const escaped = value.replace(/[\\"]|[^\x20-\x7e]/g, (ch) => {
     const short = SHORT_ESCAPES[ch];

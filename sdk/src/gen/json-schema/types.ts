@@ -2913,9 +2913,9 @@ export interface TaskHeadersV2 {
    */
   origin?: string;
   /**
-   * Whether the worker must not store the result. Python always sends a bool (default false). Celery <= 5.6.2 workers treat a missing header as false; 5.6.3+ fall back to the task's ignore_result attribute. Sent by every Celery 5.x version.
+   * Whether the worker must not store the result. Task.apply_async always sends a bool (default false). Celery 5.7's app.send_task() sends null when the caller did not pass ignore_result (5.3-5.6 send false). Celery <= 5.6.2 workers treat a missing or null header as false; 5.6.3+ fall back to the task's ignore_result attribute. Sent by every Celery 5.x version.
    */
-  ignore_result?: boolean;
+  ignore_result?: boolean | null;
   /**
    * How many times Task.replace() replaced the task: 0, +1 per replace. Sent as a header by Celery >= 5.3.5 (5.2 leaks it into the message properties when set).
    */

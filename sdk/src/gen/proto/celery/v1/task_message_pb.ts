@@ -293,9 +293,10 @@ export type TaskHeadersV2 = Message<"celery.v1.TaskHeadersV2"> & {
   origin?: string | undefined;
 
   /**
-   * Whether the worker must not store the result. Python always sends a bool (default false). Celery <= 5.6.2
-   * workers treat a missing header as false; 5.6.3+ fall back to the task's ignore_result attribute. Sent by
-   * every Celery 5.x version.
+   * Whether the worker must not store the result. Task.apply_async sends a bool (default false); Celery 5.7's
+   * app.send_task() sends null (absent here) when the caller did not pass it. Celery <= 5.6.2 workers treat a
+   * missing or null header as false; 5.6.3+ fall back to the task's ignore_result attribute. Sent by every
+   * Celery 5.x version.
    *
    * @generated from field: optional bool ignore_result = 16 [json_name = "ignore_result"];
    */

@@ -1,0 +1,90 @@
+import { Args, Command, Flags } from "@oclif/core";
+import { createClient } from "../../../sdk/src/client/create-client.js";
+import type { SendTaskOptions } from "../../../sdk/src/client/send-task-options.js";
+import { RemoteTaskError } from "../../../sdk/src/codec/exceptions/remote-task-error.js";
+import { decodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
+import { toDisplayJson } from "../../../sdk/src/codec/json/to-display-json.js";
+import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+
+export default class Enqueue extends Command {
+  static override summary = "Enqueue a task for Celery workers (Python or TypeScript) and print its id.";
+  static override description =
+    "Arguments are JSON (kombu JSON: {\"__type__\": \"datetime\", \"__value__\": ...} wrappers work). With --wait, prints the result as JSON; on FAILURE prints the exception and exits 1.";
+  static override examples = [
+    "<%= config.bin %> enqueue tasks.add --args '[2, 3]' --broker redis://localhost:6379/0",
+    "<%= config.bin %> enqueue tasks.report --kwargs '{\"day\": \"2025-01-31\"}' --countdown 60 --queue reports",
+    "<%= config.bin %> enqueue tasks.add --args '[2, 3]' --backend redis://localhost:6379/1 --wait --timeout 30",
+  ];
+  static override args = { task: Args.string({ description: "registered task name", required: true }) };
+  static override flags = {
+    args: Flags.string({ description: "positional arguments, a JSON array", default: "[]" }),
+    kwargs: Flags.string({ description: "keyword arguments, a JSON object", default: "{}" }),
+    countdown: Flags.string({ description: "seconds before the task may run" }),
+    eta: Flags.string({ description: "earliest run time, ISO 8601" }),
+    expires: Flags.string({ description: "seconds from now, or an ISO 8601 time" }),
+    queue: Flags.string({ description: "queue name (default: the routed or default queue)" }),
+    priority: Flags.integer({ description: "message priority 0-9" }),
+    "task-id": Flags.string({ description: "task id (default: a new uuid4)" }),
+    broker: Flags.string({ description: "broker URL", env: "CELERY_BROKER_URL" }),
+    backend: Flags.string({ description: "result backend URL", env: "CELERY_RESULT_BACKEND" }),
+    wait: Flags.boolean({ description: "wait for the result and print it", default: false }),
+    timeout: Flags.string({ description: "seconds to wait with --wait", default: "60" }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Enqueue);
+    let client: Awaited<ReturnType<typeof createClient>> | undefined;
+    try {
+      const taskArgs = parseJson(flags.args, "--args");
+      const taskKwargs = parseJson(flags.kwargs, "--kwargs");
+      if (!Array.isArray(taskArgs)) throw new CeleryProtoError("InvalidOption", "--args: must be a JSON array");
+      if (taskKwargs === null || typeof taskKwargs !== "object" || Array.isArray(taskKwargs)) {
+        throw new CeleryProtoError("InvalidOption", "--kwargs: must be a JSON object");
+      }
+      const options: SendTaskOptions = {
+        ...(flags.countdown === undefined ? {} : { countdown: toSeconds(flags.countdown, "--countdown") }),
+        ...(flags.eta === undefined ? {} : { eta: toDate(flags.eta, "--eta") }),
+        ...(flags.expires === undefined ? {} : { expires: /^-?\d+(\.\d+)?$/.test(flags.expires) ? Number(flags.expires) : toDate(flags.expires, "--expires") }),
+        ...(flags.queue === undefined ? {} : { queue: flags.queue }),
+        ...(flags.priority === undefined ? {} : { priority: flags.priority }),
+        ...(flags["task-id"] === undefined ? {} : { id: flags["task-id"] }),
+      };
+      client = await createClient({ ...(flags.broker === undefined ? {} : { broker: flags.broker }), ...(flags.backend === undefined ? {} : { backend: flags.backend }) });
+      const result = await client.enqueue(args.task, taskArgs, taskKwargs as Record<string, unknown>, options);
+      this.log(result.id);
+      if (flags.wait) {
+        const value = await result.get({ timeoutMs: toSeconds(flags.timeout, "--timeout") * 1000 });
+        this.log(toDisplayJson(value));
+      }
+    } catch (e) {
+      if (RemoteTaskError.is(e)) {
+        process.stderr.write(`${e.excModule === null || e.excModule === "builtins" ? "" : `${e.excModule}.`}${e.excType}: ${e.message}\n${e.traceback ?? ""}`);
+      } else {
+        process.stderr.write(`${CeleryProtoError.from(e).describe()}\n`);
+      }
+      await client?.close();
+      this.exit(1);
+    }
+    await client?.close();
+  }
+}
+
+function parseJson(text: string, flag: string): unknown {
+  try {
+    return decodeKombuJson(text);
+  } catch (e) {
+    throw new CeleryProtoError("InvalidOption", `${flag}: not valid JSON: ${CeleryProtoError.from(e).message}`);
+  }
+}
+
+function toSeconds(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new CeleryProtoError("InvalidOption", `${flag}: must be a number of seconds, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+function toDate(text: string, flag: string): Date {
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) throw new CeleryProtoError("InvalidOption", `${flag}: not an ISO 8601 time: ${JSON.stringify(text)}`);
+  return d;
+}

@@ -1,0 +1,12 @@
+import { makeChord } from "./construct-signature.js";
+import { toMutable, toValue } from "./mutable-signature.js";
+import type { Signature } from "./signature.js";
+
+/**
+ * A chord (Celery's `chord(header, body)`): the header tasks run in parallel and the body is applied with the list
+ * of their results. `header` is a list of signatures or a group.
+ */
+export function chord(header: readonly Signature[] | Signature, body: Signature | null = null): Signature {
+  const h = Array.isArray(header) ? (header as readonly Signature[]).map(toMutable) : toMutable(header as Signature);
+  return toValue(makeChord(h, body === null ? null : toMutable(body)));
+}

@@ -1,0 +1,25 @@
+// Canvas: signatures, chains, groups, chords, chunks/map/starmap, with Celery 5.7's semantics and wire shapes.
+export type { Signature, WireOptions } from "./signature.js";
+export { signatureKind, SUBTASK_TYPES, type SignatureKind, type SubtaskType } from "./signature-kind.js";
+export type { CanvasOptions } from "./canvas-options.js";
+export { signature } from "./create-signature.js";
+export { taskRef, type TaskRef } from "./task-ref.js";
+export { chain } from "./chain.js";
+export { group } from "./group.js";
+export { chord } from "./chord.js";
+export { chunks } from "./chunks.js";
+export { map, starmap } from "./map-signatures.js";
+export { pipe } from "./pipe-signatures.js";
+export { clone, type CloneOptions } from "./clone-signature.js";
+export { link, linkError, type LinkErrorOptions } from "./link-signature.js";
+export { setImmutable } from "./set-immutable.js";
+export { setOptions } from "./set-options.js";
+export { freeze, type FreezeOptions, type FrozenSignature } from "./freeze-signature.js";
+export { resultLineage, type FrozenResult, type FrozenTaskResult, type FrozenGroupResult } from "./frozen-result.js";
+export { countChordSize } from "./count-chord-size.js";
+export { toSignatureDict, fromSignatureDict, type SignatureDict } from "./signature-dict.js";
+export { toWireOptions } from "./to-wire-options.js";
+export { toSendTaskOptions } from "./to-send-task-options.js";
+export { applyAsync, applyCanvas, type ApplyAsyncOptions, type AppliedCanvas } from "./apply-async.js";
+export { RecordingTaskSender, type SentTask } from "./recording-task-sender.js";
+export { RecordingResultBackend, type BackendCall } from "./recording-result-backend.js";

@@ -1,0 +1,45 @@
+import { CeleryProtoError } from "../errors/celery-proto-error.js";
+import type { Transport } from "../transport/transport.js";
+import { DisabledResultBackend } from "./disabled-result-backend.js";
+import { createRedisResultBackend } from "./redis-result-backend.js";
+import type { RedisResultBackendOptions } from "./redis-result-backend-options.js";
+import type { ResultBackend } from "./result-backend.js";
+import { createRpcResultBackend } from "./rpc-result-backend.js";
+import type { RpcResultBackendOptions } from "./rpc-result-backend-options.js";
+
+/** Per-kind options for `createResultBackend`; `resultExpiresSeconds` comes from its own argument. */
+export interface CreateResultBackendOptions {
+  /** Options of the Redis backend (`redis://`, `rediss://`). Default: none. */
+  readonly redis?: Omit<RedisResultBackendOptions, "resultExpiresSeconds">;
+  /** Options of the RPC backend (`rpc://`). Default: none. */
+  readonly rpc?: Omit<RpcResultBackendOptions, "resultExpiresSeconds">;
+}
+
+/**
+ * A result backend from Celery's `result_backend` URL: `redis://` / `rediss://` (Redis), `rpc://` (replies through
+ * `transport`, the client's broker connection), `null`, `""` or `disabled://` (none). Other Celery backends
+ * (`db+`, `mongodb://`, ...) are refused with `InvalidOption` naming the option.
+ *
+ * @param resultExpiresSeconds Celery's `result_expires`. Default `86400`.
+ */
+export function createResultBackend(
+  url: string | null,
+  transport: Transport,
+  resultExpiresSeconds = 86_400,
+  options: CreateResultBackendOptions = {},
+): ResultBackend {
+  if (url === null || url === "" || url === "disabled://") return new DisabledResultBackend();
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  switch (scheme) {
+    case "redis":
+    case "rediss":
+      return createRedisResultBackend(url, { ...options.redis, resultExpiresSeconds });
+    case "rpc":
+      return createRpcResultBackend(transport, { ...options.rpc, resultExpiresSeconds });
+    default:
+      throw new CeleryProtoError(
+        "InvalidOption",
+        `backend: unsupported result backend URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, "//***@"))}; use redis://, rediss:// or rpc://`,
+      );
+  }
+}

@@ -1,0 +1,154 @@
+import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
+import { CeleryProtoError } from "../../errors/celery-proto-error.js";
+import type { ConsumeOptions, Consumer, Delivery } from "../transport.js";
+import { toRawTaskParts } from "./to-raw-task-parts.js";
+
+/** What a consumer needs from the transport that owns it. */
+export interface ConsumerHost {
+  /** Whether to set prefetch per channel (`global=true`, Celery's choice on RabbitMQ) for these queues. */
+  useGlobalQos(queues: readonly string[]): boolean;
+  reportError(error: Error): void;
+  /** The consumer's channel closed while the connection stayed up (e.g. a channel error): open a new one. */
+  onChannelLost(consumer: AmqpConsumer, model: ChannelModel): void;
+  /** The consumer was cancelled by its owner. */
+  onCancelled(consumer: AmqpConsumer): void;
+}
+
+/** Celery: a prefetch above 65535 means "no limit" (basic.qos prefetch_count is 16 bits). */
+const MAX_PREFETCH = 65_535;
+
+/**
+ * One `consume()` call: a channel with `basic.qos(prefetch, global)` and one `basic.consume` per queue, as Celery's
+ * consumer sets it up. Re-attached to every new connection (and to a new channel after a channel error) until
+ * cancelled. A delivery can only be settled on the channel it came from: once that channel is gone the broker has
+ * requeued the message, and `ack()`/`reject()` reject with `TransportClosed`.
+ */
+export class AmqpConsumer implements Consumer {
+  private channel: Channel | null = null;
+  private cancelled = false;
+  private failed: CeleryProtoError | null = null;
+  private readonly queueList: string[];
+
+  constructor(
+    queues: readonly string[],
+    private readonly onDelivery: (delivery: Delivery) => void,
+    private readonly options: ConsumeOptions,
+    private readonly host: ConsumerHost,
+  ) {
+    this.queueList = [...queues];
+  }
+
+  get queues(): readonly string[] {
+    return this.queueList;
+  }
+
+  /** True while it has an open channel with its consumers on it. */
+  get isAttached(): boolean {
+    return this.channel !== null;
+  }
+
+  get isCancelled(): boolean {
+    return this.cancelled;
+  }
+
+  /** Opens a channel on `model`, sets QoS and starts `basic.consume` on every queue. */
+  async attach(model: ChannelModel): Promise<void> {
+    if (this.cancelled) return;
+    const channel = await model.createChannel();
+    let lost = false;
+    let ready = false;
+    channel.on("error", (e: Error) => {
+      // During setup the refusal reaches the caller of attach(); afterwards it is only reportable.
+      if (ready) this.host.reportError(new CeleryProtoError("TransportClosed", `consumer channel for ${this.queueList.join(", ")} closed by the broker: ${e.message}`, { cause: e }));
+    });
+    channel.on("close", () => {
+      lost = true;
+      if (this.channel === channel) this.channel = null;
+      // A channel that dies while being set up is reported to the caller of attach() instead.
+      if (ready && !this.cancelled) this.host.onChannelLost(this, model);
+    });
+    // Deliveries may arrive (and be acked) before the last basic.consume returns.
+    this.channel = channel;
+    try {
+      const prefetch = this.options.prefetch > MAX_PREFETCH ? 0 : Math.max(0, Math.trunc(this.options.prefetch));
+      if (!this.options.noAck) await channel.prefetch(prefetch, this.host.useGlobalQos(this.queueList));
+      for (const queue of this.queueList) {
+        await channel.consume(queue, (msg) => this.handle(channel, queue, msg), { noAck: this.options.noAck ?? false });
+      }
+    } catch (e) {
+      if (this.channel === channel) this.channel = null;
+      if (!lost) await channel.close().catch(() => undefined);
+      throw e;
+    }
+    if (this.cancelled) {
+      if (this.channel === channel) this.channel = null;
+      await channel.close().catch(() => undefined);
+      return;
+    }
+    ready = true;
+    if (lost) throw new CeleryProtoError("TransportClosed", `consumer channel for ${this.queueList.join(", ")} closed while starting`);
+  }
+
+  /** The connection is gone (its channels with it). */
+  detach(): void {
+    this.channel = null;
+  }
+
+  /** Why the transport gave up on this consumer (its queue is gone, the broker refuses it), if it did. */
+  get failure(): CeleryProtoError | null {
+    return this.failed;
+  }
+
+  /** Stops this consumer for good because the broker refuses it; `failure` tells why. */
+  async fail(error: CeleryProtoError): Promise<void> {
+    if (this.cancelled) return;
+    this.failed = error;
+    await this.cancel();
+  }
+
+  async cancel(): Promise<void> {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.host.onCancelled(this);
+    const channel = this.channel;
+    this.channel = null;
+    // Closing the channel cancels its consumers; the broker requeues whatever was delivered and not settled.
+    if (channel !== null) await channel.close().catch(() => undefined);
+  }
+
+  private handle(channel: Channel, queue: string, msg: ConsumeMessage | null): void {
+    if (msg === null) {
+      // basic.cancel from the broker: the queue was deleted (or, for quorum queues, failed over).
+      const i = this.queueList.indexOf(queue);
+      if (i >= 0) this.queueList.splice(i, 1);
+      this.host.reportError(new CeleryProtoError("TransportClosed", `the broker cancelled the consumer of queue ${JSON.stringify(queue)} (queue deleted?)`));
+      return;
+    }
+    const noAck = this.options.noAck ?? false;
+    let settled = false;
+    const settle = (action: (ch: Channel) => void): Promise<void> => {
+      if (noAck || settled) return Promise.resolve(); // a second ack would make the broker close the channel
+      settled = true;
+      if (this.channel !== channel) {
+        return Promise.reject(new CeleryProtoError("TransportClosed", `cannot settle a delivery from queue ${JSON.stringify(queue)}: its channel closed, and the broker has requeued it`));
+      }
+      try {
+        action(channel);
+        return Promise.resolve();
+      } catch (e) {
+        return Promise.reject(new CeleryProtoError("TransportClosed", `cannot settle a delivery from queue ${JSON.stringify(queue)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+      }
+    };
+    const delivery: Delivery = {
+      message: toRawTaskParts(msg),
+      queue,
+      ack: () => settle((ch) => ch.ack(msg)),
+      reject: (requeue: boolean) => settle((ch) => ch.reject(msg, requeue)),
+    };
+    try {
+      this.onDelivery(delivery);
+    } catch (e) {
+      this.host.reportError(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { ExchangeDeclaration, QueueDeclaration } from "./declare-amqp-entities.js";
+
+export type Declaration = { readonly kind: "exchange"; readonly declaration: ExchangeDeclaration } | { readonly kind: "queue"; readonly declaration: QueueDeclaration };
+
+/**
+ * What the transport has declared: the latest declaration per exchange and queue name, in first-declared order (for
+ * re-declaring everything after a reconnect), and which exact declarations were already sent on the current
+ * connection (kombu's `maybe_declare` cache, which kombu also clears when the connection changes).
+ */
+export class DeclarationRegistry {
+  private readonly entries = new Map<string, Declaration>();
+  private readonly sent = new Set<string>();
+  private readonly deliveryModes = new Map<string, 1 | 2>();
+
+  /** True when this exact declaration was already sent on the current connection. */
+  isDeclared(entry: Declaration): boolean {
+    return this.sent.has(fingerprint(entry));
+  }
+
+  /** Records a declaration the broker accepted on the current connection. */
+  markDeclared(entry: Declaration): void {
+    this.entries.set(`${entry.kind}:${entry.declaration.name}`, entry);
+    this.sent.add(fingerprint(entry));
+    if (entry.kind === "queue" && entry.declaration.exchange !== null) {
+      this.sent.add(fingerprint({ kind: "exchange", declaration: entry.declaration.exchange }));
+    }
+  }
+
+  /** Forgets a deleted queue so it is not re-declared after a reconnect. */
+  forgetQueue(name: string): void {
+    const entry = this.entries.get(`queue:${name}`);
+    if (entry !== undefined) this.sent.delete(fingerprint(entry));
+    this.entries.delete(`queue:${name}`);
+  }
+
+  /** Forgets a deleted exchange (and the queues bound to it by their declaration, which would re-create it). */
+  forgetExchange(name: string): void {
+    for (const [key, entry] of this.entries) {
+      const exchange = entry.kind === "exchange" ? entry.declaration : entry.declaration.exchange;
+      if (exchange !== null && exchange.name === name) {
+        this.sent.delete(fingerprint(entry));
+        this.sent.delete(fingerprint({ kind: "exchange", declaration: exchange }));
+        this.entries.delete(key);
+      }
+    }
+  }
+
+  /** A new connection: nothing is declared on it yet. */
+  resetConnection(): void {
+    this.sent.clear();
+  }
+
+  /** Every remembered declaration, in first-declared order. */
+  all(): Declaration[] {
+    return [...this.entries.values()];
+  }
+
+  findQueue(name: string): QueueDeclaration | undefined {
+    const entry = this.entries.get(`queue:${name}`);
+    return entry?.kind === "queue" ? entry.declaration : undefined;
+  }
+
+  /** kombu applies an exchange's `delivery_mode` to messages published through it that have none. */
+  setExchangeDeliveryMode(exchange: string, mode: 1 | 2 | undefined): void {
+    if (mode === undefined) this.deliveryModes.delete(exchange);
+    else this.deliveryModes.set(exchange, mode);
+  }
+
+  exchangeDeliveryMode(exchange: string): 1 | 2 | undefined {
+    return this.deliveryModes.get(exchange);
+  }
+}
+
+function fingerprint(entry: Declaration): string {
+  return `${entry.kind}:${JSON.stringify(entry.declaration, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`;
+}

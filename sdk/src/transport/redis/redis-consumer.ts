@@ -1,0 +1,270 @@
+import type { Redis } from "ioredis";
+import { readRedisEnvelope } from "../../codec/redis/decode-redis-envelope.js";
+import type { RawTaskParts } from "../../codec/task/raw-task-parts.js";
+import { CeleryProtoError } from "../../errors/celery-proto-error.js";
+import type { ConsumeOptions, Consumer, Delivery } from "../transport.js";
+import { bindingMemberFor, bindingTtlMs } from "./binding-member.js";
+import type { FanoutSubscriber } from "./fanout-subscriber.js";
+import { disconnectRedis } from "./disconnect-redis.js";
+import { createQueueCycle } from "./queue-cycle.js";
+import type { RedisChannelContext } from "./redis-channel-context.js";
+import { REFRESH_BINDING } from "./redis-scripts.js";
+import { pushRestoredEntry, restoreByTag } from "./restore-by-tag.js";
+import { toTransportError } from "./to-transport-error.js";
+import { encodeUnackedEntry, entryFromEnvelope, type UnackedEntry } from "./unacked-entry.js";
+
+/** What the consumer needs from its transport. */
+export interface RedisConsumerDeps {
+  readonly ctx: RedisChannelContext;
+  /** A new, dedicated connection for this consumer's BRPOPs. */
+  readonly createBlockingConnection: () => Redis;
+  readonly subscriber: FanoutSubscriber;
+  /** Called once the consumer is cancelled, so the transport forgets it. */
+  readonly onCancelled: (consumer: RedisConsumer) => void;
+}
+
+/** One delivered, not yet settled message (kombu's `QoS._delivered` entry). */
+interface Pending {
+  readonly tag: string | null;
+  readonly entry: UnackedEntry | null;
+  registered: boolean;
+  settled: boolean;
+}
+
+/**
+ * One `consume()` call: kombu's channel consuming a set of queues. List queues are read with BRPOP on a dedicated
+ * connection (keys: each priority step ascending, each queue in the rotated cycle); queues bound to a fanout exchange
+ * in this process are PSUBSCRIBEd instead. Unless `noAck`, each delivery is first recorded as kombu's `QoS.append`
+ * does (`MULTI; ZADD unacked_index <now> <tag>; HSET unacked <tag> [envelope, exchange, routing_key]; EXEC`), and no
+ * BRPOP is sent while `prefetch` deliveries are unsettled. `cancel()` restores the unsettled ones (kombu's
+ * `restore_at_shutdown`).
+ */
+export class RedisConsumer implements Consumer {
+  private blocking: Redis | null = null;
+  private cancelled = false;
+  private cancelling: Promise<void> | null = null;
+  private loop: Promise<void> = Promise.resolve();
+  private wake: (() => void) | null = null;
+  private readonly unsettled = new Set<Pending>();
+  private readonly unsubscribers: (() => Promise<void>)[] = [];
+  private bindingsRefreshedAt = -Infinity;
+  /** `CLIENT ID` of the BRPOP connection, so `cancel()` can end a blocked BRPOP early with `CLIENT UNBLOCK`. */
+  private blockingId: string | null = null;
+
+  private constructor(
+    private readonly deps: RedisConsumerDeps,
+    private readonly onDelivery: (delivery: Delivery) => void,
+    private readonly options: ConsumeOptions,
+  ) {}
+
+  /** Starts consuming; resolves once the BRPOP loop runs and every fanout pattern is subscribed. */
+  static async start(deps: RedisConsumerDeps, queues: readonly string[], onDelivery: (delivery: Delivery) => void, options: ConsumeOptions): Promise<RedisConsumer> {
+    if (!Number.isSafeInteger(options.prefetch) || options.prefetch < 0) {
+      throw new CeleryProtoError("InvalidOption", `prefetch must be an integer >= 0 (0 = unlimited), not ${options.prefetch}`);
+    }
+    if (queues.length === 0) throw new CeleryProtoError("InvalidOption", "consume() needs at least one queue");
+    const consumer = new RedisConsumer(deps, onDelivery, options);
+    const { state, layout } = deps.ctx;
+    const listQueues = [...new Set(queues)].filter((q) => state.fanoutBindingOf(q) === undefined);
+    try {
+      for (const queue of new Set(queues)) {
+        const fanout = state.fanoutBindingOf(queue);
+        if (fanout === undefined) continue;
+        const pattern = layout.fanoutPattern(fanout.exchange, fanout.routingKey);
+        consumer.unsubscribers.push(await deps.subscriber.subscribe(pattern, (envelope) => void consumer.deliver(queue, envelope)));
+      }
+      if (listQueues.length > 0) {
+        // Lazy connection: the first BRPOP connects it, and waits (queued) while Redis is unreachable.
+        const blocking = deps.createBlockingConnection();
+        consumer.blocking = blocking;
+        consumer.loop = consumer.run(blocking, listQueues);
+      }
+    } catch (e) {
+      await consumer.cancel();
+      throw toTransportError(e, "consume");
+    }
+    return consumer;
+  }
+
+  /** Stops consuming, waits for the BRPOP in flight (at most `brpopTimeout`), restores unsettled deliveries. */
+  cancel(): Promise<void> {
+    if (this.cancelling !== null) return this.cancelling;
+    this.cancelled = true;
+    this.wake?.();
+    this.cancelling = (async () => {
+      await Promise.all(this.unsubscribers.map((u) => u()));
+      const blocking = this.blocking;
+      if (blocking !== null) {
+        if (blocking.status !== "ready") disconnectRedis(blocking);
+        // Ends a blocked BRPOP now, as if it had timed out: no message can be lost this way (unlike a disconnect).
+        else if (this.blockingId !== null) await this.deps.ctx.commands.call("CLIENT", "UNBLOCK", this.blockingId, "TIMEOUT").catch(() => undefined);
+        const guard = setTimeout(() => disconnectRedis(blocking), (this.deps.ctx.options.brpopTimeout + 2) * 1000);
+        await this.loop;
+        clearTimeout(guard);
+        disconnectRedis(blocking);
+      }
+      await this.restoreUnsettled();
+      this.deps.onCancelled(this);
+    })();
+    return this.cancelling;
+  }
+
+  private async run(blocking: Redis, queues: readonly string[]): Promise<void> {
+    const { ctx } = this.deps;
+    const cycle = createQueueCycle(ctx.options.queueOrderStrategy, queues);
+    blocking.on("close", () => (this.blockingId = null));
+    while (!this.cancelled) {
+      await this.waitForCredit();
+      if (this.cancelled) break;
+      await this.maybeRefreshBindings(queues);
+      let reply: [string, string] | null;
+      try {
+        if (this.blockingId === null) this.blockingId = String(await blocking.call("CLIENT", "ID"));
+        if (this.cancelled) break;
+        reply = await blocking.brpop(ctx.layout.brpopKeys(cycle.current()), ctx.options.brpopTimeout);
+      } catch (e) {
+        if (this.cancelled) break;
+        if (blocking.status === "end") {
+          this.emitError(toTransportError(e, "BRPOP (the connection gave up reconnecting; consumer stopped)"));
+          break;
+        }
+        this.emitError(toTransportError(e, "BRPOP"));
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      if (reply === null) continue;
+      const [key, item] = reply;
+      if (this.cancelled) {
+        // Popped after cancel: never delivered, so back to the front of the list it came from.
+        await ctx.commands.rpush(key, item).catch((e: unknown) => this.emitError(toTransportError(e, "RPUSH after cancel")));
+        break;
+      }
+      const queue = ctx.layout.queueFromListKey(key);
+      cycle.rotate(queue);
+      await this.deliver(queue, item);
+    }
+  }
+
+  /** kombu's `basic_consume` callback: `QoS.append` (unless no_ack), then the user's callback. */
+  private async deliver(queue: string, envelope: string): Promise<void> {
+    if (this.cancelled) return;
+    const noAck = this.options.noAck === true;
+    let message: RawTaskParts;
+    let entry: UnackedEntry | null;
+    try {
+      message = readRedisEnvelope(envelope);
+      entry = noAck ? null : entryFromEnvelope(envelope, queue);
+    } catch (e) {
+      // kombu cannot decode it either (its consumer raises); it is reported, not redelivered forever.
+      const error = CeleryProtoError.from(e, "InvalidEnvelope");
+      this.emitError(new CeleryProtoError(error.code, `message from queue ${JSON.stringify(queue)} dropped: ${error.message}`, { cause: e, details: error.details }));
+      return;
+    }
+    const pending: Pending = { tag: message.deliveryTag, entry, registered: false, settled: noAck };
+    if (!noAck) {
+      this.unsettled.add(pending);
+      await this.register(pending);
+    }
+    const delivery: Delivery = {
+      message,
+      queue,
+      ack: () => this.settle(pending, "ack"),
+      reject: (requeue: boolean) => this.settle(pending, requeue ? "requeue" : "drop"),
+    };
+    try {
+      this.onDelivery(delivery);
+    } catch (e) {
+      this.emitError(CeleryProtoError.from(e));
+    }
+  }
+
+  private async register(pending: Pending): Promise<void> {
+    const { commands, layout } = this.deps.ctx;
+    if (pending.tag === null || pending.entry === null) {
+      this.emitError(new CeleryProtoError("InvalidEnvelope", "delivery without properties.delivery_tag: not recorded in unacked (kombu cannot consume it either)"));
+      return;
+    }
+    const score = String(Date.now() / 1000);
+    try {
+      const results = await commands.multi().zadd(layout.unackedIndexKey, score, pending.tag).hset(layout.unackedKey, pending.tag, encodeUnackedEntry(pending.entry)).exec();
+      const failed = results?.find(([err]) => err !== null);
+      if (failed !== undefined) throw failed[0];
+      pending.registered = true;
+    } catch (e) {
+      this.emitError(toTransportError(e, "recording the delivery in unacked (it stays in memory only)"));
+    }
+  }
+
+  private async settle(pending: Pending, kind: "ack" | "drop" | "requeue"): Promise<void> {
+    if (pending.settled) return;
+    pending.settled = true;
+    this.unsettled.delete(pending);
+    this.wake?.();
+    const { ctx } = this.deps;
+    if (!pending.registered) {
+      if (kind === "requeue" && pending.entry !== null) await pushRestoredEntry(ctx, pending.entry, true);
+      return;
+    }
+    const tag = pending.tag as string;
+    if (kind === "requeue") {
+      await restoreByTag(ctx, tag, true);
+      return;
+    }
+    try {
+      await ctx.commands.multi().zrem(ctx.layout.unackedIndexKey, tag).hdel(ctx.layout.unackedKey, tag).exec();
+    } catch (e) {
+      throw toTransportError(e, kind === "ack" ? "ack" : "reject");
+    }
+  }
+
+  /** kombu `QoS.restore_unacked`: every unsettled delivery, in delivery order, back to the front of its queue. */
+  private async restoreUnsettled(): Promise<void> {
+    if (this.unsettled.size > 0 && this.deps.ctx.commands.status !== "ready") {
+      // Waiting for Redis here would hang shutdown; recorded deliveries come back through restore_visible.
+      this.emitError(new CeleryProtoError("TransportClosed", `${this.unsettled.size} unsettled deliveries not restored: Redis is unreachable (recorded ones return after visibility_timeout via restoreVisible)`));
+      this.unsettled.clear();
+      return;
+    }
+    for (const pending of [...this.unsettled]) {
+      pending.settled = true;
+      this.unsettled.delete(pending);
+      try {
+        if (pending.registered) await restoreByTag(this.deps.ctx, pending.tag as string, false);
+        else if (pending.entry !== null) await pushRestoredEntry(this.deps.ctx, pending.entry, false);
+      } catch (e) {
+        this.emitError(CeleryProtoError.from(e, "BrokerError"));
+      }
+    }
+  }
+
+  private async waitForCredit(): Promise<void> {
+    const { prefetch } = this.options;
+    while (!this.cancelled && this.options.noAck !== true && prefetch > 0 && this.unsettled.size >= prefetch) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+  }
+
+  /** kombu 5.7 `maybe_refresh_binding_expiry`: keep the binding tables of consumed `x-expires` queues alive. */
+  private async maybeRefreshBindings(queues: readonly string[]): Promise<void> {
+    const { ctx } = this.deps;
+    const expiring = queues.filter((q) => ctx.state.expiresOf(q) !== undefined);
+    if (expiring.length === 0) return;
+    const every = Math.min(...expiring.map((q) => bindingTtlMs(ctx.state.expiresOf(q) as number))) / 3;
+    const now = performance.now();
+    if (now - this.bindingsRefreshedAt < every) return;
+    this.bindingsRefreshedAt = now;
+    for (const queue of expiring) {
+      const ttl = bindingTtlMs(ctx.state.expiresOf(queue) as number);
+      for (const binding of ctx.state.bindingsOf(queue)) {
+        await ctx.commands
+          .eval(REFRESH_BINDING, 2, ctx.layout.bindingKey(binding.exchange), ctx.layout.bindingDeadlinesKey, bindingMemberFor(ctx, queue, binding), binding.exchange, String(ttl))
+          .catch((e: unknown) => this.emitError(toTransportError(e, "binding refresh")));
+      }
+    }
+  }
+
+  private emitError(error: CeleryProtoError): void {
+    this.deps.ctx.options.onEvent({ type: "error", error });
+  }
+}
