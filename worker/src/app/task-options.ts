@@ -1,0 +1,59 @@
+/**
+ * Per-task options, by Celery's names (TypeScript case) and with Celery's defaults (C:celery/app/task.py).
+ * Header values on a message (e.g. `timelimit`) override the time limits, as in Celery.
+ */
+export interface TaskOptions {
+  /** Default 3; null = retry forever. */
+  readonly maxRetries?: number | null;
+  /** Seconds; default 180. */
+  readonly defaultRetryDelay?: number;
+  /** Error classes or names (`err.name`) that trigger an automatic retry. Default none. */
+  readonly autoretryFor?: ReadonlyArray<string | (new (...args: never[]) => Error)>;
+  /** Exponential backoff for autoretry: true = factor 1, or a number factor. Default false. */
+  readonly retryBackoff?: boolean | number;
+  /** Seconds; default 600. */
+  readonly retryBackoffMax?: number;
+  /** Full jitter on the backoff. Default true. */
+  readonly retryJitter?: boolean;
+  /** Ack after the task finished instead of when it starts. Default false. */
+  readonly acksLate?: boolean;
+  /** With acksLate: requeue when the worker process executing it dies. Default false. */
+  readonly rejectOnWorkerLost?: boolean;
+  /** With acksLate: ack (true) or requeue (false) after a failure or a hard time limit. Default true. */
+  readonly acksOnFailureOrTimeout?: boolean;
+  /** Store STARTED `{pid, hostname}` when execution starts. Default false. */
+  readonly trackStarted?: boolean;
+  /** Store nothing for SUCCESS/RETRY. Default false (the message's `ignore_result` header can also set it). */
+  readonly ignoreResult?: boolean;
+  /** With ignoreResult, still store failures. Default false. */
+  readonly storeErrorsEvenIfIgnored?: boolean;
+  /** Celery rate limit string: "10/s", "5/m", "1/h", or a number per second. Default none. */
+  readonly rateLimit?: string | number | null;
+  /** Hard limit in seconds: the execution is killed. Default none. */
+  readonly timeLimit?: number | null;
+  /** Soft limit in seconds: the AbortSignal fires and `SoftTimeLimitExceeded` is raised in the task. Default none. */
+  readonly softTimeLimit?: number | null;
+  /** Result serializer for this task's results. Default the worker's (`json`). */
+  readonly serializer?: "json" | "msgpack" | "yaml";
+  /** Where the handler runs: "async" (in-process promise) or "process" (child process; needed for hard limits on CPU-bound code). Default: the worker's pool. */
+  readonly pool?: "async" | "process";
+}
+
+/** Celery's defaults, applied by `compileTaskOptions`. */
+export const DEFAULT_TASK_OPTIONS = Object.freeze({
+  maxRetries: 3,
+  defaultRetryDelay: 180,
+  autoretryFor: [] as ReadonlyArray<string | (new (...args: never[]) => Error)>,
+  retryBackoff: false as boolean | number,
+  retryBackoffMax: 600,
+  retryJitter: true,
+  acksLate: false,
+  rejectOnWorkerLost: false,
+  acksOnFailureOrTimeout: true,
+  trackStarted: false,
+  ignoreResult: false,
+  storeErrorsEvenIfIgnored: false,
+  rateLimit: null as string | number | null,
+  timeLimit: null as number | null,
+  softTimeLimit: null as number | null,
+});

@@ -1,0 +1,63 @@
+import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+import type { TaskDescriptor } from "../../../sdk/src/client/task-descriptor.js";
+import type { TaskHandler } from "./task-handler.js";
+import { DEFAULT_TASK_OPTIONS, type TaskOptions } from "./task-options.js";
+
+/** A registered task: its handler and its options with Celery's defaults applied. */
+export interface RegisteredTask {
+  readonly name: string;
+  readonly handler: TaskHandler;
+  readonly options: Required<Omit<TaskOptions, "serializer" | "pool">> & Pick<TaskOptions, "serializer" | "pool">;
+  /** Validation of received arguments (from a descriptor); throws a CeleryProtoError naming the argument. */
+  readonly validate?: (args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>) => void;
+}
+
+/** The tasks a worker can run, by name. Runtime changes (`rate_limit`, `time_limit` control commands) go through `update`. */
+export class TaskRegistry {
+  private readonly tasks = new Map<string, RegisteredTask>();
+
+  /** Registers a handler under a task name or a descriptor (whose validator then checks received arguments). */
+  register<A extends readonly unknown[], R, K extends Readonly<Record<string, unknown>>>(
+    task: string | TaskDescriptor<A, R, K>,
+    handler: TaskHandler<A, K, R>,
+    options: TaskOptions = {},
+  ): RegisteredTask {
+    const name = typeof task === "string" ? task : task.name;
+    if (typeof name !== "string" || name === "") throw new CeleryProtoError("InvalidOption", "task: a non-empty task name is required");
+    if (this.tasks.has(name)) throw new CeleryProtoError("InvalidOption", `task: ${JSON.stringify(name)} is already registered`);
+    const entry: RegisteredTask = {
+      name,
+      handler: handler as unknown as TaskHandler,
+      options: { ...DEFAULT_TASK_OPTIONS, ...dropUndefined(options) },
+      ...(typeof task !== "string" && task.validate !== undefined ? { validate: task.validate } : {}),
+    };
+    this.tasks.set(name, entry);
+    return entry;
+  }
+
+  get(name: string): RegisteredTask | undefined {
+    return this.tasks.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.tasks.has(name);
+  }
+
+  /** Changes options of a registered task (remote control `rate_limit` / `time_limit`). */
+  update(name: string, options: Partial<TaskOptions>): RegisteredTask | undefined {
+    const current = this.tasks.get(name);
+    if (current === undefined) return undefined;
+    const next = { ...current, options: { ...current.options, ...dropUndefined(options) } };
+    this.tasks.set(name, next);
+    return next;
+  }
+
+  /** Registered names, sorted (as `inspect registered` lists them). */
+  names(): string[] {
+    return [...this.tasks.keys()].sort();
+  }
+}
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,29 @@
+import type { TaskRequest } from "../request/task-request.js";
+import type { RegisteredTask } from "../app/task-registry.js";
+import type { RetryOptions } from "../app/task-context.js";
+
+/**
+ * What happens after (or instead of) a task body runs, exactly as Celery's tracer and result backend do it
+ * (C:celery/app/trace.py, C:celery/backends/base.py): result storage, callbacks and chain continuation,
+ * chain/chord failure propagation, errbacks, chord part return, retry publishing. The consumer calls these; every
+ * method resolves once the broker/backend writes are done (so acks_late can ack after).
+ */
+export interface OutcomeRecorder {
+  /** `track_started`: store STARTED `{pid, hostname}`. */
+  started(request: TaskRequest, task: RegisteredTask): Promise<void>;
+  /** Success: callbacks, then the next chain step, then SUCCESS stored (unless ignored), then chord part return. */
+  succeeded(request: TaskRequest, task: RegisteredTask, value: unknown, runtimeSeconds: number): Promise<void>;
+  /** Failure: FAILURE stored (if errors are stored), remaining chain ids failed, chord part return, errbacks. */
+  failed(request: TaskRequest, task: RegisteredTask | null, error: unknown): Promise<void>;
+  /**
+   * `context.retry()` / autoretry: decides Retry vs MaxRetriesExceeded. Publishes the retry message (same id,
+   * retries+1, eta) and stores RETRY; returns "retried", or "exhausted" after storing the final failure.
+   */
+  retry(request: TaskRequest, task: RegisteredTask, options: RetryOptions & { readonly exc?: unknown }): Promise<"retried" | "exhausted">;
+  /** Revoked/expired/terminated: REVOKED stored (TaskRevokedError(reason)), chord part return. */
+  revoked(request: TaskRequest, reason: "revoked" | "expired" | "terminated"): Promise<void>;
+  /** A custom state from `context.updateState`. */
+  updateState(request: TaskRequest, state: string, meta: unknown): Promise<void>;
+  /** Unknown task name: FAILURE NotRegistered(name) stored for the message's id (no chord handling). */
+  notRegistered(request: TaskRequest): Promise<void>;
+}
