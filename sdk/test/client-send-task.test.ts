@@ -85,6 +85,15 @@ describe("CeleryClient.sendTask", () => {
     assert.deepEqual(Object.keys(decoded.headers), ["clock", "expires"]);
   });
 
+  it("takes the broker and backend from CELERY_BROKER_URL / CELERY_RESULT_BACKEND, options first", () => {
+    const env = { CELERY_BROKER_URL: "redis://env-host:6379/0", CELERY_RESULT_BACKEND: "rpc://" };
+    const fromEnv = compileClientOptions({}, env);
+    assert.deepEqual([fromEnv.broker, fromEnv.backend], ["redis://env-host:6379/0", "rpc://"]);
+    const explicit = compileClientOptions({ broker: "amqp://h//", backend: null }, env);
+    assert.deepEqual([explicit.broker, explicit.backend], ["amqp://h//", null]);
+    assert.equal(compileClientOptions({}, {}).broker, "amqp://guest:guest@localhost:5672//");
+  });
+
   it("refuses bad options loudly, naming the option", async () => {
     assert.throws(() => compileClientOptions({ serializer: "pickle" as never }), (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("serializer:"));
     assert.throws(() => compileClientOptions({ queues: [{ name: "a" }, { name: "a" }] }), (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("queues:"));
