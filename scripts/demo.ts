@@ -1,45 +1,47 @@
-// The main job, end to end on real parts: the TS codec encodes tasks, a plain Redis client enqueues them, a real
-// Python Celery worker runs them, and the results are read back and decoded in TypeScript.
+// The main job, end to end on real parts: a TypeScript worker (`proto worker`) serves tasks enqueued from
+// TypeScript (celery-proto's client) and from Python (plain Celery); both read the results back.
+import { spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createTaskMessage } from "../sdk/src/codec/task/create-task-message.js";
-import { encodeRedisEnvelope } from "../sdk/src/codec/redis/encode-redis-envelope.js";
-import { exceptionInfoToError } from "../sdk/src/codec/exceptions/remote-task-error.js";
-import type { ExceptionInfo } from "../sdk/src/codec/exceptions/exception-info.js";
-import { PyDecimal } from "../sdk/src/codec/json/python-values.js";
+import path from "node:path";
+import { createClient } from "../sdk/src/client/create-client.js";
+import { RemoteTaskError } from "../sdk/src/codec/exceptions/remote-task-error.js";
 import { redisDbUrl } from "../conformance/harness/broker-urls.js";
-import { PythonWorker } from "../conformance/harness/python-worker.js";
-import { RawRedisPublisher } from "../conformance/harness/raw-publisher.js";
-import { RedisResultReader } from "../conformance/harness/result-reader.js";
 
+const ROOT = path.resolve(import.meta.dirname, "..");
 const queue = `demo-${randomUUID().slice(0, 8)}`;
-const brokerUrl = redisDbUrl(8);
-const backendUrl = redisDbUrl(9);
+const broker = redisDbUrl(8);
+const backend = redisDbUrl(9);
 
-const worker = await PythonWorker.start({ brokerUrl, resultBackend: backendUrl, queue, pool: "prefork", concurrency: 2 });
-const publisher = new RawRedisPublisher(brokerUrl);
-const results = new RedisResultReader(backendUrl);
+const worker = spawn(process.execPath, ["--import", "tsx", "bin/proto.js", "worker", "-A", "examples/demo/tasks.ts", "-Q", queue, "-c", "4", "-l", "INFO", "-n", `demo-${process.pid}@%h`, "--broker", broker, "--backend", backend], {
+  cwd: ROOT,
+  stdio: ["ignore", "pipe", "pipe"],
+});
+let log = "";
+worker.stdout.on("data", (d: Buffer) => (log += d.toString()));
+worker.stderr.on("data", (d: Buffer) => (log += d.toString()));
+const deadline = Date.now() + 30_000;
+while (!/ready/i.test(log)) {
+  if (worker.exitCode !== null || Date.now() > deadline) throw new Error(`the TS worker did not start:\n${log}`);
+  await new Promise((r) => setTimeout(r, 100));
+}
+console.log(log.split("\n").filter((l) => l.trim() !== "").slice(0, 20).join("\n"));
+
+const client = await createClient({ broker, backend, defaultQueue: queue });
 try {
-  const calls = [
-    createTaskMessage({ task: "conformance.add", args: [2, 3] }),
-    createTaskMessage({ task: "conformance.echo", args: [new Date("2025-01-31T12:00:00Z"), new PyDecimal("9.99")], kwargs: { note: "rich types" } }),
-    createTaskMessage({ task: "conformance.mul", args: [6, 7], countdown: 1 }),
-    createTaskMessage({ task: "conformance.fail", args: ["boom from Python"] }),
-  ];
-  for (const message of calls) {
-    await publisher.lpush(queue, encodeRedisEnvelope(message, { routingKey: queue }));
-    console.log(`enqueued ${message.headers.task}${message.headers.argsrepr} as ${message.headers.id}`);
+  const sum = await client.enqueue("demo.add", [2, 3]);
+  console.log("typescript: demo.add(2, 3) ->", await sum.get({ timeoutMs: 30_000 }));
+  const greet = await client.enqueue("demo.greet", ["Celery"], { greeting: "Hi" });
+  console.log("typescript: demo.greet('Celery', greeting='Hi') ->", await greet.get({ timeoutMs: 30_000 }));
+  try {
+    await (await client.enqueue("demo.fail", ["boom"])).get({ timeoutMs: 30_000 });
+  } catch (e) {
+    if (!RemoteTaskError.is(e)) throw e;
+    console.log(`typescript: demo.fail raised ${e.excModule}.${e.excType}: ${e.message}`);
   }
-  for (const message of calls) {
-    const meta = await results.waitFor(message.headers.id, 30_000);
-    if (meta.status === "SUCCESS") {
-      console.log(`${message.headers.task} -> SUCCESS ${JSON.stringify(meta.result)}`);
-    } else {
-      const error = exceptionInfoToError(meta.result as unknown as ExceptionInfo, meta.traceback ?? null);
-      console.log(`${message.headers.task} -> ${meta.status} ${error.excModule}.${error.excType}: ${error.message}`);
-    }
-  }
+  process.stdout.write(execFileSync(path.join(ROOT, ".venv/bin/python"), ["examples/demo/python_client.py", broker, backend, queue], { cwd: ROOT, encoding: "utf8" }));
 } finally {
-  await publisher.close();
-  await results.close();
-  await worker.stop();
+  await client.close();
+  worker.kill("SIGTERM");
+  await new Promise((r) => worker.once("exit", r));
 }

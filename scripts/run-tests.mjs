@@ -1,4 +1,5 @@
 // Runs the test suites with node's test runner (TypeScript through tsx) and the summary reporter.
+// One file at a time: the conformance files share the project brokers (Redis databases, the vhost) and real workers.
 // Usage: node scripts/run-tests.mjs [unit|conformance|all] [extra file filters...]
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -41,7 +42,7 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=./scripts/summary-reporter.mjs", "--test-reporter-destination=stdout", ...files],
+  ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=./scripts/summary-reporter.mjs", "--test-reporter-destination=stdout", ...files],
   { cwd: root, stdio: "inherit", env: { ...process.env, NODE_OPTIONS: "" } },
 );
 process.exit(result.status ?? 1);

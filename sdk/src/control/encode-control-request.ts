@@ -19,6 +19,10 @@ export interface ControlRequestInput {
   /** Seconds until the request expires (header `expires` = now + timeout, as kombu writes it). Default 1. */
   readonly timeoutSeconds?: number;
   readonly now?: Date;
+  /** The broadcast exchange (`<control_exchange>.pidbox`). Default `celery.pidbox`. */
+  readonly exchange?: string;
+  /** The reply exchange named in `reply_to` (`reply.<control_exchange>.pidbox`). Default `reply.celery.pidbox`. */
+  readonly replyExchange?: string;
 }
 
 /** Encodes a remote-control request exactly as kombu's `Mailbox._publish` does (K:kombu/pidbox.py). */
@@ -32,12 +36,12 @@ export function encodeControlRequest(input: ControlRequestInput): AmqpPublish {
   };
   if (input.reply) {
     body["ticket"] = input.reply.ticket;
-    body["reply_to"] = { exchange: "reply.celery.pidbox", routing_key: input.reply.routingKey };
+    body["reply_to"] = { exchange: input.replyExchange ?? "reply.celery.pidbox", routing_key: input.reply.routingKey };
   }
   const serialized = serializeBody(body, "json");
   const now = (input.now ?? new Date()).getTime() / 1000;
   return {
-    exchange: PIDBOX_EXCHANGE,
+    exchange: input.exchange ?? PIDBOX_EXCHANGE,
     routingKey: "",
     body: serialized.body,
     properties: {

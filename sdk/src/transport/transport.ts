@@ -25,6 +25,11 @@ export interface ConsumeOptions {
 /** A running consumer or subscription. */
 export interface Consumer {
   cancel(): Promise<void>;
+  /**
+   * Changes the prefetch limit of this running consumer (AMQP: `basic.qos` again on its channel; Redis and memory:
+   * the client-side limit). 0 = unlimited. Optional: consumers that cannot change it leave it out.
+   */
+  setPrefetch?(prefetch: number): Promise<void>;
 }
 
 /** Connection lifecycle, reported through `TransportOptions.onEvent` (never as an unhandled `error` event). */

@@ -9,6 +9,8 @@ export interface EventDispatcher {
   setEnabled(enabled: boolean): void;
   /** Sends one event; `fields` are the type-specific fields. Never throws: failures are logged. */
   send(type: string, fields: Readonly<Record<string, unknown>>): void;
+  /** Sends what is buffered and resolves once every event sent so far has been handed to the broker. Optional. */
+  flush?(): Promise<void>;
   close(): Promise<void>;
 }
 

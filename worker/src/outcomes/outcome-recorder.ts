@@ -20,8 +20,11 @@ export interface OutcomeRecorder {
    * retries+1, eta) and stores RETRY; returns "retried", or "exhausted" after storing the final failure.
    */
   retry(request: TaskRequest, task: RegisteredTask, options: RetryOptions & { readonly exc?: unknown }): Promise<"retried" | "exhausted">;
-  /** Revoked/expired/terminated: REVOKED stored (TaskRevokedError(reason)), chord part return. */
-  revoked(request: TaskRequest, reason: "revoked" | "expired" | "terminated"): Promise<void>;
+  /**
+   * Revoked/expired/terminated: REVOKED stored (TaskRevokedError(reason)), chord part return. `task` (when known)
+   * decides whether errors are stored under `ignore_result` (`store_errors_even_if_ignored`).
+   */
+  revoked(request: TaskRequest, reason: "revoked" | "expired" | "terminated", task?: RegisteredTask | null): Promise<void>;
   /** A custom state from `context.updateState`. */
   updateState(request: TaskRequest, state: string, meta: unknown): Promise<void>;
   /** Unknown task name: FAILURE NotRegistered(name) stored for the message's id (no chord handling). */

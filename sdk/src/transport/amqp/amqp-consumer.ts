@@ -28,6 +28,8 @@ export class AmqpConsumer implements Consumer {
   private cancelled = false;
   private failed: CeleryProtoError | null = null;
   private readonly queueList: string[];
+  /** The prefetch now: `options.prefetch` until `setPrefetch` changes it; re-applied on every new channel. */
+  private prefetch: number;
 
   constructor(
     queues: readonly string[],
@@ -36,6 +38,7 @@ export class AmqpConsumer implements Consumer {
     private readonly host: ConsumerHost,
   ) {
     this.queueList = [...queues];
+    this.prefetch = options.prefetch;
   }
 
   get queues(): readonly string[] {
@@ -70,8 +73,7 @@ export class AmqpConsumer implements Consumer {
     // Deliveries may arrive (and be acked) before the last basic.consume returns.
     this.channel = channel;
     try {
-      const prefetch = this.options.prefetch > MAX_PREFETCH ? 0 : Math.max(0, Math.trunc(this.options.prefetch));
-      if (!this.options.noAck) await channel.prefetch(prefetch, this.host.useGlobalQos(this.queueList));
+      if (!this.options.noAck) await channel.prefetch(toQosCount(this.prefetch), this.host.useGlobalQos(this.queueList));
       for (const queue of this.queueList) {
         await channel.consume(queue, (msg) => this.handle(channel, queue, msg), { noAck: this.options.noAck ?? false });
       }
@@ -104,6 +106,19 @@ export class AmqpConsumer implements Consumer {
     if (this.cancelled) return;
     this.failed = error;
     await this.cancel();
+  }
+
+  /** `basic.qos` again on the open channel (Celery's `QoS.set`); a later channel starts with the new value. */
+  async setPrefetch(prefetch: number): Promise<void> {
+    if (typeof prefetch !== "number" || !(prefetch >= 0)) throw new CeleryProtoError("InvalidOption", `prefetch: must be a number >= 0 (0 = unlimited), got ${String(prefetch)}`);
+    this.prefetch = prefetch;
+    const channel = this.channel;
+    if (channel === null || this.options.noAck) return;
+    try {
+      await channel.prefetch(toQosCount(prefetch), this.host.useGlobalQos(this.queueList));
+    } catch (e) {
+      throw new CeleryProtoError("TransportClosed", `basic.qos on the consumer channel for ${this.queueList.join(", ")} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
   }
 
   async cancel(): Promise<void> {
@@ -151,4 +166,9 @@ export class AmqpConsumer implements Consumer {
       this.host.reportError(e instanceof Error ? e : new Error(String(e)));
     }
   }
+}
+
+/** The basic.qos prefetch_count for a prefetch: above 65535 means no limit (0), as Celery's QoS does. */
+function toQosCount(prefetch: number): number {
+  return prefetch > MAX_PREFETCH ? 0 : Math.max(0, Math.trunc(prefetch));
 }

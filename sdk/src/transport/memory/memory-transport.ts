@@ -23,6 +23,7 @@ interface ActiveConsumer {
   readonly queues: readonly string[];
   readonly onDelivery: (delivery: Delivery) => void;
   readonly options: ConsumeOptions;
+  prefetch: number;
   unsettled: number;
   cancelled: boolean;
 }
@@ -82,13 +83,17 @@ export class MemoryTransport implements Transport {
     for (const q of queues) {
       if (!this.queues.has(q)) throw new CeleryProtoError("InvalidOption", `queue ${JSON.stringify(q)} is not declared`);
     }
-    const consumer: ActiveConsumer = { queues, onDelivery, options, unsettled: 0, cancelled: false };
+    const consumer: ActiveConsumer = { queues, onDelivery, options, prefetch: options.prefetch, unsettled: 0, cancelled: false };
     this.consumers.add(consumer);
     this.schedule();
     return {
       cancel: async () => {
         consumer.cancelled = true;
         this.consumers.delete(consumer);
+      },
+      setPrefetch: async (prefetch: number) => {
+        consumer.prefetch = prefetch;
+        this.schedule();
       },
     };
   }
@@ -144,7 +149,7 @@ export class MemoryTransport implements Transport {
     for (const consumer of this.consumers) {
       for (;;) {
         if (consumer.cancelled || this.closed) break;
-        const limit = consumer.options.prefetch;
+        const limit = consumer.prefetch;
         if (!consumer.options.noAck && limit > 0 && consumer.unsettled >= limit) break;
         const next = this.take(consumer.queues);
         if (next === undefined) break;

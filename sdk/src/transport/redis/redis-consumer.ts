@@ -50,12 +50,16 @@ export class RedisConsumer implements Consumer {
   private bindingsRefreshedAt = -Infinity;
   /** `CLIENT ID` of the BRPOP connection, so `cancel()` can end a blocked BRPOP early with `CLIENT UNBLOCK`. */
   private blockingId: string | null = null;
+  /** The client-side prefetch limit now (`options.prefetch` until `setPrefetch`). */
+  private prefetch: number;
 
   private constructor(
     private readonly deps: RedisConsumerDeps,
     private readonly onDelivery: (delivery: Delivery) => void,
     private readonly options: ConsumeOptions,
-  ) {}
+  ) {
+    this.prefetch = options.prefetch;
+  }
 
   /** Starts consuming; resolves once the BRPOP loop runs and every fanout pattern is subscribed. */
   static async start(deps: RedisConsumerDeps, queues: readonly string[], onDelivery: (delivery: Delivery) => void, options: ConsumeOptions): Promise<RedisConsumer> {
@@ -84,6 +88,15 @@ export class RedisConsumer implements Consumer {
       throw toTransportError(e, "consume");
     }
     return consumer;
+  }
+
+  /** Changes the client-side prefetch limit; a higher one lets the BRPOP loop fetch again at once. */
+  async setPrefetch(prefetch: number): Promise<void> {
+    if (!Number.isSafeInteger(prefetch) || prefetch < 0) {
+      throw new CeleryProtoError("InvalidOption", `prefetch must be an integer >= 0 (0 = unlimited), not ${prefetch}`);
+    }
+    this.prefetch = prefetch;
+    this.wake?.();
   }
 
   /** Stops consuming, waits for the BRPOP in flight (at most `brpopTimeout`), restores unsettled deliveries. */
@@ -238,8 +251,7 @@ export class RedisConsumer implements Consumer {
   }
 
   private async waitForCredit(): Promise<void> {
-    const { prefetch } = this.options;
-    while (!this.cancelled && this.options.noAck !== true && prefetch > 0 && this.unsettled.size >= prefetch) {
+    while (!this.cancelled && this.options.noAck !== true && this.prefetch > 0 && this.unsettled.size >= this.prefetch) {
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
     }

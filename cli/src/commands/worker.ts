@@ -1,0 +1,121 @@
+import path from "node:path";
+import { Command, Flags } from "@oclif/core";
+import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+import type { KombuRedisOptions } from "../../../sdk/src/transport/redis/kombu-redis-options.js";
+import { queueExchange } from "../../../sdk/src/transport/queue-spec.js";
+import { createWorker } from "../../../worker/src/create-worker.js";
+import { maskBrokerUrl } from "../../../worker/src/describe-broker.js";
+import { loadTaskModule } from "../../../worker/src/load-task-module.js";
+import { formatStartupBanner } from "../../../worker/src/logging/format-startup-banner.js";
+import type { Worker } from "../../../worker/src/worker.js";
+
+export default class WorkerCommand extends Command {
+  static override summary = "Run a Celery worker for TypeScript task handlers.";
+  static override description =
+    "Consumes Celery task messages (from Python or TypeScript producers) and runs the handlers of the -A module, which exports " +
+    "register(registry) or tasks = { \"name\": handler | { handler, options } }. The first SIGTERM/SIGINT is a warm shutdown " +
+    "(running tasks finish); a second one, or SIGQUIT, is a cold shutdown (running tasks are aborted and every unacknowledged " +
+    "message is requeued).";
+  static override examples = [
+    "<%= config.bin %> worker -A ./tasks.ts -l info --broker redis://localhost:6379/0 --backend redis://localhost:6379/1",
+    "<%= config.bin %> worker -A ./dist/tasks.js -Q default,reports -c 8 -n reports@%h -E",
+  ];
+  static override flags = {
+    app: Flags.string({ char: "A", description: "task module (path to a .js/.ts file) exporting register(registry) or tasks", required: true }),
+    queues: Flags.string({ char: "Q", description: "comma-separated queues to consume", default: "celery" }),
+    concurrency: Flags.integer({ char: "c", description: "simultaneous executions (default: number of CPUs)" }),
+    hostname: Flags.string({ char: "n", description: "node name, name@host (%h, %n, %d expanded)", default: "celery@%h" }),
+    "task-events": Flags.boolean({ char: "E", description: "send task events (for Flower, celery events)", default: false }),
+    loglevel: Flags.string({ char: "l", description: "DEBUG, INFO, WARNING, ERROR or CRITICAL", default: "WARNING" }),
+    pool: Flags.string({ char: "P", description: "where handlers run", options: ["async", "process"], default: "async" }),
+    "prefetch-multiplier": Flags.integer({ description: "prefetch = concurrency × this (0 = no limit)", default: 4 }),
+    broker: Flags.string({ char: "b", description: "broker URL", env: "CELERY_BROKER_URL" }),
+    backend: Flags.string({ description: "result backend URL", env: "CELERY_RESULT_BACKEND" }),
+    "broker-transport-options": Flags.string({ description: 'kombu transport options as JSON, e.g. {"visibility_timeout": 3600}' }),
+    statedb: Flags.string({ description: "file keeping revoked task ids across restarts" }),
+    "without-heartbeat": Flags.boolean({ description: "do not send worker heartbeat events", default: false }),
+    "without-mingle": Flags.boolean({ description: "do not sync revoked ids with other workers at start", default: false }),
+    "without-gossip": Flags.boolean({ description: "accepted for Celery compatibility (no gossip is done)", default: false }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(WorkerCommand);
+    let worker: Worker;
+    try {
+      worker = createWorker({
+        ...(flags.broker === undefined ? {} : { broker: flags.broker }),
+        ...(flags.backend === undefined ? {} : { backend: flags.backend }),
+        ...(flags["broker-transport-options"] === undefined ? {} : { brokerTransportOptions: parseTransportOptions(flags["broker-transport-options"]) }),
+        queues: flags.queues.split(",").map((q) => q.trim()).filter((q) => q !== ""),
+        ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
+        hostname: flags.hostname,
+        events: flags["task-events"],
+        logLevel: flags.loglevel,
+        pool: flags.pool as "async" | "process",
+        taskModule: flags.app,
+        prefetchMultiplier: flags["prefetch-multiplier"],
+        ...(flags.statedb === undefined ? {} : { statedb: flags.statedb }),
+        heartbeat: !flags["without-heartbeat"],
+        mingle: !flags["without-mingle"],
+      });
+      await loadTaskModule(flags.app, worker.registry);
+    } catch (e) {
+      process.stderr.write(`${CeleryProtoError.from(e).describe()}\n`);
+      this.exit(1);
+    }
+    process.stdout.write(this.banner(worker, flags.app));
+    let signals = 0;
+    const onSignal = (cold: boolean): void => {
+      signals += 1;
+      if (cold || signals > 1) {
+        process.stdout.write("worker: Cold shutdown (MainProcess)\n");
+        void worker.stop({ cold: true });
+      } else {
+        process.stdout.write("worker: Warm shutdown (MainProcess)\n");
+        void worker.stop();
+      }
+    };
+    process.on("SIGTERM", () => onSignal(false));
+    process.on("SIGINT", () => onSignal(false));
+    process.on("SIGQUIT", () => onSignal(true));
+    try {
+      await worker.start();
+    } catch (e) {
+      worker.logger.critical(`Unrecoverable error: ${CeleryProtoError.from(e).describe()}`);
+      this.exit(1);
+    }
+    await worker.stopped;
+    this.exit(0);
+  }
+
+  private banner(worker: Worker, app: string): string {
+    const o = worker.options;
+    return formatStartupBanner({
+      hostname: worker.hostname,
+      version: this.config.version,
+      app: path.relative(process.cwd(), path.resolve(app)) || app,
+      transport: typeof o.broker === "string" ? maskBrokerUrl(o.broker) : `${o.broker.kind}://`,
+      results: o.backend === null ? "disabled://" : maskBrokerUrl(o.backend),
+      concurrency: o.concurrency,
+      pool: o.pool,
+      taskEvents: o.events,
+      queues: o.queues.map((q) => {
+        const exchange = queueExchange(q);
+        return { name: q.name, exchange: exchange?.name ?? "", exchangeType: exchange?.type ?? "direct", routingKey: q.routingKey ?? q.name };
+      }),
+      tasks: worker.registry.names(),
+      withTasks: worker.logger.isEnabledFor("INFO"),
+    });
+  }
+}
+
+function parseTransportOptions(text: string): KombuRedisOptions {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new CeleryProtoError("InvalidOption", `--broker-transport-options: not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CeleryProtoError("InvalidOption", "--broker-transport-options: must be a JSON object");
+  return value as KombuRedisOptions;
+}

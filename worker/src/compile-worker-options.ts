@@ -1,0 +1,104 @@
+import os from "node:os";
+import { resolveAcceptList } from "../../sdk/src/codec/body/content-types.js";
+import { DEFAULT_BROKER_URL } from "../../sdk/src/client/compile-client-options.js";
+import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
+import type { QueueSpec } from "../../sdk/src/transport/queue-spec.js";
+import { brokerFamily } from "./describe-broker.js";
+import { expandNodeName } from "./expand-node-name.js";
+import { parseLogLevel } from "./logging/log-level.js";
+import { DEFAULT_WORKER_OPTIONS, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  "broker", "backend", "brokerTransportOptions", "queues", "concurrency", "prefetchMultiplier", "etaTaskLimit", "hostname",
+  "pool", "events", "accept", "logLevel", "logger", "statedb", "heartbeat", "mingle", "disableRateLimits", "registry",
+  "outcomes", "eventDispatcher", "control", "processPool", "taskModule",
+]);
+
+/**
+ * Applies the defaults (and `CELERY_BROKER_URL` / `CELERY_RESULT_BACKEND`), checks every option and freezes the
+ * result. A bad or unknown option is refused with `InvalidOption` naming it.
+ */
+export function compileWorkerOptions(options: WorkerOptions = {}, env: NodeJS.ProcessEnv = process.env): CompiledWorkerOptions {
+  if (typeof options !== "object" || options === null) throw invalid("options", "must be an object");
+  for (const key of Object.keys(options)) if (!KNOWN_OPTIONS.has(key)) throw invalid(key, `is not a worker option (known: ${[...KNOWN_OPTIONS].join(", ")})`);
+  const d = DEFAULT_WORKER_OPTIONS;
+  const broker = options.broker ?? env["CELERY_BROKER_URL"] ?? DEFAULT_BROKER_URL;
+  if (typeof broker === "string" ? broker.trim() === "" : typeof broker?.consume !== "function") throw invalid("broker", "must be a broker URL or a Transport");
+  if (options.brokerTransportOptions !== undefined && (typeof broker !== "string" || brokerFamily(broker) !== "redis")) {
+    throw invalid("brokerTransportOptions", "only a redis:// broker URL takes kombu transport options here (configure a Transport yourself for anything else)");
+  }
+  const backend = options.backend === undefined ? (env["CELERY_RESULT_BACKEND"] ?? d.backend) : options.backend;
+  if (backend !== null && typeof backend !== "string") throw invalid("backend", "must be a result backend URL or null");
+  const concurrency = options.concurrency ?? os.availableParallelism();
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw invalid("concurrency", `must be an integer >= 1, got ${String(concurrency)}`);
+  const prefetchMultiplier = options.prefetchMultiplier ?? d.prefetchMultiplier;
+  if (!Number.isSafeInteger(prefetchMultiplier) || prefetchMultiplier < 0) throw invalid("prefetchMultiplier", `must be an integer >= 0 (0 = no prefetch limit), got ${String(prefetchMultiplier)}`);
+  const etaTaskLimit = options.etaTaskLimit ?? d.etaTaskLimit;
+  if (etaTaskLimit !== null && (!Number.isSafeInteger(etaTaskLimit) || etaTaskLimit < 1)) throw invalid("etaTaskLimit", "must be an integer >= 1 or null");
+  const pool = options.pool ?? d.pool;
+  if (pool !== "async" && pool !== "process") throw invalid("pool", `must be "async" or "process", got ${JSON.stringify(pool)}`);
+  const hostnamePattern = options.hostname ?? d.hostname;
+  if (typeof hostnamePattern !== "string" || hostnamePattern.trim() === "") throw invalid("hostname", "must be a non-empty node name such as name@host");
+  const accept = options.accept ?? d.accept;
+  if (!Array.isArray(accept) || accept.length === 0) throw invalid("accept", "must be a non-empty list of serializer names");
+  try {
+    resolveAcceptList(accept);
+  } catch (e) {
+    throw invalid("accept", CeleryProtoError.from(e).message);
+  }
+  const logLevel = parseLogLevel(options.logLevel ?? d.logLevel);
+  const statedb = options.statedb ?? d.statedb;
+  if (statedb !== null && (typeof statedb !== "string" || statedb === "")) throw invalid("statedb", "must be a file path or null");
+  for (const flag of ["events", "heartbeat", "mingle", "disableRateLimits"] as const) {
+    const value = options[flag];
+    if (value !== undefined && typeof value !== "boolean") throw invalid(flag, "must be true or false");
+  }
+  if (options.control !== undefined && options.control !== false && typeof options.control !== "function") throw invalid("control", "must be a pidbox factory or false");
+  if (options.processPool !== undefined && typeof options.processPool !== "function") throw invalid("processPool", "must be a pool factory");
+  const taskModule = options.taskModule ?? null;
+  if (taskModule !== null && (typeof taskModule !== "string" || taskModule === "")) throw invalid("taskModule", "must be the path of a task module or null");
+  if (pool === "process" && taskModule === null && options.processPool === undefined) {
+    throw invalid("taskModule", 'the process pool loads the tasks in its child processes: give the task module path (proto worker -A sets it), or use pool: "async"');
+  }
+  return Object.freeze({
+    broker,
+    backend: backend === "" ? null : backend,
+    brokerTransportOptions: Object.freeze({ ...options.brokerTransportOptions }),
+    queues: compileQueues(options.queues ?? d.queues),
+    concurrency,
+    prefetchMultiplier,
+    etaTaskLimit,
+    hostname: expandNodeName(hostnamePattern.trim()),
+    pool,
+    events: options.events ?? d.events,
+    accept: Object.freeze([...accept]),
+    logLevel,
+    logger: options.logger ?? null,
+    statedb,
+    heartbeat: options.heartbeat ?? d.heartbeat,
+    mingle: options.mingle ?? d.mingle,
+    disableRateLimits: options.disableRateLimits ?? d.disableRateLimits,
+    registry: options.registry ?? null,
+    outcomes: options.outcomes ?? null,
+    eventDispatcher: options.eventDispatcher ?? null,
+    control: options.control ?? null,
+    processPool: options.processPool ?? null,
+    taskModule,
+  });
+}
+
+function compileQueues(queues: readonly (string | QueueSpec)[]): readonly QueueSpec[] {
+  if (!Array.isArray(queues) || queues.length === 0) throw invalid("queues", "must name at least one queue");
+  const specs = queues.map((q, i) => {
+    const spec: QueueSpec = typeof q === "string" ? { name: q.trim() } : q;
+    if (typeof spec?.name !== "string" || spec.name === "") throw invalid(`queues[${i}]`, "must be a non-empty queue name or a QueueSpec with a name");
+    return Object.freeze({ ...spec });
+  });
+  const names = new Set(specs.map((s) => s.name));
+  if (names.size !== specs.length) throw invalid("queues", "lists a queue twice");
+  return Object.freeze(specs);
+}
+
+function invalid(option: string, reason: string): CeleryProtoError {
+  return new CeleryProtoError("InvalidOption", `${option}: ${reason}`, { details: [{ path: `/${option}`, keyword: "option", message: reason }] });
+}

@@ -1,0 +1,206 @@
+import type { QueueSpec } from "../../../sdk/src/transport/queue-spec.js";
+import type { Consumer, Delivery, Transport } from "../../../sdk/src/transport/transport.js";
+import type { WorkerLogger } from "../logging/worker-logger.js";
+import { PrefetchWindow } from "./prefetch-window.js";
+
+/** A delivery as the worker core sees it: settling it is tracked, and it knows the consumer it came from. */
+export interface TrackedDelivery extends Delivery {
+  readonly source: ConsumerHandle;
+  readonly settled: boolean;
+  /** The broker took it back (its channel closed): count it as settled without telling the broker anything. */
+  abandon(): void;
+}
+
+/** One `transport.consume()` call (Celery: the task consumer's channel) and its prefetch window. */
+export interface ConsumerHandle {
+  readonly queues: readonly string[];
+  readonly window: PrefetchWindow;
+}
+
+interface Handle extends ConsumerHandle {
+  consumer: Consumer | null;
+  /** No new work is taken from it: deliveries are parked until it is drained and cancelled. */
+  retired: boolean;
+  readonly parked: Delivery[];
+  /** Deliveries handed to the worker and not settled yet. */
+  inFlight: number;
+  drained: (() => void) | null;
+  closing: Promise<void> | null;
+}
+
+/**
+ * The transport consumers of a worker. The queues given at start share one consumer (one channel with Celery's
+ * global QoS on AMQP); `add` starts another for a queue added at run time (`add_consumer`). A consumer that must
+ * stop while its deliveries are still being worked on is *retired*: what it delivers from then on is parked
+ * unacked, and once its in-flight deliveries are settled the parked ones are requeued and it is cancelled — so
+ * acks of running tasks still reach the channel they came from, and nothing is dropped.
+ */
+export class QueueConsumers {
+  private readonly handles = new Set<Handle>();
+  private base: number;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly onDelivery: (delivery: TrackedDelivery) => void,
+    basePrefetch: number,
+    private readonly etaLimit: number | null,
+    private readonly logger: WorkerLogger,
+  ) {
+    this.base = basePrefetch;
+  }
+
+  /** Declares the queues as kombu does and consumes them on one consumer. */
+  async start(queues: readonly QueueSpec[]): Promise<void> {
+    for (const queue of queues) await this.transport.declareQueue(queue);
+    await this.open(queues.map((q) => q.name));
+  }
+
+  /** `add_consumer`: declares the queue and consumes it (no-op when already consumed). */
+  async add(queue: QueueSpec): Promise<void> {
+    if (this.queueNames().includes(queue.name)) return;
+    await this.transport.declareQueue(queue);
+    await this.open([queue.name]);
+    this.logger.info(`Started consuming from ${queue.name}`);
+  }
+
+  /** `cancel_consumer`: stops consuming a queue; the other queues of its consumer move to a new one. */
+  async cancel(queue: string): Promise<void> {
+    const handle = [...this.handles].find((h) => !h.retired && h.queues.includes(queue));
+    if (handle === undefined) return;
+    this.logger.info(`Canceling queue ${queue}`);
+    const rest = handle.queues.filter((q) => q !== queue);
+    if (rest.length > 0) await this.open(rest);
+    await this.retire(handle);
+  }
+
+  /** Queues consumed now. */
+  queueNames(): string[] {
+    return [...this.handles].filter((h) => !h.retired).flatMap((h) => h.queues);
+  }
+
+  /** Celery's `qos.value` (of the first consumer). */
+  prefetchCount(): number {
+    const first = [...this.handles].find((h) => !h.retired);
+    return first?.window.value ?? this.base;
+  }
+
+  /** An ETA task from `handle` is held unacked: prefetch +1 so other messages keep flowing. */
+  holdEta(handle: ConsumerHandle): void {
+    this.apply(handle as Handle, () => handle.window.increment(1));
+  }
+
+  /** The held ETA task was released (ran, or was dropped): prefetch -1. */
+  releaseEta(handle: ConsumerHandle): void {
+    this.apply(handle as Handle, () => handle.window.decrement(1));
+  }
+
+  /** Pool grown or shrunk by `delta` processes: every window moves by `delta × multiplier` (`_update_prefetch_count`). */
+  resize(delta: number): void {
+    if (this.base === 0 || delta === 0) return;
+    this.base = Math.max(1, this.base + delta);
+    for (const handle of this.handles) this.apply(handle, () => (delta > 0 ? handle.window.increment(delta) : handle.window.decrement(-delta)));
+  }
+
+  /** Takes no new work from any consumer from now on: what they deliver is parked (and requeued when they close). */
+  pause(): void {
+    for (const handle of this.handles) handle.retired = true;
+  }
+
+  /** Retires every consumer and resolves once all are drained and cancelled (warm shutdown). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.handles].map((h) => this.retire(h)));
+  }
+
+  /** Requeues everything parked and cancels every consumer now (cold shutdown; in-flight ones were rejected first). */
+  async cancelAll(): Promise<void> {
+    this.pause();
+    await Promise.all([...this.handles].map((h) => this.close(h)));
+  }
+
+  private async open(queues: readonly string[]): Promise<void> {
+    const handle: Handle = {
+      queues: [...queues],
+      window: new PrefetchWindow(this.base, this.etaLimit),
+      consumer: null,
+      retired: false,
+      parked: [],
+      inFlight: 0,
+      drained: null,
+      closing: null,
+    };
+    this.handles.add(handle);
+    try {
+      handle.consumer = await this.transport.consume(queues, (d) => this.receive(handle, d), { prefetch: handle.window.qosValue });
+    } catch (e) {
+      this.handles.delete(handle);
+      throw e;
+    }
+  }
+
+  private receive(handle: Handle, delivery: Delivery): void {
+    if (handle.retired) {
+      handle.parked.push(delivery);
+      return;
+    }
+    handle.inFlight += 1;
+    let settled = false;
+    const done = (): void => {
+      handle.inFlight -= 1;
+      if (handle.inFlight === 0) handle.drained?.();
+    };
+    const settle = (action: () => Promise<void>): Promise<void> => {
+      if (settled) return Promise.resolve();
+      settled = true;
+      return action().finally(done);
+    };
+    const tracked: TrackedDelivery = {
+      message: delivery.message,
+      queue: delivery.queue,
+      source: handle,
+      get settled() {
+        return settled;
+      },
+      ack: () => settle(() => delivery.ack()),
+      reject: (requeue: boolean) => settle(() => delivery.reject(requeue)),
+      abandon: () => {
+        if (settled) return;
+        settled = true;
+        done();
+      },
+    };
+    this.onDelivery(tracked);
+  }
+
+  private async retire(handle: Handle): Promise<void> {
+    handle.retired = true;
+    if (handle.inFlight > 0) await new Promise<void>((resolve) => (handle.drained = resolve));
+    await this.close(handle);
+  }
+
+  private close(handle: Handle): Promise<void> {
+    handle.closing ??= this.requeueAndCancel(handle);
+    return handle.closing;
+  }
+
+  /**
+   * Cancels first, so nothing more is delivered, then requeues what was parked: AMQP has already requeued it with the
+   * channel (the reject then fails harmlessly), Redis restored it on cancel (no-op), the memory broker needs it.
+   */
+  private async requeueAndCancel(handle: Handle): Promise<void> {
+    this.handles.delete(handle);
+    await handle.consumer?.cancel().catch((e: unknown) => this.logger.warning(`could not cancel the consumer of ${handle.queues.join(", ")}`, e));
+    handle.consumer = null;
+    for (const delivery of handle.parked.splice(0)) {
+      await delivery.reject(true).catch((e: unknown) => this.logger.debug(`parked message from ${delivery.queue} requeued by the broker (${e instanceof Error ? e.message : String(e)})`));
+    }
+  }
+
+  private apply(handle: Handle, change: () => number): void {
+    const before = handle.window.qosValue;
+    change();
+    const after = handle.window.qosValue;
+    if (after === before || handle.consumer?.setPrefetch === undefined) return;
+    this.logger.debug(`basic.qos: prefetch_count->${after}`);
+    handle.consumer.setPrefetch(after).catch((e: unknown) => this.logger.warning(`could not change the prefetch count to ${after}`, e));
+  }
+}

@@ -1,0 +1,118 @@
+import { safeRepr } from "../../../sdk/src/codec/repr/safe-repr.js";
+import { decodeTaskMessage } from "../../../sdk/src/codec/task/decode-task-message.js";
+import type { TaskMessage } from "../../../sdk/src/codec/task/task-message.js";
+import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+import type { RegisteredTask, TaskRegistry } from "../app/task-registry.js";
+import type { EventDispatcher } from "../events/event-dispatcher.js";
+import { TASK_LOG } from "../logging/task-log-messages.js";
+import type { WorkerLogger } from "../logging/worker-logger.js";
+import type { OutcomeRecorder } from "../outcomes/outcome-recorder.js";
+import { buildTaskRequest } from "../request/build-task-request.js";
+import { headerOnlyMessage } from "../request/header-only-message.js";
+import type { TaskRequest } from "../request/task-request.js";
+import { classifyRefusal } from "./classify-refusal.js";
+import { dumpBody, reportMessage } from "./dump-message.js";
+import type { TrackedDelivery } from "./queue-consumers.js";
+
+export interface ReceiveContext {
+  readonly registry: TaskRegistry;
+  readonly outcomes: OutcomeRecorder;
+  readonly events: EventDispatcher;
+  readonly logger: WorkerLogger;
+  readonly hostname: string;
+  readonly accept: readonly string[];
+}
+
+/** A delivery that is a runnable task message. */
+export interface ReceivedTask {
+  readonly request: TaskRequest;
+  readonly task: RegisteredTask;
+}
+
+/**
+ * Turns a delivery into a request for a registered task, or refuses it exactly as Celery's consumer does (§10.1):
+ * headers not a mapping / no task → warning + reject; undecodable → critical + **ack**; protocol violations and
+ * refused content types → error + reject; unknown task → error + reject + FAILURE `NotRegistered` + `task-failed`.
+ * Every refusal is logged with its code and reason. Resolves with null when the message was refused (and settled).
+ */
+export async function receiveDelivery(ctx: ReceiveContext, delivery: TrackedDelivery): Promise<ReceivedTask | null> {
+  const parts = delivery.message;
+  const headers = parts.headers ?? {};
+  if (!isMapping(headers)) {
+    ctx.logger.warning(`${TASK_LOG.unknownMessage(reportMessage(parts))}\nInvalidHeaders: task headers must be a mapping, got ${typeName(headers)}`);
+    await settle(ctx, delivery, false);
+    return null;
+  }
+  const taskHeader = headers["task"];
+  const hasTaskHeader = "task" in headers;
+  // Protocol 2: Celery looks the task up by header before it decodes the body.
+  if (typeof taskHeader === "string" && !ctx.registry.has(taskHeader) && typeof headers["id"] === "string") {
+    let message: TaskMessage;
+    try {
+      message = decodeTaskMessage(parts, { accept: ctx.accept });
+    } catch {
+      message = headerOnlyMessage(headers, parts.properties, parts.deliveryInfo, parts.deliveryTag);
+    }
+    await refuseUnknownTask(ctx, delivery, buildTaskRequest(message, ctx.hostname));
+    return null;
+  }
+  let message: TaskMessage;
+  try {
+    message = decodeTaskMessage(parts, { accept: ctx.accept });
+  } catch (e) {
+    const error = CeleryProtoError.from(e, "InvalidMessage");
+    const reason = error.describe();
+    switch (classifyRefusal(error.code, hasTaskHeader)) {
+      case "unknown-message":
+        ctx.logger.warning(`${TASK_LOG.unknownMessage(reportMessage(parts))}\n${reason}`);
+        await settle(ctx, delivery, false);
+        return null;
+      case "decode-error":
+        ctx.logger.critical(
+          TASK_LOG.decodeError(reason, safeRepr(parts.properties["content_type"] ?? null), safeRepr(parts.properties["content_encoding"] ?? null), safeRepr(headers), dumpBody(parts)),
+        );
+        await settle(ctx, delivery, true);
+        return null;
+      case "invalid-task":
+        ctx.logger.error(TASK_LOG.invalidTask(reason, dumpBody(parts)));
+        await settle(ctx, delivery, false);
+        return null;
+    }
+  }
+  const request = buildTaskRequest(message, ctx.hostname);
+  const task = ctx.registry.get(request.task);
+  if (task === undefined) {
+    await refuseUnknownTask(ctx, delivery, request);
+    return null;
+  }
+  return { request, task };
+}
+
+/** Celery's `on_unknown_task`: error log, reject(requeue=False), FAILURE `NotRegistered(name)`, `task-failed`. */
+async function refuseUnknownTask(ctx: ReceiveContext, delivery: TrackedDelivery, request: TaskRequest): Promise<void> {
+  ctx.logger.error(`${TASK_LOG.unknownTask(request.task, dumpBody(delivery.message))}\nUnknownTask: no handler is registered for ${JSON.stringify(request.task)}`);
+  await settle(ctx, delivery, false);
+  try {
+    await ctx.outcomes.notRegistered(request);
+  } catch (e) {
+    ctx.logger.error(`Couldn't store NotRegistered for ${request.task}[${request.id}]`, e);
+  }
+  ctx.events.send("task-failed", { uuid: request.id, exception: `NotRegistered(${safeRepr(request.task)})` });
+}
+
+/** ack (drop for good) or reject without requeue; a settle failure is logged. */
+async function settle(ctx: ReceiveContext, delivery: TrackedDelivery, ack: boolean): Promise<void> {
+  try {
+    await (ack ? delivery.ack() : delivery.reject(false));
+  } catch (e) {
+    ctx.logger.error(`Couldn't ${ack ? "ack" : "reject"} a refused message from ${delivery.queue}`, e);
+  }
+}
+
+function isMapping(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+function typeName(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+}

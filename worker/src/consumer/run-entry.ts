@@ -1,0 +1,72 @@
+import type { WorkerState } from "../app/worker-state.js";
+import type { EventDispatcher } from "../events/event-dispatcher.js";
+import type { WorkerLogger } from "../logging/worker-logger.js";
+import type { OutcomeRecorder } from "../outcomes/outcome-recorder.js";
+import type { ExecutionOutcome, ExecutionPool } from "../pool/execution-pool.js";
+import type { EntryPhase, HeldEntry } from "./held-entry.js";
+import { ackEntry } from "./settle-delivery.js";
+import { settleOutcome } from "./settle-outcome.js";
+
+export interface RunContext {
+  readonly state: WorkerState;
+  readonly outcomes: OutcomeRecorder;
+  readonly events: EventDispatcher;
+  readonly logger: WorkerLogger;
+}
+
+/**
+ * Executes one reserved request in `pool` and settles it. When the pool accepts it (Celery's `on_accepted`): it
+ * becomes active, is counted, is acked unless acks_late, `task-started` goes out and, with `trackStarted`, STARTED is
+ * stored. Limits: the message's `timelimit` header over the task's options. Argument validation (a task registered
+ * from a descriptor) fails the task as the call would in Python. During a cold shutdown nothing is recorded.
+ */
+export async function runEntry(ctx: RunContext, entry: HeldEntry, pool: ExecutionPool, terminating: () => boolean, setPhase: (phase: EntryPhase) => void): Promise<void> {
+  const { request, task } = entry;
+  entry.pool = pool;
+  let acked: Promise<void> = Promise.resolve();
+  const accept = (): void => {
+    setPhase("active");
+    entry.held.timeStart = Date.now() / 1000;
+    ctx.state.countProcessed(request.name);
+    if (!task.options.acksLate) acked = ackEntry(entry, ctx.logger);
+    ctx.events.send("task-started", { uuid: request.id });
+    const ignoreResult = request.ignoreResult ?? task.options.ignoreResult;
+    if (task.options.trackStarted && !ignoreResult) {
+      entry.started = ctx.outcomes.started(request, task).catch((e: unknown) => ctx.logger.error(`Couldn't store STARTED for ${request.name}[${request.id}]`, e));
+    }
+  };
+  let outcome: ExecutionOutcome;
+  const invalid = validateArguments(entry);
+  if (invalid !== null) {
+    accept();
+    outcome = { kind: "failure", error: invalid, runtimeSeconds: 0 };
+  } else {
+    const limits = {
+      hard: request.timeLimit[0] ?? task.options.timeLimit,
+      soft: request.timeLimit[1] ?? task.options.softTimeLimit,
+    };
+    try {
+      outcome = await pool.run(task, request, limits, {
+        onAccepted: () => accept(),
+        onUpdateState: (state, meta) => ctx.outcomes.updateState(request, state, meta),
+      });
+    } catch (e) {
+      // The pool could not run it at all (closed, spawn failure): a failure of this task, as Celery reports it.
+      if (entry.phase !== "active") accept();
+      outcome = { kind: "failure", error: e, runtimeSeconds: 0 };
+    }
+  }
+  await acked;
+  if (terminating()) return;
+  await settleOutcome(ctx, entry, outcome);
+}
+
+function validateArguments(entry: HeldEntry): unknown {
+  if (entry.task.validate === undefined) return null;
+  try {
+    entry.task.validate(entry.request.args, entry.request.kwargs);
+    return null;
+  } catch (e) {
+    return e;
+  }
+}

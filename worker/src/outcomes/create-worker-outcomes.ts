@@ -1,0 +1,101 @@
+import { CeleryClient } from "../../../sdk/src/client/celery-client.js";
+import { compileClientOptions } from "../../../sdk/src/client/compile-client-options.js";
+import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+import { DisabledResultBackend } from "../../../sdk/src/results/disabled-result-backend.js";
+import { createRedisResultBackend } from "../../../sdk/src/results/redis-result-backend.js";
+import type { ResultBackend } from "../../../sdk/src/results/result-backend.js";
+import type { Transport } from "../../../sdk/src/transport/transport.js";
+import type { TaskRegistry } from "../app/task-registry.js";
+import { CeleryOutcomeRecorder } from "./create-outcome-recorder.js";
+import { DisabledResultStore } from "./disabled-result-store.js";
+import type { OutcomeRecorder } from "./outcome-recorder.js";
+import type { OutcomeRecorderOptions } from "./outcome-recorder-options.js";
+import { RedisResultStore } from "./redis-result-store.js";
+import type { RedisResultStoreOptions } from "./redis-result-store-options.js";
+import type { ResultStore } from "./result-store.js";
+import { RpcResultStore } from "./rpc-result-store.js";
+import { registerBuiltins } from "./register-builtins.js";
+import { toWorkerProducerBackend } from "./to-worker-producer-backend.js";
+
+/** Options of `createWorkerOutcomes`: a worker's result settings by Celery's names. */
+export interface WorkerOutcomesOptions {
+  /** The worker's broker connection: what outcomes publish goes there (and RPC replies). Not closed by `close()`. */
+  readonly transport: Transport;
+  /** `result_backend`: `redis://…`/`rediss://…`, `rpc://`, or null for none. */
+  readonly backend: string | null;
+  /** The worker's node name (STARTED's `hostname`). */
+  readonly hostname: string;
+  /** When given, Celery's built-in tasks are registered on it (unless already there). */
+  readonly registry?: TaskRegistry;
+  /** `task_default_queue` of what outcomes publish without a queue (callbacks, chain steps, chord bodies). Default `"celery"`. */
+  readonly defaultQueue?: string;
+  /** `result_extended`. Default false. */
+  readonly resultExtended?: boolean;
+  /** `result_expires` in seconds. Default 86400. */
+  readonly resultExpiresSeconds?: number;
+  /** `result_persistent` (RPC replies with delivery mode 2). Default false. */
+  readonly resultPersistent?: boolean;
+  /** `task_inherit_parent_priority`. Default false. */
+  readonly inheritParentPriority?: boolean;
+  /** The remaining Redis store settings (chord expiry and ordering, key prefix, failure expiry, ...). */
+  readonly redis?: Omit<RedisResultStoreOptions, "url" | "redis" | "resultExtended" | "resultExpiresSeconds">;
+}
+
+/** A recorder with the store and producer it opened; `close()` releases them (not the transport). */
+export interface WorkerOutcomes extends OutcomeRecorder {
+  readonly store: ResultStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything a worker needs for outcomes from its `result_backend` URL: the store (Redis, RPC on the worker's own
+ * transport, or none), a producer on the worker's transport whose backend writes chord sizes (Redis) but subscribes
+ * to nothing, Celery's built-ins on the registry, and the recorder. Unknown backend schemes are refused, naming
+ * `backend`.
+ */
+export function createWorkerOutcomes(options: WorkerOutcomesOptions): WorkerOutcomes {
+  const url = options.backend === null || options.backend === "" || options.backend === "disabled://" ? null : options.backend;
+  const scheme = url === null ? null : (/^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase() ?? "");
+  const expires = options.resultExpiresSeconds ?? 86_400;
+  let store: ResultStore;
+  let producerBackend: ResultBackend;
+  if (url === null) {
+    store = new DisabledResultStore();
+    producerBackend = new DisabledResultBackend();
+  } else if (scheme === "redis" || scheme === "rediss") {
+    store = new RedisResultStore({ ...options.redis, url, resultExtended: options.resultExtended ?? false, resultExpiresSeconds: expires });
+    producerBackend = toWorkerProducerBackend(
+      createRedisResultBackend(url, {
+        resultExpiresSeconds: expires,
+        ...(options.redis?.globalKeyprefix === undefined ? {} : { globalKeyprefix: options.redis.globalKeyprefix }),
+        ...(options.redis?.chordExpiresSeconds === undefined ? {} : { chordExpiresSeconds: options.redis.chordExpiresSeconds }),
+      }),
+    );
+  } else if (scheme === "rpc") {
+    store = new RpcResultStore({ transport: options.transport, resultExtended: options.resultExtended ?? false, persistent: options.resultPersistent ?? false });
+    producerBackend = new DisabledResultBackend();
+  } else {
+    throw new CeleryProtoError("InvalidOption", `backend: unsupported result backend ${JSON.stringify(url)}; use redis://, rediss://, rpc:// or none`);
+  }
+  const sender = new CeleryClient(
+    options.transport,
+    producerBackend,
+    compileClientOptions({ broker: options.transport, backend: producerBackend, defaultQueue: options.defaultQueue ?? "celery" }),
+  );
+  if (options.registry !== undefined && !options.registry.has("celery.map")) registerBuiltins(options.registry, sender);
+  return new WorkerOutcomeRecorder({ sender, store, hostname: options.hostname, inheritParentPriority: options.inheritParentPriority ?? false }, store, producerBackend);
+}
+
+class WorkerOutcomeRecorder extends CeleryOutcomeRecorder implements WorkerOutcomes {
+  constructor(
+    options: OutcomeRecorderOptions,
+    readonly store: ResultStore,
+    private readonly producerBackend: ResultBackend,
+  ) {
+    super(options);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.store.close(), this.producerBackend.close()]);
+  }
+}

@@ -1,0 +1,91 @@
+import { Redis } from "ioredis";
+import type { TaskSender } from "../../../sdk/src/client/task-sender.js";
+import { decodeKombuJson, encodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
+import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+import { createRedisResultKeys, type RedisResultKeys } from "../../../sdk/src/results/redis-result-keys.js";
+import { buildResultMeta } from "./build-result-meta.js";
+import {
+  compileRedisResultStoreOptions,
+  type CompiledRedisResultStoreOptions,
+  type RedisResultStoreOptions,
+} from "./redis-result-store-options.js";
+import type { ResultContext } from "./result-context.js";
+import type { ResultStore, ResultWrite } from "./result-store.js";
+import { returnRedisChordPart } from "./return-redis-chord-part.js";
+
+/** Celery refuses values over 512 MB (Redis's string limit). */
+const MAX_VALUE_LENGTH = 536_870_912;
+
+/**
+ * Celery 5.7's Redis result backend, worker side (C:celery/backends/redis.py + `BaseKeyValueStoreBackend`): each
+ * state is the meta document (`buildResultMeta`) as kombu JSON under `celery-task-meta-<id>`, written with one
+ * MULTI/EXEC of `SETEX <key> <expires> <json>` (`SET` without expiry) and `PUBLISH <key> <json>`, after a GET that
+ * keeps a stored SUCCESS from ever being overwritten. Chord header parts are counted with Celery's Lua script.
+ */
+export class RedisResultStore implements ResultStore {
+  readonly kind = "redis" as const;
+  readonly keys: RedisResultKeys;
+  readonly options: CompiledRedisResultStoreOptions;
+  readonly redis: Redis;
+  private readonly ownsConnection: boolean;
+
+  constructor(options: RedisResultStoreOptions) {
+    this.options = compileRedisResultStoreOptions(options);
+    if (options.redis !== undefined) {
+      this.redis = options.redis;
+      this.ownsConnection = false;
+    } else if (options.url !== undefined) {
+      this.redis = new Redis(options.url, { maxRetriesPerRequest: 20 });
+      this.ownsConnection = true;
+    } else {
+      throw new CeleryProtoError("InvalidOption", "url: a Redis result backend URL (or a client as `redis`) is required");
+    }
+    this.keys = createRedisResultKeys(this.options.globalKeyprefix);
+  }
+
+  async storeResult(write: ResultWrite): Promise<void> {
+    const text = encodeKombuJson(buildResultMeta(write, this.options));
+    if (text.length > MAX_VALUE_LENGTH) throw new CeleryProtoError("EncodeError", `the result of ${write.taskId} is too large for the Redis backend (over 512 MB)`);
+    const key = this.keys.task(write.taskId);
+    // `_store_result`: a stored SUCCESS is final (a redelivered or lost task must not overwrite it).
+    if ((await this.readStatus(key)) === "SUCCESS") return;
+    const expires = write.state === "FAILURE" ? this.options.failureExpiresSeconds : this.options.resultExpiresSeconds;
+    const multi = this.redis.multi();
+    if (expires > 0) multi.setex(key, expires, text);
+    else multi.set(key, text);
+    multi.publish(key, text);
+    const replies = await multi.exec();
+    const failed = replies?.find(([error]) => error !== null);
+    if (failed !== undefined) throw CeleryProtoError.from(failed[0], "BrokerError");
+  }
+
+  async getStatus(taskId: string): Promise<string> {
+    return this.readStatus(this.keys.task(taskId));
+  }
+
+  onChordPartReturn(context: ResultContext, state: string, result: unknown, sender: TaskSender): Promise<void> {
+    return returnRedisChordPart({ redis: this.redis, keys: this.keys, settings: this.options, store: this }, context, state, result, sender);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsConnection) await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  /** The `status` of a stored meta; `PENDING` when there is none (or it is not a JSON meta we can read). */
+  private async readStatus(key: string): Promise<string> {
+    const text = await this.redis.get(key);
+    if (text === null || text === "") return "PENDING";
+    try {
+      const meta = decodeKombuJson(text);
+      const status = meta !== null && typeof meta === "object" && !Array.isArray(meta) ? (meta as { status?: unknown }).status : undefined;
+      return typeof status === "string" ? status : "PENDING";
+    } catch {
+      return "PENDING";
+    }
+  }
+}
+
+/** Connects a Redis result store (see `RedisResultStoreOptions` for Celery's settings and defaults). */
+export function createRedisResultStore(options: RedisResultStoreOptions): RedisResultStore {
+  return new RedisResultStore(options);
+}

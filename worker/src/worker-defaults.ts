@@ -1,0 +1,101 @@
+import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
+import { queueExchange, type QueueSpec } from "../../sdk/src/transport/queue-spec.js";
+import { startPidbox } from "./control/start-pidbox.js";
+import { createEventDispatcher } from "./events/create-event-dispatcher.js";
+import type { EventDispatcher } from "./events/event-dispatcher.js";
+import { AsyncPool } from "./execution/async-pool.js";
+import { TASK_LOG } from "./logging/task-log-messages.js";
+import { createWorkerOutcomes } from "./outcomes/create-worker-outcomes.js";
+import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
+import { createProcessPool } from "./pool/create-process-pool.js";
+import type { ExecutionPool } from "./pool/execution-pool.js";
+import type { MaybeClosable, PidboxServices, PoolServices, RunningPidbox, WorkerServices } from "./worker-options.js";
+
+/** The outcome recorder: the one given in the options (an instance or a factory), else Celery's for `backend`. */
+export async function createDefaultOutcomes(services: WorkerServices): Promise<OutcomeRecorder & MaybeClosable> {
+  const given = services.options.outcomes;
+  if (given !== null) return typeof given === "function" ? await given(services) : given;
+  return createWorkerOutcomes({ transport: services.transport, backend: services.options.backend, hostname: services.hostname, registry: services.registry });
+}
+
+/** Events: the given dispatcher or factory, else Celery's dispatcher on the worker's broker (task events per `-E`). */
+export async function createDefaultEventDispatcher(services: WorkerServices): Promise<EventDispatcher> {
+  const given = services.options.eventDispatcher;
+  if (given !== null) return typeof given === "function" ? await given(services) : given;
+  return createEventDispatcher({
+    transport: services.transport,
+    hostname: services.hostname,
+    enabled: services.options.events,
+    workerEvents: services.options.heartbeat || services.options.events,
+    clock: services.state.clock,
+    log: services.logger,
+  });
+}
+
+/**
+ * The worker's pool (`--pool`) plus, when a registered task asks for the other kind in `TaskOptions.pool`, that one
+ * too; both with the worker's concurrency.
+ */
+export async function createPools(services: WorkerServices): Promise<{ pool: ExecutionPool; pools: ReadonlyMap<string, ExecutionPool> }> {
+  const poolServices: PoolServices = {
+    ...services,
+    concurrency: services.options.concurrency,
+    onSoftTimeLimit: (request, seconds) => services.logger.warning(TASK_LOG.softTimeLimit(seconds, request.name, request.id)),
+  };
+  const wanted = new Set<string>([services.options.pool]);
+  for (const name of services.registry.names()) {
+    const kind = services.registry.get(name)?.options.pool;
+    if (kind !== undefined) wanted.add(kind);
+  }
+  const pools = new Map<string, ExecutionPool>();
+  try {
+    for (const kind of wanted) pools.set(kind, await createPool(kind, poolServices));
+  } catch (e) {
+    await Promise.allSettled([...pools.values()].map((p) => p.close()));
+    throw e;
+  }
+  const pool = pools.get(services.options.pool);
+  if (pool === undefined) throw new CeleryProtoError("InvalidOption", `pool: ${services.options.pool} could not be created`);
+  return { pool, pools };
+}
+
+async function createPool(kind: string, services: PoolServices): Promise<ExecutionPool> {
+  if (kind === "async") return new AsyncPool({ concurrency: services.concurrency, onSoftTimeLimit: services.onSoftTimeLimit });
+  const factory = services.options.processPool;
+  if (factory !== null) return factory(services);
+  const taskModule = services.options.taskModule;
+  if (taskModule === null) throw new CeleryProtoError("InvalidOption", "taskModule: a task asks for the process pool, whose children load the task module: give its path");
+  const pool = createProcessPool({ concurrency: services.concurrency, taskModule, onSoftTimeLimit: services.onSoftTimeLimit });
+  try {
+    await pool.ready();
+  } catch (e) {
+    await pool.close().catch(() => undefined);
+    throw e;
+  }
+  return pool;
+}
+
+/** Remote control: the given pidbox factory, none with `control: false`, else Celery's pidbox (with mingle). */
+export async function startDefaultPidbox(services: PidboxServices): Promise<RunningPidbox | null> {
+  const given = services.options.control;
+  if (given === false) return null;
+  if (given !== null) return given(services);
+  const specs = new Map<string, QueueSpec>(services.options.queues.map((q) => [q.name, q]));
+  const pidbox = await startPidbox({
+    transport: services.transport,
+    hostname: services.hostname,
+    state: services.state,
+    control: services.control,
+    registry: services.registry,
+    dispatcher: services.events,
+    mingle: services.options.mingle,
+    onRevoked: services.onRevoked,
+    onRateLimitChanged: services.onRateLimitChanged,
+    revokedStamps: services.revokedStamps,
+    pool: services.pool,
+    describeQueue: (name) => specs.get(name) ?? { name, exchange: queueExchange({ name }) },
+    accept: services.options.accept,
+    log: services.logger,
+  });
+  return { close: () => pidbox.stop() };
+}

@@ -1,0 +1,155 @@
+import type { Transport } from "../../sdk/src/transport/transport.js";
+import type { QueueSpec } from "../../sdk/src/transport/queue-spec.js";
+import type { KombuRedisOptions } from "../../sdk/src/transport/redis/kombu-redis-options.js";
+import type { TaskRegistry } from "./app/task-registry.js";
+import type { WorkerControl } from "./app/worker-control.js";
+import type { WorkerState } from "./app/worker-state.js";
+import type { EventDispatcher } from "./events/event-dispatcher.js";
+import type { LogLevel } from "./logging/log-level.js";
+import type { WorkerLogger } from "./logging/worker-logger.js";
+import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
+import type { ExecutionPool } from "./pool/execution-pool.js";
+import type { TaskRequest } from "./request/task-request.js";
+
+/** Options of `createWorker`. Every default is Celery's (`celery worker` and its settings); see `DEFAULT_WORKER_OPTIONS`. */
+export interface WorkerOptions {
+  /** Broker URL (`amqp://`, `redis://`, `memory://`) or a connected transport. Default `$CELERY_BROKER_URL`, else `amqp://guest:guest@localhost:5672//`. */
+  readonly broker?: string | Transport;
+  /** Result backend URL (`redis://`, `rpc://`), or null for none. Default `$CELERY_RESULT_BACKEND`, else none. */
+  readonly backend?: string | null;
+  /** kombu Redis transport options (Celery's `broker_transport_options`), for a `redis://` broker URL. Default none. */
+  readonly brokerTransportOptions?: KombuRedisOptions;
+  /** Queues to consume (`-Q`): names (Celery's default declaration) or full specs. Default `["celery"]`. */
+  readonly queues?: readonly (string | QueueSpec)[];
+  /** Simultaneous executions (`-c`). Default `os.availableParallelism()`. */
+  readonly concurrency?: number;
+  /** `worker_prefetch_multiplier`: prefetch = concurrency × this; 0 = no limit. Default 4. */
+  readonly prefetchMultiplier?: number;
+  /** `worker_eta_task_limit`: most ETA tasks held at once raise the prefetch by (null = no cap). Default null. */
+  readonly etaTaskLimit?: number | null;
+  /** Node name (`-n`), `name@host`; `%h` (host), `%n` (host name part), `%d` (domain) expanded. Default `celery@%h`. */
+  readonly hostname?: string;
+  /** Where handlers run (`--pool`): "async" (promises in process) or "process" (child processes). Default "async". */
+  readonly pool?: "async" | "process";
+  /** Send task events (`-E`, `worker_send_task_events`). Default false. */
+  readonly events?: boolean;
+  /** `accept_content`: serializers accepted, by name or content type. Default `["json"]`. */
+  readonly accept?: readonly string[];
+  /** `-l`: DEBUG, INFO, WARNING, ERROR, CRITICAL (any case). Default "WARNING". Ignored when `logger` is given. */
+  readonly logLevel?: LogLevel | string;
+  /** Where log records go. Default: Celery's format on stderr at `logLevel`. */
+  readonly logger?: WorkerLogger;
+  /** `--statedb`: file persisting revoked ids (and the clock) across restarts. Default none. */
+  readonly statedb?: string | null;
+  /** Send `worker-heartbeat` events (`--without-heartbeat` turns it off). Default true. */
+  readonly heartbeat?: boolean;
+  /** Sync revoked ids with other workers at start (`--without-mingle` turns it off). Default true. */
+  readonly mingle?: boolean;
+  /** `worker_disable_rate_limits`. Default false. */
+  readonly disableRateLimits?: boolean;
+  /** The task registry to serve (e.g. one shared by several workers). Default a new, empty one. */
+  readonly registry?: TaskRegistry;
+  /** Result storage, callbacks, retries (an `OutcomeRecorder` or a factory). Default: the project's recorder. */
+  readonly outcomes?: OutcomeRecorder | OutcomeRecorderFactory;
+  /** Event sending (a dispatcher or a factory). Default: the project's dispatcher when events or heartbeats are on. */
+  readonly eventDispatcher?: EventDispatcher | EventDispatcherFactory;
+  /** Remote control (pidbox): a factory, or false for none. Default: the project's pidbox. */
+  readonly control?: PidboxFactory | false;
+  /** The "process" pool (a factory). Default: the project's child-process pool, loading `taskModule`. */
+  readonly processPool?: ExecutionPoolFactory;
+  /**
+   * The task module (path) the process pool's children load (`proto worker -A` sets it); required for the default
+   * process pool, since handlers cannot cross processes. Default none.
+   */
+  readonly taskModule?: string | null;
+}
+
+/** Celery's defaults (those that are constants). */
+export const DEFAULT_WORKER_OPTIONS = Object.freeze({
+  backend: null as string | null,
+  queues: Object.freeze(["celery"]) as readonly string[],
+  prefetchMultiplier: 4,
+  etaTaskLimit: null as number | null,
+  hostname: "celery@%h",
+  pool: "async" as "async" | "process",
+  events: false,
+  accept: Object.freeze(["json"]) as readonly string[],
+  logLevel: "WARNING" as LogLevel,
+  statedb: null as string | null,
+  heartbeat: true,
+  mingle: true,
+  disableRateLimits: false,
+});
+
+/** What factories get: the worker's pieces, ready to use (the transport is connected). */
+export interface WorkerServices {
+  readonly options: CompiledWorkerOptions;
+  readonly hostname: string;
+  readonly transport: Transport;
+  readonly registry: TaskRegistry;
+  readonly state: WorkerState;
+  readonly logger: WorkerLogger;
+}
+
+/** Anything the worker closes at shutdown when it has a `close()`. */
+export interface MaybeClosable {
+  close?(): Promise<void>;
+}
+
+export type OutcomeRecorderFactory = (services: WorkerServices) => (OutcomeRecorder & MaybeClosable) | Promise<OutcomeRecorder & MaybeClosable>;
+export type EventDispatcherFactory = (services: WorkerServices) => EventDispatcher | Promise<EventDispatcher>;
+
+/** What the pidbox factory gets besides the services: the control surface, the dispatcher, the pool and core hooks. */
+export interface PidboxServices extends WorkerServices {
+  readonly control: WorkerControl;
+  readonly events: EventDispatcher;
+  readonly pool: ExecutionPool;
+  /** `revoke_by_stamped_headers` entries (stamp → revoked values); the consumer discards matching messages. */
+  readonly revokedStamps: Map<string, unknown[]>;
+  /** `revoke` of ids not executing here: store REVOKED for those still PENDING/RECEIVED/RETRY/REJECTED (Celery >= 5.6.2). */
+  readonly onRevoked: (ids: readonly string[]) => Promise<void>;
+  /** `rate_limit` changed a task's rate: reset its token bucket. */
+  readonly onRateLimitChanged: (taskName: string) => void;
+}
+
+export interface RunningPidbox {
+  close(): Promise<void>;
+}
+
+export type PidboxFactory = (services: PidboxServices) => Promise<RunningPidbox>;
+
+export interface PoolServices extends WorkerServices {
+  readonly concurrency: number;
+  /** Call when a soft time limit fires (the worker logs Celery's warning). */
+  readonly onSoftTimeLimit: (request: TaskRequest, seconds: number) => void;
+}
+
+export type ExecutionPoolFactory = (services: PoolServices) => ExecutionPool | Promise<ExecutionPool>;
+
+/** `WorkerOptions` with defaults applied, validated and frozen (`compileWorkerOptions`). */
+export interface CompiledWorkerOptions {
+  readonly broker: string | Transport;
+  readonly backend: string | null;
+  readonly brokerTransportOptions: KombuRedisOptions;
+  readonly queues: readonly QueueSpec[];
+  readonly concurrency: number;
+  readonly prefetchMultiplier: number;
+  readonly etaTaskLimit: number | null;
+  /** Expanded node name, e.g. `celery@myhost`. */
+  readonly hostname: string;
+  readonly pool: "async" | "process";
+  readonly events: boolean;
+  readonly accept: readonly string[];
+  readonly logLevel: LogLevel;
+  readonly logger: WorkerLogger | null;
+  readonly statedb: string | null;
+  readonly heartbeat: boolean;
+  readonly mingle: boolean;
+  readonly disableRateLimits: boolean;
+  readonly registry: TaskRegistry | null;
+  readonly outcomes: OutcomeRecorder | OutcomeRecorderFactory | null;
+  readonly eventDispatcher: EventDispatcher | EventDispatcherFactory | null;
+  readonly control: PidboxFactory | false | null;
+  readonly processPool: ExecutionPoolFactory | null;
+  readonly taskModule: string | null;
+}

@@ -1,0 +1,253 @@
+import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
+import type { Transport } from "../../sdk/src/transport/transport.js";
+import { TaskRegistry } from "./app/task-registry.js";
+import type { WorkerControl } from "./app/worker-control.js";
+import { WorkerState } from "./app/worker-state.js";
+import { connectBroker } from "./connect-broker.js";
+import { markRevoked, statusReaderOf } from "./consumer/mark-revoked.js";
+import { loadStateDb, saveStateDb } from "./persistent-state.js";
+import { startRestoreVisibleLoop } from "./consumer/restore-visible-loop.js";
+import { TaskConsumer } from "./consumer/task-consumer.js";
+import { describeBroker } from "./describe-broker.js";
+import type { EventDispatcher } from "./events/event-dispatcher.js";
+import { startHeartbeat, type Heartbeat } from "./events/start-heartbeat.js";
+import { TASK_LOG } from "./logging/task-log-messages.js";
+import { createCeleryLogger, type WorkerLogger } from "./logging/worker-logger.js";
+import type { ExecutionPool } from "./pool/execution-pool.js";
+import { createRateLimiter } from "./pool/rate-limiter.js";
+import { createDefaultEventDispatcher, createDefaultOutcomes, createPools, startDefaultPidbox } from "./worker-defaults.js";
+import type { CompiledWorkerOptions, MaybeClosable, RunningPidbox, WorkerServices } from "./worker-options.js";
+
+/** How the worker stops: warm (let running tasks finish) or cold (abort them and requeue every unacked message). */
+export interface StopOptions {
+  readonly cold?: boolean;
+}
+
+type Phase = "created" | "starting" | "running" | "stopping-warm" | "stopping-cold" | "stopped";
+
+/** Everything the worker opened at start (filled in as it opens), closed in reverse order at stop. */
+interface Running {
+  readonly transport: Transport;
+  readonly ownsTransport: boolean;
+  outcomes: MaybeClosable | null;
+  events: EventDispatcher | null;
+  heartbeat: Heartbeat | null;
+  pool: ExecutionPool | null;
+  pools: readonly ExecutionPool[];
+  consumer: TaskConsumer | null;
+  pidbox: RunningPidbox | null;
+  stopRestoring: () => void;
+  stateTimer: NodeJS.Timeout | null;
+}
+
+/**
+ * A Celery worker for TypeScript handlers: consumes task messages from Python (or TS) producers, runs the
+ * registered handlers, stores results as Celery does, and answers remote control. Created by `createWorker`;
+ * register tasks on `registry`, then `start()`. Implements the `WorkerControl` surface remote control uses.
+ */
+export class Worker implements WorkerControl {
+  readonly registry: TaskRegistry;
+  readonly state = new WorkerState();
+  /** `revoke_by_stamped_headers` entries (Celery's `worker_state.revoked_stamps`). */
+  readonly revokedStamps = new Map<string, unknown[]>();
+  readonly hostname: string;
+  readonly logger: WorkerLogger;
+  private phase: Phase = "created";
+  private running: Running | null = null;
+  private starting: Promise<void> | null = null;
+  private warmStop: Promise<void> | null = null;
+  private coldStop: Promise<void> | null = null;
+  private pidboxClosed: Promise<void> | null = null;
+  private resolveStopped: () => void = () => undefined;
+  /** Resolves once the worker has stopped (after `stop()`, the `shutdown` control command, or a failed start). */
+  readonly stopped: Promise<void>;
+
+  constructor(readonly options: CompiledWorkerOptions) {
+    this.registry = options.registry ?? new TaskRegistry();
+    this.hostname = options.hostname;
+    this.logger = options.logger ?? createCeleryLogger({ level: options.logLevel });
+    this.stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
+  }
+
+  /** Connects, starts events/heartbeat, remote control and the task consumer; resolves once it consumes. */
+  start(): Promise<void> {
+    if (this.phase !== "created") return Promise.reject(new CeleryProtoError("InvalidOption", `start: the worker was already started (${this.phase})`));
+    this.phase = "starting";
+    this.starting = this.start_();
+    return this.starting;
+  }
+
+  private async start_(): Promise<void> {
+    const o = this.options;
+    const transport = typeof o.broker === "string" ? await connectBroker(o.broker, o.brokerTransportOptions, this.logger, () => this.running?.consumer?.dropUnstarted()) : o.broker;
+    const running: Running = {
+      transport,
+      ownsTransport: typeof o.broker === "string",
+      outcomes: null,
+      events: null,
+      heartbeat: null,
+      pool: null,
+      pools: [],
+      consumer: null,
+      pidbox: null,
+      stopRestoring: () => undefined,
+      stateTimer: null,
+    };
+    this.running = running;
+    try {
+      if (o.statedb !== null) await loadStateDb(o.statedb, this.state);
+      const services: WorkerServices = { options: o, hostname: this.hostname, transport, registry: this.registry, state: this.state, logger: this.logger };
+      const outcomes = await createDefaultOutcomes(services);
+      running.outcomes = outcomes;
+      const events = await createDefaultEventDispatcher(services);
+      running.events = events;
+      running.heartbeat = o.heartbeat ? startHeartbeat(events, this.state) : null;
+      const { pool, pools } = await createPools(services);
+      running.pool = pool;
+      running.pools = [...new Set(pools.values())];
+      const rateLimiter = o.disableRateLimits ? null : createRateLimiter();
+      rateLimiter?.resetRateLimits(this.registry);
+      const consumer = new TaskConsumer({
+        transport,
+        registry: this.registry,
+        state: this.state,
+        outcomes,
+        events,
+        logger: this.logger,
+        hostname: this.hostname,
+        accept: o.accept,
+        pool,
+        pools,
+        rateLimiter,
+        prefetchMultiplier: o.prefetchMultiplier,
+        etaTaskLimit: o.etaTaskLimit,
+        revokedStamps: this.revokedStamps,
+      });
+      running.consumer = consumer;
+      running.pidbox = await startDefaultPidbox({
+        ...services,
+        control: this,
+        events,
+        pool,
+        revokedStamps: this.revokedStamps,
+        onRevoked: (ids) => markRevoked(ids, outcomes, statusReaderOf(outcomes), this.state, this.hostname, this.logger),
+        onRateLimitChanged: (name) => rateLimiter?.setRate(name, this.registry.get(name)?.options.rateLimit ?? null),
+      });
+      await consumer.start(o.queues);
+      running.stopRestoring = startRestoreVisibleLoop(transport, o.brokerTransportOptions, this.logger);
+      running.stateTimer = o.statedb === null ? null : setInterval(() => void this.saveState(), 60_000).unref();
+      if (this.phase === "starting") this.phase = "running";
+      this.logger.info(TASK_LOG.ready(this.hostname));
+    } catch (e) {
+      this.phase = "stopped";
+      await running.pidbox?.close().catch(() => undefined);
+      await running.consumer?.stopCold().catch(() => undefined);
+      await this.closeAll().catch(() => undefined);
+      this.resolveStopped();
+      throw e;
+    }
+  }
+
+  /**
+   * Warm (default): stop consuming, requeue what has not started, let running tasks finish and settle, send
+   * `worker-offline`, close. Cold (`{cold: true}`, also while a warm stop runs): abort running tasks and requeue every
+   * unacknowledged message, so nothing is lost. Resolves once stopped.
+   */
+  stop(options: StopOptions = {}): Promise<void> {
+    if (this.phase === "created" || this.phase === "stopped") {
+      this.phase = "stopped";
+      this.resolveStopped();
+      return this.stopped;
+    }
+    if (options.cold === true) {
+      this.coldStop ??= this.shutdown_(true);
+      return this.coldStop;
+    }
+    this.warmStop ??= this.shutdown_(false);
+    return this.warmStop;
+  }
+
+  // --- WorkerControl ---------------------------------------------------------------------------------------------
+
+  queues(): readonly string[] {
+    return this.running?.consumer?.consumers.queueNames() ?? this.options.queues.map((q) => q.name);
+  }
+
+  async addConsumer(queue: string): Promise<void> {
+    await this.requireConsumer("add_consumer").consumers.add({ name: queue });
+  }
+
+  async cancelConsumer(queue: string): Promise<void> {
+    await this.requireConsumer("cancel_consumer").consumers.cancel(queue);
+  }
+
+  concurrency(): number {
+    return this.running?.pool?.concurrency ?? this.options.concurrency;
+  }
+
+  setConcurrency(n: number): void {
+    this.requireConsumer("pool_grow/pool_shrink").setConcurrency(n);
+  }
+
+  prefetchCount(): number {
+    return this.running?.consumer?.consumers.prefetchCount() ?? this.options.concurrency * this.options.prefetchMultiplier;
+  }
+
+  poolImplementation(): string {
+    return this.running?.pool?.implementation ?? this.options.pool;
+  }
+
+  shutdown(): void {
+    void this.stop({ cold: false });
+  }
+
+  brokerInfo(): Readonly<Record<string, unknown>> {
+    return typeof this.options.broker === "string" ? describeBroker(this.options.broker) : { transport: this.options.broker.kind };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private requireConsumer(what: string): TaskConsumer {
+    const consumer = this.running?.consumer;
+    if (consumer == null || this.phase !== "running") throw new CeleryProtoError("InvalidOption", `${what}: the worker is not running`);
+    return consumer;
+  }
+
+  private async shutdown_(cold: boolean): Promise<void> {
+    this.phase = cold ? "stopping-cold" : "stopping-warm";
+    await this.starting?.catch(() => undefined);
+    const running = this.running;
+    try {
+      if (running !== null) {
+        this.pidboxClosed ??= running.pidbox?.close().catch((e: unknown) => this.logger.warning("remote control did not close cleanly", e)) ?? Promise.resolve();
+        await this.pidboxClosed;
+        if (cold) await running.consumer?.stopCold();
+        else await running.consumer?.stopWarm();
+      }
+      if (!cold && this.coldStop !== null) return await this.coldStop;
+      await this.closeAll();
+    } finally {
+      this.phase = "stopped";
+      this.resolveStopped();
+    }
+  }
+
+  private async closeAll(): Promise<void> {
+    const running = this.running;
+    if (running === null) return;
+    this.running = null;
+    running.stopRestoring();
+    if (running.stateTimer !== null) clearInterval(running.stateTimer);
+    await running.heartbeat?.stop().catch(() => undefined);
+    await running.events?.close().catch((e: unknown) => this.logger.warning("events did not close cleanly", e));
+    await Promise.all(running.pools.map((p) => p.close().catch((e: unknown) => this.logger.warning(`the ${p.implementation} pool did not close cleanly`, e))));
+    await running.outcomes?.close?.().catch((e: unknown) => this.logger.warning("the outcome recorder did not close cleanly", e));
+    await this.saveState();
+    if (running.ownsTransport) await running.transport.close().catch((e: unknown) => this.logger.warning("the broker connection did not close cleanly", e));
+  }
+
+  private async saveState(): Promise<void> {
+    if (this.options.statedb === null) return;
+    await saveStateDb(this.options.statedb, this.state).catch((e: unknown) => this.logger.error(`Couldn't save the state to ${this.options.statedb}`, e));
+  }
+}

@@ -1,0 +1,122 @@
+// Worker options compiled once: Celery's defaults, frozen, every bad option refused naming it; node names as `-n`
+// expands them; the -A task module convention.
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
+import { TaskRegistry } from "../src/app/task-registry.js";
+import { compileWorkerOptions } from "../src/compile-worker-options.js";
+import { expandNodeName } from "../src/expand-node-name.js";
+import { loadTaskModule } from "../src/load-task-module.js";
+import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from "../src/worker-options.js";
+
+describe("compileWorkerOptions", () => {
+  it("applies Celery's defaults and freezes the result", () => {
+    const o = compileWorkerOptions({}, {});
+    assert.equal(o.broker, "amqp://guest:guest@localhost:5672//");
+    assert.equal(o.backend, null);
+    assert.deepEqual(o.queues, [{ name: "celery" }]);
+    assert.equal(o.concurrency, os.availableParallelism());
+    assert.equal(o.prefetchMultiplier, 4);
+    assert.equal(o.hostname, `celery@${os.hostname()}`);
+    assert.equal(o.pool, "async");
+    assert.equal(o.events, false);
+    assert.deepEqual(o.accept, ["json"]);
+    assert.equal(o.logLevel, "WARNING");
+    assert.equal(o.heartbeat, true);
+    assert.equal(o.mingle, true);
+    assert.ok(Object.isFrozen(o) && Object.isFrozen(o.queues) && Object.isFrozen(DEFAULT_WORKER_OPTIONS));
+    assert.throws(() => ((o as { concurrency: number }).concurrency = 3));
+  });
+
+  it("reads CELERY_BROKER_URL and CELERY_RESULT_BACKEND", () => {
+    const o = compileWorkerOptions({}, { CELERY_BROKER_URL: "redis://h:1/2", CELERY_RESULT_BACKEND: "redis://h:1/3" });
+    assert.equal(o.broker, "redis://h:1/2");
+    assert.equal(o.backend, "redis://h:1/3");
+    assert.equal(compileWorkerOptions({ backend: null }, { CELERY_RESULT_BACKEND: "redis://x" }).backend, null);
+  });
+
+  const bad: ReadonlyArray<readonly [string, WorkerOptions]> = [
+    ["concurrency", { concurrency: 0 }],
+    ["concurrency", { concurrency: 1.5 }],
+    ["prefetchMultiplier", { prefetchMultiplier: -1 }],
+    ["etaTaskLimit", { etaTaskLimit: 0 }],
+    ["pool", { pool: "threads" as "async" }],
+    ["hostname", { hostname: " " }],
+    ["accept", { accept: ["pickle"] }],
+    ["accept", { accept: [] }],
+    ["logLevel", { logLevel: "LOUD" }],
+    ["queues", { queues: [] }],
+    ["queues", { queues: ["a", "a"] }],
+    ["queues[1]", { queues: ["a", ""] }],
+    ["events", { events: "yes" as unknown as boolean }],
+    ["taskModule", { pool: "process" }],
+    ["broker", { broker: "" }],
+    ["brokerTransportOptions", { broker: "amqp://h//", brokerTransportOptions: { visibility_timeout: 10 } }],
+    ["brokr", { brokr: "redis://" } as WorkerOptions],
+  ];
+  for (const [option, options] of bad) {
+    it(`refuses a bad ${option} naming it`, () => {
+      assert.throws(
+        () => compileWorkerOptions(options, {}),
+        (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith(`${option}: `),
+      );
+    });
+  }
+
+  it("takes queue specs and log levels in any case", () => {
+    const o = compileWorkerOptions({ queues: ["a", { name: "b", maxPriority: 10 }], logLevel: "info" }, {});
+    assert.deepEqual(o.queues, [{ name: "a" }, { name: "b", maxPriority: 10 }]);
+    assert.equal(o.logLevel, "INFO");
+  });
+});
+
+describe("expandNodeName (-n)", () => {
+  it("expands %h, %n, %d and defaults the name and the host as Celery does", () => {
+    assert.equal(expandNodeName("celery@%h", "box.example.com"), "celery@box.example.com");
+    assert.equal(expandNodeName("w1@%n", "box.example.com"), "w1@box");
+    assert.equal(expandNodeName("w1@%d", "box.example.com"), "w1@example.com");
+    assert.equal(expandNodeName("w%i@%h", "box"), "w0@box");
+    assert.equal(expandNodeName("worker1", "box"), "celery@worker1");
+    assert.equal(expandNodeName("w1@", "box"), "w1@box");
+    assert.equal(expandNodeName("a%%b@h", "box"), "a%b@h");
+  });
+});
+
+describe("loadTaskModule (-A)", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "wcore-app-"));
+  const write = (name: string, text: string): string => {
+    writeFileSync(path.join(dir, name), text);
+    return name;
+  };
+
+  it("takes a `tasks` export (handlers and {handler, options}), relative to cwd, extension optional", async () => {
+    write("tasks-map.mjs", 'export const tasks = { "a.add": ([x, y]) => x + y, "a.late": { handler: () => 1, options: { acksLate: true } } };');
+    const registry = new TaskRegistry();
+    const file = await loadTaskModule("./tasks-map", registry, dir);
+    assert.equal(file, path.join(dir, "tasks-map.mjs"));
+    assert.deepEqual(registry.names(), ["a.add", "a.late"]);
+    assert.equal(registry.get("a.late")?.options.acksLate, true);
+  });
+
+  it("takes a `register(registry)` export, and either form as the default export", async () => {
+    write("register.mjs", 'export async function register(r) { r.register("b.one", () => 1); }');
+    write("default-fn.mjs", 'export default (r) => r.register("c.one", () => 1);');
+    write("default-map.mjs", 'export default { "d.one": () => 1 };');
+    for (const [file, name] of [["register.mjs", "b.one"], ["default-fn.mjs", "c.one"], ["default-map.mjs", "d.one"]] as const) {
+      const registry = new TaskRegistry();
+      await loadTaskModule(file, registry, dir);
+      assert.deepEqual(registry.names(), [name]);
+    }
+  });
+
+  it("refuses a missing module, a failing import and a module exporting neither, naming `app`", async () => {
+    write("empty.mjs", "export const nothing = 1;");
+    write("broken.mjs", "throw new Error('kaboom');");
+    for (const [spec, pattern] of [["nope.mjs", /no module at/], ["broken.mjs", /cannot import .*kaboom/], ["empty.mjs", /exports neither register\(registry\) nor tasks/]] as const) {
+      await assert.rejects(loadTaskModule(spec, new TaskRegistry(), dir), (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("app: ") && pattern.test(e.message));
+    }
+  });
+});
