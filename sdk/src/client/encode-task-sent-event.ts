@@ -1,5 +1,5 @@
 import type { AmqpPublish } from "../codec/amqp/encode-amqp-publish.js";
-import { serializeBody } from "../codec/body/serialize-body.js";
+import { encodeMessagePublish } from "../codec/message/encode-message-publish.js";
 import { PyFloat } from "../codec/json/python-values.js";
 import type { TaskMessage } from "../codec/task/task-message.js";
 import { defaultOrigin } from "../codec/task/create-task-message.js";
@@ -37,13 +37,7 @@ export function encodeTaskSentEvent(
     timestamp: new PyFloat(Date.now() / 1000),
     type: "task-sent",
   };
-  const serialized = serializeBody(body, "json");
-  return {
-    exchange: EVENT_EXCHANGE,
-    routingKey: "task.sent",
-    body: serialized.body,
-    properties: { content_type: serialized.contentType, content_encoding: serialized.contentEncoding, delivery_mode: 1, priority: 0, headers: { hostname } },
-  };
+  return encodeMessagePublish(body, { exchange: EVENT_EXCHANGE, routingKey: "task.sent", headers: { hostname }, deliveryMode: 1 });
 }
 
 /** Python's `utcoffset()` convention in hours: west of UTC is positive (time.timezone // 3600). */

@@ -14,6 +14,7 @@ export type { RawTaskParts, DecodeOptions } from "./task/raw-task-parts.js";
 export { decodeEventMessage } from "./message/decode-event-message.js";
 export { decodeControlMessage, type ControlMessage } from "./message/decode-control-message.js";
 export { decodeMessageBody, type DecodedMessageBody } from "./message/decode-message-body.js";
+export { encodeMessagePublish, type MessagePublishOptions } from "./message/encode-message-publish.js";
 export { decodeWireMessage, type DecodedWireMessage } from "./message/decode-wire-message.js";
 export { MESSAGE_KINDS, type MessageKind } from "./message/message-kind.js";
 export { decodeResultMeta, EXCEPTION_STATES } from "./result/decode-result-meta.js";

@@ -1,6 +1,6 @@
 import type { AmqpPublish } from "../codec/amqp/encode-amqp-publish.js";
 import { PyFloat } from "../codec/json/python-values.js";
-import { serializeBody } from "../codec/body/serialize-body.js";
+import { encodeMessagePublish } from "../codec/message/encode-message-publish.js";
 
 /** The pidbox broadcast exchange Celery's workers bind to (`<control_exchange>.pidbox`). */
 export const PIDBOX_EXCHANGE = "celery.pidbox";
@@ -38,18 +38,11 @@ export function encodeControlRequest(input: ControlRequestInput): AmqpPublish {
     body["ticket"] = input.reply.ticket;
     body["reply_to"] = { exchange: input.replyExchange ?? "reply.celery.pidbox", routing_key: input.reply.routingKey };
   }
-  const serialized = serializeBody(body, "json");
   const now = (input.now ?? new Date()).getTime() / 1000;
-  return {
+  return encodeMessagePublish(body, {
     exchange: input.exchange ?? PIDBOX_EXCHANGE,
     routingKey: "",
-    body: serialized.body,
-    properties: {
-      content_type: serialized.contentType,
-      content_encoding: serialized.contentEncoding,
-      delivery_mode: 2,
-      priority: 0,
-      headers: { clock: input.clock, expires: new PyFloat(now + (input.timeoutSeconds ?? 1)) },
-    },
-  };
+    headers: { clock: input.clock, expires: new PyFloat(now + (input.timeoutSeconds ?? 1)) },
+    deliveryMode: 2,
+  });
 }

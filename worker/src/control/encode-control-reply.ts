@@ -1,6 +1,6 @@
 import type { AmqpPublish } from "../../../sdk/src/codec/amqp/encode-amqp-publish.js";
 import type { SerializerName } from "../../../sdk/src/codec/body/content-types.js";
-import { serializeBody } from "../../../sdk/src/codec/body/serialize-body.js";
+import { encodeMessagePublish } from "../../../sdk/src/codec/message/encode-message-publish.js";
 
 /**
  * A worker's reply as kombu's `Mailbox._publish_reply` sends it: body `{<hostname>: <reply>}` to the request's
@@ -11,17 +11,8 @@ export function encodeControlReply(
   reply: unknown,
   where: { readonly exchange: string; readonly routingKey: string; readonly ticket: string | null; readonly clock: number; readonly serializer?: SerializerName },
 ): AmqpPublish {
-  const serialized = serializeBody({ [hostname]: reply }, where.serializer ?? "json");
-  return {
-    exchange: where.exchange,
-    routingKey: where.routingKey,
-    body: serialized.body,
-    properties: {
-      content_type: serialized.contentType,
-      content_encoding: serialized.contentEncoding,
-      delivery_mode: 1,
-      priority: 0,
-      headers: { ticket: where.ticket, clock: where.clock },
-    },
-  };
+  return encodeMessagePublish(
+    { [hostname]: reply },
+    { exchange: where.exchange, routingKey: where.routingKey, headers: { ticket: where.ticket, clock: where.clock }, deliveryMode: 1, ...(where.serializer === undefined ? {} : { serializer: where.serializer }) },
+  );
 }

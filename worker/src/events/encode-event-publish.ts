@@ -1,6 +1,6 @@
 import type { AmqpPublish } from "../../../sdk/src/codec/amqp/encode-amqp-publish.js";
 import type { SerializerName } from "../../../sdk/src/codec/body/content-types.js";
-import { serializeBody } from "../../../sdk/src/codec/body/serialize-body.js";
+import { encodeMessagePublish } from "../../../sdk/src/codec/message/encode-message-publish.js";
 
 /**
  * The publish of one event (an object) or one batch (a list, routing key `<group>.multi`) as Celery's dispatcher
@@ -11,17 +11,11 @@ export function encodeEventPublish(
   body: Readonly<Record<string, unknown>> | readonly Readonly<Record<string, unknown>>[],
   where: { readonly exchange: string; readonly routingKey: string; readonly hostname: string; readonly serializer?: SerializerName },
 ): AmqpPublish {
-  const serialized = serializeBody(body, where.serializer ?? "json");
-  return {
+  return encodeMessagePublish(body, {
     exchange: where.exchange,
     routingKey: where.routingKey,
-    body: serialized.body,
-    properties: {
-      content_type: serialized.contentType,
-      content_encoding: serialized.contentEncoding,
-      delivery_mode: 1,
-      priority: 0,
-      headers: { hostname: where.hostname },
-    },
-  };
+    headers: { hostname: where.hostname },
+    deliveryMode: 1,
+    ...(where.serializer === undefined ? {} : { serializer: where.serializer }),
+  });
 }
