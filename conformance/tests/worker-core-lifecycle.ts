@@ -30,8 +30,8 @@ export function defineLifecycleSuite(broker: BrokerKind): void {
       ...(broker === "redis" ? { transport_options: { global_keyprefix: redisOptions.global_keyprefix } } : {}),
       ...extra,
     });
-    const startWorker = async (name: string, transportOptions: Record<string, unknown> = {}): Promise<ProtoWorkerProcess> => {
-      const args = ["-A", "conformance/ts-tasks/conformance-tasks.ts", "-l", "info", "-Q", queue, "-c", "2", "--prefetch-multiplier", "2"];
+    const startWorker = async (name: string, transportOptions: Record<string, unknown> = {}, prefetchMultiplier = 2): Promise<ProtoWorkerProcess> => {
+      const args = ["-A", "conformance/ts-tasks/conformance-tasks.ts", "-l", "info", "-Q", queue, "-c", "2", "--prefetch-multiplier", String(prefetchMultiplier)];
       args.push("--broker", brokerUrl, "--backend", redisDbUrl(RESULT_DB), "-n", `${name}-${process.pid}@%h`, "--without-mingle", "--without-heartbeat");
       if (broker === "redis") args.push("--broker-transport-options", JSON.stringify({ ...redisOptions, ...transportOptions }));
       const worker = await ProtoWorkerProcess.start(args);
@@ -61,10 +61,14 @@ export function defineLifecycleSuite(broker: BrokerKind): void {
       }
     });
 
-    it("acks_late + kill -9 mid-batch: a new worker gets every unfinished message back; Python's get() sees all 10 results", async () => {
-      const a = await startWorker("killed");
-      const sent = await runCeleryClient("send", command({ calls: Array.from({ length: 10 }, (_, i) => ({ task: "wcore.batch_late", args: JSON.stringify([i, 0.4]) })) }));
-      await a.waitFor(/(succeeded in [^\n]*\n[\s\S]*){3}/, 20_000);
+    it("acks_late + kill -9 mid-batch: a new worker gets every unfinished message back; Python's get() sees all 6 results", async () => {
+      // Prefetch = concurrency = 2 and 1 s tasks: it takes 2, finishes them, takes 2 more and is killed in the middle of
+      // those, not while fetching (kombu's Redis ack emulation, like ours, has a short window between BRPOP and the
+      // `unacked` record in which a kill -9 loses the message).
+      const a = await startWorker("killed", {}, 1);
+      const sent = await runCeleryClient("send", command({ calls: Array.from({ length: 6 }, (_, i) => ({ task: "wcore.batch_late", args: JSON.stringify([i, 1]) })) }));
+      await a.waitFor(/(succeeded in [^\n]*\n[\s\S]*){2}/, 20_000);
+      await new Promise((r) => setTimeout(r, 300));
       a.signal("SIGKILL");
       const killed = await a.exited;
       assert.equal(killed.signal, "SIGKILL");
@@ -75,7 +79,7 @@ export function defineLifecycleSuite(broker: BrokerKind): void {
       const results = await runCeleryClient("get", command({ ids: sent.map((s) => s.id) }));
       assert.deepEqual(
         results.map((r) => (r.ok ? r.value : `${r.exc_type}: ${r.exc_str}`)),
-        Array.from({ length: 10 }, (_, i) => i),
+        Array.from({ length: 6 }, (_, i) => i),
       );
       for (const s of inFlight) assert.ok(received(b, s.id), `${s.id}, unfinished when the first worker died, ran again on the second`);
       if (broker === "redis") assert.match(b.log, /INFO\/MainProcess\] Restored \d+ unacknowledged message\(s\) older than the visibility timeout/);
@@ -86,21 +90,21 @@ export function defineLifecycleSuite(broker: BrokerKind): void {
       const w = await startWorker("warm");
       const sent = await runCeleryClient(
         "send",
-        command({ calls: [{ task: "conformance.sleep", args: "[1.2]" }, { task: "conformance.sleep", args: "[1.2]" }, { task: "wcore.now", options: { countdown: 2 } }] }),
+        command({ calls: [{ task: "conformance.sleep", args: "[2]" }, { task: "conformance.sleep", args: "[2]" }, { task: "wcore.now", options: { countdown: 3 } }] }),
       );
       await w.waitFor(new RegExp(sent.map((s) => `\\[${s.id}\\] received[\\s\\S]*`).join("")), 10_000);
       await new Promise((r) => setTimeout(r, 200));
-      const signalledAt = Date.now();
+      const atSignal = w.log;
       w.signal("SIGTERM");
       const exit = await w.exited;
       assert.equal(exit.code, 0);
-      assert.ok(Date.now() - signalledAt >= 700, "waited for the running tasks");
+      for (const s of sent.slice(0, 2)) assert.doesNotMatch(atSignal, new RegExp(`\\[${s.id}\\] succeeded`), "still running when SIGTERM arrived");
       assert.match(w.log, /worker: Warm shutdown \(MainProcess\)/);
       for (const s of sent.slice(0, 2)) assert.match(w.log, new RegExp(`\\[${s.id}\\] succeeded in`));
       assert.doesNotMatch(w.log, new RegExp(`\\[${sent[2]!.id}\\] succeeded`));
       const next = await startWorker("after-warm");
       const results = await runCeleryClient("get", command({ ids: sent.map((s) => s.id) }));
-      assert.deepEqual(results.slice(0, 2).map(value), [{ py_type: "float", repr: "1.2", str: "1.2" }, { py_type: "float", repr: "1.2", str: "1.2" }]);
+      assert.deepEqual(results.slice(0, 2).map(value), [2, 2]);
       assert.equal(results[2]?.ok, true, "the ETA task was requeued and ran on the next worker");
       assert.ok(received(next, sent[2]!.id));
       await next.stop();
@@ -114,7 +118,7 @@ export function defineLifecycleSuite(broker: BrokerKind): void {
       const signalledAt = Date.now();
       w.signal("SIGQUIT");
       await w.exited;
-      assert.ok(Date.now() - signalledAt < 5000, "did not wait for the 30 s tasks");
+      assert.ok(Date.now() - signalledAt < 10_000, "did not wait for the 30 s tasks");
       assert.match(w.log, /worker: Cold shutdown \(MainProcess\)/);
       const next = await startWorker("after-cold");
       const results = await runCeleryClient("get", command({ ids: sent.map((s) => s.id) }));

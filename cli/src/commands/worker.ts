@@ -84,7 +84,10 @@ export default class WorkerCommand extends Command {
       worker.logger.critical(`Unrecoverable error: ${CeleryProtoError.from(e).describe()}`);
       this.exit(1);
     }
+    // A broker socket keeps the process alive; memory:// has none, so hold it open until the worker stops.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
     await worker.stopped;
+    clearInterval(keepAlive);
     this.exit(0);
   }
 
