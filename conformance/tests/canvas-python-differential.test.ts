@@ -23,6 +23,7 @@ import { RecordingTaskSender } from "../../sdk/src/canvas/recording-task-sender.
 import { setImmutable } from "../../sdk/src/canvas/set-immutable.js";
 import { fromSignatureDict, toSignatureDict } from "../../sdk/src/canvas/signature-dict.js";
 import type { Signature } from "../../sdk/src/canvas/signature.js";
+import { renameIds } from "../../sdk/test/support/rename-ids.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CASES_FILE = path.join(ROOT, "conformance/python/reference/canvas_cases.json");
@@ -199,25 +200,12 @@ async function runTs(c: Case): Promise<Record<string, unknown>> {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Renames ids by first appearance (keys visited in sorted order), so two runs compare by id relationships. */
+/** Renames ids by first appearance across the parts of a run that are compared. */
 function canonical(value: unknown): unknown {
-  const names = new Map<string, string>();
-  const walk = (v: unknown): unknown => {
-    if (typeof v === "string" && UUID.test(v)) {
-      if (!names.has(v)) names.set(v, `#${names.size + 1}`);
-      return names.get(v);
-    }
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === "object") {
-      const o = v as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(o).sort().map((k) => [k, walk(o[k])]));
-    }
-    return v;
-  };
   const o = value as Record<string, unknown>;
-  return Object.fromEntries(["calls", "result", "frozen", "dict", "error"].filter((k) => k in o).map((k) => [k, walk(o[k])]));
+  const picked = Object.fromEntries(["calls", "result", "frozen", "dict", "error"].filter((k) => k in o).map((k) => [k, o[k]]));
+  return renameIds(picked);
 }
 
 function python(venv: string): Record<string, Record<string, unknown>> | null {

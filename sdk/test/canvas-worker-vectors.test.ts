@@ -16,8 +16,8 @@ import { decodeTaskMessage } from "../src/codec/task/decode-task-message.js";
 import type { TaskMessage } from "../src/codec/task/task-message.js";
 import { MemoryTransport } from "../src/transport/memory/memory-transport.js";
 import type { Delivery } from "../src/transport/transport.js";
+import { renameIds } from "./support/rename-ids.js";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const QUEUE = "conformance.worker-published";
 
 function shape(m: TaskMessage): Record<string, unknown> {
@@ -26,22 +26,6 @@ function shape(m: TaskMessage): Record<string, unknown> {
   return { headers, correlation_id: p["correlation_id"], args: m.args, kwargs: m.kwargs, embed: m.embed };
 }
 
-function canonical(value: unknown): unknown {
-  const names = new Map<string, string>();
-  const walk = (v: unknown): unknown => {
-    if (typeof v === "string" && UUID.test(v)) {
-      if (!names.has(v)) names.set(v, `#${names.size + 1}`);
-      return names.get(v);
-    }
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === "object") {
-      const o = v as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(o).sort().map((k) => [k, walk(o[k])]));
-    }
-    return v;
-  };
-  return walk(value);
-}
 
 /** A client on an in-memory broker whose reply_to is the recorded one (the worker copies the step's reply_to). */
 function client(): { transport: MemoryTransport; client: CeleryClient } {
@@ -116,7 +100,7 @@ for (const version of ["5.7.0", "5.3.6"]) {
           const chainOf = (s: Record<string, unknown>) => (s["embed"] as TaskMessage["embed"]).chain as unknown as Array<{ options: Record<string, unknown> }>;
           for (const s of [ours, theirs]) for (const step of chainOf(s)) step.options["task_id"] = "<next>";
         }
-        assert.deepEqual(canonical(ours), canonical(theirs));
+        assert.deepEqual(renameIds(ours), renameIds(theirs));
       });
     }
   });
