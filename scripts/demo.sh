@@ -5,6 +5,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup/all.sh >/dev/null
-npm run build --silent >/dev/null
 source scripts/setup/env.sh
 exec node --import tsx scripts/demo.ts

@@ -1,31 +1,20 @@
 // The main job, end to end on real parts: a TypeScript worker (`proto worker`) serves tasks enqueued from
 // TypeScript (celery-proto's client) and from Python (plain Celery); both read the results back.
-import { spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { createClient } from "../sdk/src/client/create-client.js";
 import { RemoteTaskError } from "../sdk/src/codec/exceptions/remote-task-error.js";
 import { redisDbUrl } from "../conformance/harness/broker-urls.js";
+import { ProtoWorkerProcess } from "../conformance/harness/proto-worker-process.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const queue = `demo-${randomUUID().slice(0, 8)}`;
 const broker = redisDbUrl(8);
 const backend = redisDbUrl(9);
 
-const worker = spawn(process.execPath, ["--import", "tsx", "bin/proto.js", "worker", "-A", "examples/demo/tasks.ts", "-Q", queue, "-c", "4", "-l", "INFO", "-n", `demo-${process.pid}@%h`, "--broker", broker, "--backend", backend], {
-  cwd: ROOT,
-  stdio: ["ignore", "pipe", "pipe"],
-});
-let log = "";
-worker.stdout.on("data", (d: Buffer) => (log += d.toString()));
-worker.stderr.on("data", (d: Buffer) => (log += d.toString()));
-const deadline = Date.now() + 30_000;
-while (!/ready/i.test(log)) {
-  if (worker.exitCode !== null || Date.now() > deadline) throw new Error(`the TS worker did not start:\n${log}`);
-  await new Promise((r) => setTimeout(r, 100));
-}
-console.log(log.split("\n").filter((l) => l.trim() !== "").slice(0, 20).join("\n"));
+const worker = await ProtoWorkerProcess.start(["-A", "examples/demo/tasks.ts", "-Q", queue, "-c", "4", "-l", "INFO", "-n", `demo-${process.pid}@%h`, "--broker", broker, "--backend", backend]);
+console.log(worker.log.split("\n").filter((l) => l.trim() !== "").slice(0, 20).join("\n"));
 
 const client = await createClient({ broker, backend, defaultQueue: queue });
 try {
@@ -42,6 +31,5 @@ try {
   process.stdout.write(execFileSync(path.join(ROOT, ".venv/bin/python"), ["examples/demo/python_client.py", broker, backend, queue], { cwd: ROOT, encoding: "utf8" }));
 } finally {
   await client.close();
-  worker.kill("SIGTERM");
-  await new Promise((r) => worker.once("exit", r));
+  await worker.stop();
 }
