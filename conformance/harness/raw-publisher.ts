@@ -1,7 +1,8 @@
 import amqplib from "amqplib";
 import { Redis } from "ioredis";
 import type { AmqpPublish } from "../../sdk/src/codec/amqp/encode-amqp-publish.js";
-import { PyFloat } from "../../sdk/src/codec/json/python-values.js";
+// The header typing only (PyFloat → double, bigint → long): publishing itself stays a plain amqplib call.
+import { encodeFieldTable } from "../../sdk/src/transport/amqp/encode-field-table.js";
 
 /**
  * Plain-client publishing for conformance tests: raw LPUSH and raw basic.publish, no Celery and no SDK transport,
@@ -54,7 +55,7 @@ export class RawAmqpPublisher {
           deliveryMode: p.delivery_mode,
           priority: p.priority,
           expiration: p.expiration,
-          headers: toAmqpTable(p.headers ?? {}) as Record<string, unknown>,
+          headers: encodeFieldTable(p.headers ?? {}),
         },
         (err) => (err ? reject(err) : resolve()),
       );
@@ -65,14 +66,4 @@ export class RawAmqpPublisher {
     await this.channel.close();
     await this.connection.close();
   }
-}
-
-/** Marks floats Python must see as floats with amqplib's type trapdoor; everything else amqplib encodes as py-amqp reads it. */
-function toAmqpTable(value: unknown): unknown {
-  if (value instanceof PyFloat) return { "!": "double", value: value.value };
-  if (Array.isArray(value)) return value.map(toAmqpTable);
-  if (value !== null && typeof value === "object" && !(value instanceof Uint8Array)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toAmqpTable(v)]));
-  }
-  return value;
 }
