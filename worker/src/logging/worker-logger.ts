@@ -1,5 +1,6 @@
 import { errorToExceptionInfo } from "../../../sdk/src/codec/exceptions/error-to-exception-info.js";
 import { formatPythonTraceback } from "../../../sdk/src/codec/exceptions/format-python-traceback.js";
+import { createBufferedWrite } from "./buffered-write.js";
 import { LOG_LEVELS, type LogLevel } from "./log-level.js";
 
 /** Where the worker writes its log lines. Messages are Celery's texts; `error` (if any) adds a traceback. */
@@ -17,7 +18,7 @@ export interface WorkerLogger {
 export interface CeleryLoggerOptions {
   /** Lowest level written. Default "WARNING" (Celery's default for `celery worker`). */
   readonly level?: LogLevel;
-  /** Receives each formatted record, newline included. Default: `process.stderr.write`. */
+  /** Receives each formatted record, newline included. Default: stderr, one write per event-loop turn. */
   readonly write?: (text: string) => void;
   /** The `%(processName)s` field. Default "MainProcess". */
   readonly processName?: string;
@@ -33,7 +34,7 @@ export interface CeleryLoggerOptions {
  */
 export function createCeleryLogger(options: CeleryLoggerOptions = {}): WorkerLogger {
   const level = options.level ?? "WARNING";
-  const write = options.write ?? ((text: string) => void process.stderr.write(text));
+  const write = options.write ?? createBufferedWrite(process.stderr);
   const processName = options.processName ?? "MainProcess";
   const now = options.now ?? (() => new Date());
   const isEnabledFor = (l: LogLevel): boolean => LOG_LEVELS[l] >= LOG_LEVELS[level];

@@ -16,6 +16,7 @@ import {
 } from "./declare-amqp-entities.js";
 import { connectAmqpEndpoint } from "./connect-amqp-endpoint.js";
 import { installHeaderDecoder } from "./install-header-decoder.js";
+import { installWriteCoalescing } from "./install-write-coalescing.js";
 import type { AmqpEndpoint } from "./parse-amqp-url.js";
 import { PublishQueue, type PendingPublish } from "./publish-queue.js";
 import { toPublishOptions } from "./to-publish-options.js";
@@ -251,6 +252,8 @@ export class AmqpTransport implements Transport {
       // Informational (RabbitMQ resource alarm): publishes wait, and count against maxBufferedPublishes, meanwhile.
       this.emit({ type: "error", error: new Error(`the broker blocked publishing on this connection (${reason}); publishes wait until it unblocks`) });
     });
+    // Without it frames still go out, one write each: nothing to report.
+    installWriteCoalescing(model);
     if (!installHeaderDecoder(model) && !this.warnedDecoder) {
       this.warnedDecoder = true;
       this.emit({

@@ -8,10 +8,14 @@ import type { FanoutSubscriber } from "./fanout-subscriber.js";
 import { disconnectRedis } from "./disconnect-redis.js";
 import { createQueueCycle } from "./queue-cycle.js";
 import type { RedisChannelContext } from "./redis-channel-context.js";
-import { REFRESH_BINDING } from "./redis-scripts.js";
+import { POP_MANY, REFRESH_BINDING } from "./redis-scripts.js";
 import { pushRestoredEntry, restoreByTag } from "./restore-by-tag.js";
 import { toTransportError } from "./to-transport-error.js";
-import { encodeUnackedEntry, entryFromEnvelope, type UnackedEntry } from "./unacked-entry.js";
+import { encodeUnackedText, entryFromEnvelope } from "./unacked-entry.js";
+import { UnackedRemover } from "./unacked-remover.js";
+
+/** The most messages one non-blocking fetch takes (bounded further by the prefetch credit). */
+const MAX_FETCH_BATCH = 64;
 
 /** What the consumer needs from its transport. */
 export interface RedisConsumerDeps {
@@ -26,18 +30,28 @@ export interface RedisConsumerDeps {
 /** One delivered, not yet settled message (kombu's `QoS._delivered` entry). */
 interface Pending {
   readonly tag: string | null;
-  readonly entry: UnackedEntry | null;
+  /** The envelope text as popped, and the queue it came from (for a restore that never reached `unacked`). */
+  readonly envelope: string;
+  readonly queue: string;
+  readonly message: RawTaskParts;
   registered: boolean;
   settled: boolean;
+}
+
+/** One popped envelope and the queue it belongs to. */
+interface Popped {
+  readonly queue: string;
+  readonly envelope: string;
 }
 
 /**
  * One `consume()` call: kombu's channel consuming a set of queues. List queues are read with BRPOP on a dedicated
  * connection (keys: each priority step ascending, each queue in the rotated cycle); queues bound to a fanout exchange
- * in this process are PSUBSCRIBEd instead. Unless `noAck`, each delivery is first recorded as kombu's `QoS.append`
- * does (`MULTI; ZADD unacked_index <now> <tag>; HSET unacked <tag> [envelope, exchange, routing_key]; EXEC`), and no
- * BRPOP is sent while `prefetch` deliveries are unsettled. `cancel()` restores the unsettled ones (kombu's
- * `restore_at_shutdown`).
+ * in this process are PSUBSCRIBEd instead. When the prefetch window has room for several messages, one round trip
+ * pops up to that many in BRPOP's order (`POP_MANY`); BRPOP blocks only when the lists are empty. Unless `noAck`,
+ * each delivery is first recorded as kombu's `QoS.append` does (`MULTI; ZADD unacked_index <now> <tag>; HSET unacked
+ * <tag> [envelope, exchange, routing_key]; EXEC`, one transaction per fetched batch), and nothing is fetched while
+ * `prefetch` deliveries are unsettled. `cancel()` restores the unsettled ones (kombu's `restore_at_shutdown`).
  */
 export class RedisConsumer implements Consumer {
   private blocking: Redis | null = null;
@@ -46,6 +60,7 @@ export class RedisConsumer implements Consumer {
   private loop: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
   private readonly unsettled = new Set<Pending>();
+  private readonly remover: UnackedRemover;
   private readonly unsubscribers: (() => Promise<void>)[] = [];
   private bindingsRefreshedAt = -Infinity;
   /** `CLIENT ID` of the BRPOP connection, so `cancel()` can end a blocked BRPOP early with `CLIENT UNBLOCK`. */
@@ -59,6 +74,7 @@ export class RedisConsumer implements Consumer {
     private readonly options: ConsumeOptions,
   ) {
     this.prefetch = options.prefetch;
+    this.remover = new UnackedRemover(deps.ctx);
   }
 
   /** Starts consuming; resolves once the BRPOP loop runs and every fanout pattern is subscribed. */
@@ -75,7 +91,7 @@ export class RedisConsumer implements Consumer {
         const fanout = state.fanoutBindingOf(queue);
         if (fanout === undefined) continue;
         const pattern = layout.fanoutPattern(fanout.exchange, fanout.routingKey);
-        consumer.unsubscribers.push(await deps.subscriber.subscribe(pattern, (envelope) => void consumer.deliver(queue, envelope)));
+        consumer.unsubscribers.push(await deps.subscriber.subscribe(pattern, (envelope) => void consumer.deliver([{ queue, envelope }])));
       }
       if (listQueues.length > 0) {
         // Lazy connection: the first BRPOP connects it, and waits (queued) while Redis is unreachable.
@@ -116,6 +132,7 @@ export class RedisConsumer implements Consumer {
         clearTimeout(guard);
         disconnectRedis(blocking);
       }
+      await this.remover.drain();
       await this.restoreUnsettled();
       this.deps.onCancelled(this);
     })();
@@ -134,7 +151,23 @@ export class RedisConsumer implements Consumer {
       try {
         if (this.blockingId === null) this.blockingId = String(await blocking.call("CLIENT", "ID"));
         if (this.cancelled) break;
-        reply = await blocking.brpop(ctx.layout.brpopKeys(cycle.current()), ctx.options.brpopTimeout);
+        const keys = ctx.layout.brpopKeys(cycle.current());
+        const credit = this.credit();
+        if (credit > 1) {
+          const flat = (await blocking.eval(POP_MANY, keys.length, ...keys, String(credit))) as string[];
+          if (flat.length > 0) {
+            const batch: Popped[] = [];
+            for (let i = 0; i + 1 < flat.length; i += 2) batch.push({ queue: ctx.layout.queueFromListKey(flat[i] as string), envelope: flat[i + 1] as string });
+            if (this.cancelled) {
+              await this.pushBack(flat);
+              break;
+            }
+            cycle.rotate((batch[batch.length - 1] as Popped).queue);
+            await this.deliver(batch);
+            continue;
+          }
+        }
+        reply = await blocking.brpop(keys, ctx.options.brpopTimeout);
       } catch (e) {
         if (this.cancelled) break;
         if (blocking.status === "end") {
@@ -154,55 +187,79 @@ export class RedisConsumer implements Consumer {
       }
       const queue = ctx.layout.queueFromListKey(key);
       cycle.rotate(queue);
-      await this.deliver(queue, item);
+      await this.deliver([{ queue, envelope: item }]);
     }
   }
 
-  /** kombu's `basic_consume` callback: `QoS.append` (unless no_ack), then the user's callback. */
-  private async deliver(queue: string, envelope: string): Promise<void> {
+  /** How many messages the prefetch window has room for now (a batch bound when unlimited). */
+  private credit(): number {
+    if (this.options.noAck === true || this.prefetch === 0) return MAX_FETCH_BATCH;
+    return Math.min(MAX_FETCH_BATCH, this.prefetch - this.unsettled.size);
+  }
+
+  /** Items popped after cancel: never delivered, so back to the front (RPUSH, last popped first) of their lists. */
+  private async pushBack(flat: readonly string[]): Promise<void> {
+    for (let i = flat.length - 2; i >= 0; i -= 2) {
+      await this.deps.ctx.commands.rpush(flat[i] as string, flat[i + 1] as string).catch((e: unknown) => this.emitError(toTransportError(e, "RPUSH after cancel")));
+    }
+  }
+
+  /** kombu's `basic_consume` callback for each message: `QoS.append` (unless no_ack), then the user's callback. */
+  private async deliver(batch: readonly Popped[]): Promise<void> {
     if (this.cancelled) return;
     const noAck = this.options.noAck === true;
-    let message: RawTaskParts;
-    let entry: UnackedEntry | null;
-    try {
-      message = readRedisEnvelope(envelope);
-      entry = noAck ? null : entryFromEnvelope(envelope, queue);
-    } catch (e) {
-      // kombu cannot decode it either (its consumer raises); it is reported, not redelivered forever.
-      const error = CeleryProtoError.from(e, "InvalidEnvelope");
-      this.emitError(new CeleryProtoError(error.code, `message from queue ${JSON.stringify(queue)} dropped: ${error.message}`, { cause: e, details: error.details }));
-      return;
+    const accepted: Pending[] = [];
+    for (const { queue, envelope } of batch) {
+      try {
+        const message = readRedisEnvelope(envelope);
+        accepted.push({ tag: message.deliveryTag, envelope, queue, message, registered: false, settled: noAck });
+      } catch (e) {
+        // kombu cannot decode it either (its consumer raises); it is reported, not redelivered forever.
+        const error = CeleryProtoError.from(e, "InvalidEnvelope");
+        this.emitError(new CeleryProtoError(error.code, `message from queue ${JSON.stringify(queue)} dropped: ${error.message}`, { cause: e, details: error.details }));
+      }
     }
-    const pending: Pending = { tag: message.deliveryTag, entry, registered: false, settled: noAck };
     if (!noAck) {
-      this.unsettled.add(pending);
-      await this.register(pending);
+      for (const pending of accepted) this.unsettled.add(pending);
+      await this.register(accepted);
     }
-    const delivery: Delivery = {
-      message,
-      queue,
-      ack: () => this.settle(pending, "ack"),
-      reject: (requeue: boolean) => this.settle(pending, requeue ? "requeue" : "drop"),
-    };
-    try {
-      this.onDelivery(delivery);
-    } catch (e) {
-      this.emitError(CeleryProtoError.from(e));
+    for (const pending of accepted) {
+      const delivery: Delivery = {
+        message: pending.message,
+        queue: pending.queue,
+        ack: () => this.settle(pending, "ack"),
+        reject: (requeue: boolean) => this.settle(pending, requeue ? "requeue" : "drop"),
+      };
+      try {
+        this.onDelivery(delivery);
+      } catch (e) {
+        this.emitError(CeleryProtoError.from(e));
+      }
     }
   }
 
-  private async register(pending: Pending): Promise<void> {
+  private async register(batch: readonly Pending[]): Promise<void> {
     const { commands, layout } = this.deps.ctx;
-    if (pending.tag === null || pending.entry === null) {
-      this.emitError(new CeleryProtoError("InvalidEnvelope", "delivery without properties.delivery_tag: not recorded in unacked (kombu cannot consume it either)"));
-      return;
+    const recordable: Pending[] = [];
+    for (const pending of batch) {
+      if (pending.tag === null) {
+        this.emitError(new CeleryProtoError("InvalidEnvelope", "delivery without properties.delivery_tag: not recorded in unacked (kombu cannot consume it either)"));
+      } else recordable.push(pending);
     }
+    if (recordable.length === 0) return;
     const score = String(Date.now() / 1000);
+    const scored: string[] = [];
+    const fields: string[] = [];
+    for (const pending of recordable) {
+      const info = pending.message.deliveryInfo;
+      scored.push(score, pending.tag as string);
+      fields.push(pending.tag as string, encodeUnackedText(pending.envelope, info?.exchange ?? "", info === null ? pending.queue : info.routingKey));
+    }
     try {
-      const results = await commands.multi().zadd(layout.unackedIndexKey, score, pending.tag).hset(layout.unackedKey, pending.tag, encodeUnackedEntry(pending.entry)).exec();
+      const results = await commands.multi().zadd(layout.unackedIndexKey, ...scored).hset(layout.unackedKey, ...fields).exec();
       const failed = results?.find(([err]) => err !== null);
       if (failed !== undefined) throw failed[0];
-      pending.registered = true;
+      for (const pending of recordable) pending.registered = true;
     } catch (e) {
       this.emitError(toTransportError(e, "recording the delivery in unacked (it stays in memory only)"));
     }
@@ -215,7 +272,7 @@ export class RedisConsumer implements Consumer {
     this.wake?.();
     const { ctx } = this.deps;
     if (!pending.registered) {
-      if (kind === "requeue" && pending.entry !== null) await pushRestoredEntry(ctx, pending.entry, true);
+      if (kind === "requeue") await pushRestoredEntry(ctx, entryFromEnvelope(pending.envelope, pending.queue), true);
       return;
     }
     const tag = pending.tag as string;
@@ -223,11 +280,7 @@ export class RedisConsumer implements Consumer {
       await restoreByTag(ctx, tag, true);
       return;
     }
-    try {
-      await ctx.commands.multi().zrem(ctx.layout.unackedIndexKey, tag).hdel(ctx.layout.unackedKey, tag).exec();
-    } catch (e) {
-      throw toTransportError(e, kind === "ack" ? "ack" : "reject");
-    }
+    await this.remover.remove(tag);
   }
 
   /** kombu `QoS.restore_unacked`: every unsettled delivery, in delivery order, back to the front of its queue. */
@@ -243,7 +296,7 @@ export class RedisConsumer implements Consumer {
       this.unsettled.delete(pending);
       try {
         if (pending.registered) await restoreByTag(this.deps.ctx, pending.tag as string, false);
-        else if (pending.entry !== null) await pushRestoredEntry(this.deps.ctx, pending.entry, false);
+        else await pushRestoredEntry(this.deps.ctx, entryFromEnvelope(pending.envelope, pending.queue), false);
       } catch (e) {
         this.emitError(CeleryProtoError.from(e, "BrokerError"));
       }

@@ -41,3 +41,25 @@ local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 redis.call('ZADD', KEYS[2], 'GT', ms + tonumber(ARGV[3]), ARGV[2])
 `;
+
+/**
+ * A BRPOP that does not block and takes up to ARGV[1] messages: RPOP from each key in BRPOP's key order (priority
+ * step, then queue cycle) until the count is reached. Returns a flat list `key1, item1, key2, item2, ...`. kombu
+ * takes one message per BRPOP round trip; this is the same order in one round trip for a prefetch window's worth.
+ */
+export const POP_MANY = `
+local want = tonumber(ARGV[1])
+local out = {}
+local got = 0
+for i = 1, #KEYS do
+  while got < want do
+    local item = redis.call('RPOP', KEYS[i])
+    if not item then break end
+    out[#out + 1] = KEYS[i]
+    out[#out + 1] = item
+    got = got + 1
+  end
+  if got >= want then break end
+end
+return out
+`;

@@ -16,6 +16,15 @@ export function encodeUnackedEntry(entry: UnackedEntry): string {
   return dumpPythonJson([entry.payload, entry.exchange, entry.routingKey]);
 }
 
+/**
+ * `encodeUnackedEntry` for an envelope still in the text it was popped as: kombu's `dumps` of what it `loads`-ed
+ * from a kombu-written envelope is that same text, so this is byte-identical for every kombu-compatible producer
+ * (and equal as JSON for any other) without parsing the envelope a second time.
+ */
+export function encodeUnackedText(envelope: string, exchange: string, routingKey: string): string {
+  return `[${envelope}, ${dumpPythonJson(exchange)}, ${dumpPythonJson(routingKey)}]`;
+}
+
 /** Reads an `unacked` value (`M, EX, RK = loads(...)`); `InvalidEnvelope` when it is not such a triple. */
 export function decodeUnackedEntry(text: string): UnackedEntry {
   const value = loadPythonJson(text);
