@@ -1,18 +1,22 @@
 // Worker benchmark: the same N pre-enqueued no-op tasks drained by the TypeScript worker (`proto worker`) and by a
 // Python Celery worker (prefork, same concurrency), in the same run, on each broker. Reports tasks/s, peak RSS
-// (sum over the worker's processes) and the ratios; then the TS worker's RSS at concurrency 100.
+// (sum over the worker's processes) and the ratios; then the TS worker's rate with 1,000 malformed messages mixed
+// into the same queue, and its RSS at concurrency 100.
 // Usage: node --import tsx bench/worker.ts [count=20000] [concurrency=8]
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import amqplib from "amqplib";
 import { Redis } from "ioredis";
 import { createClient } from "../dist/sdk/index.js";
 import { AMQP_URL, redisDbUrl } from "../conformance/harness/broker-urls.js";
+import { RawAmqpPublisher } from "../conformance/harness/raw-publisher.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const COUNT = Number(process.argv[2] ?? 20_000);
 const CONCURRENCY = Number(process.argv[3] ?? 8);
+const MALFORMED = 1000;
 
 interface Drain {
   readonly rate: number;
@@ -29,6 +33,45 @@ async function enqueue(broker: string, queue: string): Promise<void> {
     }
   }));
   await client.close();
+}
+
+/** The same valid tasks with 1,000 malformed messages (undecodable body, pickle, no id) mixed in: one after every 20. */
+async function enqueueWithMalformed(broker: string, queue: string): Promise<void> {
+  const client = await createClient({ broker, backend: null, defaultQueue: queue });
+  const redis = broker.startsWith("redis") ? new Redis(broker) : null;
+  const amqp = redis === null ? await RawAmqpPublisher.connect(broker) : null;
+  await amqp?.declareCeleryQueue(queue);
+  const perBad = Math.max(1, Math.floor(COUNT / MALFORMED));
+  for (let sent = 0, bad = 0; sent < COUNT; ) {
+    const n = Math.min(perBad, COUNT - sent);
+    await Promise.all(Array.from({ length: n }, () => client.enqueue("conformance.noop", [], {}, { ignoreResult: true })));
+    sent += n;
+    if (bad < MALFORMED) {
+      const m = malformed(bad++);
+      if (redis !== null) await redis.lpush(queue, redisEnvelope(queue, m));
+      else await amqp!.publish({ exchange: "", routingKey: queue, body: Buffer.from(m.body, "latin1"), properties: { content_type: m.type, content_encoding: "utf-8", delivery_mode: 2, headers: m.headers } });
+    }
+  }
+  redis?.disconnect();
+  await amqp?.close();
+  await client.close();
+}
+
+function malformed(i: number): { headers: Record<string, unknown>; body: string; type: string } {
+  const id = randomUUID();
+  if (i % 3 === 0) return { headers: { id, task: "conformance.noop", lang: "py" }, body: "[[], {}, {", type: "application/json" };
+  if (i % 3 === 1) return { headers: { id, task: "conformance.noop", lang: "py" }, body: "\u0080\u0004K\u0005.", type: "application/x-python-serialize" };
+  return { headers: { task: "conformance.noop", lang: "py" }, body: "[[], {}, {}]", type: "application/json" };
+}
+
+function redisEnvelope(queue: string, m: { headers: Record<string, unknown>; body: string; type: string }): string {
+  return JSON.stringify({
+    body: Buffer.from(m.body, "latin1").toString("base64"),
+    "content-encoding": "utf-8",
+    "content-type": m.type,
+    headers: m.headers,
+    properties: { correlation_id: m.headers["id"] ?? "none", reply_to: "", delivery_mode: 2, delivery_info: { exchange: "", routing_key: queue }, priority: 0, body_encoding: "base64", delivery_tag: randomUUID() },
+  });
 }
 
 async function queueLength(broker: string, queue: string): Promise<number> {
@@ -98,7 +141,7 @@ async function drain(start: () => ChildProcess, isEmpty: () => Promise<boolean>,
 
 function tsWorker(broker: string, queue: string, concurrency: number): () => ChildProcess {
   return () =>
-    spawn(process.execPath, ["bin/proto.js", "worker", "-A", "bench/tasks/noop-tasks.mjs", "-Q", queue, "-c", String(concurrency), "-l", "INFO", "-n", `bench-ts-${process.pid}@%h`, "--broker", broker, "--without-mingle", "--without-heartbeat"], {
+    spawn(process.execPath, ["--max-semi-space-size=8", "bin/proto.js", "worker", "-A", "bench/tasks/noop-tasks.mjs", "-Q", queue, "-c", String(concurrency), "-l", "INFO", "-n", `bench-ts-${process.pid}@%h`, "--broker", broker, "--without-mingle", "--without-heartbeat"], {
       cwd: ROOT,
       env: { ...process.env, CELERY_RESULT_BACKEND: "" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -125,6 +168,9 @@ for (const [name, broker] of [["redis", redisDbUrl(28)], ["amqp", AMQP_URL]] as 
   rows.push(
     `${name.padEnd(6)} python ${py.rate.toFixed(0).padStart(6)}/s ${py.peakRssMb.toFixed(0).padStart(5)} MB   celery-proto ${ts.rate.toFixed(0).padStart(6)}/s ${ts.peakRssMb.toFixed(0).padStart(4)} MB   rate ${(ts.rate / py.rate).toFixed(2)}x  memory ${(ts.peakRssMb / py.peakRssMb).toFixed(2)}x`,
   );
+  await enqueueWithMalformed(broker, queue);
+  const mixed = await drain(tsWorker(broker, queue, CONCURRENCY), empty, (log) => /ready/i.test(log));
+  rows.push(`${name.padEnd(6)} celery-proto with ${MALFORMED} malformed mixed in: ${mixed.rate.toFixed(0)}/s (${((mixed.rate / ts.rate) * 100).toFixed(0)}% of the clean drain), peak RSS ${mixed.peakRssMb.toFixed(0)} MB`);
   if (name === "redis") {
     await enqueue(broker, queue);
     const wide = await drain(tsWorker(broker, queue, 100), empty, (log) => /ready/i.test(log));
