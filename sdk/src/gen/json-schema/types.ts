@@ -322,6 +322,10 @@ export interface BeatScheduleFile {
    */
   timezone?: string;
   /**
+   * Celery's beat_cron_starting_deadline in seconds: a crontab run missed by more than this (e.g. during downtime) is skipped instead of sent late. Default: no deadline (a missed run fires once).
+   */
+  cron_starting_deadline?: number;
+  /**
    * The schedule entries keyed by a unique entry name (the name Celery beat logs and persists).
    */
   entries: {
