@@ -99,8 +99,9 @@ export class BeatService {
     }
   }
 
-  /** One pass over the entries; returns ms until the next check. */
-  private async tick(): Promise<number> {
+  /** One pass over the entries (Celery's `tick`): sends what is due; returns ms until the next check. */
+  async tick(): Promise<number> {
+    if (this.states.size === 0) await this.loadStates();
     let nextMs = this.maxIntervalMs;
     let sent = 0;
     for (const entry of this.schedule.entries) {
