@@ -8,6 +8,7 @@ import { validateBeatScheduleFile } from "../gen/json-schema/validators.js";
 import { CrontabSchedule, parseCronExpression } from "./crontab-schedule.js";
 import { IntervalSchedule } from "./interval-schedule.js";
 import type { Schedule } from "./schedule-state.js";
+import { SolarSchedule } from "./solar-schedule.js";
 import { assertTimeZone } from "./zoned-wall-time.js";
 
 /** One compiled schedule entry: what beat publishes, and when. */
@@ -75,7 +76,7 @@ function compileSchedule(entry: BeatEntry, timeZone: string, deadline: number | 
   if ("every" in s) return new IntervalSchedule(s.every, { relative: s.relative ?? false, timeZone });
   if ("crontab" in s) return new CrontabSchedule(s.crontab, { timeZone, startingDeadlineSeconds: deadline });
   if ("cron" in s) return new CrontabSchedule(parseCronExpression(s.cron), { timeZone, startingDeadlineSeconds: deadline });
-  throw new CeleryProtoError("InvalidOption", `schedule.solar: solar schedules are not supported by this beat yet; use an interval or a crontab`);
+  return new SolarSchedule(s.solar, s.lat, s.lon);
 }
 
 function toSendTaskOptions(o: BeatEntryOptions): SendTaskOptions {
