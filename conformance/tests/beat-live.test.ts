@@ -1,13 +1,14 @@
-// Beat against real brokers and real Celery, both directions, plus leader election. The three scenarios run
+// Beat against real brokers and real Celery, both directions, plus leader election. The scenarios run
 // concurrently (each needs a minute boundary or a minute of sends), so the file takes about 70 s in all:
 //  1. `proto beat` (interval 1 s + crontab every minute) drives a Python Celery worker, on Redis and on RabbitMQ:
 //     tasks arrive within 1 s of their due time, with queue/priority/expires/headers applied; results readable.
 //  2. Python `celery beat` (conformance_app's schedule + a crontab entry) drives a `proto worker`, on both brokers.
 //  3. Two `proto beat --lock` processes on one schedule for 60+ s, the leader killed with SIGKILL mid-way: every
 //     send happens exactly once, and the standby takes over within the lease.
+//  4. `proto beat` restarts with an overdue entry (fires once), reloads on SIGHUP and stops cleanly on SIGTERM.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
@@ -26,6 +27,7 @@ const BROKER_DB: Readonly<Record<BrokerKind, number>> = { redis: 20, amqp: 20 };
 const RESULT_DB = 21;
 const LOCK_DB = 22;
 const CELERY_BEAT_DB = 23;
+const RELOAD_DB = 28;
 const MINUTE = 60_000;
 
 function brokerUrl(kind: BrokerKind, db: number): string {
@@ -239,8 +241,43 @@ async function twoLockedBeatsSendOnce(): Promise<void> {
   }
 }
 
+async function reloadRestartAndShutdown(): Promise<void> {
+  const queue = "beat-reload-live";
+  const schedule = path.join(TMP, "reload.yaml");
+  const state = path.join(TMP, "reload-state.json");
+  const broker = redisDbUrl(RELOAD_DB);
+  // State as a previous run left it: `slow` last ran an hour ago, so it is overdue by 59 minutes.
+  writeFileSync(state, JSON.stringify({ version: 1, timezone: "UTC", entries: { slow: { last_run_at: new Date(Date.now() - 3_600_000).toISOString(), total_run_count: 5 } } }));
+  writeFileSync(schedule, `entries:\n  slow: {task: t.slow, schedule: {every: 60}, options: {queue: ${queue}}}\n  fast: {task: t.before, schedule: {every: 1}, options: {queue: ${queue}}}\n`);
+  const beat = await ProtoBeatProcess.start([schedule, "--broker", broker, "-s", state, "-l", "info"]);
+  try {
+    await beat.waitFor(/Sending due task fast \(t\.before\)/u, 15_000);
+    writeFileSync(schedule, `entries:\n  slow: {task: t.slow, schedule: {every: 60}, options: {queue: ${queue}}}\n  fast: {task: t.after, schedule: {every: 1}, options: {queue: ${queue}}}\n`);
+    beat.signal("SIGHUP");
+    await beat.waitFor(/schedule reloaded/u, 10_000);
+    await beat.waitFor(/Sending due task fast \(t\.after\)/u, 10_000);
+    beat.signal("SIGTERM");
+    const exit = await beat.exited;
+    assert.equal(exit.code, 0, beat.log);
+    assert.match(beat.log, /beat: Shutting down/u);
+    const slow = beat.sends.filter((s) => s.entry === "slow");
+    assert.equal(slow.length, 1, "the missed run fired once, not once per missed interval, then re-anchored");
+    assert.ok(slow[0]!.at <= beat.sends[0]!.at + 50, "the overdue entry is sent at start");
+    const saved = JSON.parse(readFileSync(state, "utf8")) as { entries: Record<string, { last_run_at: string; total_run_count: number }> };
+    assert.equal(saved.entries["slow"]!.total_run_count, 6);
+    assert.ok(Math.abs(Date.parse(saved.entries["slow"]!.last_run_at) - slow[0]!.at) < 1000, "re-anchored on the send");
+    assert.equal(saved.entries["fast"]!.total_run_count, beat.sends.filter((s) => s.entry === "fast").length, "the state file counts every send, across the reload");
+    const r = new Redis(broker, { maxRetriesPerRequest: 2 });
+    const queued = await r.llen(queue);
+    await r.quit();
+    assert.equal(queued, beat.sends.length);
+  } finally {
+    await beat.stop();
+  }
+}
+
 describe("beat live (real brokers, real Celery)", { concurrency: true }, async () => {
-  await Promise.all([flush(BROKER_DB.redis), flush(RESULT_DB), flush(LOCK_DB), flush(CELERY_BEAT_DB)]);
+  await Promise.all([flush(BROKER_DB.redis), flush(RESULT_DB), flush(LOCK_DB), flush(CELERY_BEAT_DB), flush(RELOAD_DB)]);
   it("proto beat drives a Python Celery worker on Redis and RabbitMQ (interval + crontab, options applied)", { timeout: 150_000 }, async () => {
     await Promise.all((["redis", "amqp"] as const).map((kind) => protoBeatDrivesPythonWorker(kind)));
   });
@@ -249,5 +286,8 @@ describe("beat live (real brokers, real Celery)", { concurrency: true }, async (
   });
   it("two proto beats with --lock: each due task sent exactly once; the standby takes over within the lease", { timeout: 150_000 }, async () => {
     await twoLockedBeatsSendOnce();
+  });
+  it("proto beat: a missed run fires once then re-anchors; SIGHUP reloads the schedule; SIGTERM exits 0 with the state saved", { timeout: 60_000 }, async () => {
+    await reloadRestartAndShutdown();
   });
 });
