@@ -6,7 +6,7 @@ import { after, describe, it } from "node:test";
 import { BeatService } from "../src/beat/beat-service.js";
 import { type BeatEntryState, type BeatStateStore, FileBeatStateStore } from "../src/beat/beat-state-store.js";
 import { CrontabSchedule } from "../src/beat/crontab-schedule.js";
-import { compileBeatSchedule, type BeatEntryDefinition } from "../src/beat/load-beat-schedule.js";
+import { compileBeatSchedule, loadBeatSchedule, type BeatEntryDefinition } from "../src/beat/load-beat-schedule.js";
 import { parseCrontabField } from "../src/beat/parse-crontab-field.js";
 import { CeleryProtoError } from "../src/errors/celery-proto-error.js";
 
@@ -146,5 +146,17 @@ describe("state file", () => {
     assert.equal((await new FileBeatStateStore(file).load("Europe/Paris")).size, 0);
     writeFileSync(file, "{\"entries\": 5}");
     await assert.rejects(new FileBeatStateStore(file).load("UTC"), /--schedule-state/u);
+  });
+});
+
+describe("README", () => {
+  it("the proto beat schedule example is a valid schedule file", async () => {
+    const readme = readFileSync(path.join(import.meta.dirname, "../../README.md"), "utf8");
+    const example = /## Periodic tasks: `proto beat`[\s\S]*?```yaml\n([\s\S]*?)```/u.exec(readme)?.[1];
+    assert.ok(example, "the README has the beat example");
+    const file = path.join(TMP, "readme-beat.yaml");
+    writeFileSync(file, example);
+    const schedule = await loadBeatSchedule(file);
+    assert.deepEqual(schedule.entries.map((e) => e.name), ["add-every-30s", "weekday-report", "end-of-quarter", "at-sunset"]);
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import type { SendTaskOptions } from "../client/send-task-options.js";
-import { assertValid } from "../codec/validate/assert-valid.js";
+import { collectIssues } from "../codec/validate/assert-valid.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { BeatEntry, BeatEntryOptions, BeatScheduleFile } from "../gen/json-schema/types.js";
 import { validateBeatScheduleFile } from "../gen/json-schema/validators.js";
@@ -47,7 +47,14 @@ export async function loadBeatSchedule(file: string): Promise<BeatScheduleDefini
 
 /** Validates a parsed schedule file and compiles its schedules; errors name the entry and field. */
 export function compileBeatSchedule(raw: unknown, what = "schedule file"): BeatScheduleDefinition {
-  assertValid(validateBeatScheduleFile, raw, "InvalidOption", what);
+  const issues = collectIssues(validateBeatScheduleFile, raw);
+  if (issues.length > 0) {
+    // A schedule is one of several shapes, so ajv reports every shape's complaint; lead with the one about a value.
+    const shapeOnly = new Set(["required", "additionalProperties", "oneOf", "anyOf", "allOf"]);
+    const sorted = [...issues.filter((i) => !shapeOnly.has(i.keyword)), ...issues.filter((i) => shapeOnly.has(i.keyword))];
+    const first = sorted[0]!;
+    throw new CeleryProtoError("InvalidOption", `${what} invalid: ${first.path || "/"} ${first.message}`, { details: sorted });
+  }
   const file = raw as BeatScheduleFile;
   const timeZone = file.timezone ?? "UTC";
   assertTimeZone(timeZone);

@@ -25,7 +25,7 @@ export interface RedisBeatLeaseOptions {
 
 /**
  * Leader election for beat with a Redis lease (SET NX PX; extend and release by compare-and-set scripts), and the
- * schedule state shared through a Redis hash, so that a new leader continues where the old one stopped: any number of
+ * schedule state shared through a Redis hash, so that a new leader continues where the old one stopped: however many
  * beats send each due task exactly once.
  */
 export class RedisBeatLease implements BeatStateStore {
