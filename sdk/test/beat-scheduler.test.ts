@@ -160,3 +160,24 @@ describe("README", () => {
     assert.deepEqual(schedule.entries.map((e) => e.name), ["add-every-30s", "weekday-report", "end-of-quarter", "at-sunset"]);
   });
 });
+
+describe("DST fall-back (Celery 5.7 sends continuously; proto beat does not)", () => {
+  it("a crontab whose last run is in the repeated hour waits for the next real slot", async () => {
+    const start = Date.parse("2025-11-02T06:10:00Z"); // 01:10 EST, the second 01:10 of the night in New York
+    const h = harness({ timezone: "America/New_York", entries: { q: { task: "t.q", schedule: { cron: "*/15 * * * *" } } } }, new MemoryStore(), start);
+    // Celery's own arithmetic (checked in the differential test) says due, next check in 0 s:
+    const schedule = compileBeatSchedule({ timezone: "America/New_York", entries: { q: { task: "t", schedule: { cron: "*/15 * * * *" } } } }).entries[0]!.schedule;
+    assert.deepEqual(schedule.isDue(start, start + 1000), { isDue: true, nextSeconds: 0 });
+    for (let i = 0; i < 100; i++) {
+      await h.service.tick();
+      h.advance(1000);
+    }
+    assert.equal(h.sent.length, 0, "nothing in the 100 s where Celery beat would send at every tick");
+    h.advance(Date.parse("2025-11-02T07:00:00Z") - h.now());
+    await h.service.tick();
+    assert.equal(h.sent.length, 1, "02:00 EST runs once");
+    h.advance(15 * 60_000);
+    await h.service.tick();
+    assert.equal(h.sent.length, 2, "and the schedule continues normally");
+  });
+});

@@ -1,4 +1,5 @@
 import type { BeatEntryState, BeatStateStore } from "./beat-state-store.js";
+import type { Schedule, ScheduleState } from "./schedule-state.js";
 import type { BeatEntryDefinition, BeatScheduleDefinition } from "./load-beat-schedule.js";
 import type { RedisBeatLease } from "./redis-beat-lease.js";
 
@@ -107,7 +108,7 @@ export class BeatService {
     for (const entry of this.schedule.entries) {
       if (this.stopped) break;
       const state = this.states.get(entry.name) ?? { lastRunAtMs: this.now(), totalRunCount: 0 };
-      const due = entry.schedule.isDue(state.lastRunAtMs, this.now());
+      const due = isDueAfterLastRun(entry.schedule, state.lastRunAtMs, this.now());
       nextMs = Math.min(nextMs, due.nextSeconds * 1000);
       if (!due.isDue) continue;
       const reserved = { lastRunAtMs: this.now(), totalRunCount: state.totalRunCount + 1 };
@@ -141,4 +142,23 @@ export class BeatService {
       this.wake = done;
     });
   }
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * `schedule.isDue`, except where Celery's crontab arithmetic puts the next run at or before the last one: with the
+ * last run in the repeated hour of a DST fall-back (e.g. 01:10 EST, second pass, `minute='*\/15'` in New York), the
+ * next slot is built as 01:15 with fold 0, i.e. the first pass, an hour earlier. Celery 5.7 then finds the entry due
+ * on every tick and sends it continuously until the wall clock reaches the hour's last slot. Here such an entry waits
+ * for the first slot that is really after its last run (the next hour, as for the rest of the repeated hour).
+ */
+export function isDueAfterLastRun(schedule: Schedule, lastRunAtMs: number, nowMs: number): ScheduleState {
+  const state = schedule.isDue(lastRunAtMs, nowMs);
+  if (!state.isDue || schedule.remainingEstimate(lastRunAtMs, lastRunAtMs) > 0) return state;
+  for (let probe = lastRunAtMs + MINUTE_MS; probe <= lastRunAtMs + 3 * 60 * MINUTE_MS; probe += MINUTE_MS) {
+    const next = probe + schedule.remainingEstimate(probe, probe);
+    if (next > lastRunAtMs) return next <= nowMs ? { isDue: true, nextSeconds: 0 } : { isDue: false, nextSeconds: (next - nowMs) / 1000 };
+  }
+  return state;
 }
