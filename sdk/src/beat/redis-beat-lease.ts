@@ -63,6 +63,11 @@ export class RedisBeatLease implements BeatStateStore {
     this.timeZone = timeZone;
     const hash = await this.redis.hgetall(this.stateKey);
     const { __timezone__: stored, ...rest } = hash;
+    if (stored !== undefined && stored !== timeZone) {
+      // Celery clears its schedule when the timezone changes; entries written under the old zone must not come back.
+      await this.redis.del(this.stateKey);
+      return new Map();
+    }
     const entries: Record<string, unknown> = {};
     for (const [name, json] of Object.entries(rest)) entries[name] = JSON.parse(json) as unknown;
     return fromStateFile({ version: 1, ...(stored === undefined ? {} : { timezone: stored }), entries }, timeZone, `--lock state ${this.stateKey}`);
