@@ -181,3 +181,11 @@ describe("DST fall-back (Celery 5.7 sends continuously; proto beat does not)", (
     assert.equal(h.sent.length, 2, "and the schedule continues normally");
   });
 });
+
+describe("timezone / enable_utc (Celery's app.timezone)", () => {
+  it("no timezone means UTC, or the system zone with enable_utc false", () => {
+    assert.equal(compileBeatSchedule({ entries: {} }).timeZone, "UTC");
+    assert.equal(compileBeatSchedule({ enable_utc: false, entries: {} }).timeZone, Intl.DateTimeFormat().resolvedOptions().timeZone);
+    assert.equal(compileBeatSchedule({ enable_utc: false, timezone: "Asia/Kolkata", entries: {} }).timeZone, "Asia/Kolkata");
+  });
+});

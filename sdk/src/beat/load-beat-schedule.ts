@@ -56,7 +56,8 @@ export function compileBeatSchedule(raw: unknown, what = "schedule file"): BeatS
     throw new CeleryProtoError("InvalidOption", `${what} invalid: ${first.path || "/"} ${first.message}`, { details: sorted });
   }
   const file = raw as BeatScheduleFile;
-  const timeZone = file.timezone ?? "UTC";
+  // Celery's app.timezone: the `timezone` setting, else UTC with enable_utc (the default), else the local zone.
+  const timeZone = file.timezone ?? (file.enable_utc === false ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC");
   assertTimeZone(timeZone);
   const entries: BeatEntryDefinition[] = [];
   for (const [name, entry] of Object.entries(file.entries)) {
