@@ -104,6 +104,22 @@ function generateCases(): Case[] {
     const deadline = rnd() < 0.25 ? pick([0, 30, 120, 3600, 86400]) : null;
     cases.push({ id: `cron-${i}`, kind: "crontab", tz, last_run_at: isoAt(last), now: isoAt(now), fields, deadline });
   }
+  // Edge cases of Celery's parser, valid and invalid, each in two zones.
+  const edges: CrontabFields[] = [
+    { minute: "60" }, { hour: "24" }, { day_of_week: "7" }, { day_of_month: "0" }, { month_of_year: "13" },
+    { minute: "*/0" }, { minute: "1-" }, { minute: "" }, { minute: "5/2" }, { day_of_week: "mon-" }, { minute: "-5" },
+    { hour: "1,,2" }, { day_of_month: "30", month_of_year: "feb" }, { day_of_month: "31", month_of_year: "apr,jun" },
+    { minute: "jan" }, { hour: "sun" }, { day_of_week: "monday-friday" }, { minute: "1-5/" }, { minute: "*/" },
+    { minute: "*/abc" }, { minute: " 5" }, { day_of_week: "sat-sun" }, { day_of_month: "29", month_of_year: "feb" },
+    { minute: [0, 30], hour: [12] }, { minute: 61 }, { day_of_week: "fri-tue/2" }, { month_of_year: "dec-jan" },
+    { minute: "0", hour: "0", day_of_month: "31" }, { minute: "59", hour: "23", day_of_month: "1-7", day_of_week: "mon" },
+  ];
+  for (const [i, fields] of edges.entries()) {
+    for (const tz of ["UTC", "America/New_York"]) {
+      const now = Date.parse("2025-01-01T00:00:00Z") + int(0, 2 * 365 * 86400) * 1000 + int(0, 999);
+      cases.push({ id: `cron-edge-${i}-${tz}`, kind: "crontab", tz, last_run_at: isoAt(now - int(0, 40 * 86400) * 1000), now: isoAt(now), fields, deadline: null });
+    }
+  }
   for (let i = 0; i < 200; i++) {
     const tz = pick(TIMEZONES);
     const transitions = TRANSITIONS[tz];
@@ -181,6 +197,16 @@ describe("beat schedules: TS vs Python celery.schedules (Celery 5.7, .venv)", ()
         if (!same(ours, theirs, kind)) mismatches.push(`${JSON.stringify(c)}\n  ours:   ${JSON.stringify(ours)}\n  python: ${JSON.stringify(theirs)}`);
       }
       assert.ok(ofKind.length - errors >= (kind === "crontab" ? 500 : 140), `too few valid ${kind} cases: ${ofKind.length - errors}`);
+      // The generated mix must exercise what it claims to: due and not due, and for crontab the deadline skip,
+      // rejected expressions (Celery's ValueError) and `now` within 3 h of a DST transition.
+      const answers = ofKind.map((c) => reference![c.id]!).filter((a) => !("error" in a)) as { remaining: number; is_due: boolean }[];
+      assert.ok(answers.filter((a) => a.is_due).length >= 10 && answers.filter((a) => !a.is_due).length >= 10, `${kind}: due and not-due cases`);
+      if (kind === "crontab") {
+        assert.ok(answers.filter((a) => !a.is_due && a.remaining < 0).length >= 5, "overdue runs skipped by beat_cron_starting_deadline");
+        assert.ok(errors >= 3, "expressions Celery rejects");
+        const nearDst = ofKind.filter((c) => (TRANSITIONS[c.tz] ?? []).some((t) => Math.abs(Date.parse(t) - Date.parse(c.now)) <= 3 * 3600_000));
+        assert.ok(nearDst.length >= 150, `cases near DST transitions: ${nearDst.length}`);
+      }
       assert.equal(mismatches.length, 0, `${mismatches.length} of ${ofKind.length} differ:\n${mismatches.slice(0, 8).join("\n")}`);
     });
   }
