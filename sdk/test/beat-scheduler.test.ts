@@ -72,7 +72,7 @@ describe("schedule file", () => {
     });
     assert.equal(s.timeZone, "Europe/London");
     assert.deepEqual(s.entries.map((e) => e.name), ["a", "b"]);
-    assert.deepEqual(s.entries[0]!.options, { queue: "q", routingKey: "rk", priority: 3, expires: 10, headers: { x: 1, celery_beat_task: true } });
+    assert.deepEqual(s.entries[0]!.options, { queue: "q", routingKey: "rk", priority: 3, expires: 10, headers: { x: 1, celery_beat_task: true }, argsrepr: "[1]" });
     assert.match(s.entries[1]!.schedule.describe(), /<crontab: 0 4 \* \* mon-fri/u);
   });
 

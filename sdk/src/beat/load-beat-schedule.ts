@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import type { SendTaskOptions } from "../client/send-task-options.js";
+import { safeRepr } from "../codec/repr/safe-repr.js";
+import { REPR_MAXSIZE } from "../codec/task/create-task-message.js";
 import { collectIssues } from "../codec/validate/assert-valid.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { BeatEntry, BeatEntryOptions, BeatScheduleFile } from "../gen/json-schema/types.js";
@@ -69,7 +71,11 @@ export function compileBeatSchedule(raw: unknown, what = "schedule file"): BeatS
         schedule: compileSchedule(entry, timeZone, file.cron_starting_deadline ?? null),
         args: entry.args ?? [],
         kwargs: entry.kwargs ?? {},
-        options: toSendTaskOptions(entry.options ?? {}),
+        options: {
+          ...toSendTaskOptions(entry.options ?? {}),
+          // Celery beat passes the entry's args as a list, so its argsrepr is `[1, 2]`, not apply_async's tuple `(1, 2)`.
+          argsrepr: safeRepr(entry.args ?? [], { maxlen: REPR_MAXSIZE }),
+        },
       });
     } catch (e) {
       const err = CeleryProtoError.from(e, "InvalidOption");
