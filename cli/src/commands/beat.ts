@@ -24,7 +24,7 @@ export default class BeatCommand extends Command {
   static override args = { schedule: Args.string({ description: "schedule file (JSON or YAML)", required: true }) };
   static override flags = {
     broker: Flags.string({ char: "b", description: "broker URL", env: "CELERY_BROKER_URL" }),
-    "schedule-state": Flags.string({ char: "s", description: "state file (last run times, run counts)", default: "celerybeat-schedule.json" }),
+    "schedule-state": Flags.string({ char: "s", description: "state file (last run times, run counts); with --lock the state is kept in Redis instead", default: "celerybeat-schedule.json" }),
     "max-interval": Flags.string({ description: "longest sleep between schedule checks, seconds (beat_max_loop_interval)", default: "300" }),
     lock: Flags.string({ description: "Redis URL for leader election among several beats (state is then shared in Redis)" }),
     "lock-key": Flags.string({ description: "Redis key of the lock (one per schedule)", default: "celery-proto:beat:lock" }),
