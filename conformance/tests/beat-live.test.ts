@@ -87,7 +87,9 @@ async function protoBeatDrivesPythonWorker(kind: BrokerKind): Promise<void> {
     assert.equal(ids.length, sends.length, "one id per logged send");
     const arrivals: { entry: string; sentAt: number; arrivedAt: number; result: EchoRequestResult }[] = [];
     for (const [i, id] of ids.entries()) {
-      const meta = await results.waitFor(id, 30_000);
+      const meta = await results.waitFor(id, 60_000).catch((e: Error) => {
+        throw new Error(`${kind}: send ${i} (${sends[i]!.entry}) has no result: ${e.message}\n--- worker log (tail) ---\n${worker.log.slice(-4000)}`);
+      });
       assert.equal(meta.status, "SUCCESS", `${id}: ${JSON.stringify(meta)}`);
       const result = meta.result as unknown as EchoRequestResult;
       arrivals.push({ entry: sends[i]!.entry, sentAt: sends[i]!.at, arrivedAt: Date.parse(result.utc_now), result });
@@ -156,11 +158,14 @@ async function celeryBeatDrivesProtoWorker(kind: BrokerKind): Promise<void> {
     await exited;
     const sends = parseBeatSends(log);
     const ids = [...log.matchAll(/ sent\. id->([0-9a-f-]{36})/gu)].map((m) => m[1]!);
-    assert.equal(ids.length, sends.length, "one id per logged send");
+    // SIGTERM can land between a send's "Sending due task" line and its "sent. id->" line: that last send is unknown.
+    assert.ok(ids.length === sends.length || ids.length === sends.length - 1, `one id per logged send (${ids.length} ids, ${sends.length} sends)`);
     const done = new Map<string, number[]>();
-    for (const [i, s] of sends.entries()) {
+    for (const [i, s] of sends.slice(0, ids.length).entries()) {
       if (s.entry === "conformance-echo-options-every-1s") continue; // its queue (x-max-priority) is not consumed here
-      const meta = await results.waitFor(ids[i]!, 30_000);
+      const meta = await results.waitFor(ids[i]!, 60_000).catch((e: Error) => {
+        throw new Error(`${kind}: send ${i} (${s.entry}) has no result: ${e.message}\n--- proto worker log (tail) ---\n${worker.log.slice(-4000)}`);
+      });
       assert.equal(meta.status, "SUCCESS", JSON.stringify(meta));
       assert.deepEqual(meta.result, s.task === "conformance.add" ? 3 : { args: ["cron"], kwargs: {} });
       done.set(s.entry, [...(done.get(s.entry) ?? []), Date.parse(String(meta.date_done))]);
@@ -202,7 +207,6 @@ async function twoLockedBeatsSendOnce(): Promise<void> {
     schedule, "--broker", redisDbUrl(LOCK_DB), "-s", path.join(TMP, `lock-state-${n}.json`), "-l", "info",
     "--lock", redisDbUrl(LOCK_DB), "--lock-key", "beat-live:lock", "--lock-lease", String(LEASE_S),
   ];
-  const started = Date.now();
   const beats = [await ProtoBeatProcess.start(args(1)), await ProtoBeatProcess.start(args(2))];
   try {
     await until(() => beats.some((b) => /now the leader/u.test(b.log)), 15_000, "a leader");
@@ -216,7 +220,8 @@ async function twoLockedBeatsSendOnce(): Promise<void> {
     await standby.waitFor(/now the leader/u, (LEASE_S + 5) * 1000);
     const tookOverAfter = Date.now() - killedAt;
     assert.ok(tookOverAfter <= (LEASE_S + 1.5) * 1000, `standby took over ${tookOverAfter} ms after the kill (lease ${LEASE_S} s)`);
-    const remaining = 62_000 - (Date.now() - started);
+    const firstSend = Math.min(...beats.flatMap((b) => b.sends.map((x) => x.at)));
+    const remaining = 61_000 - (Date.now() - firstSend);
     if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
     await standby.stop();
     const sends = [...leader.sends, ...standby.sends].sort((x, y) => x.at - y.at);
@@ -226,7 +231,8 @@ async function twoLockedBeatsSendOnce(): Promise<void> {
     assert.equal(queued, sends.length, "every logged send is one message on the queue, and nothing else was sent");
     for (const entry of ["a-every-1s", "b-every-1s"]) {
       const times = sends.filter((s) => s.entry === entry).map((s) => s.at);
-      assert.ok(times.length >= 45, `${entry} sent ${times.length} times in ~60 s`);
+      assert.ok(times[times.length - 1]! - times[0]! >= 58_000, `${entry}: sends span ${times[times.length - 1]! - times[0]!} ms`);
+      assert.ok(times.length >= 40, `${entry} sent ${times.length} times in ~60 s`);
       for (let i = 1; i < times.length; i++) {
         const gap = times[i]! - times[i - 1]!;
         assert.ok(gap >= 950, `${entry}: two sends ${gap} ms apart (a duplicate)`);
