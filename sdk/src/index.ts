@@ -85,3 +85,13 @@ export {
   type ResultMeta,
   type ResultTuple,
 } from "./codec/index.js";
+
+export { CrontabSchedule, parseCronExpression, type CrontabFields, type CrontabScheduleOptions } from "./beat/crontab-schedule.js";
+export { IntervalSchedule, type IntervalScheduleOptions } from "./beat/interval-schedule.js";
+export { SolarSchedule, SOLAR_EVENTS, type SolarEventName } from "./beat/solar-schedule.js";
+export type { Schedule, ScheduleState } from "./beat/schedule-state.js";
+export type { CrontabFieldSpec } from "./beat/parse-crontab-field.js";
+export { loadBeatSchedule, compileBeatSchedule, type BeatEntryDefinition, type BeatScheduleDefinition } from "./beat/load-beat-schedule.js";
+export { BeatService, type BeatServiceOptions, type BeatLogLevel } from "./beat/beat-service.js";
+export { FileBeatStateStore, type BeatStateStore, type BeatEntryState } from "./beat/beat-state-store.js";
+export { RedisBeatLease, type RedisBeatLeaseOptions } from "./beat/redis-beat-lease.js";

@@ -14,6 +14,7 @@ Configuration comes from the environment so that the recorder, the live tests an
 ``CONFORMANCE_RESULT_EXTENDED`` ``result_extended`` (default on; ``0``/``false``/``no``/``off`` = off)
 ``CONFORMANCE_TASK_PROTOCOL``   ``task_protocol`` (default 2)
 ``CONFORMANCE_BEAT_SCHEDULE``   when truthy, installs the beat schedule of ``beat_schedule()``
+``CONFORMANCE_BEAT_CRONTAB``    when truthy too, adds a crontab entry (every minute) to that schedule
 ``CONFORMANCE_TRACK_STARTED``   ``task_track_started`` (default off, Celery's default; truthy = on)
 =============================== =================================================================
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from kombu import Exchange, Queue
 
 from .tasks import register_tasks
@@ -133,6 +135,12 @@ def create_app(
     }
     if with_beat_schedule:
         conf["beat_schedule"] = beat_schedule(queue, priority_queue)
+        if _env_flag("CONFORMANCE_BEAT_CRONTAB", False):
+            conf["beat_schedule"]["conformance-echo-crontab"] = {
+                "task": "conformance.echo",
+                "schedule": crontab(),
+                "args": ("cron",),
+            }
     if _env_flag("CONFORMANCE_TRACK_STARTED", False):
         conf["task_track_started"] = True
     conf.update(extra_conf)

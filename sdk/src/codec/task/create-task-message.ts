@@ -8,7 +8,7 @@ import type { TaskMessage } from "./task-message.js";
 import type { TaskMessageInput } from "./task-message-input.js";
 
 /** Celery's `argsrepr_maxsize` and `kwargsrepr_maxsize`. */
-const REPR_MAXSIZE = 1024;
+export const REPR_MAXSIZE = 1024;
 
 /**
  * Builds a protocol 2 task message exactly as Celery's `AMQP.as_task_v2` + `send_task_message` do

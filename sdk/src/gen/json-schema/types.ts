@@ -318,9 +318,17 @@ export interface BeatScheduleFile {
    */
   $schema?: string;
   /**
-   * IANA time zone name in which crontab and solar schedules are evaluated (Celery's app.timezone), e.g. 'UTC', 'Europe/Berlin'. Default 'UTC'.
+   * IANA time zone name in which crontab and solar schedules are evaluated (Celery's app.timezone), e.g. 'UTC', 'Europe/Berlin'. Default: 'UTC' (or the system's zone with enable_utc false).
    */
   timezone?: string;
+  /**
+   * Celery's enable_utc: only matters when timezone is not set, which then means UTC (true) or the system's local zone (false), as Celery's app.timezone does. Default true.
+   */
+  enable_utc?: boolean;
+  /**
+   * Celery's beat_cron_starting_deadline in seconds: a crontab run missed by more than this (e.g. during downtime) is skipped instead of sent late. Default: no deadline (a missed run fires once).
+   */
+  cron_starting_deadline?: number;
   /**
    * The schedule entries keyed by a unique entry name (the name Celery beat logs and persists).
    */
