@@ -1,10 +1,20 @@
+import Control from "./commands/control.js";
 import Enqueue from "./commands/enqueue.js";
+import Inspect from "./commands/inspect.js";
+import Purge from "./commands/purge.js";
+import Result from "./commands/result.js";
+import Status from "./commands/status.js";
 import Validate from "./commands/validate.js";
 import Worker from "./commands/worker.js";
 
 /** oclif's explicit command map: the key is the command id (`proto validate`). */
 export const COMMANDS = {
+  control: Control,
   enqueue: Enqueue,
+  inspect: Inspect,
+  purge: Purge,
+  result: Result,
+  status: Status,
   validate: Validate,
   worker: Worker,
 };
