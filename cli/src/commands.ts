@@ -1,5 +1,6 @@
 import Control from "./commands/control.js";
 import Enqueue from "./commands/enqueue.js";
+import Events from "./commands/events.js";
 import Inspect from "./commands/inspect.js";
 import Purge from "./commands/purge.js";
 import Result from "./commands/result.js";
@@ -11,6 +12,7 @@ import Worker from "./commands/worker.js";
 export const COMMANDS = {
   control: Control,
   enqueue: Enqueue,
+  events: Events,
   inspect: Inspect,
   purge: Purge,
   result: Result,
