@@ -3,9 +3,9 @@ import { decodeEventMessage } from "../codec/message/decode-event-message.js";
 import { encodeControlRequest } from "../control/encode-control-request.js";
 import { pidboxExchange } from "../control/pidbox-entities.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
-import type { QueueSpec } from "../transport/queue-spec.js";
 import type { Consumer, Delivery, Transport } from "../transport/transport.js";
 import type { EventReceiver, ReceiveEventsOptions, ReceivedEvent } from "./event-receiver-options.js";
+import { eventReceiverQueue } from "./event-receiver-queue.js";
 import { localizeEvent } from "./localize-event.js";
 
 /**
@@ -20,21 +20,21 @@ export async function receiveEvents(
   onEvent: (event: ReceivedEvent) => void,
   options: ReceiveEventsOptions = {},
 ): Promise<EventReceiver> {
-  const exchange = options.exchange ?? "celeryev";
-  const exclusive = options.queueExclusive ?? true;
-  const ttl = options.queueTtlSeconds === undefined ? 5 : options.queueTtlSeconds;
-  const expires = options.queueExpiresSeconds === undefined ? 60 : options.queueExpiresSeconds;
-  const queue: QueueSpec = {
-    name: `${options.queuePrefix ?? "celeryev"}.${randomUUID()}`,
-    exchange: { name: exchange, type: transport.kind === "redis" ? "fanout" : "topic", durable: true, autoDelete: false },
-    routingKey: options.routingKey ?? "#",
-    durable: false,
-    exclusive,
-    autoDelete: true,
-    ...(ttl !== null ? { messageTtlMs: ttl * 1000 } : {}),
-    ...(expires !== null ? { expiresMs: expires * 1000 } : {}),
-  };
+  const queue = eventReceiverQueue(transport.kind, randomUUID(), options);
   const accept = options.accept ?? ["json"];
+  // The receiver's Lamport clock (`app.clock`): adjusted by each event's `clock`. Producers never sync theirs, so a
+  // `task-sent` event's clock is replaced by ours minus one (CLIENT_CLOCK_SKEW); an event without one gets ours.
+  let clock = 0;
+  const syncClock = (body: Record<string, unknown>): Record<string, unknown> => {
+    const value = Number(body["clock"]);
+    if (body["type"] === "task-sent") body["clock"] = (clock || 1) - 1;
+    else if (!("clock" in body) || !Number.isFinite(value)) {
+      body["clock"] = ++clock;
+      return body;
+    }
+    clock = Math.max(clock, Math.trunc(Number(body["clock"]))) + 1;
+    return body;
+  };
   const onDelivery = (delivery: Delivery): void => {
     let events;
     try {
@@ -44,7 +44,7 @@ export async function receiveEvents(
       return;
     }
     const now = Date.now() / 1000;
-    for (const event of events) onEvent(localizeEvent({ ...event }, now) as ReceivedEvent);
+    for (const event of events) onEvent(localizeEvent(syncClock({ ...event }), now) as ReceivedEvent);
   };
   await transport.declareQueue(queue);
   const consumer: Consumer = await transport.consume([queue.name], onDelivery, { prefetch: 0, noAck: true });
