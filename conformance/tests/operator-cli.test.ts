@@ -97,13 +97,26 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
     });
 
     it("inspect / status human output: `->  node: OK`, the reply indented, `N nodes online.`", async () => {
-      const [ping, status, statusJson, none, bad] = await batch([
-        ["inspect", "ping", "-d", both, "-t", "10"],
-        ["status", "-d", both, "-t", "10"],
-        ["status", "-d", both, "-t", "10", "--json"],
-        ["inspect", "ping", "-d", `nobody-${tag}@testhost`, "-t", "0.5"],
-        ["inspect", "nonsense"],
-      ]);
+      const py = ["-d", pair.pyNode, "-t", "10"];
+      const human = [["inspect", "registered", ...py], ["inspect", "active_queues", ...py], ["status", ...py]];
+      const [ours, ...celery] = await runLimited<CliResult[] | CliResult>(
+        [
+          () =>
+            batch([
+              ["inspect", "ping", "-d", both, "-t", "10"],
+              ["status", "-d", both, "-t", "10"],
+              ["status", "-d", both, "-t", "10", "--json"],
+              ["inspect", "ping", "-d", `nobody-${tag}@testhost`, "-t", "0.5"],
+              ["inspect", "nonsense"],
+              ...human,
+            ]),
+          ...human.map((args) => () => runCelery(env, args)),
+        ],
+        4,
+      );
+      const [ping, status, statusJson, none, bad, ...oursHuman] = ours as CliResult[];
+      // The same worker through both CLIs prints the same text (lists as `* item`, dicts as Python reprs).
+      for (const [i, r] of oursHuman.entries()) assert.equal(r.stdout, (celery[i] as CliResult).stdout, human[i]!.join(" "));
       for (const node of [pair.pyNode, pair.tsNode]) assert.ok(ping!.stdout.includes(`->  ${node}: OK\n        pong\n`), ping!.stdout);
       assert.match(ping!.stdout, /\n\n2 nodes online\.\n$/);
       assert.match(status!.stdout, /\n\n2 nodes online\.\n$/);
