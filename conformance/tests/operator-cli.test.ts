@@ -136,6 +136,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
         { kind: "control", method: "rate_limit", args: { task_name: "conformance.mul", rate_limit: "5/s" } },
         { kind: "control", method: "time_limit", args: { task_name: "conformance.mul", soft: 10.0, hard: 20.0 } },
         { kind: "control", method: "heartbeat" },
+        { kind: "control", method: "revoke", args: { task_id: [randomUUID()], terminate: true, signal: "SIGKILL" } },
       ];
       const [reference, ours] = await Promise.all([
         runPython(env, "conformance/python/reference/control_client.py", [pair.pyNode, "10", JSON.stringify(refCalls)]),
@@ -153,12 +154,13 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
           control("enable-events"),
           control("cancel-consumer", extra),
           inspectBoth("active_queues"),
+          control("revoke", randomUUID(), "--terminate", "--signal", "SIGKILL"),
         ]),
       ]);
-      const [revoke, rate, time, add, grow, shrink, heartbeat, disable, revokedR, queuesR, enable, cancel, afterR] = ours;
+      const [revoke, rate, time, add, grow, shrink, heartbeat, disable, revokedR, queuesR, enable, cancel, afterR, terminate] = ours;
       /** `control --json` prints the list of `{node: reply}`: as one object. */
       const merged = (r: CliResult | undefined): Record<string, unknown> => Object.assign({}, ...(lastJson(r!) as Record<string, unknown>[])) as Record<string, unknown>;
-      const [refRevoke, refRate, refTime, refHeartbeat] = (lastJson(reference!) as Record<string, unknown>[][]).map((list) => Object.assign({}, ...list) as Record<string, unknown>);
+      const [refRevoke, refRate, refTime, refHeartbeat, refTerminate] = (lastJson(reference!) as Record<string, unknown>[][]).map((list) => Object.assign({}, ...list) as Record<string, unknown>);
       const each = (r: Record<string, unknown>, expected: unknown): void => assert.deepEqual(r, { [pair.pyNode]: expected, [pair.tsNode]: expected });
       assert.equal(reference.code, 0, reference.stderr);
       each(merged(revoke), { ok: `tasks {'${revokeId}'} flagged as revoked` });
@@ -167,6 +169,9 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       each(merged(time), refTime![pair.pyNode]);
       assert.deepEqual(refTime![pair.pyNode], { ok: "time limits set successfully" });
       each(merged(heartbeat), refHeartbeat![pair.pyNode]);
+      // --terminate of a task no worker is running.
+      assert.deepEqual(refTerminate![pair.pyNode], { ok: "terminate: tasks unknown" });
+      each(merged(terminate), refTerminate![pair.pyNode]);
       each(merged(add), { ok: `add consumer ${extra}` });
       // Real Celery: a worker started with -E has no event groups (= all), so `disable_events` finds no "task" group
       // to drop and answers "already disabled" (and keeps sending task events); ours really disables them.
