@@ -43,7 +43,12 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
     const inspectBoth = (method: string, ...args: string[]): string[] => ["inspect", method.replaceAll("_", "-"), ...args, "-d", both, "-t", "10", "--json"];
     const replies = (r: CliResult | undefined): Record<string, unknown> => lastJson(r!) as Record<string, unknown>;
 
+    /** `proto events --dump`, listening before the workers start: it sees them come online and go offline. */
+    let monitor: ProtoProcess;
+
     before(async () => {
+      monitor = ProtoProcess.start(["events", "--dump"], protoEnv);
+      await monitor.waitFor((out) => out.includes("-> evdump: starting capture...\n"), 30_000);
       pair = await startWorkerPair(env, tag);
       both = `${pair.pyNode},${pair.tsNode}`;
       client = await createClient({ broker: brokerUrl, backend });
@@ -51,7 +56,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
 
     after(async () => {
       await client?.close();
-      await Promise.all([pair?.python.stop("SIGKILL"), pair?.ts.stop(5_000)]);
+      await Promise.all([pair?.python.stop("SIGKILL"), pair?.ts.stop(5_000), monitor?.interrupt()]);
     });
 
     it("inspect: every method's reply for the Python node equals Celery's; our node's has the same shape", async () => {
@@ -217,6 +222,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
           const types = new Set(events.filter((e) => e["hostname"] === node).map((e) => e["type"]));
           for (const type of ["worker-heartbeat", "task-received", "task-started", "task-succeeded"]) assert.ok(types.has(type), `${node}: ${type}`);
         }
+        for (const node of [pair.pyNode, pair.tsNode]) assert.match(monitor.stdout, new RegExp(`^${node} \\[[^\\]]+\\] started: .*freq=`, "m"), `${node} worker-online`);
         assert.match(live.stdout, new RegExp(`${pair.pyNode}\\s+ONLINE`));
         assert.match(live.stdout, new RegExp(`${pair.tsNode}\\s+ONLINE`));
       } finally {
@@ -273,6 +279,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       assert.match(r.stderr, /No nodes replied/);
       const exited = await Promise.race([pair.ts.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000))]);
       assert.notEqual(exited, null, "the TS worker exited");
+      await monitor.waitFor((out) => new RegExp(`^${pair.tsNode} \\[[^\\]]+\\] shutdown: `, "m").test(out), 10_000);
       const status = await proto(["status", "-d", both, "-t", "2"]);
       assert.match(status.stdout, /\n1 node online\.\n$/);
     });
