@@ -8,6 +8,7 @@ import type { ReceivedEvent } from "../../sdk/src/events/event-receiver-options.
 import { pythonUtcDatetime } from "../src/events/python-str.js";
 import { renderLiveView } from "../src/events/render-live-view.js";
 import { compileArguments } from "../src/remote/compile-arguments.js";
+import { connectBroker } from "../src/remote/connect-broker.js";
 import { formatNodeReply, nodesOnline, prettyReply } from "../src/remote/format-reply.js";
 
 describe("compileArguments (celery's _compile_arguments)", () => {
@@ -29,6 +30,14 @@ describe("compileArguments (celery's _compile_arguments)", () => {
     assert.throws(() => compileArguments("control", "shutdown", ["now"]), /shutdown: takes arguments/);
     assert.throws(() => compileArguments("control", "pool-grow", ["two"]), /pool-grow n: must be an integer/);
     assert.throws(() => compileArguments("control", "time-limit", ["t", "soon"]), /time-limit soft: must be a number/);
+  });
+});
+
+describe("connectBroker", () => {
+  it("refuses transport options that are not a JSON object, or for a non-Redis broker, naming the flag", async () => {
+    await assert.rejects(connectBroker({ broker: "redis://localhost:1/0", "broker-transport-options": "{nope" }), /--broker-transport-options: not valid JSON/);
+    await assert.rejects(connectBroker({ broker: "redis://localhost:1/0", "broker-transport-options": "[1]" }), /--broker-transport-options: must be a JSON object/);
+    await assert.rejects(connectBroker({ broker: "amqp://localhost", "broker-transport-options": "{}" }), /only a Redis broker URL/);
   });
 });
 

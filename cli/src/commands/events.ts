@@ -4,11 +4,10 @@ import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js"
 import type { EventReceiver } from "../../../sdk/src/events/event-receiver-options.js";
 import { EventState } from "../../../sdk/src/events/event-state.js";
 import { receiveEvents } from "../../../sdk/src/events/receive-events.js";
-import { createTransport } from "../../../sdk/src/transport/create-transport.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
 import { EventDumper } from "../events/event-dumper.js";
 import { renderLiveView } from "../events/render-live-view.js";
-import { DEFAULT_BROKER } from "../remote/remote-flags.js";
+import { BROKER_FLAGS, connectBroker } from "../remote/connect-broker.js";
 
 export default class Events extends Command {
   static override summary = "Watch the event stream of workers (Python or TypeScript), as `celery events` does.";
@@ -27,7 +26,7 @@ export default class Events extends Command {
     json: Flags.boolean({ char: "j", description: "print each event as a JSON object (one per line)", default: false }),
     interval: Flags.string({ description: "live view: seconds between redraws", default: "1" }),
     "max-tasks": Flags.integer({ description: "live view: how many of the most recent tasks to show", default: 20 }),
-    broker: Flags.string({ char: "b", description: "broker URL (default: amqp://guest@localhost//)", env: "CELERY_BROKER_URL" }),
+    ...BROKER_FLAGS,
   };
 
   async run(): Promise<void> {
@@ -41,7 +40,7 @@ export default class Events extends Command {
     let receiver: EventReceiver | undefined;
     try {
       if (!(interval > 0)) throw new CeleryProtoError("InvalidOption", `--interval: must be a positive number of seconds, got ${JSON.stringify(flags.interval)}`);
-      transport = await createTransport(flags.broker ?? DEFAULT_BROKER);
+      transport = await connectBroker(flags);
       receiver = await receiveEvents(transport, (event) => {
         if (flags.json) process.stdout.write(`${encodeKombuJson(event)}\n`);
         else if (flags.dump) process.stdout.write(`${dumper.format(event)}\n`);

@@ -1,9 +1,8 @@
 import { createInterface } from "node:readline/promises";
 import { Command, Flags } from "@oclif/core";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
-import { createTransport } from "../../../sdk/src/transport/create-transport.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
-import { DEFAULT_BROKER } from "../remote/remote-flags.js";
+import { BROKER_FLAGS, connectBroker } from "../remote/connect-broker.js";
 
 const plural = (n: number, word: string): string => `${n} ${n === 1 ? word : `${word}s`}`;
 
@@ -18,7 +17,7 @@ export default class Purge extends Command {
     queues: Flags.string({ char: "Q", description: "comma-separated queue names to purge", default: "celery" }),
     "exclude-queues": Flags.string({ char: "X", description: "comma-separated queue names not to purge" }),
     force: Flags.boolean({ char: "f", description: "do not ask for confirmation", default: false }),
-    broker: Flags.string({ char: "b", description: "broker URL (default: amqp://guest@localhost//)", env: "CELERY_BROKER_URL" }),
+    ...BROKER_FLAGS,
   };
 
   async run(): Promise<void> {
@@ -34,7 +33,7 @@ export default class Purge extends Command {
     let transport: Transport | undefined;
     let messages = 0;
     try {
-      transport = await createTransport(flags.broker ?? DEFAULT_BROKER);
+      transport = await connectBroker(flags);
       // As `celery purge`: a queue the broker does not know counts as 0.
       for (const queue of names) messages += await purgeOne(transport, queue);
     } catch (e) {

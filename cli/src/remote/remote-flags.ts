@@ -1,12 +1,10 @@
 import { Flags } from "@oclif/core";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
-
-/** Celery's default broker when none is configured. */
-export const DEFAULT_BROKER = "amqp://guest:guest@localhost:5672//";
+import { BROKER_FLAGS } from "./connect-broker.js";
 
 /** The flags `celery inspect|control|status` take (Remote Control Options), plus the broker. */
 export const REMOTE_FLAGS = {
-  broker: Flags.string({ char: "b", description: "broker URL (default: amqp://guest@localhost//)", env: "CELERY_BROKER_URL" }),
+  ...BROKER_FLAGS,
   destination: Flags.string({ char: "d", description: "comma-separated node names that must answer (default: every worker)" }),
   timeout: Flags.string({ char: "t", description: "seconds to wait for each next reply", default: "1.0" }),
   json: Flags.boolean({ char: "j", description: "print the replies as JSON, exactly as `celery ... --json` does", default: false }),

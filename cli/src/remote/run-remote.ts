@@ -3,9 +3,9 @@ import { encodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
 import { inspect, type NodeReply } from "../../../sdk/src/control/inspect.js";
 import { flattenReplies } from "../../../sdk/src/control/flatten-replies.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
-import { createTransport } from "../../../sdk/src/transport/create-transport.js";
 import { formatNodeReply, nodesOnline } from "./format-reply.js";
-import { DEFAULT_BROKER, parseDestination, parseTimeoutMs } from "./remote-flags.js";
+import { connectBroker } from "./connect-broker.js";
+import { parseDestination, parseTimeoutMs } from "./remote-flags.js";
 
 /** sysexits `EX_UNAVAILABLE`, Celery's exit status when no node replied. */
 export const EX_UNAVAILABLE = 69;
@@ -13,7 +13,7 @@ export const EX_UNAVAILABLE = 69;
 export interface RemoteRun {
   readonly method: string;
   readonly arguments: Readonly<Record<string, unknown>>;
-  readonly flags: { readonly broker?: string | undefined; readonly destination?: string | undefined; readonly timeout: string; readonly json: boolean };
+  readonly flags: { readonly broker?: string | undefined; readonly "broker-transport-options"?: string | undefined; readonly destination?: string | undefined; readonly timeout: string; readonly json: boolean };
   /**
    * How the output looks, after Celery's programs: `inspect` prints `{node: reply}` (flattened) with `--json`, else each
    * reply and `N nodes online.`; `control` prints the list of `{node: reply}`; `status` prints both with `--json`.
@@ -31,7 +31,7 @@ export async function runRemote(command: Command, run: RemoteRun): Promise<void>
   try {
     const destination = parseDestination(run.flags.destination);
     const timeoutMs = parseTimeoutMs(run.flags.timeout);
-    const transport = await createTransport(run.flags.broker ?? DEFAULT_BROKER);
+    const transport = await connectBroker(run.flags);
     try {
       replies = await inspect(transport, run.method, run.arguments, { destination, timeoutMs });
     } finally {
