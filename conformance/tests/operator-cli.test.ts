@@ -61,7 +61,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
 
     it("inspect: every method's reply for the Python node equals Celery's; our node's has the same shape", async () => {
       // Something to show: a running task and an ETA task on each worker.
-      const running = await Promise.all([`${queue}-py`, `${queue}-ts`].map((q) => client.enqueue("conformance.sleep", [12], {}, { queue: q })));
+      const running = await Promise.all([`${queue}-py`, `${queue}-ts`].map((q) => client.enqueue("conformance.sleep", [20], {}, { queue: q })));
       const eta = await Promise.all([`${queue}-py`, `${queue}-ts`].map((q) => client.enqueue("conformance.add", [1, 2], {}, { queue: q, countdown: 600 })));
       const ids = [...running, ...eta].map((r) => r.id);
       await Promise.all([pair.python.waitFor(new RegExp(`${running[0]!.id}\\] received`), 20_000), pair.ts.waitFor(new RegExp(`${running[1]!.id}\\] received`), 20_000)]);
