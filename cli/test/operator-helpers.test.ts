@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { PyFloat } from "../../sdk/src/codec/json/python-values.js";
 import { EventState } from "../../sdk/src/events/event-state.js";
 import type { ReceivedEvent } from "../../sdk/src/events/event-receiver-options.js";
-import { pythonUtcDatetime } from "../src/events/python-str.js";
+import { pythonUtcDatetime } from "../src/format/python-str.js";
 import { renderLiveView } from "../src/events/render-live-view.js";
 import { compileArguments } from "../src/remote/compile-arguments.js";
 import { connectBroker } from "../src/remote/connect-broker.js";

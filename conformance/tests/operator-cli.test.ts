@@ -15,7 +15,7 @@ import { runCelery, runLimited, runPython, type CliResult, type PythonEnv } from
  * pool: `threads`; ours: prefork's `processes`, ...); `query_task` is keyed by different task ids: compared by
  * where each task is (`active`, `scheduled`) and the request info's keys.
  */
-function poolless(method: string, reply: unknown): unknown {
+function comparableReply(method: string, reply: unknown): unknown {
   if (method === "query_task") return Object.fromEntries(Object.values(reply as Record<string, [string, unknown]>).map(([where, info]) => [where, info]));
   if (method !== "stats") return reply;
   const { pool, ...rest } = reply as Record<string, Record<string, unknown>>;
@@ -80,7 +80,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
         const replies = ours[i]!;
         assert.deepEqual(Object.keys(replies).sort(), [pair.pyNode, pair.tsNode].sort(), method);
         assert.deepEqual(normalise(method, replies[pair.pyNode]), normalise(method, celery[i]![pair.pyNode]), `${method}: proto and Celery disagree about the Python node`);
-        if (method !== "conf" && method !== "report") assert.deepEqual(shapeOf(poolless(method, replies[pair.tsNode])), shapeOf(poolless(method, replies[pair.pyNode])), `${method}: our node's reply has another shape`);
+        if (method !== "conf" && method !== "report") assert.deepEqual(shapeOf(comparableReply(method, replies[pair.tsNode])), shapeOf(comparableReply(method, replies[pair.pyNode])), `${method}: our node's reply has another shape`);
       }
       const byMethod = Object.fromEntries([...INSPECT, "query_task"].map((m, i) => [m, ours[i] as Record<string, unknown>]));
       assert.deepEqual(cliPing, { [pair.pyNode]: { ok: "pong" } });

@@ -1,5 +1,5 @@
 import type { ReceivedEvent } from "../../../sdk/src/events/event-receiver-options.js";
-import { pythonStr, pythonUtcDatetime } from "./python-str.js";
+import { pythonStr, pythonUtcDatetime } from "../format/python-str.js";
 
 const HUMAN_TYPES: Readonly<Record<string, string>> = {
   "worker-offline": "shutdown",

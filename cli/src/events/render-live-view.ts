@@ -1,5 +1,5 @@
 import type { EventState, TaskInfo } from "../../../sdk/src/events/event-state.js";
-import { pythonStr } from "./python-str.js";
+import { pythonStr } from "../format/python-str.js";
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));

@@ -1,11 +1,6 @@
 import { stringifyPythonJson } from "../../../sdk/src/codec/json/python-json-stringify.js";
 import { applyTypeWrappers } from "../../../sdk/src/codec/json/kombu-json.js";
-import { safeRepr } from "../../../sdk/src/codec/repr/safe-repr.js";
-
-/** Python's `str()` of a reply item: strings as they are, anything else as its repr. */
-function str(value: unknown): string {
-  return typeof value === "string" ? value : safeRepr(value, { maxlen: Number.MAX_SAFE_INTEGER, maxlevels: 100 });
-}
+import { pythonStr as str } from "../format/python-str.js";
 
 function indent(text: string, n: number): string {
   return text.split("\n").map((line) => " ".repeat(n) + line).join("\n");
