@@ -142,9 +142,14 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
         { kind: "control", method: "time_limit", args: { task_name: "conformance.mul", soft: 10.0, hard: 20.0 } },
         { kind: "control", method: "heartbeat" },
         { kind: "control", method: "revoke", args: { task_id: [randomUUID()], terminate: true, signal: "SIGKILL" } },
+        { kind: "control", method: "pool_grow", args: { n: 1 } },
+        { kind: "control", method: "pool_shrink", args: { n: 1 } },
+        { kind: "control", method: "add_consumer", args: { queue: `${extra}-ref` } },
+        { kind: "control", method: "cancel_consumer", args: { queue: `${extra}-ref` } },
       ];
-      const [reference, ours] = await Promise.all([
+      const [reference, cliRate, ours] = await Promise.all([
         runPython(env, "conformance/python/reference/control_client.py", [pair.pyNode, "10", JSON.stringify(refCalls)]),
+        runCelery(env, ["control", "rate_limit", "conformance.xsum", "3/s", "-d", pair.pyNode, "-t", "10", "--json"]),
         batch([
           control("revoke", revokeId),
           control("rate-limit", "conformance.add", "10/s"),
@@ -165,7 +170,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       const [revoke, rate, time, add, grow, shrink, heartbeat, disable, revokedR, queuesR, enable, cancel, afterR, terminate] = ours;
       /** `control --json` prints the list of `{node: reply}`: as one object. */
       const merged = (r: CliResult | undefined): Record<string, unknown> => Object.assign({}, ...(lastJson(r!) as Record<string, unknown>[])) as Record<string, unknown>;
-      const [refRevoke, refRate, refTime, refHeartbeat, refTerminate] = (lastJson(reference!) as Record<string, unknown>[][]).map((list) => Object.assign({}, ...list) as Record<string, unknown>);
+      const [refRevoke, refRate, refTime, refHeartbeat, refTerminate, refGrow, refShrink, refAdd, refCancel] = (lastJson(reference!) as Record<string, unknown>[][]).map((list) => Object.assign({}, ...list) as Record<string, unknown>);
       const each = (r: Record<string, unknown>, expected: unknown): void => assert.deepEqual(r, { [pair.pyNode]: expected, [pair.tsNode]: expected });
       assert.equal(reference.code, 0, reference.stderr);
       each(merged(revoke), { ok: `tasks {'${revokeId}'} flagged as revoked` });
@@ -182,7 +187,13 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       // to drop and answers "already disabled" (and keeps sending task events); ours really disables them.
       assert.deepEqual(merged(disable), { [pair.pyNode]: { ok: "task events already disabled" }, [pair.tsNode]: { ok: "task events disabled" } });
       assert.deepEqual(merged(enable), { [pair.pyNode]: { ok: "task events already enabled" }, [pair.tsNode]: { ok: "task events enabled" } });
-      for (const r of [merged(grow), merged(shrink)]) for (const node of [pair.pyNode, pair.tsNode]) assert.ok("ok" in (r[node] as object) || "error" in (r[node] as object), JSON.stringify(r));
+      // The same command from Celery's client and from proto gets the same answer from the Python worker.
+      assert.deepEqual(merged(grow)[pair.pyNode], refGrow![pair.pyNode]);
+      assert.deepEqual(merged(shrink)[pair.pyNode], refShrink![pair.pyNode]);
+      assert.deepEqual(refAdd![pair.pyNode], { ok: `add consumer ${extra}-ref` });
+      assert.deepEqual(refCancel![pair.pyNode], { ok: `no longer consuming from ${extra}-ref` });
+      assert.deepEqual(lastJson(cliRate), [{ [pair.pyNode]: merged(rate)[pair.pyNode] }], "celery control rate_limit (CLI)");
+      for (const r of [merged(grow), merged(shrink)]) assert.ok("ok" in (r[pair.tsNode] as object) || "error" in (r[pair.tsNode] as object), JSON.stringify(r));
       const [revoked, queues, afterCancel] = [replies(revokedR), replies(queuesR), replies(afterR)];
       for (const node of [pair.pyNode, pair.tsNode]) {
         assert.ok((revoked[node] as string[]).includes(revokeId), `${node} revoked ${JSON.stringify(revoked[node])}`);
