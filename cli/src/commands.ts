@@ -1,12 +1,24 @@
 import Beat from "./commands/beat.js";
+import Control from "./commands/control.js";
 import Enqueue from "./commands/enqueue.js";
+import Events from "./commands/events.js";
+import Inspect from "./commands/inspect.js";
+import Purge from "./commands/purge.js";
+import Result from "./commands/result.js";
+import Status from "./commands/status.js";
 import Validate from "./commands/validate.js";
 import Worker from "./commands/worker.js";
 
 /** oclif's explicit command map: the key is the command id (`proto validate`). */
 export const COMMANDS = {
   beat: Beat,
+  control: Control,
   enqueue: Enqueue,
+  events: Events,
+  inspect: Inspect,
+  purge: Purge,
+  result: Result,
+  status: Status,
   validate: Validate,
   worker: Worker,
 };

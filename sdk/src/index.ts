@@ -50,6 +50,13 @@ export { createAmqpTransport, type AmqpTransportOptions } from "./transport/amqp
 export { createRedisTransport, type RedisTransportOptions } from "./transport/redis/index.js";
 export { MemoryTransport } from "./transport/memory/memory-transport.js";
 
+export { inspect, type InspectOptions, type NodeReply, type ControlClock } from "./control/inspect.js";
+export { flattenReplies } from "./control/flatten-replies.js";
+export type { MailboxSettings } from "./control/pidbox-entities.js";
+export { receiveEvents } from "./events/receive-events.js";
+export type { EventReceiver, ReceiveEventsOptions, ReceivedEvent } from "./events/event-receiver-options.js";
+export { EventState, type WorkerInfo, type TaskInfo } from "./events/event-state.js";
+
 export { CeleryProtoError, isErrorCode, type CeleryProtoErrorOptions } from "./errors/celery-proto-error.js";
 export { ERROR_CODES, type ErrorCode } from "./errors/error-code.js";
 export type { ValidationIssue } from "./errors/validation-issue.js";

@@ -1,3 +1,4 @@
+import { PyFloat } from "../../sdk/src/codec/json/python-values.js";
 import { parseAmqpUrl } from "../../sdk/src/transport/amqp/parse-amqp-url.js";
 import { brokerScheme } from "../../sdk/src/transport/create-transport.js";
 import { parseRedisUrl } from "../../sdk/src/transport/redis/parse-redis-url.js";
@@ -18,7 +19,11 @@ export function maskBrokerUrl(url: string): string {
     .join(";");
 }
 
-/** The `broker` section of `inspect stats` (kombu's `Connection.info()`), without the password. */
+/**
+ * The `broker` section of `inspect stats` (kombu's `Connection.info()`), without the password, in kombu's key order.
+ * `connect_timeout` and `heartbeat` are Celery's defaults for the worker's connection (`broker_connection_timeout` 4,
+ * `broker_heartbeat` 120.0), which a Celery 5.7 worker reports on both brokers.
+ */
 export function describeBroker(url: string): Readonly<Record<string, unknown>> {
   const scheme = brokerScheme(url);
   try {
@@ -26,17 +31,20 @@ export function describeBroker(url: string): Readonly<Record<string, unknown>> {
       const [first, ...alternates] = parseAmqpUrl(url);
       return {
         hostname: first?.hostname ?? "localhost",
-        port: first?.port ?? 5672,
         userid: first?.username ?? "guest",
         virtual_host: first?.vhost ?? "/",
-        transport: "amqp",
-        ssl: first?.protocol === "amqps",
+        port: first?.port ?? 5672,
         insist: false,
+        ssl: first?.protocol === "amqps",
+        transport: "amqp",
+        connect_timeout: 4,
+        transport_options: {},
         login_method: "PLAIN",
         uri_prefix: null,
-        alternates: alternates.map((a) => a.display),
+        heartbeat: new PyFloat(120),
         failover_strategy: "round-robin",
-        transport_options: {},
+        alternates: alternates.map((a) => a.display),
+        credential_provider: null,
       };
     }
     const target = parseRedisUrl(url);
@@ -44,17 +52,20 @@ export function describeBroker(url: string): Readonly<Record<string, unknown>> {
     const sentinel = target.kind === "sentinel" ? target.sentinels[0] : undefined;
     return {
       hostname: server?.host ?? sentinel?.host ?? "localhost",
-      port: server?.port ?? sentinel?.port ?? 6379,
       userid: server?.username ?? null,
       virtual_host: String(target.db),
-      transport: scheme === "sentinel" ? "sentinel" : "redis",
-      ssl: server?.tls !== null && server?.tls !== undefined,
+      port: server?.port ?? sentinel?.port ?? 6379,
       insist: false,
+      ssl: server?.tls !== null && server?.tls !== undefined,
+      transport: scheme === "sentinel" ? "sentinel" : "redis",
+      connect_timeout: 4,
+      transport_options: {},
       login_method: null,
       uri_prefix: null,
-      alternates: [],
+      heartbeat: new PyFloat(120),
       failover_strategy: "round-robin",
-      transport_options: {},
+      alternates: [],
+      credential_provider: null,
     };
   } catch {
     return { transport: scheme, hostname: null, port: null, virtual_host: null, insist: false, ssl: false };
