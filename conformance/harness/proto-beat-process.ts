@@ -1,7 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
+import { ProtoCliProcess } from "./proto-cli-process.js";
 
 /** One `Scheduler: Sending due task` line of a beat log (Celery's format, which `proto beat` follows). */
 export interface BeatSend {
@@ -28,54 +25,15 @@ export function parseSentIds(log: string, task: string): string[] {
 }
 
 /** A `proto beat` started from source under tsx in its own process. */
-export class ProtoBeatProcess {
-  private output = "";
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-
-  private constructor(private readonly child: ChildProcess) {
-    child.stdout?.on("data", (d: Buffer) => (this.output += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (this.output += d.toString()));
-    this.exited = new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
-  }
-
+export class ProtoBeatProcess extends ProtoCliProcess {
   /** Starts `proto beat <args>` and resolves once it logged `beat: Starting...` (needs `-l info` or lower). */
   static async start(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<ProtoBeatProcess> {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "conformance/harness/run-proto-cli.ts"), "beat", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const beat = new ProtoBeatProcess(child);
+    const beat = new ProtoBeatProcess(ProtoCliProcess.launch("beat", args, env), "beat");
     await beat.waitFor(/beat: Starting\.\.\./u, 30_000);
     return beat;
   }
 
-  get log(): string {
-    return this.output;
-  }
-
   get sends(): BeatSend[] {
-    return parseBeatSends(this.output);
-  }
-
-  async waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(this.output)) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`proto beat exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`proto beat did not print ${pattern} within ${timeoutMs} ms:\n${this.output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  signal(signal: NodeJS.Signals): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-  }
-
-  async stop(graceMs = 10_000): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.signal("SIGTERM");
-    const timer = setTimeout(() => this.signal("SIGKILL"), graceMs);
-    await this.exited;
-    clearTimeout(timer);
+    return parseBeatSends(this.log);
   }
 }

@@ -1,65 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
+import { ProtoCliProcess } from "./proto-cli-process.js";
 
 /** A `proto worker` started from source under tsx in its own process, as a user runs it. */
-export class ProtoWorkerProcess {
-  private output = "";
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-
-  private constructor(private readonly child: ChildProcess) {
-    child.stdout?.on("data", (d: Buffer) => (this.output += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (this.output += d.toString()));
-    // "close", not "exit": everything it printed has been read by then.
-    this.exited = new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
-  }
-
+export class ProtoWorkerProcess extends ProtoCliProcess {
   /** Starts `proto worker <args>` and resolves once it logged `ready.` (needs `-l info`). */
   static async start(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<ProtoWorkerProcess> {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "conformance/harness/run-proto-cli.ts"), "worker", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const worker = new ProtoWorkerProcess(child);
+    const worker = new ProtoWorkerProcess(ProtoCliProcess.launch("worker", args, env), "worker");
     await worker.waitFor(/\] \S+ ready\.\n/, 30_000);
     return worker;
-  }
-
-  get pid(): number {
-    return this.child.pid ?? -1;
-  }
-
-  /** stdout (banner, shutdown notices) and stderr (the log) so far. */
-  get log(): string {
-    return this.output;
-  }
-
-  async waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(this.output)) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`proto worker exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`proto worker did not print ${pattern} within ${timeoutMs} ms:\n${this.output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  /** Counts the lines matching `pattern`. */
-  count(pattern: RegExp): number {
-    return this.output.split("\n").filter((line) => pattern.test(line)).length;
-  }
-
-  signal(signal: NodeJS.Signals): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-  }
-
-  /** Makes sure it is gone (SIGKILL after `graceMs`). */
-  async stop(graceMs = 10_000): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.signal("SIGTERM");
-    const timer = setTimeout(() => this.signal("SIGKILL"), graceMs);
-    await this.exited;
-    clearTimeout(timer);
   }
 }
