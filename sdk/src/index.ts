@@ -85,3 +85,18 @@ export {
   type ResultMeta,
   type ResultTuple,
 } from "./codec/index.js";
+
+// Typed tasks: what `proto generate` output imports (`defineCatalogTask`) and the typed producers over it.
+export {
+  defineCatalogTask,
+  type CatalogTask,
+  type CatalogTaskSpec,
+  type AnyCatalogTask,
+  type TaskArgs,
+  type TaskResult,
+  type TaskKwargs,
+} from "./typed/catalog-task.js";
+export { checkTaskArguments, checkTaskResult, VARARGS_KEY } from "./typed/check-task-arguments.js";
+export type { StandaloneValidator, StandaloneValidationError } from "./typed/standalone-validator.js";
+export { bindTasks, type BoundTask, type BoundTasks, type TaskEnqueuer, type TypedEnqueueOptions } from "./typed/bind-tasks.js";
+export type { TypedSignature, SignatureResult } from "./typed/typed-signature.js";
