@@ -1,0 +1,62 @@
+// The typed-tasks example (examples/typed) end to end on Redis (broker db 20, results db 21): the service enqueues
+// Python tasks (real Celery worker) and TypeScript tasks (generated stubs) through the generated client and reads
+// typed results; Python calls the TypeScript tasks by name, and a wrongly typed argument from Python comes back as
+// FAILURE naming the argument while the worker keeps serving.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { bindTasks, createClient, CeleryProtoError, type Client } from "../../sdk/src/index.js";
+import type { Worker } from "../../worker/src/worker.js";
+import { runService } from "../../examples/typed/service.js";
+import { tasks } from "../../examples/typed/gen/catalog_tasks.js";
+import { redisDbUrl } from "../harness/broker-urls.js";
+import type { PythonWorker } from "../harness/python-worker.js";
+import { RawRedisPublisher } from "../harness/raw-publisher.js";
+import { runTypedPythonScript, startTypedPythonWorker, startTypedTsWorker, type TypedExampleEnv } from "../harness/typed-example.js";
+
+const ENV: TypedExampleEnv = { brokerUrl: redisDbUrl(20), resultBackend: redisDbUrl(21), pyQueue: "typed-py" };
+
+describe("typed-tasks example: generated client ↔ real Python Celery and the TS worker (Redis)", { timeout: 120_000 }, () => {
+  let python: PythonWorker;
+  let ts: { worker: Worker; log: string[] };
+  let client: Client;
+
+  before(async () => {
+    const admin = new RawRedisPublisher(ENV.brokerUrl);
+    await admin.redis.flushdb();
+    await admin.close();
+    [python, ts] = await Promise.all([startTypedPythonWorker(ENV), startTypedTsWorker(ENV.brokerUrl, ENV.resultBackend, ["typed-ts"])]);
+    client = await createClient({ broker: ENV.brokerUrl, backend: ENV.resultBackend, defaultQueue: ENV.pyQueue });
+  });
+
+  after(async () => {
+    await client?.close();
+    await Promise.all([python?.stop(), ts?.worker.stop()]);
+  });
+
+  it("the service's typed calls run on Python (add, mul, describe_point) and TypeScript (shout, stats)", async () => {
+    const report = await runService(client, 30_000);
+    assert.deepEqual(report, {
+      sum: 5,
+      product: 20,
+      described: "P (1.5, -2)",
+      shouted: "TYPED TYPED",
+      stats: { count: 2, sum: 25, mean: 12.5 },
+    });
+  });
+
+  it("an invalid argument is refused before publishing, with the typed error", async () => {
+    const t = bindTasks(client, tasks);
+    await assert.rejects(t.add.delay(1, "2" as never), (e: unknown) => CeleryProtoError.is(e, "InvalidArguments") && e.message === 'typed.add: argument "y" must be integer (rule: type)');
+  });
+
+  it("Python calls the TS tasks; a wrongly typed argument is a FAILURE naming it, and the worker keeps serving", async () => {
+    const lines = (await runTypedPythonScript(ENV, "call_ts_tasks.py")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(lines[0], { task: "typed.shout", state: "SUCCESS", result: "HELLO HELLO" });
+    assert.deepEqual(lines[1], { task: "typed.stats", state: "SUCCESS", result: { count: 4, sum: 10, mean: 2.5 } });
+    assert.equal(lines[2]?.["state"], "FAILURE");
+    assert.equal(lines[2]?.["exc_type"], "CeleryProtoError");
+    assert.equal(lines[2]?.["error"], 'typed.shout: argument "text" must be string (rule: type)');
+    const again = await (await bindTasks(client, tasks).shout.delay("still here")).get({ timeoutMs: 30_000 });
+    assert.equal(again, "STILL HERE");
+  });
+});
