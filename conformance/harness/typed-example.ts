@@ -55,12 +55,12 @@ export async function startTypedTsWorker(brokerUrl: string, resultBackend: strin
 }
 
 /** Runs a Python script of the example (cwd = its folder) and returns stdout; rejects on a non-zero exit. */
-export function runTypedPythonScript(env: TypedExampleEnv, script: string, args: readonly string[] = []): Promise<string> {
+export function runTypedPythonScript(env: TypedExampleEnv, script: string, args: readonly string[] = [], extraEnv: Readonly<Record<string, string>> = {}): Promise<string> {
   const dir = env.pythonDir ?? path.join(ROOT, "examples/typed/python");
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(ROOT, ".venv/bin/python"), [path.join(dir, script), ...args], {
       cwd: dir,
-      env: { ...process.env, PYTHONPATH: dir, ...pythonEnv(env) },
+      env: { ...process.env, PYTHONPATH: dir, ...pythonEnv(env), ...extraEnv },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -8,29 +8,37 @@ import { bindTasks, createClient, CeleryProtoError, type Client } from "../../sd
 import type { Worker } from "../../worker/src/worker.js";
 import { runService } from "../../examples/typed/service.js";
 import { tasks } from "../../examples/typed/gen/catalog_tasks.js";
+import { tasks as protoTasks } from "../../examples/typed/proto/gen/typed/v1/catalog_tasks.js";
 import { redisDbUrl } from "../harness/broker-urls.js";
 import type { PythonWorker } from "../harness/python-worker.js";
 import { RawRedisPublisher } from "../harness/raw-publisher.js";
 import { runTypedPythonScript, startTypedPythonWorker, startTypedTsWorker, type TypedExampleEnv } from "../harness/typed-example.js";
 
+/** The TS worker implementing the tasks through the protobuf catalog's stubs consumes this queue. */
+const PROTO_TS_QUEUE = "typed-ts-proto";
 const ENV: TypedExampleEnv = { brokerUrl: redisDbUrl(20), resultBackend: redisDbUrl(21), pyQueue: "typed-py" };
 
 describe("typed-tasks example: generated client ↔ real Python Celery and the TS worker (Redis)", { timeout: 120_000 }, () => {
   let python: PythonWorker;
   let ts: { worker: Worker; log: string[] };
+  let tsProto: { worker: Worker; log: string[] };
   let client: Client;
 
   before(async () => {
     const admin = new RawRedisPublisher(ENV.brokerUrl);
     await admin.redis.flushdb();
     await admin.close();
-    [python, ts] = await Promise.all([startTypedPythonWorker(ENV), startTypedTsWorker(ENV.brokerUrl, ENV.resultBackend, ["typed-ts"])]);
+    [python, ts, tsProto] = await Promise.all([
+      startTypedPythonWorker(ENV),
+      startTypedTsWorker(ENV.brokerUrl, ENV.resultBackend, ["typed-ts"]),
+      startTypedTsWorker(ENV.brokerUrl, ENV.resultBackend, [PROTO_TS_QUEUE], "examples/typed/ts-worker/proto-tasks.ts"),
+    ]);
     client = await createClient({ broker: ENV.brokerUrl, backend: ENV.resultBackend, defaultQueue: ENV.pyQueue });
   });
 
   after(async () => {
     await client?.close();
-    await Promise.all([python?.stop(), ts?.worker.stop()]);
+    await Promise.all([python?.stop(), ts?.worker.stop(), tsProto?.worker.stop()]);
   });
 
   it("the service's typed calls run on Python (add, mul, describe_point) and TypeScript (shout, stats)", async () => {
@@ -58,5 +66,19 @@ describe("typed-tasks example: generated client ↔ real Python Celery and the T
     assert.equal(lines[2]?.["error"], 'typed.shout: argument "text" must be string (rule: type)');
     const again = await (await bindTasks(client, tasks).shout.delay("still here")).get({ timeoutMs: 30_000 });
     assert.equal(again, "STILL HERE");
+  });
+
+  it("protobuf front end: the client generated from catalog.proto calls Python and the TS stubs generated from it", async () => {
+    const t = bindTasks(client, protoTasks);
+    const sum: number = await (await t.add.delay(20, 22)).get({ timeoutMs: 30_000 });
+    const described: string = await (await t.describePoint.enqueue([{ x: 0, y: 1 }], { kwargs: { label: "O" } })).get({ timeoutMs: 30_000 });
+    const stats = await (await t.stats.enqueue([[1, 2]], { queue: PROTO_TS_QUEUE })).get({ timeoutMs: 30_000 });
+    const count: number = stats.count;
+    assert.deepEqual({ sum, described, count, stats }, { sum: 42, described: "O (0, 1)", count: 2, stats: { count: 2, sum: 3, mean: 1.5 } });
+    await assert.rejects(t.add.delay(1, 2.5), (e: unknown) => CeleryProtoError.is(e, "InvalidArguments") && /argument "y" must be integer/.test(e.message));
+    const lines = (await runTypedPythonScript(ENV, "call_ts_tasks.py", [], { TYPED_TS_QUEUE: PROTO_TS_QUEUE })).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(lines[0], { task: "typed.shout", state: "SUCCESS", result: "HELLO HELLO" });
+    assert.equal(lines[2]?.["error"], 'typed.shout: argument "text" must be string (rule: type)');
+    assert.ok(tsProto.log.some((line) => line.includes("typed.stats")), "the proto-stub worker ran the tasks");
   });
 });

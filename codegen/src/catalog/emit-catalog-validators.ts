@@ -37,7 +37,7 @@ export function argumentsSchema(task: CatalogTaskModel): JsonSchema {
 }
 
 /** The ajv standalone validators of a catalog (two per task) and their declaration file. */
-export function emitCatalogValidators(model: TaskCatalogModel, stem: string, runtime: string): EmittedFile[] {
+export function emitCatalogValidators(model: TaskCatalogModel, stem: string, runtime: string, generator: string): EmittedFile[] {
   const defs: Record<string, JsonSchema> = { ...model.defs };
   const refs: Record<string, string> = {};
   for (const task of model.tasks) {
@@ -57,7 +57,7 @@ export function emitCatalogValidators(model: TaskCatalogModel, stem: string, run
   }
   const rewrite = rewriteEsmRequires(Object.keys(refs).length === 0 ? "" : standaloneCode(ajv, refs));
   const header = renderGeneratedHeader({
-    generator: `celery-proto proto generate with ajv v${readPackageVersion("ajv")} standaloneCode + ajv-formats v${readPackageVersion("ajv-formats")}`,
+    generator: `${generator} with ajv v${readPackageVersion("ajv")} standaloneCode + ajv-formats v${readPackageVersion("ajv-formats")}`,
     sources: [model.source],
     options: [
       ["class", "Ajv2020"],

@@ -11,7 +11,7 @@ export interface EmitOptions {
   readonly stem: string;
   /** Module the generated code imports the runtime from (default `celery-proto`). */
   readonly runtime: string;
-  /** Generator name for the header (`proto generate`, `protoc-gen-celery-es`). */
+  /** Generator name for the header (`celery-proto proto generate`, `protoc-gen-celery-es`). */
   readonly generator: string;
 }
 
@@ -23,7 +23,7 @@ export interface EmitOptions {
 export function emitTypedTasks(model: TaskCatalogModel, options: EmitOptions): EmittedFile[] {
   const files = catalogFileNames(options.stem);
   const header = renderGeneratedHeader({
-    generator: `celery-proto ${options.generator} v${readOwnVersion()}`,
+    generator: `${options.generator} v${readOwnVersion()}`,
     sources: [model.source],
     options: [["runtime", options.runtime]],
   });
@@ -46,7 +46,7 @@ export function emitTypedTasks(model: TaskCatalogModel, options: EmitOptions): E
     "/** Every task of the catalog by export name: `bindTasks(client, tasks)` to enqueue, `implementTasks(registry, { ... }, handlers)` to implement. */",
     `export const tasks = {${model.tasks.length === 0 ? "" : `\n${model.tasks.map((task) => `  ${task.exportName},`).join("\n")}\n`}} as const;`,
   );
-  return [{ name: files.tasks, content: `${header}\n${lines.join("\n")}\n` }, ...emitCatalogValidators(model, options.stem, options.runtime)];
+  return [{ name: files.tasks, content: `${header}\n${lines.join("\n")}\n` }, ...emitCatalogValidators(model, options.stem, options.runtime, `${options.generator} v${readOwnVersion()}`)];
 }
 
 function renderTask(task: CatalogTaskModel): string[] {

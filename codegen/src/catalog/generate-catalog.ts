@@ -3,7 +3,6 @@ import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js"
 import type { EmittedFile } from "./emit-catalog-validators.js";
 import { emitTypedTasks } from "./emit-typed-tasks.js";
 import { readJsonSchemaCatalog } from "./read-json-schema-catalog.js";
-import type { TaskCatalogModel } from "./task-catalog-model.js";
 
 /** Default module generated code imports the runtime (`defineCatalogTask`, `StandaloneValidator`) from. */
 export const DEFAULT_RUNTIME = "celery-proto";
@@ -11,7 +10,7 @@ export const DEFAULT_RUNTIME = "celery-proto";
 export interface GenerateCatalogOptions {
   /** The catalog: a JSON Schema catalog (`.json`) or a protobuf file (`.proto`). */
   readonly catalog: string;
-  /** Output directory (created when missing). */
+  /** Output directory (created when missing). `.proto` catalogs are written below it under their package path. */
   readonly outDir: string;
   /** Runtime import specifier; default `celery-proto`. */
   readonly runtime?: string;
@@ -27,15 +26,16 @@ export async function generateCatalog(options: GenerateCatalogOptions): Promise<
   const source = path.relative(outDir, catalog).split(path.sep).join("/");
   const extension = path.extname(catalog);
   const stem = path.basename(catalog, extension).replace(/[^A-Za-z0-9_]/g, "_");
-  const model = await readCatalog(catalog, source, extension, options.protoRoot);
-  return emitTypedTasks(model, { stem, runtime: options.runtime ?? DEFAULT_RUNTIME, generator: "proto generate" });
-}
-
-async function readCatalog(file: string, source: string, extension: string, protoRoot: string | undefined): Promise<TaskCatalogModel> {
-  if (extension === ".json") return readJsonSchemaCatalog(file, source);
-  if (extension === ".proto") {
-    const { readProtoCatalogFile } = await import("./read-proto-catalog-file.js");
-    return readProtoCatalogFile(file, source, protoRoot);
+  const runtime = options.runtime ?? DEFAULT_RUNTIME;
+  if (extension === ".json") {
+    const model = await readJsonSchemaCatalog(catalog, source);
+    return emitTypedTasks(model, { stem, runtime, generator: "celery-proto proto generate" });
   }
-  throw new CeleryProtoError("InvalidOption", `catalog: ${file} must be a JSON Schema catalog (.json) or a protobuf file (.proto)`);
+  if (extension === ".proto") {
+    // Exactly what `buf generate` with protoc-gen-celery-es writes (same paths, same bytes).
+    const { readProtoCatalogFile } = await import("./read-proto-catalog-file.js");
+    const { emitProtoCatalog } = await import("./emit-proto-catalog.js");
+    return emitProtoCatalog(await readProtoCatalogFile(catalog, options.protoRoot), runtime);
+  }
+  throw new CeleryProtoError("InvalidOption", `catalog: ${catalog} must be a JSON Schema catalog (.json) or a protobuf file (.proto)`);
 }

@@ -27,7 +27,8 @@ export function renderSchemaType(schema: JsonSchema, indent = ""): string {
   }
   const allOf = schema["allOf"];
   if (Array.isArray(allOf)) parts.push(...allOf.map((branch) => wrap(renderSchemaType(branch as JsonSchema, indent))));
-  const structural = renderStructural(schema, indent);
+  // `const`/`enum` already name the exact values; a `type` beside them adds nothing a TS reader needs.
+  const structural = "const" in schema || Array.isArray(enumValues) ? null : renderStructural(schema, indent);
   if (structural !== null) parts.push(structural);
   if (parts.length === 0) return "unknown";
   return parts.length === 1 ? (parts[0] as string) : parts.map(wrap).join(" & ");

@@ -37,7 +37,7 @@ export async function writeCatalogOutput(outDir: string, files: readonly Emitted
       differences.push(`${file.name}: ${current === undefined ? "missing" : describeFirstDifference(current, file.content)}`);
       continue;
     }
-    await mkdir(outDir, { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, file.content, "utf8");
     written.push(file.name);
   }
