@@ -1,5 +1,6 @@
 import Enqueue from "./commands/enqueue.js";
 import Generate from "./commands/generate.js";
+import ImportPython from "./commands/import-python.js";
 import Validate from "./commands/validate.js";
 import Worker from "./commands/worker.js";
 
@@ -7,6 +8,7 @@ import Worker from "./commands/worker.js";
 export const COMMANDS = {
   enqueue: Enqueue,
   generate: Generate,
+  "import-python": ImportPython,
   validate: Validate,
   worker: Worker,
 };
