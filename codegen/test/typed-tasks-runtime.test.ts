@@ -87,6 +87,7 @@ describe("typed producers: validation at enqueue", () => {
     const t = bindTasks({ enqueue: () => Promise.reject(new Error("unused")) }, tasks);
     assert.deepEqual(t.add.s(1, 2), { task: "typed.add", args: [1, 2], kwargs: {}, options: {}, subtask_type: null, immutable: false });
     assert.equal(t.mul.si(1, 2).immutable, true);
+    assert.deepEqual(t.shout.s().options, { queue: "typed-ts" }, "the catalog's defaults route canvas steps too");
   });
 });
 

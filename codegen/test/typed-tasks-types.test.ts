@@ -14,13 +14,13 @@ const SDK = path.join(ROOT, "sdk/src/index.js");
 const WORKER = path.join(ROOT, "worker/src/index.js");
 
 const PRELUDE = `
-import { bindTasks, chain, type Client, type AsyncResult } from ${JSON.stringify(SDK)};
+import { bindTasks, chain, group, signature, type Client, type AsyncResult, type TypedSignature, type Signature } from ${JSON.stringify(SDK)};
 import { implementTasks, type TaskRegistry } from ${JSON.stringify(WORKER)};
 import { tasks, add, mul, shout, stats, type Stats } from ${JSON.stringify(GEN)};
 declare const client: Client;
 declare const registry: TaskRegistry;
 const t = bindTasks(client, tasks);
-void add; void mul; void shout; void stats; void chain; void registry; void t;
+void add; void mul; void shout; void stats; void chain; void group; void signature; void registry; void t;
 export {};
 `;
 
@@ -50,6 +50,22 @@ const SNIPPETS: Record<string, { code: string; expect: readonly number[] }> = {
     `,
     expect: [],
   },
+  "correct chains": {
+    code: `
+      const c: TypedSignature<void, number> = chain(t.add.s(1, 2), t.mul.s(3));
+      const longer: TypedSignature<void, string> = chain(t.add.s(1, 2), t.mul.s(3), t.mul.s(2), t.add.s(1), t.shout.si("x"));
+      const s2: TypedSignature<void, Stats> = chain(t.shout.s("a", 2), t.stats.si([1]));
+      const mixed: Signature = chain(t.add.s(1, 2), signature("untyped.step"), t.mul.s(2));
+      const legacy: Signature = chain(signature("a"), group(signature("b"), signature("c")));
+      const list: Signature = chain([signature("a"), signature("b")]);
+      void c; void longer; void s2; void mixed; void legacy; void list;
+    `,
+    expect: [],
+  },
+  "chain step that does not accept the previous result": { code: `chain(t.add.s(1, 2), t.shout.s());`, expect: [2345] },
+  "chain whose first step misses an argument": { code: `chain(t.mul.s(3), t.add.s(1));`, expect: [2345] },
+  "chain result used as the wrong type": { code: `const c: TypedSignature<void, string> = chain(t.add.s(1, 2), t.mul.s(3)); void c;`, expect: [2322] },
+  "partial signature with a wrong argument": { code: `t.mul.s("3");`, expect: [2345] },
   "wrong argument type": { code: `await t.add.delay("2", 3);`, expect: [2345] },
   "wrong argument type in enqueue": { code: `await t.add.enqueue([2, "3"]);`, expect: [2322] },
   "wrong nested argument type": { code: `await t.describePoint.delay({ x: "1", y: 2 });`, expect: [2322] },

@@ -4,7 +4,7 @@
 // FAILURE naming the argument while the worker keeps serving.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { bindTasks, createClient, CeleryProtoError, type Client } from "../../sdk/src/index.js";
+import { applyAsync, bindTasks, chain, createClient, CeleryProtoError, type Client } from "../../sdk/src/index.js";
 import type { Worker } from "../../worker/src/worker.js";
 import { runService } from "../../examples/typed/service.js";
 import { tasks } from "../../examples/typed/gen/catalog_tasks.js";
@@ -50,6 +50,16 @@ describe("typed-tasks example: generated client ↔ real Python Celery and the T
       shouted: "TYPED TYPED",
       stats: { count: 2, sum: 25, mean: 12.5 },
     });
+  });
+
+  it("a typed chain across Python and TypeScript steps runs and ends with the last step's result", async () => {
+    const t = bindTasks(client, tasks);
+    // typed.add(1, 2) → 3 → typed.mul(3, 4) → 12 on Python, then typed.shout("twelve") ignores it (si) on TS.
+    const workflow = chain(t.add.s(1, 2), t.mul.s(4));
+    const result = await applyAsync(workflow, client);
+    assert.equal(await result.get({ timeoutMs: 30_000 }), 12);
+    const mixed = chain(t.add.s(1, 2), t.mul.s(4), t.shout.si("twelve", 2));
+    assert.equal(await (await applyAsync(mixed, client)).get({ timeoutMs: 30_000 }), "TWELVE TWELVE");
   });
 
   it("an invalid argument is refused before publishing, with the typed error", async () => {

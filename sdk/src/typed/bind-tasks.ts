@@ -1,3 +1,4 @@
+import type { CanvasOptions } from "../canvas/canvas-options.js";
 import { signature } from "../canvas/create-signature.js";
 import type { SendTaskOptions } from "../client/send-task-options.js";
 import type { TaskDescriptor } from "../client/task-descriptor.js";
@@ -57,6 +58,8 @@ export function bindTasks<C extends Readonly<Record<string, AnyCatalogTask>>>(cl
 
 function bindTask(client: TaskEnqueuer, task: AnyCatalogTask): BoundTask<readonly unknown[], unknown, Readonly<Record<string, unknown>>> {
   const descriptor = task as TaskDescriptor<readonly unknown[], unknown, Readonly<Record<string, unknown>>>;
+  // The catalog's defaults (queue, priority, time limits) travel in signatures too, so canvas steps are routed alike.
+  const canvasDefaults: CanvasOptions = (task.defaults ?? {}) as CanvasOptions;
   return {
     name: task.name,
     delay: (...args: readonly unknown[]) => client.enqueue(descriptor, args),
@@ -64,7 +67,7 @@ function bindTask(client: TaskEnqueuer, task: AnyCatalogTask): BoundTask<readonl
       const { kwargs = {}, ...sendOptions } = options;
       return client.enqueue(descriptor, args, kwargs, sendOptions);
     },
-    s: (...args: readonly unknown[]) => signature(task.name, args),
-    si: (...args: readonly unknown[]) => ({ ...signature(task.name, args), immutable: true }),
+    s: (...args: readonly unknown[]) => signature(task.name, args, {}, canvasDefaults),
+    si: (...args: readonly unknown[]) => ({ ...signature(task.name, args, {}, canvasDefaults), immutable: true }),
   };
 }
