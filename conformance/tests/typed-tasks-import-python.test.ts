@@ -9,6 +9,8 @@ import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import ts from "typescript";
 import { bindTasks, createClient, CeleryProtoError, type AnyCatalogTask, type Client } from "../../sdk/src/index.js";
+import { generateCatalog } from "../../codegen/src/catalog/generate-catalog.js";
+import { writeCatalogOutput } from "../../codegen/src/catalog/write-catalog-output.js";
 import { redisDbUrl } from "../harness/broker-urls.js";
 import { PythonWorker } from "../harness/python-worker.js";
 import { startTypedPythonWorker } from "../harness/typed-example.js";
@@ -121,6 +123,15 @@ export async function f(): Promise<void> {
       assert.equal(await (await t["xsum"]!.delay([1, 2, 3.5])).get({ timeoutMs: 30_000 }), 6.5);
       await assert.rejects((await t["fail"]!.delay("bad")).get({ timeoutMs: 30_000 }), /bad/);
       await assert.rejects(t["add"]!.delay(2, "3"), (e: unknown) => CeleryProtoError.is(e, "InvalidArguments") && e.message === 'conformance.add: argument "y" must be integer (rule: type)');
+
+      // A catalog that claims more than the Python task delivers: the typed result is checked when read.
+      const lying = path.join(dir, "lying");
+      mkdirSync(lying, { recursive: true });
+      writeFileSync(path.join(lying, "lying.json"), JSON.stringify({ tasks: { "conformance.add": { args: [{ name: "x", schema: { type: "integer" } }, { name: "y", schema: { type: "integer" } }], result: { type: "string" } } } }));
+      await writeCatalogOutput(path.join(lying, "gen"), await generateCatalog({ catalog: path.join(lying, "lying.json"), outDir: path.join(lying, "gen"), runtime: SDK }));
+      const lyingTasks = ((await import(pathToFileURL(path.join(lying, "gen/lying_tasks.ts")).href)) as { tasks: Record<string, AnyCatalogTask> }).tasks;
+      const l = bindTasks(client, lyingTasks) as unknown as Record<string, { delay: (...args: unknown[]) => Promise<{ get: (o: object) => Promise<unknown> }> }>;
+      await assert.rejects((await l["add"]!.delay(2, 3)).get({ timeoutMs: 30_000 }), (e: unknown) => CeleryProtoError.is(e, "InvalidResult") && e.message === "conformance.add: result must be string (rule: type)");
     } finally {
       await worker.stop();
     }

@@ -100,3 +100,5 @@ export { checkTaskArguments, checkTaskResult, VARARGS_KEY } from "./typed/check-
 export type { StandaloneValidator, StandaloneValidationError } from "./typed/standalone-validator.js";
 export { bindTasks, type BoundTask, type BoundTasks, type TaskEnqueuer, type TypedEnqueueOptions } from "./typed/bind-tasks.js";
 export type { TypedSignature, SignatureResult } from "./typed/typed-signature.js";
+export { CheckedAsyncResult } from "./typed/checked-async-result.js";
+export type { CheckChain, ChainResult, ChainStep } from "./typed/check-chain.js";

@@ -3,6 +3,7 @@ import { signature } from "../canvas/create-signature.js";
 import type { SendTaskOptions } from "../client/send-task-options.js";
 import type { TaskDescriptor } from "../client/task-descriptor.js";
 import type { AsyncResult } from "../results/async-result.js";
+import { CheckedAsyncResult } from "./checked-async-result.js";
 import type { AnyCatalogTask, TaskArgs, TaskKwargs, TaskResult } from "./catalog-task.js";
 import type { TypedSignature } from "./typed-signature.js";
 
@@ -46,7 +47,7 @@ export type BoundTasks<C extends Readonly<Record<string, AnyCatalogTask>>> = {
  * Binds a generated catalog (`import { tasks } from "./gen/catalog_tasks.js"`) to a client:
  * `const t = bindTasks(client, tasks); const r = await t.add.delay(2, 3); const n: number = await r.get();`.
  * Arguments are validated before publishing; a bad call throws `CeleryProtoError` (`InvalidArguments`) and
- * publishes nothing.
+ * publishes nothing. Results are checked against the result schema when read (`InvalidResult`).
  */
 export function bindTasks<C extends Readonly<Record<string, AnyCatalogTask>>>(client: TaskEnqueuer, catalog: C): BoundTasks<C> {
   const bound: Record<string, BoundTask<readonly unknown[], unknown, Readonly<Record<string, unknown>>>> = {};
@@ -62,10 +63,10 @@ function bindTask(client: TaskEnqueuer, task: AnyCatalogTask): BoundTask<readonl
   const canvasDefaults: CanvasOptions = (task.defaults ?? {}) as CanvasOptions;
   return {
     name: task.name,
-    delay: (...args: readonly unknown[]) => client.enqueue(descriptor, args),
-    enqueue: (args: readonly unknown[], options: TypedEnqueueOptions<Readonly<Record<string, unknown>>> = {}) => {
+    delay: async (...args: readonly unknown[]) => new CheckedAsyncResult(await client.enqueue(descriptor, args), task.validateResult),
+    enqueue: async (args: readonly unknown[], options: TypedEnqueueOptions<Readonly<Record<string, unknown>>> = {}) => {
       const { kwargs = {}, ...sendOptions } = options;
-      return client.enqueue(descriptor, args, kwargs, sendOptions);
+      return new CheckedAsyncResult(await client.enqueue(descriptor, args, kwargs, sendOptions), task.validateResult);
     },
     s: (...args: readonly unknown[]) => signature(task.name, args, {}, canvasDefaults),
     si: (...args: readonly unknown[]) => ({ ...signature(task.name, args, {}, canvasDefaults), immutable: true }),
