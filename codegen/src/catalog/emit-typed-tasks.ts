@@ -28,12 +28,12 @@ export function emitTypedTasks(model: TaskCatalogModel, options: EmitOptions): E
     options: [["runtime", options.runtime]],
   });
   const lines: string[] = [];
+  if (model.description !== undefined) lines.push(`// ${escapeComment(model.description)}`, "");
   lines.push(`import { defineCatalogTask } from ${JSON.stringify(options.runtime)};`);
   const validators = model.tasks.flatMap((task) => Object.values(validatorNames(task)));
   if (validators.length > 0) {
     lines.push(`import {\n${validators.map((name) => `  ${name},`).join("\n")}\n} from ${JSON.stringify(`./${files.validators}`)};`);
   }
-  if (model.description !== undefined) lines.push("", `/** ${escapeComment(model.description)} */`);
   for (const [name, schema] of Object.entries(model.defs)) {
     lines.push("");
     const description = typeof schema === "object" ? schema["description"] : undefined;
@@ -56,11 +56,11 @@ function renderTask(task: CatalogTaskModel): string[] {
   const typeArgs = `${renderArgsTuple(task)}, ${renderSchemaType(task.result)}, ${renderKwargs(task)}`;
   const spec = [
     `  name: ${JSON.stringify(task.name)},`,
-    `  args: ${JSON.stringify(task.args.map((p) => p.name))},`,
+    `  args: ${printLiteral(task.args.map((p) => p.name))},`,
     `  requiredArgs: ${task.args.filter((p) => p.required).length},`,
-    `  kwargs: ${JSON.stringify(task.kwargs.map((p) => p.name))},`,
+    `  kwargs: ${printLiteral(task.kwargs.map((p) => p.name))},`,
     ...(task.varargs === undefined ? [] : ["  varargs: true,"]),
-    ...(Object.keys(task.options).length === 0 ? [] : [`  defaults: ${JSON.stringify(task.options)},`]),
+    ...(Object.keys(task.options).length === 0 ? [] : [`  defaults: ${printLiteral(task.options)},`]),
     `  validateArguments: ${names.arguments},`,
     `  validateResult: ${names.result},`,
   ];
@@ -93,4 +93,14 @@ function label(parameter: CatalogParameterModel): string {
 
 function arrayOf(type: string): string {
   return /[|&]/.test(type) ? `(${type})[]` : `${type}[]`;
+}
+
+/** A JSON value as a one-line TS literal: `["x", "y"]`, `{ queue: "math", priority: 5 }`. */
+function printLiteral(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(printLiteral).join(", ")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).map(([key, item]) => `${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : JSON.stringify(key)}: ${printLiteral(item)}`);
+    return entries.length === 0 ? "{}" : `{ ${entries.join(", ")} }`;
+  }
+  return JSON.stringify(value);
 }
