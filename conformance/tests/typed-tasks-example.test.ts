@@ -1,4 +1,4 @@
-// The typed-tasks example (examples/typed) end to end on Redis (broker db 20, results db 21): the service enqueues
+// The typed-tasks example (examples/typed) end to end on Redis (broker db 20) and RabbitMQ, results in Redis db 21: the service enqueues
 // Python tasks (real Celery worker) and TypeScript tasks (generated stubs) through the generated client and reads
 // typed results; Python calls the TypeScript tasks by name, and a wrongly typed argument from Python comes back as
 // FAILURE naming the argument while the worker keeps serving.
@@ -9,25 +9,37 @@ import type { Worker } from "../../worker/src/worker.js";
 import { runService } from "../../examples/typed/service.js";
 import { tasks } from "../../examples/typed/gen/catalog_tasks.js";
 import { tasks as protoTasks } from "../../examples/typed/proto/gen/typed/v1/catalog_tasks.js";
-import { redisDbUrl } from "../harness/broker-urls.js";
+import { AMQP_URL, BROKERS, redisDbUrl } from "../harness/broker-urls.js";
 import type { PythonWorker } from "../harness/python-worker.js";
-import { RawRedisPublisher } from "../harness/raw-publisher.js";
+import { RawAmqpPublisher, RawRedisPublisher } from "../harness/raw-publisher.js";
 import { runTypedPythonScript, startTypedPythonWorker, startTypedTsWorker, type TypedExampleEnv } from "../harness/typed-example.js";
 
 /** The TS worker implementing the tasks through the protobuf catalog's stubs consumes this queue. */
 const PROTO_TS_QUEUE = "typed-ts-proto";
-const ENV: TypedExampleEnv = { brokerUrl: redisDbUrl(20), resultBackend: redisDbUrl(21), pyQueue: "typed-py" };
+const QUEUES = ["typed-py", "typed-ts", PROTO_TS_QUEUE];
 
-describe("typed-tasks example: generated client ↔ real Python Celery and the TS worker (Redis)", { timeout: 120_000 }, () => {
+for (const broker of BROKERS) describe(`typed-tasks example: generated client ↔ real Python Celery and the TS worker (${broker})`, { timeout: 120_000 }, () => {
+  const ENV: TypedExampleEnv = { brokerUrl: broker === "redis" ? redisDbUrl(20) : AMQP_URL, resultBackend: redisDbUrl(21), pyQueue: "typed-py" };
   let python: PythonWorker;
   let ts: { worker: Worker; log: string[] };
   let tsProto: { worker: Worker; log: string[] };
   let client: Client;
 
-  before(async () => {
-    const admin = new RawRedisPublisher(ENV.brokerUrl);
-    await admin.redis.flushdb();
+  /** Leftovers of an interrupted run must not answer this one. */
+  async function clearQueues(): Promise<void> {
+    if (broker === "redis") {
+      const admin = new RawRedisPublisher(ENV.brokerUrl);
+      await admin.redis.flushdb();
+      await admin.close();
+      return;
+    }
+    const admin = await RawAmqpPublisher.connect(AMQP_URL);
+    for (const queue of QUEUES) await admin.channel.deleteQueue(queue).catch(() => undefined);
     await admin.close();
+  }
+
+  before(async () => {
+    await clearQueues();
     [python, ts, tsProto] = await Promise.all([
       startTypedPythonWorker(ENV),
       startTypedTsWorker(ENV.brokerUrl, ENV.resultBackend, ["typed-ts"]),
@@ -39,6 +51,7 @@ describe("typed-tasks example: generated client ↔ real Python Celery and the T
   after(async () => {
     await client?.close();
     await Promise.all([python?.stop(), ts?.worker.stop(), tsProto?.worker.stop()]);
+    await clearQueues();
   });
 
   it("the service's typed calls run on Python (add, mul, describe_point) and TypeScript (shout, stats)", async () => {
