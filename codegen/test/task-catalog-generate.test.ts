@@ -57,7 +57,7 @@ enum Color { COLOR_UNSPECIFIED = 0; COLOR_RED = 1; }
 message Item { string sku = 1; optional int32 qty = 2; repeated string tags = 3; }
 service KindsService {
   rpc Everything(EverythingRequest) returns (google.protobuf.Empty) {
-    option (celery.v1.task) = { name: "demo.everything", arguments: ARGUMENT_MAPPING_KEYWORD, priority: 7, time_limit: 30 };
+    option (celery.v1.task) = { name: "demo.everything", arguments: ARGUMENT_MAPPING_KEYWORD, priority: 7, time_limit: 30, retry: { retry_forever: true, autoretry_for: "ValueError", retry_backoff: 2 } };
   }
   rpc Mixed(MixedRequest) returns (Item);
 }
@@ -73,7 +73,7 @@ message MixedRequest { string a = 1; string b = 2 [(celery.v1.argument) = { keyw
     const ts = files.find((f) => f.name === "demo/v1/kinds_tasks.ts")?.content ?? "";
     assert.match(ts, /export const everything = defineCatalogTask<\[\], null, \{ readonly small: number; readonly big: number; readonly ratio: number; readonly flag: boolean; readonly blob: string; readonly color: "COLOR_UNSPECIFIED" \| "COLOR_RED"; readonly counts: \{\n\s+\[key: string\]: number;\n\s*\}; readonly items: Item\[\]; readonly note\?: string \}>\(\{/);
     assert.match(ts, /name: "demo\.everything",/);
-    assert.match(ts, /defaults: \{ priority: 7, timeLimit: 30 \},/);
+    assert.match(ts, /defaults: \{ priority: 7, timeLimit: 30 \},\n  retry: \{ maxRetries: null, autoretryFor: \["ValueError"\], retryBackoff: 2 \},/);
     assert.match(ts, /export const mixed = defineCatalogTask<\[a: string\], Item, \{ readonly b: string \}>/);
     assert.match(ts, /name: "demo\.v1\.KindsService\.mixed",/);
     assert.match(ts, /export type Item = \{\n  sku: string;\n  qty\?: number;\n  tags\?: string\[\];\n\};/);

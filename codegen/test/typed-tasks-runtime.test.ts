@@ -98,6 +98,8 @@ describe("worker stubs: validation at receipt and of results", () => {
     const registry = new TaskRegistry();
     implementTasks(registry, { shout, stats }, { shout: ([text, times = 1]) => text.repeat(times), stats: ([n]) => ({ count: n.length, sum: 0, mean: 0 }) });
     assert.deepEqual(registry.names(), ["typed.shout", "typed.stats"]);
+    assert.equal(registry.get("typed.shout")?.options.maxRetries, 2, "the catalog's retry policy applies to the implementation");
+    assert.equal(registry.get("typed.shout")?.options.defaultRetryDelay, 1);
     const entry = registry.get("typed.shout");
     assert.ok(entry?.validate);
     assert.throws(() => entry.validate?.([42], {}), (e: unknown) => CeleryProtoError.is(e, "InvalidArguments") && /argument "text" must be string/.test(e.message));

@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import ts from "typescript";
 import { bindTasks, createClient, CeleryProtoError, type AnyCatalogTask, type Client } from "../../sdk/src/index.js";
 import { generateCatalog } from "../../codegen/src/catalog/generate-catalog.js";
+import { importPythonCatalog } from "../../codegen/src/catalog/import-python-catalog.js";
 import { writeCatalogOutput } from "../../codegen/src/catalog/write-catalog-output.js";
 import { redisDbUrl } from "../harness/broker-urls.js";
 import { PythonWorker } from "../harness/python-worker.js";
@@ -75,6 +76,35 @@ describe("proto import-python → generated clients against real Python workers 
       additionalProperties: false,
     });
     assert.deepEqual((example.tasks["typed.describe_point"] as { kwargs: unknown }).kwargs, [{ name: "label", schema: { type: ["string", "null"] }, required: false }]);
+  });
+
+  it("maps Python hints: dataclass, TypedDict, Enum, Literal, tuple, Optional[dict], keyword-only, *args/**kwargs, task options", async () => {
+    const catalog = await importPythonCatalog({ app: "import_python_fixture", cwd: path.join(ROOT, "conformance/python"), python: path.join(ROOT, ".venv/bin/python") });
+    assert.deepEqual(catalog.tasks["fixture.run"], {
+      description: "Runs a job.",
+      args: [
+        { name: "job", schema: { $ref: "#/$defs/Job" } },
+        { name: "mode", schema: { enum: ["fast", "slow"] } },
+        { name: "pair", schema: { type: "array", prefixItems: [{ type: "integer" }, { type: "string" }], items: false, minItems: 2 } },
+      ],
+      kwargs: [
+        { name: "limits", schema: { anyOf: [{ type: "object", additionalProperties: { type: "number" } }, { type: "null" }] }, required: false },
+        { name: "color", schema: { $ref: "#/$defs/Color" }, required: false },
+      ],
+      result: { $ref: "#/$defs/Summary" },
+      options: { queue: "jobs", timeLimit: 60, retry: { maxRetries: 5, retryBackoff: true, autoretryFor: ["ValueError"] } },
+    });
+    assert.deepEqual(catalog.tasks["fixture.untyped"], { args: [{ name: "a", schema: true }, { name: "b", schema: true, required: false }], varargs: true, varkwargs: true, result: true });
+    assert.deepEqual(catalog.$defs, {
+      Color: { enum: ["red", "blue"] },
+      Job: { type: "object", properties: { name: { type: "string" }, size: { type: "integer" }, tags: { type: "array", items: { type: "string" } } }, required: ["name"], additionalProperties: false },
+      Summary: { type: "object", properties: { jobs: { type: "integer" }, color: { $ref: "#/$defs/Color" } }, required: ["jobs", "color"], additionalProperties: false },
+    });
+    const out = path.join(dir, "fixture");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, "fixture.json"), JSON.stringify(catalog));
+    const files = await generateCatalog({ catalog: path.join(out, "fixture.json"), outDir: out, runtime: SDK });
+    assert.match(files[0]?.content ?? "", /export const run = defineCatalogTask<\[job: Job, mode: "fast" \| "slow", pair: \[number, string\]\], Summary, \{ readonly limits\?: \{\n    \[key: string\]: number;\n  \} \| null; readonly color\?: Color \}>/);
   });
 
   it("the generated clients compile, and wrong calls do not", () => {

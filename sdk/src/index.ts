@@ -91,6 +91,7 @@ export {
   defineCatalogTask,
   type CatalogTask,
   type CatalogTaskSpec,
+  type CatalogRetryPolicy,
   type AnyCatalogTask,
   type TaskArgs,
   type TaskResult,

@@ -53,6 +53,7 @@ function renderTask(task: CatalogTaskModel): string[] {
   const names = validatorNames(task);
   const doc = [`\`${task.name}\``, ...(task.description === undefined ? [] : [escapeComment(task.description)])].join(": ");
   const params = [...task.args, ...task.kwargs].filter((p) => p.description !== undefined).map((p) => ` * @param ${p.name} ${escapeComment(p.description ?? "")}`);
+  const { retry, ...send } = task.options;
   const typeArgs = `${renderArgsTuple(task)}, ${renderSchemaType(task.result)}, ${renderKwargs(task)}`;
   const spec = [
     `  name: ${JSON.stringify(task.name)},`,
@@ -60,7 +61,8 @@ function renderTask(task: CatalogTaskModel): string[] {
     `  requiredArgs: ${task.args.filter((p) => p.required).length},`,
     `  kwargs: ${printLiteral(task.kwargs.map((p) => p.name))},`,
     ...(task.varargs === undefined ? [] : ["  varargs: true,"]),
-    ...(Object.keys(task.options).length === 0 ? [] : [`  defaults: ${printLiteral(task.options)},`]),
+    ...(Object.keys(send).length === 0 ? [] : [`  defaults: ${printLiteral(send)},`]),
+    ...(retry === undefined ? [] : [`  retry: ${printLiteral(retry)},`]),
     `  validateArguments: ${names.arguments},`,
     `  validateResult: ${names.result},`,
   ];

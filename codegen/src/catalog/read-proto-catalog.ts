@@ -1,8 +1,8 @@
 import { getOption, hasOption, ScalarType, type DescEnum, type DescField, type DescFile, type DescMessage, type DescMethod, type DescService } from "@bufbuild/protobuf";
 import { getComments } from "@bufbuild/protoplugin";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
-import type { CatalogTaskOptions } from "../../../sdk/src/gen/json-schema/types.js";
-import { argument, ArgumentMapping, task as taskOption, tasks as tasksOption } from "../../../sdk/src/gen/proto/celery/v1/task_options_pb.js";
+import type { CatalogRetryPolicy, CatalogTaskOptions } from "../../../sdk/src/gen/json-schema/types.js";
+import { argument, ArgumentMapping, task as taskOption, tasks as tasksOption, type TaskRetryPolicy } from "../../../sdk/src/gen/proto/celery/v1/task_options_pb.js";
 import { checkCatalogModel } from "./check-catalog-model.js";
 import type { CatalogParameterModel, CatalogTaskModel, JsonSchema, TaskCatalogModel } from "./task-catalog-model.js";
 
@@ -93,6 +93,7 @@ function toTask(service: DescService, method: DescMethod, context: SchemaContext
     ...(options.softTimeLimit !== undefined ? { softTimeLimit: options.softTimeLimit } : {}),
     ...(options.expires !== undefined ? { expires: options.expires } : {}),
     ...(options.ignoreResult !== undefined ? { ignoreResult: options.ignoreResult } : {}),
+    ...(options.retry === undefined ? {} : { retry: toRetryPolicy(options.retry) }),
   };
   return {
     name,
@@ -102,6 +103,17 @@ function toTask(service: DescService, method: DescMethod, context: SchemaContext
     kwargs,
     result: messageSchema(method.output, context),
     options: taskOptions,
+  };
+}
+
+function toRetryPolicy(retry: TaskRetryPolicy): CatalogRetryPolicy {
+  return {
+    ...(retry.retryForever ? { maxRetries: null } : retry.maxRetries !== undefined ? { maxRetries: retry.maxRetries } : {}),
+    ...(retry.defaultRetryDelay !== undefined ? { defaultRetryDelay: retry.defaultRetryDelay } : {}),
+    ...(retry.autoretryFor.length > 0 ? { autoretryFor: [...retry.autoretryFor] } : {}),
+    ...(retry.retryBackoff !== undefined ? { retryBackoff: retry.retryBackoff } : {}),
+    ...(retry.retryBackoffMax !== undefined ? { retryBackoffMax: retry.retryBackoffMax } : {}),
+    ...(retry.retryJitter !== undefined ? { retryJitter: retry.retryJitter } : {}),
   };
 }
 

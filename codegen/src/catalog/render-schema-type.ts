@@ -23,7 +23,7 @@ export function renderSchemaType(schema: JsonSchema, indent = ""): string {
   if (Array.isArray(enumValues)) parts.push(enumValues.map((value) => JSON.stringify(value)).join(" | ") || "never");
   for (const keyword of ["anyOf", "oneOf"] as const) {
     const branches = schema[keyword];
-    if (Array.isArray(branches)) parts.push(wrap(branches.map((branch) => wrap(renderSchemaType(branch as JsonSchema, indent))).join(" | ")));
+    if (Array.isArray(branches)) parts.push(branches.map((branch) => wrap(renderSchemaType(branch as JsonSchema, indent))).join(" | "));
   }
   const allOf = schema["allOf"];
   if (Array.isArray(allOf)) parts.push(...allOf.map((branch) => wrap(renderSchemaType(branch as JsonSchema, indent))));

@@ -106,7 +106,8 @@ class Schemas:
         if name not in self.defs:
             self.defs[name] = True  # placeholder for recursive types
             schema = build()
-            doc = inspect.getdoc(tp)
+            own = tp.__dict__.get("__doc__")  # not an inherited docstring (Enum's, dict's)
+            doc = inspect.cleandoc(own) if isinstance(own, str) else None
             if doc and isinstance(schema, dict) and not _is_default_doc(tp, doc):
                 schema = {"description": doc.split("\n\n")[0].replace("\n", " "), **schema}
             self.defs[name] = schema
@@ -196,6 +197,18 @@ def describe_task(task, schemas):
             options[key] = value
     if getattr(task, "ignore_result", False) is True:
         options["ignoreResult"] = True
+    retry = {}
+    for attr, key, default in (("max_retries", "maxRetries", 3), ("default_retry_delay", "defaultRetryDelay", 180),
+                               ("retry_backoff", "retryBackoff", False), ("retry_backoff_max", "retryBackoffMax", 600),
+                               ("retry_jitter", "retryJitter", True)):
+        value = getattr(task, attr, default)
+        if value != default:
+            retry[key] = value
+    autoretry_for = getattr(task, "autoretry_for", ()) or ()
+    if autoretry_for:
+        retry["autoretryFor"] = [exc.__name__ for exc in autoretry_for]
+    if retry:
+        options["retry"] = retry
     if options:
         entry["options"] = options
     return entry

@@ -17,10 +17,23 @@ export interface CatalogTaskSpec {
   readonly varargs?: boolean;
   /** Options applied to every call (queue, priority, time limits...). */
   readonly defaults?: SendTaskOptions;
+  /** How TypeScript implementations retry (worker-side; applied by `implementTasks`). */
+  readonly retry?: CatalogRetryPolicy;
   /** Validates the arguments as one object keyed by parameter name (extra positional ones under `*args`). */
   readonly validateArguments?: StandaloneValidator;
   /** Validates the return value. */
   readonly validateResult?: StandaloneValidator;
+}
+
+/** A catalog's retry policy, with the worker's `TaskOptions` names (Celery's task retry attributes). */
+export interface CatalogRetryPolicy {
+  readonly maxRetries?: number | null;
+  readonly defaultRetryDelay?: number;
+  /** Exception class names (the thrown error's `name`). */
+  readonly autoretryFor?: readonly string[];
+  readonly retryBackoff?: boolean | number;
+  readonly retryBackoffMax?: number;
+  readonly retryJitter?: boolean;
 }
 
 /**

@@ -35,10 +35,11 @@ export function implementTasks<C extends Readonly<Record<string, AnyCatalogTask>
   }
 }
 
-/** The catalog's time limits apply to the worker too (Celery's task-level `time_limit`/`soft_time_limit`). */
+/** The catalog's retry policy and time limits apply to the worker (Celery's task-level attributes). */
 function fromCatalogDefaults(task: AnyCatalogTask): TaskOptions {
   const defaults = task.defaults;
   return {
+    ...task.spec.retry,
     ...(defaults?.timeLimit === undefined || defaults.timeLimit === null ? {} : { timeLimit: defaults.timeLimit }),
     ...(defaults?.softTimeLimit === undefined || defaults.softTimeLimit === null ? {} : { softTimeLimit: defaults.softTimeLimit }),
   };

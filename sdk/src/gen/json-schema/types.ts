@@ -2827,7 +2827,7 @@ export interface CatalogParameter {
   description?: string;
 }
 /**
- * Defaults applied to every call of the task (per-call options win), with the SDK's option names.
+ * Defaults of the task, with the SDK's option names: message options applied to every call (per-call options win) and, under `retry`, the retry policy of TypeScript implementations.
  */
 export interface CatalogTaskOptions {
   queue?: string;
@@ -2847,6 +2847,36 @@ export interface CatalogTaskOptions {
    */
   expires?: number;
   ignoreResult?: boolean;
+  retry?: CatalogRetryPolicy;
+}
+/**
+ * How a TypeScript implementation of the task retries (Celery's task retry attributes; worker-side only, never sent with a call).
+ */
+export interface CatalogRetryPolicy {
+  /**
+   * Celery's max_retries (default 3; null = retry forever).
+   */
+  maxRetries?: number | null;
+  /**
+   * Celery's default_retry_delay in seconds (default 180).
+   */
+  defaultRetryDelay?: number;
+  /**
+   * Exception class names that trigger an automatic retry (Celery's autoretry_for).
+   */
+  autoretryFor?: string[];
+  /**
+   * Exponential backoff for automatic retries: true, or the first delay in seconds.
+   */
+  retryBackoff?: boolean | number;
+  /**
+   * Upper bound of the backoff delay in seconds (default 600).
+   */
+  retryBackoffMax?: number;
+  /**
+   * Randomise backoff delays (default true).
+   */
+  retryJitter?: boolean;
 }
 /**
  * The decoded body of a protocol-1 task message (task_protocol=1; C:celery/app/amqp.py as_task_v1): a JSON object carrying everything, with empty message headers ({}) and the same properties as protocol 2. Python workers detect it when the 'task' header is missing and the decoded body has 'task' (proto1_to_proto2); a dict body containing 'args' together with v2 headers is a 'hybrid' message (hybrid_to_proto2, headers override). Chains use nested link callbacks. Still accepted by every Celery 5.x worker; requires 'task' and 'id'.

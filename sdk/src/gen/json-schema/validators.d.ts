@@ -14,6 +14,7 @@ import type {
   BeatScheduleFile,
   BeatStateFile,
   CatalogParameter,
+  CatalogRetryPolicy,
   CatalogTask,
   CatalogTaskOptions,
   CeleryEvent,
@@ -437,6 +438,9 @@ export declare const validateCatalogTaskOptions: ValidateFunction<CatalogTaskOpt
 
 /** Validates against `schemas/json/task-catalog.schema.json#/$defs/CatalogTask` (type {@link CatalogTask}). */
 export declare const validateCatalogTask: ValidateFunction<CatalogTask>;
+
+/** Validates against `schemas/json/task-catalog.schema.json#/$defs/CatalogRetryPolicy` (type {@link CatalogRetryPolicy}). */
+export declare const validateCatalogRetryPolicy: ValidateFunction<CatalogRetryPolicy>;
 
 /** Validates against `schemas/json/task-message-v1.schema.json` (type {@link TaskBodyV1}). */
 export declare const validateTaskBodyV1: ValidateFunction<TaskBodyV1>;

@@ -25102,7 +25102,7 @@ return errors === 0;
 validate393.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateTaskCatalogFile = validate394;
-const schema163 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://celery-proto.dev/schemas/task-catalog.schema.json","title":"TaskCatalogFile","description":"A task catalog: the tasks that Python and TypeScript share, written down once. `proto generate <catalog.json> --out gen/` turns it into typed producers, worker stubs and argument/result validators; `proto import-python -A <module>` writes one from a Python Celery app. Argument and result values are described with JSON Schema (draft 2020-12) as they travel in a JSON task message.","type":"object","properties":{"$schema":{"type":"string","description":"Optional URI of this schema, for editors."},"description":{"type":"string","description":"What the catalog is for; copied into the generated file's documentation."},"tasks":{"type":"object","description":"The tasks keyed by their registered Celery task name (e.g. 'proj.tasks.add').","propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/$defs/CatalogTask"}},"$defs":{"type":"object","description":"Shared schemas, referenced from argument and result schemas as {\"$ref\": \"#/$defs/<Name>\"}; each becomes an exported TypeScript type named <Name>.","additionalProperties":{"$ref":"#/$defs/SchemaValue"}}},"required":["tasks"],"additionalProperties":false,"$defs":{"SchemaValue":{"description":"A JSON Schema (draft 2020-12) describing one JSON value.","anyOf":[{"type":"object"},{"type":"boolean"}]},"CatalogParameter":{"title":"CatalogParameter","description":"One parameter of a task.","type":"object","properties":{"name":{"type":"string","description":"The parameter name as the Python function spells it (keyword arguments use it as the key).","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"schema":{"$ref":"#/$defs/SchemaValue"},"required":{"type":"boolean","description":"False when the parameter has a default and may be left out. Default true. A positional parameter that is not required may only be followed by other optional ones.","default":true},"description":{"type":"string"}},"required":["name","schema"],"additionalProperties":false},"CatalogTaskOptions":{"title":"CatalogTaskOptions","description":"Defaults applied to every call of the task (per-call options win), with the SDK's option names.","type":"object","properties":{"queue":{"type":"string","minLength":1},"exchange":{"type":"string"},"routingKey":{"type":"string"},"priority":{"type":"integer","minimum":0,"maximum":255},"timeLimit":{"type":"number","exclusiveMinimum":0,"description":"Hard time limit in seconds."},"softTimeLimit":{"type":"number","exclusiveMinimum":0,"description":"Soft time limit in seconds."},"expires":{"type":"number","exclusiveMinimum":0,"description":"Seconds after publishing after which the task is discarded."},"ignoreResult":{"type":"boolean"}},"additionalProperties":false},"CatalogTask":{"title":"CatalogTask","description":"One task: its parameters (positional `args` in order, keyword-only `kwargs`), result and defaults.","type":"object","properties":{"export":{"type":"string","description":"The name of the task in generated code (a TypeScript identifier). Default: the last dot-separated part of the task name, in camelCase.","pattern":"^[A-Za-z_$][A-Za-z0-9_$]*$"},"description":{"type":"string"},"args":{"type":"array","description":"Positional parameters in order. Python also accepts them by name in kwargs; the validators do too.","items":{"$ref":"#/$defs/CatalogParameter"}},"kwargs":{"type":"array","description":"Keyword-only parameters.","items":{"$ref":"#/$defs/CatalogParameter"}},"varargs":{"$ref":"#/$defs/SchemaValue","description":"Schema of each extra positional argument (Python *args); absent means extra positional arguments are refused."},"varkwargs":{"$ref":"#/$defs/SchemaValue","description":"Schema of each extra keyword argument (Python **kwargs); absent means unknown keyword arguments are refused."},"result":{"$ref":"#/$defs/SchemaValue","description":"Schema of the return value. Default: any value."},"options":{"$ref":"#/$defs/CatalogTaskOptions"}},"additionalProperties":false}}};
+const schema163 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://celery-proto.dev/schemas/task-catalog.schema.json","title":"TaskCatalogFile","description":"A task catalog: the tasks that Python and TypeScript share, written down once. `proto generate <catalog.json> --out gen/` turns it into typed producers, worker stubs and argument/result validators; `proto import-python -A <module>` writes one from a Python Celery app. Argument and result values are described with JSON Schema (draft 2020-12) as they travel in a JSON task message.","type":"object","properties":{"$schema":{"type":"string","description":"Optional URI of this schema, for editors."},"description":{"type":"string","description":"What the catalog is for; copied into the generated file's documentation."},"tasks":{"type":"object","description":"The tasks keyed by their registered Celery task name (e.g. 'proj.tasks.add').","propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/$defs/CatalogTask"}},"$defs":{"type":"object","description":"Shared schemas, referenced from argument and result schemas as {\"$ref\": \"#/$defs/<Name>\"}; each becomes an exported TypeScript type named <Name>.","additionalProperties":{"$ref":"#/$defs/SchemaValue"}}},"required":["tasks"],"additionalProperties":false,"$defs":{"SchemaValue":{"description":"A JSON Schema (draft 2020-12) describing one JSON value.","anyOf":[{"type":"object"},{"type":"boolean"}]},"CatalogParameter":{"title":"CatalogParameter","description":"One parameter of a task.","type":"object","properties":{"name":{"type":"string","description":"The parameter name as the Python function spells it (keyword arguments use it as the key).","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"schema":{"$ref":"#/$defs/SchemaValue"},"required":{"type":"boolean","description":"False when the parameter has a default and may be left out. Default true. A positional parameter that is not required may only be followed by other optional ones.","default":true},"description":{"type":"string"}},"required":["name","schema"],"additionalProperties":false},"CatalogTaskOptions":{"title":"CatalogTaskOptions","description":"Defaults of the task, with the SDK's option names: message options applied to every call (per-call options win) and, under `retry`, the retry policy of TypeScript implementations.","type":"object","properties":{"queue":{"type":"string","minLength":1},"exchange":{"type":"string"},"routingKey":{"type":"string"},"priority":{"type":"integer","minimum":0,"maximum":255},"timeLimit":{"type":"number","exclusiveMinimum":0,"description":"Hard time limit in seconds."},"softTimeLimit":{"type":"number","exclusiveMinimum":0,"description":"Soft time limit in seconds."},"expires":{"type":"number","exclusiveMinimum":0,"description":"Seconds after publishing after which the task is discarded."},"ignoreResult":{"type":"boolean"},"retry":{"$ref":"#/$defs/CatalogRetryPolicy"}},"additionalProperties":false},"CatalogTask":{"title":"CatalogTask","description":"One task: its parameters (positional `args` in order, keyword-only `kwargs`), result and defaults.","type":"object","properties":{"export":{"type":"string","description":"The name of the task in generated code (a TypeScript identifier). Default: the last dot-separated part of the task name, in camelCase.","pattern":"^[A-Za-z_$][A-Za-z0-9_$]*$"},"description":{"type":"string"},"args":{"type":"array","description":"Positional parameters in order. Python also accepts them by name in kwargs; the validators do too.","items":{"$ref":"#/$defs/CatalogParameter"}},"kwargs":{"type":"array","description":"Keyword-only parameters.","items":{"$ref":"#/$defs/CatalogParameter"}},"varargs":{"$ref":"#/$defs/SchemaValue","description":"Schema of each extra positional argument (Python *args); absent means extra positional arguments are refused."},"varkwargs":{"$ref":"#/$defs/SchemaValue","description":"Schema of each extra keyword argument (Python **kwargs); absent means unknown keyword arguments are refused."},"result":{"$ref":"#/$defs/SchemaValue","description":"Schema of the return value. Default: any value."},"options":{"$ref":"#/$defs/CatalogTaskOptions"}},"additionalProperties":false},"CatalogRetryPolicy":{"title":"CatalogRetryPolicy","description":"How a TypeScript implementation of the task retries (Celery's task retry attributes; worker-side only, never sent with a call).","type":"object","properties":{"maxRetries":{"type":["integer","null"],"minimum":0,"description":"Celery's max_retries (default 3; null = retry forever)."},"defaultRetryDelay":{"type":"number","minimum":0,"description":"Celery's default_retry_delay in seconds (default 180)."},"autoretryFor":{"type":"array","items":{"type":"string","minLength":1},"description":"Exception class names that trigger an automatic retry (Celery's autoretry_for)."},"retryBackoff":{"anyOf":[{"type":"boolean"},{"type":"number","minimum":0}],"description":"Exponential backoff for automatic retries: true, or the first delay in seconds."},"retryBackoffMax":{"type":"number","minimum":0,"description":"Upper bound of the backoff delay in seconds (default 600)."},"retryJitter":{"type":"boolean","description":"Randomise backoff delays (default true)."}},"additionalProperties":false}}};
 const schema164 = {"title":"CatalogTask","description":"One task: its parameters (positional `args` in order, keyword-only `kwargs`), result and defaults.","type":"object","properties":{"export":{"type":"string","description":"The name of the task in generated code (a TypeScript identifier). Default: the last dot-separated part of the task name, in camelCase.","pattern":"^[A-Za-z_$][A-Za-z0-9_$]*$"},"description":{"type":"string"},"args":{"type":"array","description":"Positional parameters in order. Python also accepts them by name in kwargs; the validators do too.","items":{"$ref":"#/$defs/CatalogParameter"}},"kwargs":{"type":"array","description":"Keyword-only parameters.","items":{"$ref":"#/$defs/CatalogParameter"}},"varargs":{"$ref":"#/$defs/SchemaValue","description":"Schema of each extra positional argument (Python *args); absent means extra positional arguments are refused."},"varkwargs":{"$ref":"#/$defs/SchemaValue","description":"Schema of each extra keyword argument (Python **kwargs); absent means unknown keyword arguments are refused."},"result":{"$ref":"#/$defs/SchemaValue","description":"Schema of the return value. Default: any value."},"options":{"$ref":"#/$defs/CatalogTaskOptions"}},"additionalProperties":false};
 const pattern24 = new RegExp("^[A-Za-z_$][A-Za-z0-9_$]*$", "u");
 const schema165 = {"title":"CatalogParameter","description":"One parameter of a task.","type":"object","properties":{"name":{"type":"string","description":"The parameter name as the Python function spells it (keyword arguments use it as the key).","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"schema":{"$ref":"#/$defs/SchemaValue"},"required":{"type":"boolean","description":"False when the parameter has a default and may be left out. Default true. A positional parameter that is not required may only be followed by other optional ones.","default":true},"description":{"type":"string"}},"required":["name","schema"],"additionalProperties":false};
@@ -25288,7 +25288,240 @@ return errors === 0;
 }
 validate396.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema167 = {"title":"CatalogTaskOptions","description":"Defaults applied to every call of the task (per-call options win), with the SDK's option names.","type":"object","properties":{"queue":{"type":"string","minLength":1},"exchange":{"type":"string"},"routingKey":{"type":"string"},"priority":{"type":"integer","minimum":0,"maximum":255},"timeLimit":{"type":"number","exclusiveMinimum":0,"description":"Hard time limit in seconds."},"softTimeLimit":{"type":"number","exclusiveMinimum":0,"description":"Soft time limit in seconds."},"expires":{"type":"number","exclusiveMinimum":0,"description":"Seconds after publishing after which the task is discarded."},"ignoreResult":{"type":"boolean"}},"additionalProperties":false};
+const schema167 = {"title":"CatalogTaskOptions","description":"Defaults of the task, with the SDK's option names: message options applied to every call (per-call options win) and, under `retry`, the retry policy of TypeScript implementations.","type":"object","properties":{"queue":{"type":"string","minLength":1},"exchange":{"type":"string"},"routingKey":{"type":"string"},"priority":{"type":"integer","minimum":0,"maximum":255},"timeLimit":{"type":"number","exclusiveMinimum":0,"description":"Hard time limit in seconds."},"softTimeLimit":{"type":"number","exclusiveMinimum":0,"description":"Soft time limit in seconds."},"expires":{"type":"number","exclusiveMinimum":0,"description":"Seconds after publishing after which the task is discarded."},"ignoreResult":{"type":"boolean"},"retry":{"$ref":"#/$defs/CatalogRetryPolicy"}},"additionalProperties":false};
+const schema168 = {"title":"CatalogRetryPolicy","description":"How a TypeScript implementation of the task retries (Celery's task retry attributes; worker-side only, never sent with a call).","type":"object","properties":{"maxRetries":{"type":["integer","null"],"minimum":0,"description":"Celery's max_retries (default 3; null = retry forever)."},"defaultRetryDelay":{"type":"number","minimum":0,"description":"Celery's default_retry_delay in seconds (default 180)."},"autoretryFor":{"type":"array","items":{"type":"string","minLength":1},"description":"Exception class names that trigger an automatic retry (Celery's autoretry_for)."},"retryBackoff":{"anyOf":[{"type":"boolean"},{"type":"number","minimum":0}],"description":"Exponential backoff for automatic retries: true, or the first delay in seconds."},"retryBackoffMax":{"type":"number","minimum":0,"description":"Upper bound of the backoff delay in seconds (default 600)."},"retryJitter":{"type":"boolean","description":"Randomise backoff delays (default true)."}},"additionalProperties":false};
+
+function validate405(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate405.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((key0 === "maxRetries") || (key0 === "defaultRetryDelay")) || (key0 === "autoretryFor")) || (key0 === "retryBackoff")) || (key0 === "retryBackoffMax")) || (key0 === "retryJitter"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.maxRetries !== undefined){
+let data0 = data.maxRetries;
+if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: schema168.properties.maxRetries.type},message:"must be integer,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+if(data.defaultRetryDelay !== undefined){
+let data1 = data.defaultRetryDelay;
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err3 = {instancePath:instancePath+"/defaultRetryDelay",schemaPath:"#/properties/defaultRetryDelay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/defaultRetryDelay",schemaPath:"#/properties/defaultRetryDelay/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.autoretryFor !== undefined){
+let data2 = data.autoretryFor;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 === "string"){
+if(func3(data3) < 1){
+const err5 = {instancePath:instancePath+"/autoretryFor/" + i0,schemaPath:"#/properties/autoretryFor/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/autoretryFor/" + i0,schemaPath:"#/properties/autoretryFor/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/autoretryFor",schemaPath:"#/properties/autoretryFor/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.retryBackoff !== undefined){
+let data4 = data.retryBackoff;
+const _errs11 = errors;
+let valid3 = false;
+const _errs12 = errors;
+if(typeof data4 !== "boolean"){
+const err8 = {instancePath:instancePath+"/retryBackoff",schemaPath:"#/properties/retryBackoff/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid3 = valid3 || _valid0;
+const _errs14 = errors;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err9 = {instancePath:instancePath+"/retryBackoff",schemaPath:"#/properties/retryBackoff/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/retryBackoff",schemaPath:"#/properties/retryBackoff/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err11 = {instancePath:instancePath+"/retryBackoff",schemaPath:"#/properties/retryBackoff/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.retryBackoffMax !== undefined){
+let data5 = data.retryBackoffMax;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err12 = {instancePath:instancePath+"/retryBackoffMax",schemaPath:"#/properties/retryBackoffMax/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/retryBackoffMax",schemaPath:"#/properties/retryBackoffMax/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.retryJitter !== undefined){
+if(typeof data.retryJitter !== "boolean"){
+const err14 = {instancePath:instancePath+"/retryJitter",schemaPath:"#/properties/retryJitter/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate405.errors = vErrors;
+return errors === 0;
+}
+validate405.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate404(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -25302,7 +25535,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((((key0 === "queue") || (key0 === "exchange")) || (key0 === "routingKey")) || (key0 === "priority")) || (key0 === "timeLimit")) || (key0 === "softTimeLimit")) || (key0 === "expires")) || (key0 === "ignoreResult"))){
+if(!(func1.call(schema167.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -25482,6 +25715,12 @@ else {
 vErrors.push(err14);
 }
 errors++;
+}
+}
+if(data.retry !== undefined){
+if(!(validate405(data.retry, {instancePath:instancePath+"/retry",parentData:data,parentDataProperty:"retry",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate405.errors : vErrors.concat(validate405.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -25788,12 +26027,12 @@ return errors === 0;
 }
 validate394.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateCatalogParameter = validate408;
+export const validateCatalogParameter = validate410;
 
-function validate408(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate410(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate408.evaluated;
+const evaluated0 = validate410.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -25899,17 +26138,17 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate408.errors = vErrors;
+validate410.errors = vErrors;
 return errors === 0;
 }
-validate408.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate410.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateCatalogTaskOptions = validate410;
+export const validateCatalogTaskOptions = validate412;
 
-function validate410(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate412(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate410.evaluated;
+const evaluated0 = validate412.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -25918,7 +26157,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((((key0 === "queue") || (key0 === "exchange")) || (key0 === "routingKey")) || (key0 === "priority")) || (key0 === "timeLimit")) || (key0 === "softTimeLimit")) || (key0 === "expires")) || (key0 === "ignoreResult"))){
+if(!(func1.call(schema167.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -26100,6 +26339,12 @@ vErrors.push(err14);
 errors++;
 }
 }
+if(data.retry !== undefined){
+if(!(validate405(data.retry, {instancePath:instancePath+"/retry",parentData:data,parentDataProperty:"retry",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate405.errors : vErrors.concat(validate405.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
 const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
@@ -26111,17 +26356,17 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate410.errors = vErrors;
+validate412.errors = vErrors;
 return errors === 0;
 }
-validate410.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate412.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateCatalogTask = validate411;
+export const validateCatalogTask = validate414;
 
-function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate414(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate411.evaluated;
+const evaluated0 = validate414.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -26257,19 +26502,252 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate411.errors = vErrors;
+validate414.errors = vErrors;
 return errors === 0;
 }
-validate411.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate414.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateTaskBodyV1 = validate418;
-const schema171 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://celery-proto.dev/schemas/task-message-v1.schema.json","title":"TaskBodyV1","description":"The decoded body of a protocol-1 task message (task_protocol=1; C:celery/app/amqp.py as_task_v1): a JSON object carrying everything, with empty message headers ({}) and the same properties as protocol 2. Python workers detect it when the 'task' header is missing and the decoded body has 'task' (proto1_to_proto2); a dict body containing 'args' together with v2 headers is a 'hybrid' message (hybrid_to_proto2, headers override). Chains use nested link callbacks. Still accepted by every Celery 5.x worker; requires 'task' and 'id'.","type":"object","properties":{"task":{"type":"string","description":"The registered task name. Required (a body without it is rejected as an unknown message). Sent by every version.","minLength":1},"id":{"description":"The task id (also the correlation_id property). Required. Sent by every version.","allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"}]},"args":{"type":"array","description":"Positional arguments. Default [] (body.get('args', ())). Sent by every version."},"kwargs":{"type":"object","description":"Keyword arguments; must be an object (InvalidTaskError otherwise). Default {}. Sent by every version.","additionalProperties":true},"group":{"description":"Group id, or null. Sent by every version (the worker copies 'taskset' over it when present).","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"group_index":{"type":["integer","null"],"description":"Position in the group, or null. Sent by Celery 5.x as_task_v1.","minimum":0},"retries":{"type":"integer","description":"Retry count, 0 on first publish. Default 0. Sent by every version.","minimum":0},"eta":{"description":"Earliest execution time, datetime.isoformat() (naive when utc is true, i.e. in UTC), or null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/IsoDateTime"},{"type":"null"}]},"expires":{"description":"Expiry time, isoformat, or null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/IsoDateTime"},{"type":"null"}]},"utc":{"type":"boolean","description":"Whether naive eta/expires are UTC: the producer's enable_utc. Default true when missing. Sent by every version."},"callbacks":{"type":["array","null"],"description":"Success callbacks (link), as signature dicts, or null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"errbacks":{"type":["array","null"],"description":"Error callbacks (link_error), as signature dicts, or null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"timelimit":{"description":"Time limits [hard, soft] in seconds, each a number or null. Sent by every version.","allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TimeLimitPair"}]},"taskset":{"description":"Legacy name of the group id (same value as 'group'); the worker uses it as the group when present. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"chord":{"description":"The chord body signature when the task is a chord header member, else null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"},{"type":"null"}]}},"required":["task","id"],"additionalProperties":true};
+export const validateCatalogRetryPolicy = validate421;
 
-function validate418(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate421(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate421.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((key0 === "maxRetries") || (key0 === "defaultRetryDelay")) || (key0 === "autoretryFor")) || (key0 === "retryBackoff")) || (key0 === "retryBackoffMax")) || (key0 === "retryJitter"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.maxRetries !== undefined){
+let data0 = data.maxRetries;
+if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: schema168.properties.maxRetries.type},message:"must be integer,null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+if(data.defaultRetryDelay !== undefined){
+let data1 = data.defaultRetryDelay;
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err3 = {instancePath:instancePath+"/defaultRetryDelay",schemaPath:"#/properties/defaultRetryDelay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/defaultRetryDelay",schemaPath:"#/properties/defaultRetryDelay/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.autoretryFor !== undefined){
+let data2 = data.autoretryFor;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 === "string"){
+if(func3(data3) < 1){
+const err5 = {instancePath:instancePath+"/autoretryFor/" + i0,schemaPath:"#/properties/autoretryFor/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/autoretryFor/" + i0,schemaPath:"#/properties/autoretryFor/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/autoretryFor",schemaPath:"#/properties/autoretryFor/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.retryBackoff !== undefined){
+let data4 = data.retryBackoff;
+const _errs11 = errors;
+let valid3 = false;
+const _errs12 = errors;
+if(typeof data4 !== "boolean"){
+const err8 = {instancePath:instancePath+"/retryBackoff",schemaPath:"#/properties/retryBackoff/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid3 = valid3 || _valid0;
+const _errs14 = errors;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err9 = {instancePath:instancePath+"/retryBackoff",schemaPath:"#/properties/retryBackoff/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/retryBackoff",schemaPath:"#/properties/retryBackoff/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err11 = {instancePath:instancePath+"/retryBackoff",schemaPath:"#/properties/retryBackoff/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.retryBackoffMax !== undefined){
+let data5 = data.retryBackoffMax;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err12 = {instancePath:instancePath+"/retryBackoffMax",schemaPath:"#/properties/retryBackoffMax/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/retryBackoffMax",schemaPath:"#/properties/retryBackoffMax/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.retryJitter !== undefined){
+if(typeof data.retryJitter !== "boolean"){
+const err14 = {instancePath:instancePath+"/retryJitter",schemaPath:"#/properties/retryJitter/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate421.errors = vErrors;
+return errors === 0;
+}
+validate421.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const validateTaskBodyV1 = validate422;
+const schema173 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://celery-proto.dev/schemas/task-message-v1.schema.json","title":"TaskBodyV1","description":"The decoded body of a protocol-1 task message (task_protocol=1; C:celery/app/amqp.py as_task_v1): a JSON object carrying everything, with empty message headers ({}) and the same properties as protocol 2. Python workers detect it when the 'task' header is missing and the decoded body has 'task' (proto1_to_proto2); a dict body containing 'args' together with v2 headers is a 'hybrid' message (hybrid_to_proto2, headers override). Chains use nested link callbacks. Still accepted by every Celery 5.x worker; requires 'task' and 'id'.","type":"object","properties":{"task":{"type":"string","description":"The registered task name. Required (a body without it is rejected as an unknown message). Sent by every version.","minLength":1},"id":{"description":"The task id (also the correlation_id property). Required. Sent by every version.","allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"}]},"args":{"type":"array","description":"Positional arguments. Default [] (body.get('args', ())). Sent by every version."},"kwargs":{"type":"object","description":"Keyword arguments; must be an object (InvalidTaskError otherwise). Default {}. Sent by every version.","additionalProperties":true},"group":{"description":"Group id, or null. Sent by every version (the worker copies 'taskset' over it when present).","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"group_index":{"type":["integer","null"],"description":"Position in the group, or null. Sent by Celery 5.x as_task_v1.","minimum":0},"retries":{"type":"integer","description":"Retry count, 0 on first publish. Default 0. Sent by every version.","minimum":0},"eta":{"description":"Earliest execution time, datetime.isoformat() (naive when utc is true, i.e. in UTC), or null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/IsoDateTime"},{"type":"null"}]},"expires":{"description":"Expiry time, isoformat, or null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/IsoDateTime"},{"type":"null"}]},"utc":{"type":"boolean","description":"Whether naive eta/expires are UTC: the producer's enable_utc. Default true when missing. Sent by every version."},"callbacks":{"type":["array","null"],"description":"Success callbacks (link), as signature dicts, or null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"errbacks":{"type":["array","null"],"description":"Error callbacks (link_error), as signature dicts, or null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"timelimit":{"description":"Time limits [hard, soft] in seconds, each a number or null. Sent by every version.","allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TimeLimitPair"}]},"taskset":{"description":"Legacy name of the group id (same value as 'group'); the worker uses it as the group when present. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"chord":{"description":"The chord body signature when the task is a chord header member, else null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"},{"type":"null"}]}},"required":["task","id"],"additionalProperties":true};
+
+function validate422(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://celery-proto.dev/schemas/task-message-v1.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate418.evaluated;
+const evaluated0 = validate422.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -26404,7 +26882,7 @@ vErrors = null;
 if(data.group_index !== undefined){
 let data5 = data.group_index;
 if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (data5 !== null)){
-const err8 = {instancePath:instancePath+"/group_index",schemaPath:"#/properties/group_index/type",keyword:"type",params:{type: schema171.properties.group_index.type},message:"must be integer,null"};
+const err8 = {instancePath:instancePath+"/group_index",schemaPath:"#/properties/group_index/type",keyword:"type",params:{type: schema173.properties.group_index.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -26558,7 +27036,7 @@ errors++;
 if(data.callbacks !== undefined){
 let data10 = data.callbacks;
 if((!(Array.isArray(data10))) && (data10 !== null)){
-const err17 = {instancePath:instancePath+"/callbacks",schemaPath:"#/properties/callbacks/type",keyword:"type",params:{type: schema171.properties.callbacks.type},message:"must be array,null"};
+const err17 = {instancePath:instancePath+"/callbacks",schemaPath:"#/properties/callbacks/type",keyword:"type",params:{type: schema173.properties.callbacks.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -26580,7 +27058,7 @@ errors = vErrors.length;
 if(data.errbacks !== undefined){
 let data12 = data.errbacks;
 if((!(Array.isArray(data12))) && (data12 !== null)){
-const err18 = {instancePath:instancePath+"/errbacks",schemaPath:"#/properties/errbacks/type",keyword:"type",params:{type: schema171.properties.errbacks.type},message:"must be array,null"};
+const err18 = {instancePath:instancePath+"/errbacks",schemaPath:"#/properties/errbacks/type",keyword:"type",params:{type: schema173.properties.errbacks.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -26708,19 +27186,19 @@ vErrors.push(err23);
 }
 errors++;
 }
-validate418.errors = vErrors;
+validate422.errors = vErrors;
 return errors === 0;
 }
-validate418.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate422.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateTaskMessageV2 = validate428;
-const schema172 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://celery-proto.dev/schemas/task-message-v2.schema.json","title":"TaskMessageV2","description":"A Celery task message, protocol version 2 (task_protocol=2, the default of every Celery >= 4), as three parts: the broker message properties, the message headers (AMQP application_headers / the Redis envelope 'headers') and the decoded body. Built by celery/app/amqp.py as_task_v2 and published by kombu Producer.publish. A Python worker requires the 'task' header (its presence marks protocol 2), the 'id' header, and a 3-element body array whose 2nd element is an object; everything else is optional but Python always sends the full header set. Validates the raw JSON: kombu {\"__type__\", \"__value__\"} wrappers inside args/kwargs are not decoded yet.","type":"object","properties":{"properties":{"description":"The broker message properties (AMQP basic properties; the 'properties' object of the Redis envelope).","allOf":[{"$ref":"#/$defs/TaskProperties"}]},"headers":{"description":"The message headers (AMQP application_headers; the 'headers' object of the Redis envelope).","allOf":[{"$ref":"#/$defs/TaskHeadersV2"}]},"body":{"description":"The decoded message body: [args, kwargs, embed].","allOf":[{"$ref":"#/$defs/TaskBodyV2"}]}},"required":["properties","headers","body"],"additionalProperties":false,"$defs":{"TaskProperties":{"title":"TaskProperties","description":"The message properties Celery sets on a task message (C:celery/app/amqp.py as_task_v2 'properties' + send_task_message, kombu Producer.publish): e.g. {\"correlation_id\": \"<task id>\", \"reply_to\": \"<client oid>\", \"content_type\": \"application/json\", \"content_encoding\": \"utf-8\", \"delivery_mode\": 2, \"priority\": 0}. Any apply_async keyword argument Celery does not consume is copied into the properties (properties.update(kwargs)): py-amqp drops unknown names, the Redis transport keeps them, and Celery 5.2 leaks e.g. replaced_task_nesting/argsrepr there, so additional properties are allowed. On the Redis transport the same object also carries delivery_info, body_encoding and delivery_tag (see redis-envelope.schema.json).","type":"object","properties":{"correlation_id":{"type":"string","description":"The task id (same as the 'id' header). The RPC result backend replies with this correlation id. Sent by every Celery 5.x version."},"reply_to":{"type":"string","description":"The client's reply address: app.thread_oid, a uuid3 string from kombu.common.oid_from, whatever the result backend (it is the RPC backend's reply queue name); '' when unset. Sent by every Celery 5.x version."},"content_type":{"type":"string","description":"MIME type of the serialized body: 'application/json' (default task_serializer json), 'application/x-msgpack', 'application/x-yaml', 'application/x-python-serialize' (pickle) or 'application/data' (auth signing). Sent by every version."},"content_encoding":{"type":"string","description":"Character encoding of the body: 'utf-8' for json/yaml, 'binary' for msgpack/pickle. Sent by every version."},"delivery_mode":{"type":"integer","enum":[1,2],"description":"AMQP delivery mode: 2 = persistent (task_default_delivery_mode default), 1 = transient. kombu also accepts the names 'persistent'/'transient' as a publish option but always writes the number. Sent by every version."},"priority":{"type":"integer","description":"Message priority: the priority option (task attribute, task_default_priority or inherited from the parent with task_inherit_parent_priority), else kombu's default 0. RabbitMQ honours it only on queues with x-max-priority (higher first); the Redis transport clamps it to 0-9 and serves LOWER numbers first. Sent by every version.","minimum":0,"maximum":255},"expiration":{"type":"string","description":"Per-message TTL in milliseconds as a decimal string, str(int(seconds * 1000)): set only when the task has 'expires' (a negative remaining time is clamped to '0'). Sent by Celery >= 5.2 when expires is given.","pattern":"^[0-9]+$"}},"additionalProperties":true},"TaskHeadersV2":{"title":"TaskHeadersV2","description":"The headers of a protocol-2 task message exactly as as_task_v2 builds them (C:celery/app/amqp.py:365-385), e.g. {\"lang\": \"py\", \"task\": \"proj.tasks.add\", \"id\": \"<uuid>\", \"shadow\": null, \"eta\": null, \"expires\": null, \"group\": null, \"group_index\": null, \"retries\": 0, \"timelimit\": [null, null], \"root_id\": \"<uuid>\", \"parent_id\": null, \"argsrepr\": \"(2, 2)\", \"kwargsrepr\": \"{}\", \"origin\": \"gen1234@host\", \"ignore_result\": false, \"replaced_task_nesting\": 0, \"stamped_headers\": null, \"stamps\": {}}. Only 'task' and 'id' are required by Python workers. Custom headers from apply_async(headers={...}) are merged at the top level, so additional properties are allowed (they become request.headers; RabbitMQ x-death* headers may appear too).","type":"object","properties":{"lang":{"type":"string","description":"The producer language: 'py' for Python Celery. Informational only. Sent by every Celery 5.x version."},"task":{"type":"string","description":"The registered task name, e.g. 'proj.tasks.add'. Its presence marks the message as protocol 2; the worker looks up its execution strategy by this name (unknown → NotRegistered FAILURE + reject). Required. Sent by every version.","minLength":1},"id":{"description":"The task id (also the correlation_id property). Required: the worker raises KeyError without it. Sent by every version.","allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"}]},"shadow":{"type":["string","null"],"description":"An alternative display name for logs and events (apply_async(shadow=...) / Task.shadow_name); the worker uses shadow or task as Request.name. Default null. Sent by every version."},"eta":{"description":"Earliest execution time (from eta or countdown), Python isoformat() in the app timezone, e.g. '2025-01-31T12:00:05.123456+00:00'; naive values are read as UTC. The worker holds the message unacked until then. An unparsable value makes the worker reject the message. Python's isoformat() never writes 'Z', but workers accept it (except Celery 5.3.0-5.3.4 on Python <= 3.10). Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/IsoDateTime"},{"type":"null"}]},"expires":{"description":"Expiry time (from expires seconds or datetime), isoformat like eta; a task received or started after it is revoked as 'expired'. Retries keep the original string. Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/IsoDateTime"},{"type":"null"}]},"group":{"description":"The group id when the task is a group or chord-header member (the chord body also carries the chord's group id, without group_index). Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"group_index":{"type":["integer","null"],"description":"Position of the task in its group; orders the chord results (Redis zset score). null for non-members and for chord bodies. Default null. Sent by every Celery 5.x version.","minimum":0},"retries":{"type":"integer","description":"How many times the task has been retried: 0 on first publish, +1 per Task.retry. Default 0. Sent by every version.","minimum":0},"timelimit":{"description":"Time limits [hard, soft] in seconds (HARD FIRST), each a number or null; override the task attributes. Default [null, null]. Sent by every version.","allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TimeLimitPair"}]},"root_id":{"description":"Id of the first task of the workflow: root_id or the task's own id, never empty when sent by Python (null only from non-Python producers). Propagated to children. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"parent_id":{"description":"Id of the task that sent this one (set when publishing from inside a task), else null. Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"argsrepr":{"type":"string","description":"saferepr(args, 1024): Python repr of the positional arguments, e.g. '(2, 2)'. Used in logs and the task-received/task-sent events. Sent by every version."},"kwargsrepr":{"type":"string","description":"saferepr(kwargs, 1024): Python repr of the keyword arguments, e.g. '{}'. Used in logs and events. Sent by every version."},"origin":{"type":"string","description":"The producer's node name, anon_nodename() = 'gen<pid>@<hostname>'; copied on retry. Informational. Sent by every version."},"ignore_result":{"type":["boolean","null"],"description":"Whether the worker must not store the result. Task.apply_async always sends a bool (default false). Celery 5.7's app.send_task() sends null when the caller did not pass ignore_result (5.3-5.6 send false). Celery <= 5.6.2 workers treat a missing or null header as false; 5.6.3+ fall back to the task's ignore_result attribute. Sent by every Celery 5.x version."},"replaced_task_nesting":{"type":"integer","description":"How many times Task.replace() replaced the task: 0, +1 per replace. Sent as a header by Celery >= 5.3.5 (5.2 leaks it into the message properties when set).","minimum":0},"stamped_headers":{"type":["array","null"],"description":"Names of the stamps (canvas stamping) carried in 'stamps', or null when none; used by revoke_by_stamped_headers. Sent by Celery >= 5.3.0.","items":{"type":"string"}},"stamps":{"type":"object","description":"Stamp values {stamp name: value or list of values}, {} when none. Sent by Celery >= 5.3.0.","additionalProperties":true},"compression":{"type":"string","description":"MIME type of the body compression, present only when the body is compressed (task_compression / compression= option), e.g. 'application/x-gzip' (zlib/gzip: a zlib RFC 1950 stream), 'application/x-bz2', 'application/x-lzma', 'application/x-brotli', 'application/zstd'; kombu decompresses before decoding. content_type stays the serializer's. Celery 5.2 wrongly compresses with result_compression by default. Set by kombu when compressing (every version)."},"redelivered":{"type":"boolean","description":"Set to true by kombu's Redis transport (kombu >= 5.2.4) when it restores an unacked message to the queue (together with properties.delivery_info.redelivered). Absent on first delivery and on AMQP."}},"required":["task","id"],"additionalProperties":true},"TaskBodyV2":{"title":"TaskBodyV2","description":"The decoded body of a protocol-2 task message: the 3-element array [args, kwargs, embed], e.g. [[2, 2], {}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, \"chord\": null}]. The worker unpacks exactly three elements (a 2-element body raises an unhandled ValueError) and requires kwargs to be an object. Same in every Celery 5.x version.","type":"array","prefixItems":[{"type":"array","description":"args: the positional arguments (partial args of callbacks/chain steps are prepended to these). Values may contain kombu wrappers."},{"type":"object","description":"kwargs: the keyword arguments; must be an object (InvalidTaskError otherwise).","additionalProperties":true},{"description":"embed: the canvas continuation {callbacks, errbacks, chain, chord}. null is tolerated but some failure paths call embed.get(), so always send the object.","anyOf":[{"$ref":"#/$defs/TaskEmbed"},{"type":"null"}]}],"minItems":3,"maxItems":3},"TaskEmbed":{"title":"TaskEmbed","description":"The canvas part of the body: what to run after the task. Celery always writes all four keys (each possibly null); the worker reads them with .get(), so missing keys mean null and extra keys are ignored. Same in every Celery 5.x version.","type":"object","properties":{"callbacks":{"type":["array","null"],"description":"Signatures to apply with the task's return value on success (from the link option, via maybe_list). One callback is applied as signature(cb).apply_async((retval,), parent_id, root_id); several non-group callbacks are combined into one new group. Default null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"errbacks":{"type":["array","null"],"description":"Signatures to call on failure (from link_error). Old-style ones are published with partial args (failed_task_id,); new-style (request, exc, traceback) task errbacks are called inline by Python workers. Not called on retry. Default null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"chain":{"type":["array","null"],"description":"The remaining chain steps in REVERSE order: the next task is chain[-1]; it is applied with (retval,) and chain=chain[:-1] (an empty remainder is passed as []). Default null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"chord":{"description":"The chord body signature when this task is a chord header member (its options.task_id is the body's id); the worker that completes the last part applies it with the list of header results. Default null.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"},{"type":"null"}]}},"additionalProperties":true}}};
-const schema173 = {"title":"TaskProperties","description":"The message properties Celery sets on a task message (C:celery/app/amqp.py as_task_v2 'properties' + send_task_message, kombu Producer.publish): e.g. {\"correlation_id\": \"<task id>\", \"reply_to\": \"<client oid>\", \"content_type\": \"application/json\", \"content_encoding\": \"utf-8\", \"delivery_mode\": 2, \"priority\": 0}. Any apply_async keyword argument Celery does not consume is copied into the properties (properties.update(kwargs)): py-amqp drops unknown names, the Redis transport keeps them, and Celery 5.2 leaks e.g. replaced_task_nesting/argsrepr there, so additional properties are allowed. On the Redis transport the same object also carries delivery_info, body_encoding and delivery_tag (see redis-envelope.schema.json).","type":"object","properties":{"correlation_id":{"type":"string","description":"The task id (same as the 'id' header). The RPC result backend replies with this correlation id. Sent by every Celery 5.x version."},"reply_to":{"type":"string","description":"The client's reply address: app.thread_oid, a uuid3 string from kombu.common.oid_from, whatever the result backend (it is the RPC backend's reply queue name); '' when unset. Sent by every Celery 5.x version."},"content_type":{"type":"string","description":"MIME type of the serialized body: 'application/json' (default task_serializer json), 'application/x-msgpack', 'application/x-yaml', 'application/x-python-serialize' (pickle) or 'application/data' (auth signing). Sent by every version."},"content_encoding":{"type":"string","description":"Character encoding of the body: 'utf-8' for json/yaml, 'binary' for msgpack/pickle. Sent by every version."},"delivery_mode":{"type":"integer","enum":[1,2],"description":"AMQP delivery mode: 2 = persistent (task_default_delivery_mode default), 1 = transient. kombu also accepts the names 'persistent'/'transient' as a publish option but always writes the number. Sent by every version."},"priority":{"type":"integer","description":"Message priority: the priority option (task attribute, task_default_priority or inherited from the parent with task_inherit_parent_priority), else kombu's default 0. RabbitMQ honours it only on queues with x-max-priority (higher first); the Redis transport clamps it to 0-9 and serves LOWER numbers first. Sent by every version.","minimum":0,"maximum":255},"expiration":{"type":"string","description":"Per-message TTL in milliseconds as a decimal string, str(int(seconds * 1000)): set only when the task has 'expires' (a negative remaining time is clamped to '0'). Sent by Celery >= 5.2 when expires is given.","pattern":"^[0-9]+$"}},"additionalProperties":true};
+export const validateTaskMessageV2 = validate432;
+const schema174 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://celery-proto.dev/schemas/task-message-v2.schema.json","title":"TaskMessageV2","description":"A Celery task message, protocol version 2 (task_protocol=2, the default of every Celery >= 4), as three parts: the broker message properties, the message headers (AMQP application_headers / the Redis envelope 'headers') and the decoded body. Built by celery/app/amqp.py as_task_v2 and published by kombu Producer.publish. A Python worker requires the 'task' header (its presence marks protocol 2), the 'id' header, and a 3-element body array whose 2nd element is an object; everything else is optional but Python always sends the full header set. Validates the raw JSON: kombu {\"__type__\", \"__value__\"} wrappers inside args/kwargs are not decoded yet.","type":"object","properties":{"properties":{"description":"The broker message properties (AMQP basic properties; the 'properties' object of the Redis envelope).","allOf":[{"$ref":"#/$defs/TaskProperties"}]},"headers":{"description":"The message headers (AMQP application_headers; the 'headers' object of the Redis envelope).","allOf":[{"$ref":"#/$defs/TaskHeadersV2"}]},"body":{"description":"The decoded message body: [args, kwargs, embed].","allOf":[{"$ref":"#/$defs/TaskBodyV2"}]}},"required":["properties","headers","body"],"additionalProperties":false,"$defs":{"TaskProperties":{"title":"TaskProperties","description":"The message properties Celery sets on a task message (C:celery/app/amqp.py as_task_v2 'properties' + send_task_message, kombu Producer.publish): e.g. {\"correlation_id\": \"<task id>\", \"reply_to\": \"<client oid>\", \"content_type\": \"application/json\", \"content_encoding\": \"utf-8\", \"delivery_mode\": 2, \"priority\": 0}. Any apply_async keyword argument Celery does not consume is copied into the properties (properties.update(kwargs)): py-amqp drops unknown names, the Redis transport keeps them, and Celery 5.2 leaks e.g. replaced_task_nesting/argsrepr there, so additional properties are allowed. On the Redis transport the same object also carries delivery_info, body_encoding and delivery_tag (see redis-envelope.schema.json).","type":"object","properties":{"correlation_id":{"type":"string","description":"The task id (same as the 'id' header). The RPC result backend replies with this correlation id. Sent by every Celery 5.x version."},"reply_to":{"type":"string","description":"The client's reply address: app.thread_oid, a uuid3 string from kombu.common.oid_from, whatever the result backend (it is the RPC backend's reply queue name); '' when unset. Sent by every Celery 5.x version."},"content_type":{"type":"string","description":"MIME type of the serialized body: 'application/json' (default task_serializer json), 'application/x-msgpack', 'application/x-yaml', 'application/x-python-serialize' (pickle) or 'application/data' (auth signing). Sent by every version."},"content_encoding":{"type":"string","description":"Character encoding of the body: 'utf-8' for json/yaml, 'binary' for msgpack/pickle. Sent by every version."},"delivery_mode":{"type":"integer","enum":[1,2],"description":"AMQP delivery mode: 2 = persistent (task_default_delivery_mode default), 1 = transient. kombu also accepts the names 'persistent'/'transient' as a publish option but always writes the number. Sent by every version."},"priority":{"type":"integer","description":"Message priority: the priority option (task attribute, task_default_priority or inherited from the parent with task_inherit_parent_priority), else kombu's default 0. RabbitMQ honours it only on queues with x-max-priority (higher first); the Redis transport clamps it to 0-9 and serves LOWER numbers first. Sent by every version.","minimum":0,"maximum":255},"expiration":{"type":"string","description":"Per-message TTL in milliseconds as a decimal string, str(int(seconds * 1000)): set only when the task has 'expires' (a negative remaining time is clamped to '0'). Sent by Celery >= 5.2 when expires is given.","pattern":"^[0-9]+$"}},"additionalProperties":true},"TaskHeadersV2":{"title":"TaskHeadersV2","description":"The headers of a protocol-2 task message exactly as as_task_v2 builds them (C:celery/app/amqp.py:365-385), e.g. {\"lang\": \"py\", \"task\": \"proj.tasks.add\", \"id\": \"<uuid>\", \"shadow\": null, \"eta\": null, \"expires\": null, \"group\": null, \"group_index\": null, \"retries\": 0, \"timelimit\": [null, null], \"root_id\": \"<uuid>\", \"parent_id\": null, \"argsrepr\": \"(2, 2)\", \"kwargsrepr\": \"{}\", \"origin\": \"gen1234@host\", \"ignore_result\": false, \"replaced_task_nesting\": 0, \"stamped_headers\": null, \"stamps\": {}}. Only 'task' and 'id' are required by Python workers. Custom headers from apply_async(headers={...}) are merged at the top level, so additional properties are allowed (they become request.headers; RabbitMQ x-death* headers may appear too).","type":"object","properties":{"lang":{"type":"string","description":"The producer language: 'py' for Python Celery. Informational only. Sent by every Celery 5.x version."},"task":{"type":"string","description":"The registered task name, e.g. 'proj.tasks.add'. Its presence marks the message as protocol 2; the worker looks up its execution strategy by this name (unknown → NotRegistered FAILURE + reject). Required. Sent by every version.","minLength":1},"id":{"description":"The task id (also the correlation_id property). Required: the worker raises KeyError without it. Sent by every version.","allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"}]},"shadow":{"type":["string","null"],"description":"An alternative display name for logs and events (apply_async(shadow=...) / Task.shadow_name); the worker uses shadow or task as Request.name. Default null. Sent by every version."},"eta":{"description":"Earliest execution time (from eta or countdown), Python isoformat() in the app timezone, e.g. '2025-01-31T12:00:05.123456+00:00'; naive values are read as UTC. The worker holds the message unacked until then. An unparsable value makes the worker reject the message. Python's isoformat() never writes 'Z', but workers accept it (except Celery 5.3.0-5.3.4 on Python <= 3.10). Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/IsoDateTime"},{"type":"null"}]},"expires":{"description":"Expiry time (from expires seconds or datetime), isoformat like eta; a task received or started after it is revoked as 'expired'. Retries keep the original string. Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/IsoDateTime"},{"type":"null"}]},"group":{"description":"The group id when the task is a group or chord-header member (the chord body also carries the chord's group id, without group_index). Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"group_index":{"type":["integer","null"],"description":"Position of the task in its group; orders the chord results (Redis zset score). null for non-members and for chord bodies. Default null. Sent by every Celery 5.x version.","minimum":0},"retries":{"type":"integer","description":"How many times the task has been retried: 0 on first publish, +1 per Task.retry. Default 0. Sent by every version.","minimum":0},"timelimit":{"description":"Time limits [hard, soft] in seconds (HARD FIRST), each a number or null; override the task attributes. Default [null, null]. Sent by every version.","allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TimeLimitPair"}]},"root_id":{"description":"Id of the first task of the workflow: root_id or the task's own id, never empty when sent by Python (null only from non-Python producers). Propagated to children. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"parent_id":{"description":"Id of the task that sent this one (set when publishing from inside a task), else null. Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"argsrepr":{"type":"string","description":"saferepr(args, 1024): Python repr of the positional arguments, e.g. '(2, 2)'. Used in logs and the task-received/task-sent events. Sent by every version."},"kwargsrepr":{"type":"string","description":"saferepr(kwargs, 1024): Python repr of the keyword arguments, e.g. '{}'. Used in logs and events. Sent by every version."},"origin":{"type":"string","description":"The producer's node name, anon_nodename() = 'gen<pid>@<hostname>'; copied on retry. Informational. Sent by every version."},"ignore_result":{"type":["boolean","null"],"description":"Whether the worker must not store the result. Task.apply_async always sends a bool (default false). Celery 5.7's app.send_task() sends null when the caller did not pass ignore_result (5.3-5.6 send false). Celery <= 5.6.2 workers treat a missing or null header as false; 5.6.3+ fall back to the task's ignore_result attribute. Sent by every Celery 5.x version."},"replaced_task_nesting":{"type":"integer","description":"How many times Task.replace() replaced the task: 0, +1 per replace. Sent as a header by Celery >= 5.3.5 (5.2 leaks it into the message properties when set).","minimum":0},"stamped_headers":{"type":["array","null"],"description":"Names of the stamps (canvas stamping) carried in 'stamps', or null when none; used by revoke_by_stamped_headers. Sent by Celery >= 5.3.0.","items":{"type":"string"}},"stamps":{"type":"object","description":"Stamp values {stamp name: value or list of values}, {} when none. Sent by Celery >= 5.3.0.","additionalProperties":true},"compression":{"type":"string","description":"MIME type of the body compression, present only when the body is compressed (task_compression / compression= option), e.g. 'application/x-gzip' (zlib/gzip: a zlib RFC 1950 stream), 'application/x-bz2', 'application/x-lzma', 'application/x-brotli', 'application/zstd'; kombu decompresses before decoding. content_type stays the serializer's. Celery 5.2 wrongly compresses with result_compression by default. Set by kombu when compressing (every version)."},"redelivered":{"type":"boolean","description":"Set to true by kombu's Redis transport (kombu >= 5.2.4) when it restores an unacked message to the queue (together with properties.delivery_info.redelivered). Absent on first delivery and on AMQP."}},"required":["task","id"],"additionalProperties":true},"TaskBodyV2":{"title":"TaskBodyV2","description":"The decoded body of a protocol-2 task message: the 3-element array [args, kwargs, embed], e.g. [[2, 2], {}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, \"chord\": null}]. The worker unpacks exactly three elements (a 2-element body raises an unhandled ValueError) and requires kwargs to be an object. Same in every Celery 5.x version.","type":"array","prefixItems":[{"type":"array","description":"args: the positional arguments (partial args of callbacks/chain steps are prepended to these). Values may contain kombu wrappers."},{"type":"object","description":"kwargs: the keyword arguments; must be an object (InvalidTaskError otherwise).","additionalProperties":true},{"description":"embed: the canvas continuation {callbacks, errbacks, chain, chord}. null is tolerated but some failure paths call embed.get(), so always send the object.","anyOf":[{"$ref":"#/$defs/TaskEmbed"},{"type":"null"}]}],"minItems":3,"maxItems":3},"TaskEmbed":{"title":"TaskEmbed","description":"The canvas part of the body: what to run after the task. Celery always writes all four keys (each possibly null); the worker reads them with .get(), so missing keys mean null and extra keys are ignored. Same in every Celery 5.x version.","type":"object","properties":{"callbacks":{"type":["array","null"],"description":"Signatures to apply with the task's return value on success (from the link option, via maybe_list). One callback is applied as signature(cb).apply_async((retval,), parent_id, root_id); several non-group callbacks are combined into one new group. Default null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"errbacks":{"type":["array","null"],"description":"Signatures to call on failure (from link_error). Old-style ones are published with partial args (failed_task_id,); new-style (request, exc, traceback) task errbacks are called inline by Python workers. Not called on retry. Default null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"chain":{"type":["array","null"],"description":"The remaining chain steps in REVERSE order: the next task is chain[-1]; it is applied with (retval,) and chain=chain[:-1] (an empty remainder is passed as []). Default null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"chord":{"description":"The chord body signature when this task is a chord header member (its options.task_id is the body's id); the worker that completes the last part applies it with the list of header results. Default null.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"},{"type":"null"}]}},"additionalProperties":true}}};
+const schema175 = {"title":"TaskProperties","description":"The message properties Celery sets on a task message (C:celery/app/amqp.py as_task_v2 'properties' + send_task_message, kombu Producer.publish): e.g. {\"correlation_id\": \"<task id>\", \"reply_to\": \"<client oid>\", \"content_type\": \"application/json\", \"content_encoding\": \"utf-8\", \"delivery_mode\": 2, \"priority\": 0}. Any apply_async keyword argument Celery does not consume is copied into the properties (properties.update(kwargs)): py-amqp drops unknown names, the Redis transport keeps them, and Celery 5.2 leaks e.g. replaced_task_nesting/argsrepr there, so additional properties are allowed. On the Redis transport the same object also carries delivery_info, body_encoding and delivery_tag (see redis-envelope.schema.json).","type":"object","properties":{"correlation_id":{"type":"string","description":"The task id (same as the 'id' header). The RPC result backend replies with this correlation id. Sent by every Celery 5.x version."},"reply_to":{"type":"string","description":"The client's reply address: app.thread_oid, a uuid3 string from kombu.common.oid_from, whatever the result backend (it is the RPC backend's reply queue name); '' when unset. Sent by every Celery 5.x version."},"content_type":{"type":"string","description":"MIME type of the serialized body: 'application/json' (default task_serializer json), 'application/x-msgpack', 'application/x-yaml', 'application/x-python-serialize' (pickle) or 'application/data' (auth signing). Sent by every version."},"content_encoding":{"type":"string","description":"Character encoding of the body: 'utf-8' for json/yaml, 'binary' for msgpack/pickle. Sent by every version."},"delivery_mode":{"type":"integer","enum":[1,2],"description":"AMQP delivery mode: 2 = persistent (task_default_delivery_mode default), 1 = transient. kombu also accepts the names 'persistent'/'transient' as a publish option but always writes the number. Sent by every version."},"priority":{"type":"integer","description":"Message priority: the priority option (task attribute, task_default_priority or inherited from the parent with task_inherit_parent_priority), else kombu's default 0. RabbitMQ honours it only on queues with x-max-priority (higher first); the Redis transport clamps it to 0-9 and serves LOWER numbers first. Sent by every version.","minimum":0,"maximum":255},"expiration":{"type":"string","description":"Per-message TTL in milliseconds as a decimal string, str(int(seconds * 1000)): set only when the task has 'expires' (a negative remaining time is clamped to '0'). Sent by Celery >= 5.2 when expires is given.","pattern":"^[0-9]+$"}},"additionalProperties":true};
 
-function validate429(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate433(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate429.evaluated;
+const evaluated0 = validate433.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -26789,7 +27267,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((data4 === 1) || (data4 === 2))){
-const err5 = {instancePath:instancePath+"/delivery_mode",schemaPath:"#/properties/delivery_mode/enum",keyword:"enum",params:{allowedValues: schema173.properties.delivery_mode.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/delivery_mode",schemaPath:"#/properties/delivery_mode/enum",keyword:"enum",params:{allowedValues: schema175.properties.delivery_mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -26870,17 +27348,17 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate429.errors = vErrors;
+validate433.errors = vErrors;
 return errors === 0;
 }
-validate429.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate433.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema174 = {"title":"TaskHeadersV2","description":"The headers of a protocol-2 task message exactly as as_task_v2 builds them (C:celery/app/amqp.py:365-385), e.g. {\"lang\": \"py\", \"task\": \"proj.tasks.add\", \"id\": \"<uuid>\", \"shadow\": null, \"eta\": null, \"expires\": null, \"group\": null, \"group_index\": null, \"retries\": 0, \"timelimit\": [null, null], \"root_id\": \"<uuid>\", \"parent_id\": null, \"argsrepr\": \"(2, 2)\", \"kwargsrepr\": \"{}\", \"origin\": \"gen1234@host\", \"ignore_result\": false, \"replaced_task_nesting\": 0, \"stamped_headers\": null, \"stamps\": {}}. Only 'task' and 'id' are required by Python workers. Custom headers from apply_async(headers={...}) are merged at the top level, so additional properties are allowed (they become request.headers; RabbitMQ x-death* headers may appear too).","type":"object","properties":{"lang":{"type":"string","description":"The producer language: 'py' for Python Celery. Informational only. Sent by every Celery 5.x version."},"task":{"type":"string","description":"The registered task name, e.g. 'proj.tasks.add'. Its presence marks the message as protocol 2; the worker looks up its execution strategy by this name (unknown → NotRegistered FAILURE + reject). Required. Sent by every version.","minLength":1},"id":{"description":"The task id (also the correlation_id property). Required: the worker raises KeyError without it. Sent by every version.","allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"}]},"shadow":{"type":["string","null"],"description":"An alternative display name for logs and events (apply_async(shadow=...) / Task.shadow_name); the worker uses shadow or task as Request.name. Default null. Sent by every version."},"eta":{"description":"Earliest execution time (from eta or countdown), Python isoformat() in the app timezone, e.g. '2025-01-31T12:00:05.123456+00:00'; naive values are read as UTC. The worker holds the message unacked until then. An unparsable value makes the worker reject the message. Python's isoformat() never writes 'Z', but workers accept it (except Celery 5.3.0-5.3.4 on Python <= 3.10). Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/IsoDateTime"},{"type":"null"}]},"expires":{"description":"Expiry time (from expires seconds or datetime), isoformat like eta; a task received or started after it is revoked as 'expired'. Retries keep the original string. Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/IsoDateTime"},{"type":"null"}]},"group":{"description":"The group id when the task is a group or chord-header member (the chord body also carries the chord's group id, without group_index). Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"group_index":{"type":["integer","null"],"description":"Position of the task in its group; orders the chord results (Redis zset score). null for non-members and for chord bodies. Default null. Sent by every Celery 5.x version.","minimum":0},"retries":{"type":"integer","description":"How many times the task has been retried: 0 on first publish, +1 per Task.retry. Default 0. Sent by every version.","minimum":0},"timelimit":{"description":"Time limits [hard, soft] in seconds (HARD FIRST), each a number or null; override the task attributes. Default [null, null]. Sent by every version.","allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TimeLimitPair"}]},"root_id":{"description":"Id of the first task of the workflow: root_id or the task's own id, never empty when sent by Python (null only from non-Python producers). Propagated to children. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"parent_id":{"description":"Id of the task that sent this one (set when publishing from inside a task), else null. Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"argsrepr":{"type":"string","description":"saferepr(args, 1024): Python repr of the positional arguments, e.g. '(2, 2)'. Used in logs and the task-received/task-sent events. Sent by every version."},"kwargsrepr":{"type":"string","description":"saferepr(kwargs, 1024): Python repr of the keyword arguments, e.g. '{}'. Used in logs and events. Sent by every version."},"origin":{"type":"string","description":"The producer's node name, anon_nodename() = 'gen<pid>@<hostname>'; copied on retry. Informational. Sent by every version."},"ignore_result":{"type":["boolean","null"],"description":"Whether the worker must not store the result. Task.apply_async always sends a bool (default false). Celery 5.7's app.send_task() sends null when the caller did not pass ignore_result (5.3-5.6 send false). Celery <= 5.6.2 workers treat a missing or null header as false; 5.6.3+ fall back to the task's ignore_result attribute. Sent by every Celery 5.x version."},"replaced_task_nesting":{"type":"integer","description":"How many times Task.replace() replaced the task: 0, +1 per replace. Sent as a header by Celery >= 5.3.5 (5.2 leaks it into the message properties when set).","minimum":0},"stamped_headers":{"type":["array","null"],"description":"Names of the stamps (canvas stamping) carried in 'stamps', or null when none; used by revoke_by_stamped_headers. Sent by Celery >= 5.3.0.","items":{"type":"string"}},"stamps":{"type":"object","description":"Stamp values {stamp name: value or list of values}, {} when none. Sent by Celery >= 5.3.0.","additionalProperties":true},"compression":{"type":"string","description":"MIME type of the body compression, present only when the body is compressed (task_compression / compression= option), e.g. 'application/x-gzip' (zlib/gzip: a zlib RFC 1950 stream), 'application/x-bz2', 'application/x-lzma', 'application/x-brotli', 'application/zstd'; kombu decompresses before decoding. content_type stays the serializer's. Celery 5.2 wrongly compresses with result_compression by default. Set by kombu when compressing (every version)."},"redelivered":{"type":"boolean","description":"Set to true by kombu's Redis transport (kombu >= 5.2.4) when it restores an unacked message to the queue (together with properties.delivery_info.redelivered). Absent on first delivery and on AMQP."}},"required":["task","id"],"additionalProperties":true};
+const schema176 = {"title":"TaskHeadersV2","description":"The headers of a protocol-2 task message exactly as as_task_v2 builds them (C:celery/app/amqp.py:365-385), e.g. {\"lang\": \"py\", \"task\": \"proj.tasks.add\", \"id\": \"<uuid>\", \"shadow\": null, \"eta\": null, \"expires\": null, \"group\": null, \"group_index\": null, \"retries\": 0, \"timelimit\": [null, null], \"root_id\": \"<uuid>\", \"parent_id\": null, \"argsrepr\": \"(2, 2)\", \"kwargsrepr\": \"{}\", \"origin\": \"gen1234@host\", \"ignore_result\": false, \"replaced_task_nesting\": 0, \"stamped_headers\": null, \"stamps\": {}}. Only 'task' and 'id' are required by Python workers. Custom headers from apply_async(headers={...}) are merged at the top level, so additional properties are allowed (they become request.headers; RabbitMQ x-death* headers may appear too).","type":"object","properties":{"lang":{"type":"string","description":"The producer language: 'py' for Python Celery. Informational only. Sent by every Celery 5.x version."},"task":{"type":"string","description":"The registered task name, e.g. 'proj.tasks.add'. Its presence marks the message as protocol 2; the worker looks up its execution strategy by this name (unknown → NotRegistered FAILURE + reject). Required. Sent by every version.","minLength":1},"id":{"description":"The task id (also the correlation_id property). Required: the worker raises KeyError without it. Sent by every version.","allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"}]},"shadow":{"type":["string","null"],"description":"An alternative display name for logs and events (apply_async(shadow=...) / Task.shadow_name); the worker uses shadow or task as Request.name. Default null. Sent by every version."},"eta":{"description":"Earliest execution time (from eta or countdown), Python isoformat() in the app timezone, e.g. '2025-01-31T12:00:05.123456+00:00'; naive values are read as UTC. The worker holds the message unacked until then. An unparsable value makes the worker reject the message. Python's isoformat() never writes 'Z', but workers accept it (except Celery 5.3.0-5.3.4 on Python <= 3.10). Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/IsoDateTime"},{"type":"null"}]},"expires":{"description":"Expiry time (from expires seconds or datetime), isoformat like eta; a task received or started after it is revoked as 'expired'. Retries keep the original string. Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/IsoDateTime"},{"type":"null"}]},"group":{"description":"The group id when the task is a group or chord-header member (the chord body also carries the chord's group id, without group_index). Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"group_index":{"type":["integer","null"],"description":"Position of the task in its group; orders the chord results (Redis zset score). null for non-members and for chord bodies. Default null. Sent by every Celery 5.x version.","minimum":0},"retries":{"type":"integer","description":"How many times the task has been retried: 0 on first publish, +1 per Task.retry. Default 0. Sent by every version.","minimum":0},"timelimit":{"description":"Time limits [hard, soft] in seconds (HARD FIRST), each a number or null; override the task attributes. Default [null, null]. Sent by every version.","allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TimeLimitPair"}]},"root_id":{"description":"Id of the first task of the workflow: root_id or the task's own id, never empty when sent by Python (null only from non-Python producers). Propagated to children. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"parent_id":{"description":"Id of the task that sent this one (set when publishing from inside a task), else null. Default null. Sent by every version.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/TaskId"},{"type":"null"}]},"argsrepr":{"type":"string","description":"saferepr(args, 1024): Python repr of the positional arguments, e.g. '(2, 2)'. Used in logs and the task-received/task-sent events. Sent by every version."},"kwargsrepr":{"type":"string","description":"saferepr(kwargs, 1024): Python repr of the keyword arguments, e.g. '{}'. Used in logs and events. Sent by every version."},"origin":{"type":"string","description":"The producer's node name, anon_nodename() = 'gen<pid>@<hostname>'; copied on retry. Informational. Sent by every version."},"ignore_result":{"type":["boolean","null"],"description":"Whether the worker must not store the result. Task.apply_async always sends a bool (default false). Celery 5.7's app.send_task() sends null when the caller did not pass ignore_result (5.3-5.6 send false). Celery <= 5.6.2 workers treat a missing or null header as false; 5.6.3+ fall back to the task's ignore_result attribute. Sent by every Celery 5.x version."},"replaced_task_nesting":{"type":"integer","description":"How many times Task.replace() replaced the task: 0, +1 per replace. Sent as a header by Celery >= 5.3.5 (5.2 leaks it into the message properties when set).","minimum":0},"stamped_headers":{"type":["array","null"],"description":"Names of the stamps (canvas stamping) carried in 'stamps', or null when none; used by revoke_by_stamped_headers. Sent by Celery >= 5.3.0.","items":{"type":"string"}},"stamps":{"type":"object","description":"Stamp values {stamp name: value or list of values}, {} when none. Sent by Celery >= 5.3.0.","additionalProperties":true},"compression":{"type":"string","description":"MIME type of the body compression, present only when the body is compressed (task_compression / compression= option), e.g. 'application/x-gzip' (zlib/gzip: a zlib RFC 1950 stream), 'application/x-bz2', 'application/x-lzma', 'application/x-brotli', 'application/zstd'; kombu decompresses before decoding. content_type stays the serializer's. Celery 5.2 wrongly compresses with result_compression by default. Set by kombu when compressing (every version)."},"redelivered":{"type":"boolean","description":"Set to true by kombu's Redis transport (kombu >= 5.2.4) when it restores an unacked message to the queue (together with properties.delivery_info.redelivered). Absent on first delivery and on AMQP."}},"required":["task","id"],"additionalProperties":true};
 
-function validate431(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate435(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate431.evaluated;
+const evaluated0 = validate435.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -26954,7 +27432,7 @@ errors = vErrors.length;
 if(data.shadow !== undefined){
 let data3 = data.shadow;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/shadow",schemaPath:"#/properties/shadow/type",keyword:"type",params:{type: schema174.properties.shadow.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/shadow",schemaPath:"#/properties/shadow/type",keyword:"type",params:{type: schema176.properties.shadow.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -27105,7 +27583,7 @@ vErrors = null;
 if(data.group_index !== undefined){
 let data7 = data.group_index;
 if((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (data7 !== null)){
-const err12 = {instancePath:instancePath+"/group_index",schemaPath:"#/properties/group_index/type",keyword:"type",params:{type: schema174.properties.group_index.type},message:"must be integer,null"};
+const err12 = {instancePath:instancePath+"/group_index",schemaPath:"#/properties/group_index/type",keyword:"type",params:{type: schema176.properties.group_index.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -27289,7 +27767,7 @@ errors++;
 if(data.ignore_result !== undefined){
 let data15 = data.ignore_result;
 if((typeof data15 !== "boolean") && (data15 !== null)){
-const err23 = {instancePath:instancePath+"/ignore_result",schemaPath:"#/properties/ignore_result/type",keyword:"type",params:{type: schema174.properties.ignore_result.type},message:"must be boolean,null"};
+const err23 = {instancePath:instancePath+"/ignore_result",schemaPath:"#/properties/ignore_result/type",keyword:"type",params:{type: schema176.properties.ignore_result.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -27327,7 +27805,7 @@ errors++;
 if(data.stamped_headers !== undefined){
 let data17 = data.stamped_headers;
 if((!(Array.isArray(data17))) && (data17 !== null)){
-const err26 = {instancePath:instancePath+"/stamped_headers",schemaPath:"#/properties/stamped_headers/type",keyword:"type",params:{type: schema174.properties.stamped_headers.type},message:"must be array,null"};
+const err26 = {instancePath:instancePath+"/stamped_headers",schemaPath:"#/properties/stamped_headers/type",keyword:"type",params:{type: schema176.properties.stamped_headers.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -27402,18 +27880,18 @@ vErrors.push(err31);
 }
 errors++;
 }
-validate431.errors = vErrors;
+validate435.errors = vErrors;
 return errors === 0;
 }
-validate431.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate435.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema175 = {"title":"TaskBodyV2","description":"The decoded body of a protocol-2 task message: the 3-element array [args, kwargs, embed], e.g. [[2, 2], {}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, \"chord\": null}]. The worker unpacks exactly three elements (a 2-element body raises an unhandled ValueError) and requires kwargs to be an object. Same in every Celery 5.x version.","type":"array","prefixItems":[{"type":"array","description":"args: the positional arguments (partial args of callbacks/chain steps are prepended to these). Values may contain kombu wrappers."},{"type":"object","description":"kwargs: the keyword arguments; must be an object (InvalidTaskError otherwise).","additionalProperties":true},{"description":"embed: the canvas continuation {callbacks, errbacks, chain, chord}. null is tolerated but some failure paths call embed.get(), so always send the object.","anyOf":[{"$ref":"#/$defs/TaskEmbed"},{"type":"null"}]}],"minItems":3,"maxItems":3};
-const schema176 = {"title":"TaskEmbed","description":"The canvas part of the body: what to run after the task. Celery always writes all four keys (each possibly null); the worker reads them with .get(), so missing keys mean null and extra keys are ignored. Same in every Celery 5.x version.","type":"object","properties":{"callbacks":{"type":["array","null"],"description":"Signatures to apply with the task's return value on success (from the link option, via maybe_list). One callback is applied as signature(cb).apply_async((retval,), parent_id, root_id); several non-group callbacks are combined into one new group. Default null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"errbacks":{"type":["array","null"],"description":"Signatures to call on failure (from link_error). Old-style ones are published with partial args (failed_task_id,); new-style (request, exc, traceback) task errbacks are called inline by Python workers. Not called on retry. Default null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"chain":{"type":["array","null"],"description":"The remaining chain steps in REVERSE order: the next task is chain[-1]; it is applied with (retval,) and chain=chain[:-1] (an empty remainder is passed as []). Default null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"chord":{"description":"The chord body signature when this task is a chord header member (its options.task_id is the body's id); the worker that completes the last part applies it with the list of header results. Default null.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"},{"type":"null"}]}},"additionalProperties":true};
+const schema177 = {"title":"TaskBodyV2","description":"The decoded body of a protocol-2 task message: the 3-element array [args, kwargs, embed], e.g. [[2, 2], {}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, \"chord\": null}]. The worker unpacks exactly three elements (a 2-element body raises an unhandled ValueError) and requires kwargs to be an object. Same in every Celery 5.x version.","type":"array","prefixItems":[{"type":"array","description":"args: the positional arguments (partial args of callbacks/chain steps are prepended to these). Values may contain kombu wrappers."},{"type":"object","description":"kwargs: the keyword arguments; must be an object (InvalidTaskError otherwise).","additionalProperties":true},{"description":"embed: the canvas continuation {callbacks, errbacks, chain, chord}. null is tolerated but some failure paths call embed.get(), so always send the object.","anyOf":[{"$ref":"#/$defs/TaskEmbed"},{"type":"null"}]}],"minItems":3,"maxItems":3};
+const schema178 = {"title":"TaskEmbed","description":"The canvas part of the body: what to run after the task. Celery always writes all four keys (each possibly null); the worker reads them with .get(), so missing keys mean null and extra keys are ignored. Same in every Celery 5.x version.","type":"object","properties":{"callbacks":{"type":["array","null"],"description":"Signatures to apply with the task's return value on success (from the link option, via maybe_list). One callback is applied as signature(cb).apply_async((retval,), parent_id, root_id); several non-group callbacks are combined into one new group. Default null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"errbacks":{"type":["array","null"],"description":"Signatures to call on failure (from link_error). Old-style ones are published with partial args (failed_task_id,); new-style (request, exc, traceback) task errbacks are called inline by Python workers. Not called on retry. Default null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"chain":{"type":["array","null"],"description":"The remaining chain steps in REVERSE order: the next task is chain[-1]; it is applied with (retval,) and chain=chain[:-1] (an empty remainder is passed as []). Default null.","items":{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"}},"chord":{"description":"The chord body signature when this task is a chord header member (its options.task_id is the body's id); the worker that completes the last part applies it with the list of header results. Default null.","anyOf":[{"$ref":"https://celery-proto.dev/schemas/signature.schema.json"},{"type":"null"}]}},"additionalProperties":true};
 
-function validate441(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate445(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate441.evaluated;
+const evaluated0 = validate445.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -27424,7 +27902,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.callbacks !== undefined){
 let data0 = data.callbacks;
 if((!(Array.isArray(data0))) && (data0 !== null)){
-const err0 = {instancePath:instancePath+"/callbacks",schemaPath:"#/properties/callbacks/type",keyword:"type",params:{type: schema176.properties.callbacks.type},message:"must be array,null"};
+const err0 = {instancePath:instancePath+"/callbacks",schemaPath:"#/properties/callbacks/type",keyword:"type",params:{type: schema178.properties.callbacks.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -27446,7 +27924,7 @@ errors = vErrors.length;
 if(data.errbacks !== undefined){
 let data2 = data.errbacks;
 if((!(Array.isArray(data2))) && (data2 !== null)){
-const err1 = {instancePath:instancePath+"/errbacks",schemaPath:"#/properties/errbacks/type",keyword:"type",params:{type: schema176.properties.errbacks.type},message:"must be array,null"};
+const err1 = {instancePath:instancePath+"/errbacks",schemaPath:"#/properties/errbacks/type",keyword:"type",params:{type: schema178.properties.errbacks.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -27468,7 +27946,7 @@ errors = vErrors.length;
 if(data.chain !== undefined){
 let data4 = data.chain;
 if((!(Array.isArray(data4))) && (data4 !== null)){
-const err2 = {instancePath:instancePath+"/chain",schemaPath:"#/properties/chain/type",keyword:"type",params:{type: schema176.properties.chain.type},message:"must be array,null"};
+const err2 = {instancePath:instancePath+"/chain",schemaPath:"#/properties/chain/type",keyword:"type",params:{type: schema178.properties.chain.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -27544,16 +28022,16 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate441.errors = vErrors;
+validate445.errors = vErrors;
 return errors === 0;
 }
-validate441.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate445.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate440(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate444(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate440.evaluated;
+const evaluated0 = validate444.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -27614,8 +28092,8 @@ let data2 = data[2];
 const _errs7 = errors;
 let valid1 = false;
 const _errs8 = errors;
-if(!(validate441(data2, {instancePath:instancePath+"/2",parentData:data,parentDataProperty:2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate441.errors : vErrors.concat(validate441.errors);
+if(!(validate445(data2, {instancePath:instancePath+"/2",parentData:data,parentDataProperty:2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate445.errors : vErrors.concat(validate445.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs8 === errors;
@@ -27666,17 +28144,17 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate440.errors = vErrors;
+validate444.errors = vErrors;
 return errors === 0;
 }
-validate440.evaluated = {"items":3,"dynamicProps":false,"dynamicItems":false};
+validate444.evaluated = {"items":3,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate428(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate432(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://celery-proto.dev/schemas/task-message-v2.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate428.evaluated;
+const evaluated0 = validate432.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -27727,20 +28205,20 @@ errors++;
 }
 }
 if(data.properties !== undefined){
-if(!(validate429(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate429.errors : vErrors.concat(validate429.errors);
+if(!(validate433(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate433.errors : vErrors.concat(validate433.errors);
 errors = vErrors.length;
 }
 }
 if(data.headers !== undefined){
-if(!(validate431(data.headers, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate431.errors : vErrors.concat(validate431.errors);
+if(!(validate435(data.headers, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate435.errors : vErrors.concat(validate435.errors);
 errors = vErrors.length;
 }
 }
 if(data.body !== undefined){
-if(!(validate440(data.body, {instancePath:instancePath+"/body",parentData:data,parentDataProperty:"body",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate440.errors : vErrors.concat(validate440.errors);
+if(!(validate444(data.body, {instancePath:instancePath+"/body",parentData:data,parentDataProperty:"body",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate444.errors : vErrors.concat(validate444.errors);
 errors = vErrors.length;
 }
 }
@@ -27755,17 +28233,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate428.errors = vErrors;
+validate432.errors = vErrors;
 return errors === 0;
 }
-validate428.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate432.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateTaskProperties = validate448;
+export const validateTaskProperties = validate452;
 
-function validate448(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate452(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate448.evaluated;
+const evaluated0 = validate452.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -27834,7 +28312,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((data4 === 1) || (data4 === 2))){
-const err5 = {instancePath:instancePath+"/delivery_mode",schemaPath:"#/properties/delivery_mode/enum",keyword:"enum",params:{allowedValues: schema173.properties.delivery_mode.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/delivery_mode",schemaPath:"#/properties/delivery_mode/enum",keyword:"enum",params:{allowedValues: schema175.properties.delivery_mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -27915,17 +28393,17 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate448.errors = vErrors;
+validate452.errors = vErrors;
 return errors === 0;
 }
-validate448.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate452.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateTaskHeadersV2 = validate449;
+export const validateTaskHeadersV2 = validate453;
 
-function validate449(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate453(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate449.evaluated;
+const evaluated0 = validate453.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -27999,7 +28477,7 @@ errors = vErrors.length;
 if(data.shadow !== undefined){
 let data3 = data.shadow;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/shadow",schemaPath:"#/properties/shadow/type",keyword:"type",params:{type: schema174.properties.shadow.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/shadow",schemaPath:"#/properties/shadow/type",keyword:"type",params:{type: schema176.properties.shadow.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -28150,7 +28628,7 @@ vErrors = null;
 if(data.group_index !== undefined){
 let data7 = data.group_index;
 if((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (data7 !== null)){
-const err12 = {instancePath:instancePath+"/group_index",schemaPath:"#/properties/group_index/type",keyword:"type",params:{type: schema174.properties.group_index.type},message:"must be integer,null"};
+const err12 = {instancePath:instancePath+"/group_index",schemaPath:"#/properties/group_index/type",keyword:"type",params:{type: schema176.properties.group_index.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -28334,7 +28812,7 @@ errors++;
 if(data.ignore_result !== undefined){
 let data15 = data.ignore_result;
 if((typeof data15 !== "boolean") && (data15 !== null)){
-const err23 = {instancePath:instancePath+"/ignore_result",schemaPath:"#/properties/ignore_result/type",keyword:"type",params:{type: schema174.properties.ignore_result.type},message:"must be boolean,null"};
+const err23 = {instancePath:instancePath+"/ignore_result",schemaPath:"#/properties/ignore_result/type",keyword:"type",params:{type: schema176.properties.ignore_result.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -28372,7 +28850,7 @@ errors++;
 if(data.stamped_headers !== undefined){
 let data17 = data.stamped_headers;
 if((!(Array.isArray(data17))) && (data17 !== null)){
-const err26 = {instancePath:instancePath+"/stamped_headers",schemaPath:"#/properties/stamped_headers/type",keyword:"type",params:{type: schema174.properties.stamped_headers.type},message:"must be array,null"};
+const err26 = {instancePath:instancePath+"/stamped_headers",schemaPath:"#/properties/stamped_headers/type",keyword:"type",params:{type: schema176.properties.stamped_headers.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -28447,17 +28925,17 @@ vErrors.push(err31);
 }
 errors++;
 }
-validate449.errors = vErrors;
+validate453.errors = vErrors;
 return errors === 0;
 }
-validate449.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate453.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateTaskBodyV2 = validate457;
+export const validateTaskBodyV2 = validate461;
 
-function validate457(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate461(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate457.evaluated;
+const evaluated0 = validate461.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -28518,8 +28996,8 @@ let data2 = data[2];
 const _errs7 = errors;
 let valid1 = false;
 const _errs8 = errors;
-if(!(validate441(data2, {instancePath:instancePath+"/2",parentData:data,parentDataProperty:2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate441.errors : vErrors.concat(validate441.errors);
+if(!(validate445(data2, {instancePath:instancePath+"/2",parentData:data,parentDataProperty:2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate445.errors : vErrors.concat(validate445.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs8 === errors;
@@ -28570,17 +29048,17 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate457.errors = vErrors;
+validate461.errors = vErrors;
 return errors === 0;
 }
-validate457.evaluated = {"items":3,"dynamicProps":false,"dynamicItems":false};
+validate461.evaluated = {"items":3,"dynamicProps":false,"dynamicItems":false};
 
-export const validateTaskEmbed = validate459;
+export const validateTaskEmbed = validate463;
 
-function validate459(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate463(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate459.evaluated;
+const evaluated0 = validate463.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -28591,7 +29069,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.callbacks !== undefined){
 let data0 = data.callbacks;
 if((!(Array.isArray(data0))) && (data0 !== null)){
-const err0 = {instancePath:instancePath+"/callbacks",schemaPath:"#/properties/callbacks/type",keyword:"type",params:{type: schema176.properties.callbacks.type},message:"must be array,null"};
+const err0 = {instancePath:instancePath+"/callbacks",schemaPath:"#/properties/callbacks/type",keyword:"type",params:{type: schema178.properties.callbacks.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -28613,7 +29091,7 @@ errors = vErrors.length;
 if(data.errbacks !== undefined){
 let data2 = data.errbacks;
 if((!(Array.isArray(data2))) && (data2 !== null)){
-const err1 = {instancePath:instancePath+"/errbacks",schemaPath:"#/properties/errbacks/type",keyword:"type",params:{type: schema176.properties.errbacks.type},message:"must be array,null"};
+const err1 = {instancePath:instancePath+"/errbacks",schemaPath:"#/properties/errbacks/type",keyword:"type",params:{type: schema178.properties.errbacks.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -28635,7 +29113,7 @@ errors = vErrors.length;
 if(data.chain !== undefined){
 let data4 = data.chain;
 if((!(Array.isArray(data4))) && (data4 !== null)){
-const err2 = {instancePath:instancePath+"/chain",schemaPath:"#/properties/chain/type",keyword:"type",params:{type: schema176.properties.chain.type},message:"must be array,null"};
+const err2 = {instancePath:instancePath+"/chain",schemaPath:"#/properties/chain/type",keyword:"type",params:{type: schema178.properties.chain.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -28711,7 +29189,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate459.errors = vErrors;
+validate463.errors = vErrors;
 return errors === 0;
 }
-validate459.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate463.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};

@@ -67,6 +67,7 @@ export const shout = defineCatalogTask<[text: string, times?: number], string, {
   requiredArgs: 1,
   kwargs: [],
   defaults: { queue: "typed-ts" },
+  retry: { maxRetries: 2, defaultRetryDelay: 1 },
   validateArguments: validateShoutArguments,
   validateResult: validateShoutResult,
 });

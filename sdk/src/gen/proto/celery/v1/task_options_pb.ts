@@ -27,7 +27,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file celery/v1/task_options.proto.
  */
 export const file_celery_v1_task_options: GenFile = /*@__PURE__*/
-  fileDesc("ChxjZWxlcnkvdjEvdGFza19vcHRpb25zLnByb3RvEgljZWxlcnkudjEizAIKC1Rhc2tPcHRpb25zEgwKBG5hbWUYASABKAkSDQoFcXVldWUYAiABKAkSLQoJYXJndW1lbnRzGAMgASgOMhouY2VsZXJ5LnYxLkFyZ3VtZW50TWFwcGluZxIOCgZleHBvcnQYBCABKAkSEwoLcm91dGluZ19rZXkYBSABKAkSFQoIcHJpb3JpdHkYBiABKA1IAIgBARIXCgp0aW1lX2xpbWl0GAcgASgBSAGIAQESHAoPc29mdF90aW1lX2xpbWl0GAggASgBSAKIAQESFAoHZXhwaXJlcxgJIAEoAUgDiAEBEhoKDWlnbm9yZV9yZXN1bHQYCiABKAhIBIgBAUILCglfcHJpb3JpdHlCDQoLX3RpbWVfbGltaXRCEgoQX3NvZnRfdGltZV9saW1pdEIKCghfZXhwaXJlc0IQCg5faWdub3JlX3Jlc3VsdCJnChJUYXNrU2VydmljZU9wdGlvbnMSEwoLdGFza19wcmVmaXgYASABKAkSDQoFcXVldWUYAiABKAkSLQoJYXJndW1lbnRzGAMgASgOMhouY2VsZXJ5LnYxLkFyZ3VtZW50TWFwcGluZyIiCg9Bcmd1bWVudE9wdGlvbnMSDwoHa2V5d29yZBgBIAEoCCpyCg9Bcmd1bWVudE1hcHBpbmcSIAocQVJHVU1FTlRfTUFQUElOR19VTlNQRUNJRklFRBAAEh8KG0FSR1VNRU5UX01BUFBJTkdfUE9TSVRJT05BTBABEhwKGEFSR1VNRU5UX01BUFBJTkdfS0VZV09SRBACOkwKBHRhc2sSHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxiMjAMgASgLMhYuY2VsZXJ5LnYxLlRhc2tPcHRpb25zUgR0YXNrOlYKBXRhc2tzEh8uZ29vZ2xlLnByb3RvYnVmLlNlcnZpY2VPcHRpb25zGI2MAyABKAsyHS5jZWxlcnkudjEuVGFza1NlcnZpY2VPcHRpb25zUgV0YXNrczpXCghhcmd1bWVudBIdLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE9wdGlvbnMYjowDIAEoCzIaLmNlbGVyeS52MS5Bcmd1bWVudE9wdGlvbnNSCGFyZ3VtZW50YgZwcm90bzM", [file_google_protobuf_descriptor]);
+  fileDesc("ChxjZWxlcnkvdjEvdGFza19vcHRpb25zLnByb3RvEgljZWxlcnkudjEi9wIKC1Rhc2tPcHRpb25zEgwKBG5hbWUYASABKAkSDQoFcXVldWUYAiABKAkSLQoJYXJndW1lbnRzGAMgASgOMhouY2VsZXJ5LnYxLkFyZ3VtZW50TWFwcGluZxIOCgZleHBvcnQYBCABKAkSEwoLcm91dGluZ19rZXkYBSABKAkSFQoIcHJpb3JpdHkYBiABKA1IAIgBARIXCgp0aW1lX2xpbWl0GAcgASgBSAGIAQESHAoPc29mdF90aW1lX2xpbWl0GAggASgBSAKIAQESFAoHZXhwaXJlcxgJIAEoAUgDiAEBEhoKDWlnbm9yZV9yZXN1bHQYCiABKAhIBIgBARIpCgVyZXRyeRgLIAEoCzIaLmNlbGVyeS52MS5UYXNrUmV0cnlQb2xpY3lCCwoJX3ByaW9yaXR5Qg0KC190aW1lX2xpbWl0QhIKEF9zb2Z0X3RpbWVfbGltaXRCCgoIX2V4cGlyZXNCEAoOX2lnbm9yZV9yZXN1bHQiswIKD1Rhc2tSZXRyeVBvbGljeRIYCgttYXhfcmV0cmllcxgBIAEoDUgAiAEBEhUKDXJldHJ5X2ZvcmV2ZXIYAiABKAgSIAoTZGVmYXVsdF9yZXRyeV9kZWxheRgDIAEoAUgBiAEBEhUKDWF1dG9yZXRyeV9mb3IYBCADKAkSGgoNcmV0cnlfYmFja29mZhgFIAEoAUgCiAEBEh4KEXJldHJ5X2JhY2tvZmZfbWF4GAYgASgBSAOIAQESGQoMcmV0cnlfaml0dGVyGAcgASgISASIAQFCDgoMX21heF9yZXRyaWVzQhYKFF9kZWZhdWx0X3JldHJ5X2RlbGF5QhAKDl9yZXRyeV9iYWNrb2ZmQhQKEl9yZXRyeV9iYWNrb2ZmX21heEIPCg1fcmV0cnlfaml0dGVyImcKElRhc2tTZXJ2aWNlT3B0aW9ucxITCgt0YXNrX3ByZWZpeBgBIAEoCRINCgVxdWV1ZRgCIAEoCRItCglhcmd1bWVudHMYAyABKA4yGi5jZWxlcnkudjEuQXJndW1lbnRNYXBwaW5nIiIKD0FyZ3VtZW50T3B0aW9ucxIPCgdrZXl3b3JkGAEgASgIKnIKD0FyZ3VtZW50TWFwcGluZxIgChxBUkdVTUVOVF9NQVBQSU5HX1VOU1BFQ0lGSUVEEAASHwobQVJHVU1FTlRfTUFQUElOR19QT1NJVElPTkFMEAESHAoYQVJHVU1FTlRfTUFQUElOR19LRVlXT1JEEAI6TAoEdGFzaxIeLmdvb2dsZS5wcm90b2J1Zi5NZXRob2RPcHRpb25zGIyMAyABKAsyFi5jZWxlcnkudjEuVGFza09wdGlvbnNSBHRhc2s6VgoFdGFza3MSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYjYwDIAEoCzIdLmNlbGVyeS52MS5UYXNrU2VydmljZU9wdGlvbnNSBXRhc2tzOlcKCGFyZ3VtZW50Eh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxiOjAMgASgLMhouY2VsZXJ5LnYxLkFyZ3VtZW50T3B0aW9uc1IIYXJndW1lbnRiBnByb3RvMw", [file_google_protobuf_descriptor]);
 
 /**
  * Options of one task (an RPC): `option (celery.v1.task) = { name: "proj.add", queue: "math" };`.
@@ -105,6 +105,13 @@ export type TaskOptions = Message<"celery.v1.TaskOptions"> & {
    * @generated from field: optional bool ignore_result = 10;
    */
   ignoreResult?: boolean | undefined;
+
+  /**
+   * How TypeScript implementations retry (worker-side; never sent with a call).
+   *
+   * @generated from field: celery.v1.TaskRetryPolicy retry = 11;
+   */
+  retry?: TaskRetryPolicy | undefined;
 };
 
 /**
@@ -113,6 +120,69 @@ export type TaskOptions = Message<"celery.v1.TaskOptions"> & {
  */
 export const TaskOptionsSchema: GenMessage<TaskOptions> = /*@__PURE__*/
   messageDesc(file_celery_v1_task_options, 0);
+
+/**
+ * Celery's task retry attributes, for TypeScript implementations of the task.
+ *
+ * @generated from message celery.v1.TaskRetryPolicy
+ */
+export type TaskRetryPolicy = Message<"celery.v1.TaskRetryPolicy"> & {
+  /**
+   * max_retries (default 3); see retry_forever.
+   *
+   * @generated from field: optional uint32 max_retries = 1;
+   */
+  maxRetries?: number | undefined;
+
+  /**
+   * Retry without limit (max_retries = None).
+   *
+   * @generated from field: bool retry_forever = 2;
+   */
+  retryForever: boolean;
+
+  /**
+   * default_retry_delay in seconds (default 180).
+   *
+   * @generated from field: optional double default_retry_delay = 3;
+   */
+  defaultRetryDelay?: number | undefined;
+
+  /**
+   * Exception class names that trigger an automatic retry (autoretry_for).
+   *
+   * @generated from field: repeated string autoretry_for = 4;
+   */
+  autoretryFor: string[];
+
+  /**
+   * Exponential backoff for automatic retries: the first delay in seconds (0 = off).
+   *
+   * @generated from field: optional double retry_backoff = 5;
+   */
+  retryBackoff?: number | undefined;
+
+  /**
+   * Upper bound of the backoff delay in seconds (default 600).
+   *
+   * @generated from field: optional double retry_backoff_max = 6;
+   */
+  retryBackoffMax?: number | undefined;
+
+  /**
+   * Randomise backoff delays (default true).
+   *
+   * @generated from field: optional bool retry_jitter = 7;
+   */
+  retryJitter?: boolean | undefined;
+};
+
+/**
+ * Describes the message celery.v1.TaskRetryPolicy.
+ * Use `create(TaskRetryPolicySchema)` to create a new message.
+ */
+export const TaskRetryPolicySchema: GenMessage<TaskRetryPolicy> = /*@__PURE__*/
+  messageDesc(file_celery_v1_task_options, 1);
 
 /**
  * Options of a service whose RPCs are tasks: `option (celery.v1.tasks) = { task_prefix: "proj.tasks" };`.
@@ -147,7 +217,7 @@ export type TaskServiceOptions = Message<"celery.v1.TaskServiceOptions"> & {
  * Use `create(TaskServiceOptionsSchema)` to create a new message.
  */
 export const TaskServiceOptionsSchema: GenMessage<TaskServiceOptions> = /*@__PURE__*/
-  messageDesc(file_celery_v1_task_options, 1);
+  messageDesc(file_celery_v1_task_options, 2);
 
 /**
  * Options of one request field: `string label = 2 [(celery.v1.argument) = { keyword: true }];`.
@@ -169,7 +239,7 @@ export type ArgumentOptions = Message<"celery.v1.ArgumentOptions"> & {
  * Use `create(ArgumentOptionsSchema)` to create a new message.
  */
 export const ArgumentOptionsSchema: GenMessage<ArgumentOptions> = /*@__PURE__*/
-  messageDesc(file_celery_v1_task_options, 2);
+  messageDesc(file_celery_v1_task_options, 3);
 
 /**
  * How the fields of a task's request message map to Celery arguments.
