@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { generateCatalog } from "../src/catalog/generate-catalog.js";
 import { parseJsonSchemaCatalog } from "../src/catalog/read-json-schema-catalog.js";
 import { listFiles } from "../src/output/list-files.js";
+import { copyRepoForCodegen, runGenerateCli } from "./support/repo.js";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -138,5 +139,24 @@ describe("proto generate (CLI)", () => {
     const r = protoCli([file, "--out", path.join(tmp, "never")]);
     assert.equal(r.status, 2, r.output);
     assert.match(r.output, /InvalidOption: .*not a task catalog.*at \/tasks\/a\.b\/args: must be array/);
+  });
+});
+
+describe("npm run generate covers the example catalogs", () => {
+  it("generate:check fails when an example's generated client drifts, and generate repairs it", async () => {
+    const copy = await copyRepoForCodegen();
+    try {
+      const tampered = path.join(copy.root, "examples/typed/proto/gen/typed/v1/catalog_tasks.ts");
+      writeFileSync(tampered, readFileSync(tampered, "utf8").replace("typed.add", "typed.plus"));
+      const check = await runGenerateCli(copy.root, ["--check"]);
+      assert.equal(check.code, 1, check.stdout + check.stderr);
+      assert.match(check.stderr, /changed {2}examples\/typed\/proto\/gen\/typed\/v1\/catalog_tasks\.ts: line \d+/);
+      const repair = await runGenerateCli(copy.root, []);
+      assert.equal(repair.code, 0, repair.stderr);
+      assert.match(repair.stdout, /wrote {4}examples\/typed\/proto\/gen\/typed\/v1\/catalog_tasks\.ts/);
+      assert.equal((await runGenerateCli(copy.root, ["--check"])).code, 0);
+    } finally {
+      await copy.dispose();
+    }
   });
 });
