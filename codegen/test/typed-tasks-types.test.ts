@@ -14,13 +14,13 @@ const SDK = path.join(ROOT, "sdk/src/index.js");
 const WORKER = path.join(ROOT, "worker/src/index.js");
 
 const PRELUDE = `
-import { bindTasks, chain, group, signature, type Client, type AsyncResult, type TypedSignature, type Signature } from ${JSON.stringify(SDK)};
+import { bindTasks, chain, chord, group, signature, type Client, type AsyncResult, type TypedSignature, type Signature } from ${JSON.stringify(SDK)};
 import { implementTasks, type TaskRegistry } from ${JSON.stringify(WORKER)};
 import { tasks, add, mul, shout, stats, type Stats } from ${JSON.stringify(GEN)};
 declare const client: Client;
 declare const registry: TaskRegistry;
 const t = bindTasks(client, tasks);
-void add; void mul; void shout; void stats; void chain; void group; void signature; void registry; void t;
+void add; void mul; void shout; void stats; void chain; void chord; void group; void signature; void registry; void t;
 export {};
 `;
 
@@ -62,6 +62,20 @@ const SNIPPETS: Record<string, { code: string; expect: readonly number[] }> = {
     `,
     expect: [],
   },
+  "correct groups and chords": {
+    code: `
+      const g: TypedSignature<unknown, [number, string]> = group(t.add.s(1, 2), t.shout.s("a"));
+      const c1: TypedSignature<void, Stats> = chord([t.add.s(1, 2), t.mul.s(3, 4)], t.stats.s());
+      const c2: TypedSignature<void, Stats> = chord(group(t.add.s(1, 2), t.add.s(3, 4)), t.stats.s());
+      const c3: TypedSignature<void, Stats> = chain(group(t.add.s(1, 2), t.add.s(3, 4)), t.stats.s());
+      const untyped: Signature = chord([signature("a"), signature("b")], signature("c"));
+      const noBody: Signature = chord([signature("a")]);
+      void g; void c1; void c2; void c3; void untyped; void noBody;
+    `,
+    expect: [],
+  },
+  "chord body that does not accept the header's results": { code: `chord([t.add.s(1, 2), t.add.s(3, 4)], t.shout.s());`, expect: [2345] },
+  "chain from a group to a step that does not accept its results": { code: `chain(group(t.add.s(1, 2), t.shout.s("x")), t.stats.s());`, expect: [2345] },
   "chain step that does not accept the previous result": { code: `chain(t.add.s(1, 2), t.shout.s());`, expect: [2345] },
   "chain whose first step misses an argument": { code: `chain(t.mul.s(3), t.add.s(1));`, expect: [2345] },
   "chain result used as the wrong type": { code: `const c: TypedSignature<void, string> = chain(t.add.s(1, 2), t.mul.s(3)); void c;`, expect: [2322] },

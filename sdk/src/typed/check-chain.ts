@@ -2,9 +2,9 @@ import type { Signature } from "../canvas/signature.js";
 import type { TypedSignature } from "./typed-signature.js";
 
 /** What a step expects from the previous one: `unknown` (anything) for untyped signatures, groups and lists. */
-type StepInput<S> = S extends { readonly __input?: (input: infer I) => void } ? I : unknown;
+export type StepInput<S> = S extends { readonly __input?: (input: infer I) => void } ? I : unknown;
 /** What a step returns: `unknown` for untyped signatures. */
-type StepResult<S> = S extends { readonly __result?: infer R } ? R : unknown;
+export type StepResult<S> = S extends { readonly __result?: infer R } ? R : unknown;
 
 /**
  * The chain's steps as they must be typed: each typed step must accept the previous step's result as the argument
@@ -21,3 +21,12 @@ export type ChainResult<S extends readonly unknown[]> = S extends readonly [...u
 
 /** Any chain argument: a signature or a list of them. */
 export type ChainStep = Signature | readonly Signature[];
+
+/** The result list of a group: the members' results as a tuple (`unknown[]` for a group built from one array). */
+export type GroupResults<S extends readonly unknown[]> = S extends readonly [readonly Signature[]] ? unknown[] : { -readonly [K in keyof S]: StepResult<S[K]> };
+
+/** What a chord's header produces: the results of its signatures (a list or a group). */
+export type HeaderResults<H> = H extends readonly unknown[] ? GroupResults<H> : StepResult<H>;
+
+/** A chord body as it must be typed: it receives the header's result list as its missing argument. */
+export type CheckChordBody<H, B> = B extends null ? B : unknown extends HeaderResults<H> ? B : [HeaderResults<H>] extends [StepInput<B>] ? B : TypedSignature<HeaderResults<H>, StepResult<B>>;
