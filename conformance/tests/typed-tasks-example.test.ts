@@ -4,7 +4,7 @@
 // FAILURE naming the argument while the worker keeps serving.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { applyAsync, bindTasks, chain, createClient, CeleryProtoError, type Client } from "../../sdk/src/index.js";
+import { applyAsync, bindTasks, chain, chord, createClient, CeleryProtoError, type Client } from "../../sdk/src/index.js";
 import type { Worker } from "../../worker/src/worker.js";
 import { runService } from "../../examples/typed/service.js";
 import { tasks } from "../../examples/typed/gen/catalog_tasks.js";
@@ -73,6 +73,12 @@ for (const broker of BROKERS) describe(`typed-tasks example: generated client â†
     assert.equal(await result.get({ timeoutMs: 30_000 }), 12);
     const mixed = chain(t.add.s(1, 2), t.mul.s(4), t.shout.si("twelve", 2));
     assert.equal(await (await applyAsync(mixed, client)).get({ timeoutMs: 30_000 }), "TWELVE TWELVE");
+  });
+
+  it("a typed chord: Python header tasks, TypeScript body receiving their results", async () => {
+    const t = bindTasks(client, tasks);
+    const workflow = chord([t.add.s(1, 2), t.mul.s(3, 4)], t.stats.s());
+    assert.deepEqual(await (await applyAsync(workflow, client)).get({ timeoutMs: 30_000 }), { count: 2, sum: 15, mean: 7.5 });
   });
 
   it("an invalid argument is refused before publishing, with the typed error", async () => {

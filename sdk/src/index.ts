@@ -102,4 +102,4 @@ export type { StandaloneValidator, StandaloneValidationError } from "./typed/sta
 export { bindTasks, type BoundTask, type BoundTasks, type TaskEnqueuer, type TypedEnqueueOptions } from "./typed/bind-tasks.js";
 export type { TypedSignature, SignatureResult } from "./typed/typed-signature.js";
 export { CheckedAsyncResult } from "./typed/checked-async-result.js";
-export type { CheckChain, ChainResult, ChainStep } from "./typed/check-chain.js";
+export type { CheckChain, ChainResult, ChainStep, CheckChordBody, GroupResults, HeaderResults, StepInput, StepResult } from "./typed/check-chain.js";
