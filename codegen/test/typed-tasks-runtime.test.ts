@@ -104,6 +104,9 @@ describe("worker stubs: validation at receipt and of results", () => {
     assert.ok(entry?.validate);
     assert.throws(() => entry.validate?.([42], {}), (e: unknown) => CeleryProtoError.is(e, "InvalidArguments") && /argument "text" must be string/.test(e.message));
     assert.equal(await entry.handler(["ab", 2], {}, context), "abab");
+    // Python binds positional parameters passed by keyword (shout.delay(text="ab", times=3)); so does the stub.
+    assert.equal(await entry.handler([], { text: "ab", times: 3 }, context), "ababab");
+    assert.equal(await entry.handler([], { text: "ab" }, context), "ab");
   });
 
   it("a result that breaks the result schema fails the task with InvalidResult", async () => {

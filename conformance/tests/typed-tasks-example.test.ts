@@ -93,6 +93,7 @@ for (const broker of BROKERS) describe(`typed-tasks example: generated client â†
     assert.equal(lines[2]?.["state"], "FAILURE");
     assert.equal(lines[2]?.["exc_type"], "CeleryProtoError");
     assert.equal(lines[2]?.["error"], 'typed.shout: argument "text" must be string (rule: type)');
+    assert.deepEqual(lines[3], { task: "typed.shout", state: "SUCCESS", result: "BY KEYWORD BY KEYWORD" });
     const again = await (await bindTasks(client, tasks).shout.delay("still here")).get({ timeoutMs: 30_000 });
     assert.equal(again, "STILL HERE");
   });

@@ -1,7 +1,8 @@
 """Python calling the tasks the TypeScript worker implements (typed.shout, typed.stats), by name.
 
-Prints one JSON line per call: {"task", "state", "result"} or {"task", "state", "exc_type", "error"}. The last call
-sends a wrongly typed argument on purpose: the TypeScript worker refuses it with a validation error naming it.
+Prints one JSON line per call: {"task", "state", "result"} or {"task", "state", "exc_type", "error"}. The third call
+sends a wrongly typed argument on purpose: the TypeScript worker refuses it with a validation error naming it. The
+last one passes positional parameters by keyword, as Python allows.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ CALLS = [
     ("typed.shout", ["hello", 2], {}),
     ("typed.stats", [[1, 2, 3, 4]], {}),
     ("typed.shout", [42], {}),
+    ("typed.shout", [], {"text": "by keyword", "times": 2}),
 ]
 
 for name, args, kwargs in CALLS:

@@ -1,4 +1,5 @@
 import type { AnyCatalogTask, TaskArgs, TaskKwargs, TaskResult } from "../../../sdk/src/typed/catalog-task.js";
+import { bindPositionalArguments } from "../../../sdk/src/typed/bind-positional-arguments.js";
 import type { TaskHandler } from "./task-handler.js";
 import type { TaskOptions } from "./task-options.js";
 import type { TaskRegistry } from "./task-registry.js";
@@ -15,6 +16,7 @@ export type TaskImplementations<C extends Readonly<Record<string, AnyCatalogTask
  * Registers the implementations of catalog tasks (worker stubs): `implementTasks(registry, { shout: tasks.shout },
  * { shout: ([text]) => text.toUpperCase() })`. Received arguments are validated before the handler runs (a bad call
  * is stored as FAILURE with `InvalidArguments` naming the argument) and the return value against the result schema.
+ * Positional parameters a Python caller passed by keyword reach the handler in their positions.
  */
 export function implementTasks<C extends Readonly<Record<string, AnyCatalogTask>>>(
   registry: TaskRegistry,
@@ -26,7 +28,8 @@ export function implementTasks<C extends Readonly<Record<string, AnyCatalogTask>
     const task = catalog[key] as AnyCatalogTask;
     const handler = implementations[key] as unknown as TaskHandler;
     if (typeof handler !== "function") throw new TypeError(`implementTasks: no handler for ${JSON.stringify(key)} (${task.name})`);
-    const checked: TaskHandler = async (args, kwargs, context) => {
+    const checked: TaskHandler = async (received, receivedKwargs, context) => {
+      const { args, kwargs } = bindPositionalArguments(task.spec, received, receivedKwargs);
       const result = await handler(args, kwargs, context);
       task.validateResult(result);
       return result;
