@@ -5,6 +5,7 @@ export default defineConfig({
     "sdk/index": "sdk/src/index.ts",
     "sdk/codec/index": "sdk/src/codec/index.ts",
     "cli/commands": "cli/src/commands.ts",
+    "codegen/protoc-gen-celery-es": "codegen/src/plugin/run-protoc-gen-celery-es.ts",
   },
   format: ["esm"],
   target: "node20",

@@ -2,6 +2,8 @@ import Beat from "./commands/beat.js";
 import Control from "./commands/control.js";
 import Enqueue from "./commands/enqueue.js";
 import Events from "./commands/events.js";
+import Generate from "./commands/generate.js";
+import ImportPython from "./commands/import-python.js";
 import Inspect from "./commands/inspect.js";
 import Purge from "./commands/purge.js";
 import Result from "./commands/result.js";
@@ -15,6 +17,8 @@ export const COMMANDS = {
   control: Control,
   enqueue: Enqueue,
   events: Events,
+  generate: Generate,
+  "import-python": ImportPython,
   inspect: Inspect,
   purge: Purge,
   result: Result,

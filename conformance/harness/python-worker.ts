@@ -16,6 +16,10 @@ export interface PythonWorkerOptions {
   readonly nodeName?: string;
   readonly events?: boolean;
   readonly extraEnv?: Readonly<Record<string, string>>;
+  /** Celery app to run (`-A`); default the conformance app. */
+  readonly app?: string;
+  /** PYTHONPATH for the app; default `conformance/python`. */
+  readonly pythonPath?: string;
   /** More `celery worker` arguments, e.g. `["--prefetch-multiplier", "1"]`. */
   readonly extraArgs?: readonly string[];
 }
@@ -33,7 +37,7 @@ export class PythonWorker {
     const celery = path.join(ROOT, venv, "bin", "celery");
     if (!existsSync(celery)) throw new Error(`${celery} is missing: run bash scripts/setup/python.sh`);
     const args = [
-      "-A", "conformance_app", "worker",
+      "-A", options.app ?? "conformance_app", "worker",
       "-P", options.pool ?? "solo",
       "-c", String(options.concurrency ?? 1),
       "-Q", options.queue,
@@ -46,7 +50,7 @@ export class PythonWorker {
       cwd: ROOT,
       env: {
         ...process.env,
-        PYTHONPATH: path.join(ROOT, "conformance/python"),
+        PYTHONPATH: options.pythonPath ?? path.join(ROOT, "conformance/python"),
         PYTHONUNBUFFERED: "1",
         CONFORMANCE_BROKER_URL: options.brokerUrl,
         CONFORMANCE_RESULT_BACKEND: options.resultBackend,

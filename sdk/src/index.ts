@@ -102,3 +102,21 @@ export { loadBeatSchedule, compileBeatSchedule, type BeatEntryDefinition, type B
 export { BeatService, type BeatServiceOptions, type BeatLogLevel } from "./beat/beat-service.js";
 export { FileBeatStateStore, type BeatStateStore, type BeatEntryState } from "./beat/beat-state-store.js";
 export { RedisBeatLease, type RedisBeatLeaseOptions } from "./beat/redis-beat-lease.js";
+
+// Typed tasks: what `proto generate` output imports (`defineCatalogTask`) and the typed producers over it.
+export {
+  defineCatalogTask,
+  type CatalogTask,
+  type CatalogTaskSpec,
+  type CatalogRetryPolicy,
+  type AnyCatalogTask,
+  type TaskArgs,
+  type TaskResult,
+  type TaskKwargs,
+} from "./typed/catalog-task.js";
+export { checkTaskArguments, checkTaskResult, VARARGS_KEY } from "./typed/check-task-arguments.js";
+export type { StandaloneValidator, StandaloneValidationError } from "./typed/standalone-validator.js";
+export { bindTasks, type BoundTask, type BoundTasks, type TaskEnqueuer, type TypedEnqueueOptions } from "./typed/bind-tasks.js";
+export type { TypedSignature, SignatureResult } from "./typed/typed-signature.js";
+export { CheckedAsyncResult } from "./typed/checked-async-result.js";
+export type { CheckChain, ChainResult, ChainStep, CheckChordBody, GroupResults, HeaderResults, StepInput, StepResult } from "./typed/check-chain.js";

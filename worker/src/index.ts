@@ -20,6 +20,7 @@ export { expandNodeName } from "./expand-node-name.js";
 export { loadTaskModule, type TaskModule, type TaskModuleEntry } from "./load-task-module.js";
 
 export { TaskRegistry, type RegisteredTask } from "./app/task-registry.js";
+export { implementTasks, type TaskImplementation, type TaskImplementations } from "./app/implement-tasks.js";
 export { DEFAULT_TASK_OPTIONS, type TaskOptions } from "./app/task-options.js";
 export type { TaskHandler } from "./app/task-handler.js";
 export type { TaskContext, RetryOptions } from "./app/task-context.js";

@@ -43,7 +43,7 @@ export function runNode(args: readonly string[], cwd: string = REPO_ROOT): Promi
  */
 export async function copyRepoForCodegen(): Promise<{ readonly root: string; readonly dispose: () => Promise<void> }> {
   const root = await mkdtemp(path.join(os.tmpdir(), "celery-proto-codegen-test-"));
-  for (const relative of ["schemas", "buf.gen.yaml", "buf.yaml", "sdk/src/gen"]) {
+  for (const relative of ["schemas", "buf.gen.yaml", "buf.yaml", "sdk/src/gen", "examples/typed", "codegen/bin"]) {
     if (await exists(repoPath(relative))) {
       await cp(repoPath(relative), path.join(root, ...relative.split("/")), { recursive: true });
     }

@@ -12,6 +12,7 @@ import decimal
 import time
 import uuid
 from types import SimpleNamespace
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 
@@ -99,26 +100,29 @@ def observable(value):
 
 
 def register_tasks(app) -> SimpleNamespace:
-    """Register the conformance tasks on ``app``; returns them as attributes (``ns.add`` ...)."""
+    """Register the conformance tasks on ``app``; returns them as attributes (``ns.add`` ...).
+
+    The type hints only describe the tasks (``proto import-python`` reads them); Python does not enforce them.
+    """
 
     @app.task(name="conformance.add", shared=False)
-    def add(x, y):
+    def add(x: int, y: int) -> int:
         return x + y
 
     @app.task(name="conformance.mul", shared=False)
-    def mul(x, y):
+    def mul(x: int, y: int) -> int:
         return x * y
 
     @app.task(name="conformance.xsum", shared=False)
-    def xsum(numbers):
+    def xsum(numbers: list[float]) -> float:
         return sum(numbers)
 
     @app.task(name="conformance.fail", shared=False)
-    def fail(message="boom"):
+    def fail(message: str = "boom") -> None:
         raise ValueError(message)
 
     @app.task(name="conformance.echo", shared=False)
-    def echo(*args, **kwargs):
+    def echo(*args: Any, **kwargs: Any) -> dict[str, Any]:
         return {"args": list(args), "kwargs": kwargs}
 
     @app.task(name="conformance.echo_request", shared=False, bind=True)
@@ -140,12 +144,12 @@ def register_tasks(app) -> SimpleNamespace:
         }
 
     @app.task(name="conformance.sleep", shared=False)
-    def sleep(seconds):
+    def sleep(seconds: float) -> float:
         time.sleep(seconds)
         return seconds
 
     @app.task(name="conformance.soft_limited", shared=False)
-    def soft_limited(seconds):
+    def soft_limited(seconds: float) -> str:
         try:
             time.sleep(seconds)
         except SoftTimeLimitExceeded:
@@ -163,14 +167,14 @@ def register_tasks(app) -> SimpleNamespace:
         return "retried"
 
     @app.task(name="conformance.record_errback", shared=False)
-    def record_errback(failed_task_id):
+    def record_errback(failed_task_id: str) -> list[str]:
         # Used as link_error. Exactly one parameter keeps it an "old-style" errback: Celery publishes it with the
         # failed task id as its argument. A task taking *args or 2+ parameters counts as "new-style"
         # (request, exc, traceback) and is called inline in the failing worker, so its result is never stored.
         return [failed_task_id]
 
     @app.task(name="conformance.noop", shared=False)
-    def noop():
+    def noop() -> None:
         return None
 
     return SimpleNamespace(

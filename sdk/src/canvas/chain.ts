@@ -4,14 +4,18 @@ import { bodyOf, isEmptyGroup, kindOf, maybeUnrollGroup, setBody, toMutable, toV
 import { orMutable } from "./pipe-signatures.js";
 import type { Signature } from "./signature.js";
 import { unchainTasks } from "./unchain-tasks.js";
+import type { ChainResult, ChainStep, CheckChain } from "../typed/check-chain.js";
+import type { TypedSignature } from "../typed/typed-signature.js";
 
 /**
  * A chain (Celery 5.7's `chain(*tasks)`, built in one pass as `_fold_chain`): each step receives the previous
  * step's result. Nested chains are spliced; a group followed by a task becomes a chord; a task after a chord joins
  * the chord's body; empty groups are dropped. Like Celery, the result is not always a `celery.chain`: a chain that
  * starts with a group is a chord, for example. `chain([a, b])` (one array) works too.
+ * With typed signatures (generated tasks' `.s()`), each step is checked against the previous step's result type.
  */
-export function chain(...tasks: readonly (Signature | readonly Signature[])[]): Signature {
+export function chain<const S extends readonly ChainStep[]>(...tasks: S & CheckChain<S>): TypedSignature<void, ChainResult<S>>;
+export function chain(...tasks: readonly ChainStep[]): Signature {
   const only = tasks[0];
   if (tasks.length === 1 && only !== undefined && !Array.isArray(only)) return toValue(makeChain([toMutable(only as Signature)]));
   const list = (tasks.length === 1 && Array.isArray(only) ? only : tasks) as readonly Signature[];

@@ -55,6 +55,13 @@ export const ERROR_CODES = [
    * not about the connection; `cause` holds the broker's error.
    */
   "BrokerError",
+  /**
+   * A task's arguments break its catalog schema (`proto generate` validators): the message names the task, the
+   * argument and the rule; `details` holds every issue. Raised before publishing and again when a worker receives it.
+   */
+  "InvalidArguments",
+  /** A task's return value breaks the result schema of its catalog; the message names the task and the rule. */
+  "InvalidResult",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
