@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import ts from "typescript";
+import { typeCheckFiles } from "./support/type-check-files.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const GEN = path.join(ROOT, "examples/typed/gen/catalog_tasks.js");
@@ -107,21 +108,8 @@ describe("generated typed tasks: compile-time checks", () => {
     writeFileSync(file, `${PRELUDE}\nexport async function snippet(): Promise<void> {\n${snippet.code}\n}\n`);
     return { name, file, expect: snippet.expect };
   });
-  const program = ts.createProgram(
-    [...files.map((f) => f.file), path.join(ROOT, "sdk/src/types/seek-bzip.d.ts")],
-    {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: ["node"],
-      typeRoots: [path.join(ROOT, "node_modules/@types")],
-    },
-  );
   const byFile = new Map<string, ts.Diagnostic[]>();
-  for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
+  for (const diagnostic of typeCheckFiles(files.map((f) => f.file))) {
     const file = diagnostic.file?.fileName ?? "";
     byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
   }

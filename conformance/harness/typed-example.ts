@@ -1,6 +1,7 @@
 // Runs the typed-tasks example (examples/typed) against real brokers: its Python Celery app in a real worker, its
 // TypeScript worker (generated stubs) in-process, and helpers to run its Python producer script.
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { createWorker } from "../../worker/src/create-worker.js";
 import { loadTaskModule } from "../../worker/src/load-task-module.js";
@@ -44,7 +45,8 @@ export async function startTypedTsWorker(brokerUrl: string, resultBackend: strin
     backend: resultBackend,
     queues,
     concurrency: 2,
-    hostname: `typed-${process.pid}-${Date.now()}@%h`,
+    // A uuid, not the time: two workers started in the same millisecond would share a pidbox queue (exclusive on AMQP).
+    hostname: `typed-${process.pid}-${randomUUID()}@%h`,
     logger: createCeleryLogger({ level: "INFO", write: (t) => log.push(t) }),
     mingle: false,
     heartbeat: false,

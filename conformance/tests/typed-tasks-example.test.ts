@@ -40,11 +40,17 @@ for (const broker of BROKERS) describe(`typed-tasks example: generated client â†
 
   before(async () => {
     await clearQueues();
-    [python, ts, tsProto] = await Promise.all([
+    const started = await Promise.allSettled([
       startTypedPythonWorker(ENV),
       startTypedTsWorker(ENV.brokerUrl, ENV.resultBackend, ["typed-ts"]),
       startTypedTsWorker(ENV.brokerUrl, ENV.resultBackend, [PROTO_TS_QUEUE], "examples/typed/ts-worker/proto-tasks.ts"),
-    ]);
+    ] as const);
+    // Keep whatever started, so after() stops it even when another failed (a running worker keeps the file alive).
+    if (started[0].status === "fulfilled") python = started[0].value;
+    if (started[1].status === "fulfilled") ts = started[1].value;
+    if (started[2].status === "fulfilled") tsProto = started[2].value;
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
     client = await createClient({ broker: ENV.brokerUrl, backend: ENV.resultBackend, defaultQueue: ENV.pyQueue });
   });
 

@@ -8,6 +8,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import ts from "typescript";
+import { typeCheckFiles } from "../../codegen/test/support/type-check-files.js";
 import { bindTasks, createClient, CeleryProtoError, type AnyCatalogTask, type Client } from "../../sdk/src/index.js";
 import { generateCatalog } from "../../codegen/src/catalog/generate-catalog.js";
 import { importPythonCatalog } from "../../codegen/src/catalog/import-python-catalog.js";
@@ -128,17 +129,7 @@ export async function f(): Promise<void> {
     writeFileSync(bad, `${prelude}  await tc.add.delay(1, "2");
 }
 `);
-    const program = ts.createProgram([ok, bad, path.join(ROOT, "sdk/src/types/seek-bzip.d.ts")], {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: ["node"],
-      typeRoots: [path.join(ROOT, "node_modules/@types")],
-    });
-    const diagnostics = ts.getPreEmitDiagnostics(program);
+    const diagnostics = typeCheckFiles([ok, bad]);
     const text = (file: string) => diagnostics.filter((d) => d.file?.fileName === file).map((d) => `TS${d.code}`);
     assert.deepEqual(diagnostics.filter((d) => d.file?.fileName !== bad).map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")), []);
     assert.deepEqual(text(bad), ["TS2345"]);
