@@ -141,7 +141,7 @@ async function drain(start: () => ChildProcess, isEmpty: () => Promise<boolean>,
 
 function tsWorker(broker: string, queue: string, concurrency: number): () => ChildProcess {
   return () =>
-    spawn(process.execPath, ["--max-semi-space-size=8", "bin/proto.js", "worker", "-A", "bench/tasks/noop-tasks.mjs", "-Q", queue, "-c", String(concurrency), "-l", "INFO", "-n", `bench-ts-${process.pid}@%h`, "--broker", broker, "--without-mingle", "--without-heartbeat"], {
+    spawn(process.execPath, ["--max-semi-space-size=4", "bin/proto.js", "worker", "-A", "bench/tasks/noop-tasks.mjs", "-Q", queue, "-c", String(concurrency), "-l", "INFO", "-n", `bench-ts-${process.pid}@%h`, "--broker", broker, "--without-mingle", "--without-heartbeat"], {
       cwd: ROOT,
       env: { ...process.env, CELERY_RESULT_BACKEND: "" },
       stdio: ["ignore", "pipe", "pipe"],
