@@ -1,7 +1,7 @@
 import path from "node:path";
 import { Command, Flags } from "@oclif/core";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
-import type { KombuRedisOptions } from "../../../sdk/src/transport/redis/kombu-redis-options.js";
+import { parseTransportOptions } from "../parse-transport-options.js";
 import { queueExchange } from "../../../sdk/src/transport/queue-spec.js";
 import { createWorker } from "../../../worker/src/create-worker.js";
 import { maskBrokerUrl } from "../../../worker/src/describe-broker.js";
@@ -110,15 +110,4 @@ export default class WorkerCommand extends Command {
       withTasks: worker.logger.isEnabledFor("INFO"),
     });
   }
-}
-
-function parseTransportOptions(text: string): KombuRedisOptions {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new CeleryProtoError("InvalidOption", `--broker-transport-options: not valid JSON: ${(e as Error).message}`);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CeleryProtoError("InvalidOption", "--broker-transport-options: must be a JSON object");
-  return value as KombuRedisOptions;
 }

@@ -2,8 +2,8 @@ import { Flags } from "@oclif/core";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import { brokerScheme, createTransport } from "../../../sdk/src/transport/create-transport.js";
 import { createRedisTransport } from "../../../sdk/src/transport/redis/create-redis-transport.js";
-import type { KombuRedisOptions } from "../../../sdk/src/transport/redis/kombu-redis-options.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
+import { parseTransportOptions } from "../parse-transport-options.js";
 
 /** Celery's default broker when none is configured. */
 export const DEFAULT_BROKER = "amqp://guest:guest@localhost:5672//";
@@ -19,15 +19,9 @@ export async function connectBroker(flags: { readonly broker?: string | undefine
   const url = flags.broker ?? DEFAULT_BROKER;
   const text = flags["broker-transport-options"];
   if (text === undefined) return createTransport(url);
-  let options: unknown;
-  try {
-    options = JSON.parse(text);
-  } catch (e) {
-    throw new CeleryProtoError("InvalidOption", `--broker-transport-options: not valid JSON: ${(e as Error).message}`);
-  }
-  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new CeleryProtoError("InvalidOption", "--broker-transport-options: must be a JSON object");
+  const options = parseTransportOptions(text);
   if (!["redis", "rediss", "sentinel", "redis+socket", "socket", "unix"].includes(brokerScheme(url))) {
     throw new CeleryProtoError("InvalidOption", "--broker-transport-options: only a Redis broker URL takes kombu transport options");
   }
-  return createRedisTransport(url, { transportOptions: options as KombuRedisOptions });
+  return createRedisTransport(url, { transportOptions: options });
 }
