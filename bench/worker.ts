@@ -12,6 +12,7 @@ import { Redis } from "ioredis";
 import { createClient } from "../dist/sdk/index.js";
 import { AMQP_URL, redisDbUrl } from "../conformance/harness/broker-urls.js";
 import { RawAmqpPublisher } from "../conformance/harness/raw-publisher.js";
+import { rawRedisEnvelope } from "../conformance/harness/raw-redis-envelope.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const COUNT = Number(process.argv[2] ?? 20_000);
@@ -48,7 +49,7 @@ async function enqueueWithMalformed(broker: string, queue: string): Promise<void
     sent += n;
     if (bad < MALFORMED) {
       const m = malformed(bad++);
-      if (redis !== null) await redis.lpush(queue, redisEnvelope(queue, m));
+      if (redis !== null) await redis.lpush(queue, rawRedisEnvelope(queue, { ...m, encoding: "utf-8" }));
       else await amqp!.publish({ exchange: "", routingKey: queue, body: Buffer.from(m.body, "latin1"), properties: { content_type: m.type, content_encoding: "utf-8", delivery_mode: 2, headers: m.headers } });
     }
   }
@@ -64,15 +65,6 @@ function malformed(i: number): { headers: Record<string, unknown>; body: string;
   return { headers: { task: "conformance.noop", lang: "py" }, body: "[[], {}, {}]", type: "application/json" };
 }
 
-function redisEnvelope(queue: string, m: { headers: Record<string, unknown>; body: string; type: string }): string {
-  return JSON.stringify({
-    body: Buffer.from(m.body, "latin1").toString("base64"),
-    "content-encoding": "utf-8",
-    "content-type": m.type,
-    headers: m.headers,
-    properties: { correlation_id: m.headers["id"] ?? "none", reply_to: "", delivery_mode: 2, delivery_info: { exchange: "", routing_key: queue }, priority: 0, body_encoding: "base64", delivery_tag: randomUUID() },
-  });
-}
 
 async function queueLength(broker: string, queue: string): Promise<number> {
   if (broker.startsWith("redis")) {

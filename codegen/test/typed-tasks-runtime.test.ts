@@ -4,12 +4,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bindTasks, createClient, CeleryProtoError, MemoryTransport, type Client } from "../../sdk/src/index.js";
-import type { Delivery } from "../../sdk/src/transport/transport.js";
 import { decodeTaskMessage } from "../../sdk/src/codec/task/decode-task-message.js";
 import { TaskRegistry } from "../../worker/src/app/task-registry.js";
 import { implementTasks } from "../../worker/src/app/implement-tasks.js";
 import { add, describePoint, shout, stats, tasks } from "../../examples/typed/gen/catalog_tasks.js";
 import type { TaskContext } from "../../worker/src/app/task-context.js";
+import { drainMemoryQueue as drain } from "../../sdk/test/support/drain-memory-queue.js";
 
 async function setup(): Promise<{ transport: MemoryTransport; client: Client }> {
   const transport = new MemoryTransport();
@@ -17,13 +17,6 @@ async function setup(): Promise<{ transport: MemoryTransport; client: Client }> 
   return { transport, client };
 }
 
-async function drain(transport: MemoryTransport, queue: string): Promise<Delivery[]> {
-  const got: Delivery[] = [];
-  const consumer = await transport.consume([queue], (d) => got.push(d), { prefetch: 0, noAck: true });
-  await new Promise((r) => setTimeout(r, 5));
-  await consumer.cancel();
-  return got;
-}
 
 /** Calls `fn` expecting a CeleryProtoError with `code`; returns it. */
 async function refused(fn: () => unknown, code: string): Promise<CeleryProtoError> {

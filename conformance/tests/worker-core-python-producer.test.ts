@@ -12,6 +12,7 @@ import { AMQP_URL, redisDbUrl, type BrokerKind } from "../harness/broker-urls.js
 import { runCeleryClient, type ClientCommand, type ClientResult } from "../harness/celery-client-script.js";
 import { RawAmqpPublisher, RawRedisPublisher } from "../harness/raw-publisher.js";
 import { runPython } from "./worker-control-python.js";
+import { rawRedisEnvelope } from "../harness/raw-redis-envelope.js";
 
 const BROKER_DB = 2;
 const RESULT_DB = 3;
@@ -164,7 +165,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       if (broker === "redis") {
         const raw = new RawRedisPublisher(redisDbUrl(BROKER_DB));
         await raw.lpush(queue, "{this is not a kombu envelope");
-        for (const m of Object.values(bad)) await raw.lpush(queue, redisEnvelope(queue, m.headers, m.body, m.type));
+        for (const m of Object.values(bad)) await raw.lpush(queue, rawRedisEnvelope(queue, m));
         await raw.close();
       } else {
         const raw = await RawAmqpPublisher.connect(AMQP_URL);
@@ -243,20 +244,3 @@ function pick(r: ClientResult | undefined): Record<string, unknown> {
 }
 
 /** A kombu Redis envelope around arbitrary body bytes (as `LPUSH` puts it; the body base64 as kombu encodes it). */
-function redisEnvelope(queue: string, headers: Record<string, unknown>, body: string, contentType: string): string {
-  return JSON.stringify({
-    body: Buffer.from(body, "latin1").toString("base64"),
-    "content-encoding": contentType === "application/json" ? "utf-8" : "binary",
-    "content-type": contentType,
-    headers,
-    properties: {
-      correlation_id: headers["id"] ?? "none",
-      reply_to: "",
-      delivery_mode: 2,
-      delivery_info: { exchange: "", routing_key: queue },
-      priority: 0,
-      body_encoding: "base64",
-      delivery_tag: randomUUID(),
-    },
-  });
-}

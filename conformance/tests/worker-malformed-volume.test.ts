@@ -15,6 +15,7 @@ import type { Worker } from "../../worker/src/worker.js";
 import { AMQP_URL, redisDbUrl, type BrokerKind } from "../harness/broker-urls.js";
 import { runCeleryClient } from "../harness/celery-client-script.js";
 import { RawAmqpPublisher, RawRedisPublisher } from "../harness/raw-publisher.js";
+import { rawRedisEnvelope, type RawMessage } from "../harness/raw-redis-envelope.js";
 
 const BROKER_DB = 20;
 const RESULT_DB = { redis: 21, amqp: 22 } as const;
@@ -22,15 +23,8 @@ const TASKS = "conformance/ts-tasks/conformance-tasks.ts";
 const VALID = 2000;
 const MALFORMED = 1000;
 
-interface BadMessage {
-  readonly headers: Record<string, unknown>;
-  readonly body: string;
-  readonly type: string;
-  readonly encoding?: string;
-}
-
 /** One malformed message of each kind, and the log line Celery's rules give it. */
-const KINDS: readonly { readonly name: string; readonly make: () => BadMessage; readonly logged: RegExp }[] = [
+const KINDS: readonly { readonly name: string; readonly make: () => RawMessage; readonly logged: RegExp }[] = [
   {
     name: "body not JSON",
     make: () => ({ headers: { id: randomUUID(), task: "conformance.add", lang: "py" }, body: "[[1, 2], {}, {", type: "application/json" }),
@@ -106,7 +100,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
 
     it("runs every valid task, logs every malformed one with its reason, leaves nothing behind and keeps serving", async () => {
       const sent = new Map<string, number>(KINDS.map((k) => [k.name, 0]));
-      const bad: { kind: string; message: BadMessage }[] = [];
+      const bad: { kind: string; message: RawMessage }[] = [];
       for (let i = 0; i < MALFORMED; i++) {
         const kind = KINDS[i % KINDS.length]!;
         bad.push({ kind: kind.name, message: kind.make() });
@@ -120,7 +114,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       const validIds = new Set<string>();
       for (const { message } of bad) {
         for (let j = 0; j < 2; j++, valid++) validIds.add((await client.enqueue("conformance.add", [valid, valid])).id);
-        if (redisRaw !== null) await redisRaw.lpush(queue, redisEnvelope(queue, message));
+        if (redisRaw !== null) await redisRaw.lpush(queue, rawRedisEnvelope(queue, { ...message, encoding: message.encoding ?? "utf-8" }));
         else await amqpRaw!.publish({ exchange: "", routingKey: queue, body: Buffer.from(message.body, "latin1"), properties: { content_type: message.type, content_encoding: message.encoding ?? "utf-8", delivery_mode: 2, headers: message.headers } });
       }
       await redisRaw?.close();
@@ -159,23 +153,6 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
   });
 }
 
-function redisEnvelope(queue: string, m: BadMessage): string {
-  return JSON.stringify({
-    body: Buffer.from(m.body, "latin1").toString("base64"),
-    "content-encoding": m.encoding ?? "utf-8",
-    "content-type": m.type,
-    headers: m.headers,
-    properties: {
-      correlation_id: m.headers["id"] ?? "none",
-      reply_to: "",
-      delivery_mode: 2,
-      delivery_info: { exchange: "", routing_key: queue },
-      priority: 0,
-      body_encoding: "base64",
-      delivery_tag: randomUUID(),
-    },
-  });
-}
 
 async function countResults(redis: Redis): Promise<number> {
   let n = 0;

@@ -15,8 +15,12 @@ import { compileClientOptions } from "../src/client/compile-client-options.js";
 import { decodeTaskMessage } from "../src/codec/task/decode-task-message.js";
 import type { TaskMessage } from "../src/codec/task/task-message.js";
 import { MemoryTransport } from "../src/transport/memory/memory-transport.js";
-import type { Delivery } from "../src/transport/transport.js";
 import { renameIds } from "./support/rename-ids.js";
+import { drainMemoryQueue } from "./support/drain-memory-queue.js";
+
+async function drain(transport: MemoryTransport): Promise<TaskMessage[]> {
+  return (await drainMemoryQueue(transport, QUEUE)).map((d) => decodeTaskMessage(d.message));
+}
 
 const QUEUE = "conformance.worker-published";
 
@@ -33,13 +37,6 @@ function client(): { transport: MemoryTransport; client: CeleryClient } {
   return { transport, client: new CeleryClient(transport, new RecordingResultBackend(), compileClientOptions({ broker: transport }, {})) };
 }
 
-async function drain(transport: MemoryTransport): Promise<TaskMessage[]> {
-  const got: Delivery[] = [];
-  const consumer = await transport.consume([QUEUE], (d) => got.push(d), { prefetch: 0, noAck: true });
-  await new Promise((r) => setTimeout(r, 5));
-  await consumer.cancel();
-  return got.map((d) => decodeTaskMessage(d.message));
-}
 
 const vectors = loadGoldenVectors().filter((v) => v.kind === "task" && v.scenario.startsWith("worker-"));
 const recorded = (v: GoldenVector): TaskMessage => decodeTaskMessage(capturedToParts(v.messages[0] as GoldenVector["messages"][number]));

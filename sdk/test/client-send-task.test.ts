@@ -10,6 +10,7 @@ import { decodeTaskMessage } from "../src/codec/task/decode-task-message.js";
 import { decodeControlMessage } from "../src/codec/message/decode-control-message.js";
 import { decodeEventMessage } from "../src/codec/message/decode-event-message.js";
 import { CeleryProtoError } from "../src/errors/celery-proto-error.js";
+import { drainMemoryQueue as drain } from "./support/drain-memory-queue.js";
 
 async function setup(options: ClientOptions = {}) {
   const transport = new MemoryTransport();
@@ -17,13 +18,6 @@ async function setup(options: ClientOptions = {}) {
   return { transport, client };
 }
 
-async function drain(transport: MemoryTransport, queue: string): Promise<Delivery[]> {
-  const got: Delivery[] = [];
-  const consumer = await transport.consume([queue], (d) => got.push(d), { prefetch: 0, noAck: true });
-  await new Promise((r) => setTimeout(r, 5));
-  await consumer.cancel();
-  return got;
-}
 
 describe("CeleryClient.sendTask", () => {
   it("publishes to the default queue through the default exchange, with Celery's headers", async () => {
