@@ -9,17 +9,9 @@ export interface UnackedEntry {
 }
 
 /**
- * The exact text kombu's `QoS.append` stores: `dumps([message._raw, EX, RK])`, where `_raw` is the envelope as
- * `loads` read it and EX/RK come from its `properties.delivery_info`.
- */
-export function encodeUnackedEntry(entry: UnackedEntry): string {
-  return dumpPythonJson([entry.payload, entry.exchange, entry.routingKey]);
-}
-
-/**
- * `encodeUnackedEntry` for an envelope still in the text it was popped as: kombu's `dumps` of what it `loads`-ed
- * from a kombu-written envelope is that same text, so this is byte-identical for every kombu-compatible producer
- * (and equal as JSON for any other) without parsing the envelope a second time.
+ * The text kombu's `QoS.append` stores, `dumps([message._raw, EX, RK])`, for an envelope still in the text it was
+ * popped as: kombu's `dumps` of what it `loads`-ed from a kombu-written envelope is that same text, so this is
+ * byte-identical for every kombu-compatible producer (and equal as JSON for any other) without parsing it again.
  */
 export function encodeUnackedText(envelope: string, exchange: string, routingKey: string): string {
   return `[${envelope}, ${dumpPythonJson(exchange)}, ${dumpPythonJson(routingKey)}]`;
