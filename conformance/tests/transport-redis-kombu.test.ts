@@ -315,6 +315,30 @@ describe("Redis transport ↔ kombu 5.7 (db 14)", { timeout: 60_000 }, () => {
     assert.equal(await raw.llen(list), 0);
   });
 
+  it("(4) unacked entries of a batch and of names JSON escapes (quote, backslash, non-ASCII) equal kombu's", async () => {
+    for (const q of [`${P}-batch`, `${P}-"q\\é-ü`]) {
+      for (let i = 0; i < 3; i++) await peer.publish({ routing_key: q, body: { i } });
+      const envelopes = (await raw.lrange(q, 0, -1)) as string[];
+      const tags = envelopes.map((e) => (JSON.parse(e) as { properties: { delivery_tag: string } }).properties.delivery_tag);
+      const crashing = await KombuPeer.start(URL);
+      await crashing.consume({ queues: [{ name: q }], count: 3, ack: "keep" });
+      await crashing.abandon();
+      const kombuEntries = await Promise.all(tags.map((tag) => raw.hget("unacked", tag)));
+      assert.ok(kombuEntries.every((e) => e !== null), "kombu recorded every delivery");
+      await raw.hdel("unacked", ...tags);
+      await raw.zrem("unacked_index", ...tags);
+
+      // one fetch takes all three (prefetch 3): what it records is what kombu recorded, entry for entry
+      await raw.rpush(q, ...envelopes);
+      const held = await consumeOurs(t, [q], 3, "keep");
+      assert.deepEqual(await Promise.all(tags.map((tag) => raw.hget("unacked", tag))), kombuEntries, q);
+      for (const d of held.deliveries) await d.ack();
+      await held.cancel();
+      assert.equal(await raw.hlen("unacked"), 0);
+      assert.equal(await raw.zcard("unacked_index"), 0);
+    }
+  });
+
   it("(5) fanout over PUB/SUB both ways, and consume() of a fanout-bound queue", async () => {
     const fx = `${P}-fx`;
     const got: FanoutMessage[] = [];

@@ -1,6 +1,8 @@
 // The TS worker survives a broker restart in the middle of a batch and every task completes: RabbitMQ (the
 // test-owned fault node on 5684, durable queue, persistent messages) restarted with rabbitmqctl, and a Redis broker
 // with an append-only file killed with SIGKILL and started again. Results go to the shared Redis, which stays up.
+// Then the Redis broker is crashed eight times in one drain: a fetch whose reply dies with the server (its messages
+// already popped and persisted) must not lose them.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,7 +73,7 @@ for (const broker of BROKERS) {
       await broker.tearDown();
     });
 
-    it(`${COUNT} tasks, the broker restarted mid-batch: every task's result is stored and the worker keeps running`, async () => {
+    it(`${broker.name}: ${COUNT} tasks, the broker restarted mid-batch: every task's result is stored and the worker keeps running`, async () => {
       const client = await createClient({ broker: broker.url(), backend: redisDbUrl(RESULT_DB), defaultQueue: queue });
       const ids = new Set<string>();
       for (let i = 0; i < COUNT; i++) ids.add((await client.enqueue("conformance.sleep", [0.02])).id);
@@ -116,3 +118,70 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+describe("TS worker across repeated Redis crashes in one drain", { timeout: 240_000 }, () => {
+  const TASKS_IN_DRAIN = 3000;
+  const CRASHES = 8;
+  const dir = mkdtempSync(path.join(tmpdir(), "celery-proto-worker-crashes-"));
+  const queue = `t-wcrash-${process.pid}`;
+  const results = new Redis(redisDbUrl(RESULT_DB));
+  let server: PrivateRedisServer;
+
+  before(async () => {
+    server = await PrivateRedisServer.start(["--appendonly", "yes", "--appendfsync", "always", "--dir", dir]);
+    await results.flushdb();
+  });
+
+  after(async () => {
+    results.disconnect();
+    await server.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`${TASKS_IN_DRAIN} tasks, Redis killed (SIGKILL) ${CRASHES} times while the worker fetches: every task runs exactly once, nothing is left queued or unacked`, async () => {
+    const client = await createClient({ broker: server.url(0), backend: redisDbUrl(RESULT_DB), defaultQueue: queue });
+    const ids = new Set<string>();
+    for (let i = 0; i < TASKS_IN_DRAIN; i++) ids.add((await client.enqueue("conformance.sleep", [0.002])).id);
+    await client.close();
+    const lines: string[] = [];
+    const worker = createWorker({
+      broker: server.url(0),
+      backend: redisDbUrl(RESULT_DB),
+      queues: [queue],
+      concurrency: 8,
+      hostname: `t-wcrash-${process.pid}@%h`,
+      logger: createCeleryLogger({ level: "INFO", write: (t) => lines.push(t) }),
+      mingle: false,
+      heartbeat: false,
+    });
+    await loadTaskModule(TASKS, worker.registry);
+    await worker.start();
+    try {
+      for (let crash = 0; crash < CRASHES; crash++) {
+        // Each crash comes while the worker is draining at full speed (40 more results since it reconnected).
+        const base = await storedSuccesses(results, ids);
+        await waitFor(async () => (await storedSuccesses(results, ids)) >= Math.min(base + 40, TASKS_IN_DRAIN), 60_000, `progress before crash ${crash + 1}`);
+        await new Promise((r) => setTimeout(r, Math.random() * 100));
+        await server.stop();
+        await new Promise((r) => setTimeout(r, 300));
+        await server.restart();
+      }
+      await waitFor(async () => (await storedSuccesses(results, ids)) === TASKS_IN_DRAIN, 120_000, `all ${TASKS_IN_DRAIN} results`, async () => lines.slice(-5).join(""));
+    } finally {
+      await worker.stop();
+    }
+    const runs = new Map<string, number>();
+    for (const match of lines.join("").matchAll(/Task conformance\.sleep\[([0-9a-f-]+)\] succeeded/g)) runs.set(match[1] as string, (runs.get(match[1] as string) ?? 0) + 1);
+    assert.deepEqual([...runs.entries()].filter(([, n]) => n !== 1), [], "no task ran twice");
+    assert.equal(runs.size, TASKS_IN_DRAIN);
+    const broker = new Redis(server.url(0));
+    try {
+      assert.equal(await broker.llen(queue), 0, "queue drained");
+      assert.equal(await broker.hlen("unacked"), 0, "nothing left in unacked");
+      assert.equal(await broker.zcard("unacked_index"), 0, "nothing left in unacked_index");
+    } finally {
+      broker.disconnect();
+    }
+  });
+});
+

@@ -38,20 +38,31 @@ interface Pending {
   settled: boolean;
 }
 
-/** One popped envelope and the queue it belongs to. */
+/** A fetch the BRPOP connection dropped during: its `unacked_index` score and the tags its reply did bring. */
+interface InterruptedFetch {
+  readonly score: string;
+  readonly received: ReadonlySet<string>;
+}
+
+/** One popped envelope, the queue it belongs to, and its delivery tag if `POP_MANY` already recorded it in unacked. */
 interface Popped {
   readonly queue: string;
   readonly envelope: string;
+  readonly recordedTag: string | null;
 }
 
 /**
  * One `consume()` call: kombu's channel consuming a set of queues. List queues are read with BRPOP on a dedicated
  * connection (keys: each priority step ascending, each queue in the rotated cycle); queues bound to a fanout exchange
- * in this process are PSUBSCRIBEd instead. When the prefetch window has room for several messages, one round trip
- * pops up to that many in BRPOP's order (`POP_MANY`); BRPOP blocks only when the lists are empty. Unless `noAck`,
- * each delivery is first recorded as kombu's `QoS.append` does (`MULTI; ZADD unacked_index <now> <tag>; HSET unacked
- * <tag> [envelope, exchange, routing_key]; EXEC`, one transaction per fetched batch), and nothing is fetched while
- * `prefetch` deliveries are unsettled. `cancel()` restores the unsettled ones (kombu's `restore_at_shutdown`).
+ * in this process are PSUBSCRIBEd instead. One round trip pops as many messages as the prefetch window has room for,
+ * in BRPOP's order (`POP_MANY`); BRPOP blocks only when the lists are empty. Unless `noAck`, each delivery is first
+ * recorded as kombu's `QoS.append` does (`ZADD unacked_index <now> <tag>; HSET unacked <tag> [envelope, exchange,
+ * routing_key]`): inside `POP_MANY` for what it pops, else one `MULTI` per batch. Nothing is fetched while `prefetch`
+ * deliveries are unsettled. `cancel()` restores the unsettled ones (kombu's `restore_at_shutdown`).
+ *
+ * A `POP_MANY` whose reply is lost with the connection (Redis killed after it ran; ioredis then sends it again) has
+ * moved its messages into `unacked` under a score of that fetch alone: once connected again, those the consumer did
+ * not receive are restored to their queues, where kombu's BRPOP would have lost its one message.
  */
 export class RedisConsumer implements Consumer {
   private blocking: Redis | null = null;
@@ -67,6 +78,10 @@ export class RedisConsumer implements Consumer {
   private blockingId: string | null = null;
   /** The client-side prefetch limit now (`options.prefetch` until `setPrefetch`). */
   private prefetch: number;
+  /** `POP_MANY` fetches the connection dropped during: what they recorded and nobody received waits to be restored. */
+  private readonly interruptedFetches: InterruptedFetch[] = [];
+  /** How many times the BRPOP connection has closed (a fetch that spans a close may have run twice). */
+  private blockingCloses = 0;
 
   private constructor(
     private readonly deps: RedisConsumerDeps,
@@ -91,7 +106,7 @@ export class RedisConsumer implements Consumer {
         const fanout = state.fanoutBindingOf(queue);
         if (fanout === undefined) continue;
         const pattern = layout.fanoutPattern(fanout.exchange, fanout.routingKey);
-        consumer.unsubscribers.push(await deps.subscriber.subscribe(pattern, (envelope) => void consumer.deliver([{ queue, envelope }])));
+        consumer.unsubscribers.push(await deps.subscriber.subscribe(pattern, (envelope) => void consumer.deliver([{ queue, envelope, recordedTag: null }])));
       }
       if (listQueues.length > 0) {
         // Lazy connection: the first BRPOP connects it, and waits (queued) while Redis is unreachable.
@@ -142,33 +157,49 @@ export class RedisConsumer implements Consumer {
   private async run(blocking: Redis, queues: readonly string[]): Promise<void> {
     const { ctx } = this.deps;
     const cycle = createQueueCycle(ctx.options.queueOrderStrategy, queues);
-    blocking.on("close", () => (this.blockingId = null));
+    blocking.on("close", () => {
+      this.blockingId = null;
+      this.blockingCloses++;
+    });
     while (!this.cancelled) {
       await this.waitForCredit();
       if (this.cancelled) break;
       await this.maybeRefreshBindings(queues);
       let reply: [string, string] | null;
+      let score: string | null = null;
       try {
         if (this.blockingId === null) this.blockingId = String(await blocking.call("CLIENT", "ID"));
         if (this.cancelled) break;
+        if (this.interruptedFetches.length > 0) await this.restoreInterruptedFetches();
         const keys = ctx.layout.brpopKeys(cycle.current());
-        const credit = this.credit();
-        if (credit > 1) {
-          const flat = (await blocking.eval(POP_MANY, keys.length, ...keys, String(credit))) as string[];
-          if (flat.length > 0) {
-            const batch: Popped[] = [];
-            for (let i = 0; i + 1 < flat.length; i += 2) batch.push({ queue: ctx.layout.queueFromListKey(flat[i] as string), envelope: flat[i + 1] as string });
-            if (this.cancelled) {
-              await this.pushBack(flat);
-              break;
-            }
-            cycle.rotate((batch[batch.length - 1] as Popped).queue);
-            await this.deliver(batch);
-            continue;
+        const record = this.options.noAck !== true;
+        score = fetchScore();
+        const closesBefore = this.blockingCloses;
+        const flat = (await blocking.eval(POP_MANY, 2 + keys.length, ctx.layout.unackedKey, ctx.layout.unackedIndexKey, ...keys, String(this.credit()), score, record ? "1" : "0")) as string[];
+        if (record && this.blockingCloses !== closesBefore) {
+          const received = new Set<string>();
+          for (let i = 2; i < flat.length; i += 3) received.add(flat[i] as string);
+          this.interruptedFetches.push({ score, received });
+        }
+        score = null;
+        if (flat.length > 0) {
+          const batch: Popped[] = [];
+          for (let i = 0; i + 2 < flat.length; i += 3) {
+            const tag = flat[i + 2] as string;
+            batch.push({ queue: ctx.layout.queueFromListKey(flat[i] as string), envelope: flat[i + 1] as string, recordedTag: tag === "" ? null : tag });
           }
+          if (this.cancelled) {
+            await this.pushBack(flat);
+            break;
+          }
+          cycle.rotate((batch[batch.length - 1] as Popped).queue);
+          await this.deliver(batch);
+          continue;
         }
         reply = await blocking.brpop(keys, ctx.options.brpopTimeout);
       } catch (e) {
+        // The fetch may have run with its reply lost: whatever it recorded is found again by its score.
+        if (score !== null && this.options.noAck !== true) this.interruptedFetches.push({ score, received: new Set() });
         if (this.cancelled) break;
         if (blocking.status === "end") {
           this.emitError(toTransportError(e, "BRPOP (the connection gave up reconnecting; consumer stopped)"));
@@ -187,7 +218,7 @@ export class RedisConsumer implements Consumer {
       }
       const queue = ctx.layout.queueFromListKey(key);
       cycle.rotate(queue);
-      await this.deliver([{ queue, envelope: item }]);
+      await this.deliver([{ queue, envelope: item, recordedTag: null }]);
     }
   }
 
@@ -197,10 +228,34 @@ export class RedisConsumer implements Consumer {
     return Math.min(MAX_FETCH_BATCH, this.prefetch - this.unsettled.size);
   }
 
-  /** Items popped after cancel: never delivered, so back to the front (RPUSH, last popped first) of their lists. */
+  /**
+   * Items popped after cancel: never delivered, so back to the front (RPUSH, last popped first) of their lists, and
+   * out of `unacked` in the same transaction.
+   */
   private async pushBack(flat: readonly string[]): Promise<void> {
-    for (let i = flat.length - 2; i >= 0; i -= 2) {
-      await this.deps.ctx.commands.rpush(flat[i] as string, flat[i + 1] as string).catch((e: unknown) => this.emitError(toTransportError(e, "RPUSH after cancel")));
+    const { commands, layout } = this.deps.ctx;
+    const multi = commands.multi();
+    const tags: string[] = [];
+    for (let i = flat.length - 3; i >= 0; i -= 3) {
+      multi.rpush(flat[i] as string, flat[i + 1] as string);
+      if (flat[i + 2] !== "") tags.push(flat[i + 2] as string);
+    }
+    if (tags.length > 0) multi.zrem(layout.unackedIndexKey, ...tags).hdel(layout.unackedKey, ...tags);
+    await multi.exec().catch((e: unknown) => this.emitError(toTransportError(e, "RPUSH after cancel")));
+  }
+
+  /** Restores what interrupted fetches recorded and nobody received; a fetch stays listed until that went through. */
+  private async restoreInterruptedFetches(): Promise<void> {
+    const { ctx } = this.deps;
+    while (this.interruptedFetches.length > 0) {
+      const { score, received } = this.interruptedFetches[0] as InterruptedFetch;
+      const tags = await ctx.commands.zrangebyscore(ctx.layout.unackedIndexKey, score, score);
+      let restored = 0;
+      for (const tag of tags) if (!received.has(tag) && (await restoreByTag(ctx, tag, false))) restored++;
+      this.interruptedFetches.shift();
+      if (restored > 0) {
+        this.emitError(new CeleryProtoError("TransportClosed", `a fetch's reply was lost with the connection: its ${restored} message(s) were restored from unacked to their queues`));
+      }
     }
   }
 
@@ -209,12 +264,13 @@ export class RedisConsumer implements Consumer {
     if (this.cancelled) return;
     const noAck = this.options.noAck === true;
     const accepted: Pending[] = [];
-    for (const { queue, envelope } of batch) {
+    for (const { queue, envelope, recordedTag } of batch) {
       try {
         const message = readRedisEnvelope(envelope);
-        accepted.push({ tag: message.deliveryTag, envelope, queue, message, registered: false, settled: noAck });
+        accepted.push({ tag: message.deliveryTag, envelope, queue, message, registered: recordedTag !== null, settled: noAck });
       } catch (e) {
         // kombu cannot decode it either (its consumer raises); it is reported, not redelivered forever.
+        if (recordedTag !== null) await this.remover.remove(recordedTag);
         const error = CeleryProtoError.from(e, "InvalidEnvelope");
         this.emitError(new CeleryProtoError(error.code, `message from queue ${JSON.stringify(queue)} dropped: ${error.message}`, { cause: e, details: error.details }));
       }
@@ -242,6 +298,7 @@ export class RedisConsumer implements Consumer {
     const { commands, layout } = this.deps.ctx;
     const recordable: Pending[] = [];
     for (const pending of batch) {
+      if (pending.registered) continue;
       if (pending.tag === null) {
         this.emitError(new CeleryProtoError("InvalidEnvelope", "delivery without properties.delivery_tag: not recorded in unacked (kombu cannot consume it either)"));
       } else recordable.push(pending);
@@ -332,4 +389,12 @@ export class RedisConsumer implements Consumer {
   private emitError(error: CeleryProtoError): void {
     this.deps.ctx.options.onEvent({ type: "error", error });
   }
+}
+
+/**
+ * The `unacked_index` score of one fetch: the time in seconds as kombu's `time()`, with a random fraction of a
+ * millisecond so that no other fetch shares it and a lost fetch's entries can be found by it alone.
+ */
+function fetchScore(): string {
+  return String((Date.now() + Math.random()) / 1000);
 }

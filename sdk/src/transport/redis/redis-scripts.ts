@@ -44,22 +44,53 @@ redis.call('ZADD', KEYS[2], 'GT', ms + tonumber(ARGV[3]), ARGV[2])
 
 /**
  * A BRPOP that does not block and takes up to ARGV[1] messages: RPOP from each key in BRPOP's key order (priority
- * step, then queue cycle) until the count is reached. Returns a flat list `key1, item1, key2, item2, ...`. kombu
- * takes one message per BRPOP round trip; this is the same order in one round trip for a prefetch window's worth.
+ * step, then queue cycle) until the count is reached. kombu takes one message per BRPOP round trip; this is the same
+ * order in one round trip for a prefetch window's worth.
+ *
+ * With ARGV[3] = "1" each popped envelope is recorded as kombu's `QoS.append` records it (`ZADD unacked_index ARGV[2]
+ * <tag>`, `HSET unacked <tag> [envelope, exchange, routing_key]`) in the same script, so a reply lost with the
+ * connection leaves the messages in `unacked`, where the consumer finds them again by that score, instead of nowhere.
+ * Only envelopes whose tag, exchange and routing key are printable ASCII without quote or backslash are recorded here
+ * (their JSON is the quoted text, as Python's `json.dumps` writes it); the caller records the rest.
+ * KEYS: unacked, unacked_index, then the lists. Returns a flat list `key1, item1, tag1, key2, ...` where the tag is
+ * the recorded delivery tag or "" if the envelope was not recorded.
  */
 export const POP_MANY = `
 local want = tonumber(ARGV[1])
+local record = ARGV[3] == '1'
+local function plain(s)
+  return type(s) == 'string' and not string.find(s, '[%c"\\\\\\128-\\255]')
+end
+local function recordable(item)
+  local ok, message = pcall(cjson.decode, item)
+  if not ok or type(message) ~= 'table' then return nil end
+  local properties = message['properties']
+  if type(properties) ~= 'table' then return nil end
+  local tag, info = properties['delivery_tag'], properties['delivery_info']
+  if not plain(tag) or type(info) ~= 'table' then return nil end
+  local exchange, routing_key = info['exchange'] or '', info['routing_key'] or ''
+  if not plain(exchange) or not plain(routing_key) then return nil end
+  return tag, '[' .. item .. ', "' .. exchange .. '", "' .. routing_key .. '"]'
+end
 local out = {}
 local got = 0
-for i = 1, #KEYS do
+for i = 3, #KEYS do
   while got < want do
     local item = redis.call('RPOP', KEYS[i])
     if not item then break end
+    local tag, value = nil, nil
+    if record then tag, value = recordable(item) end
+    if tag then
+      redis.call('ZADD', KEYS[2], ARGV[2], tag)
+      redis.call('HSET', KEYS[1], tag, value)
+    end
     out[#out + 1] = KEYS[i]
     out[#out + 1] = item
+    out[#out + 1] = tag or ''
     got = got + 1
   end
   if got >= want then break end
 end
 return out
 `;
+
