@@ -170,7 +170,7 @@ export class RedisConsumer implements Consumer {
       try {
         if (this.blockingId === null) this.blockingId = String(await blocking.call("CLIENT", "ID"));
         if (this.cancelled) break;
-        if (this.interruptedFetches.length > 0) await this.restoreInterruptedFetches();
+        if (this.interruptedFetches.length > 0) await this.restoreInterruptedFetches(blocking);
         const keys = ctx.layout.brpopKeys(cycle.current());
         const record = this.options.noAck !== true;
         score = fetchScore();
@@ -244,9 +244,12 @@ export class RedisConsumer implements Consumer {
     await multi.exec().catch((e: unknown) => this.emitError(toTransportError(e, "RPUSH after cancel")));
   }
 
-  /** Restores what interrupted fetches recorded and nobody received; a fetch stays listed until that went through. */
-  private async restoreInterruptedFetches(): Promise<void> {
-    const { ctx } = this.deps;
+  /**
+   * Restores what interrupted fetches recorded and nobody received; a fetch stays listed until that went through.
+   * Runs on the BRPOP connection, which `cancel()` disconnects, so a Redis outage cannot hold up shutdown here.
+   */
+  private async restoreInterruptedFetches(blocking: Redis): Promise<void> {
+    const ctx: RedisChannelContext = { ...this.deps.ctx, commands: blocking };
     while (this.interruptedFetches.length > 0) {
       const { score, received } = this.interruptedFetches[0] as InterruptedFetch;
       const tags = await ctx.commands.zrangebyscore(ctx.layout.unackedIndexKey, score, score);
