@@ -88,6 +88,12 @@ export function formatPythonFloat(value: number): string {
   if (value === Infinity) return "Infinity";
   if (value === -Infinity) return "-Infinity";
   if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-4 && magnitude < 1e16) {
+    // JS also prints the shortest round-trip digits, and in this range never with an exponent: only ".0" differs.
+    const text = String(value);
+    return text.includes(".") ? text : `${text}.0`;
+  }
   const [mantissa = "", exponentText = "0"] = Math.abs(value).toExponential().split("e");
   const exponent = Number(exponentText);
   const digits = mantissa.replace(".", "");

@@ -1,7 +1,7 @@
+import { isUtf8 } from "node:buffer";
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { PyDecimal } from "../../codec/json/python-values.js";
 
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
 const MAX_DEPTH = 100;
 
 /**
@@ -33,8 +33,10 @@ class Reader {
       const key = this.buf.toString("utf8", this.offset, this.offset + keyLength);
       this.offset += keyLength;
       const value = this.item(depth + 1);
-      // A "__proto__" key must be stored as data, not change the object's prototype.
-      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      // A "__proto__" key must be stored as data, not change the object's prototype (defineProperty for every key
+      // would be safe too, but it was the single most expensive step of receiving a task).
+      if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      else out[key] = value;
     }
     if (this.offset !== end) this.fail("a table value runs past the end of its table");
     return out;
@@ -49,13 +51,10 @@ class Reader {
     switch (tag) {
       case "S": {
         const n = this.length();
-        const raw = b.subarray(this.offset, this.offset + n);
+        const start = this.offset;
         this.offset += n;
-        try {
-          return UTF8.decode(raw);
-        } catch {
-          return new Uint8Array(raw);
-        }
+        const raw = b.subarray(start, start + n);
+        return isUtf8(raw) ? b.toString("utf8", start, start + n) : new Uint8Array(raw);
       }
       case "x": {
         const n = this.length();
