@@ -11,6 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { createClient } from "../../sdk/src/client/create-client.js";
 import { createWorker } from "../../worker/src/create-worker.js";
+import type { Worker } from "../../worker/src/worker.js";
 import { loadTaskModule } from "../../worker/src/load-task-module.js";
 import { createCeleryLogger } from "../../worker/src/logging/worker-logger.js";
 import { redisDbUrl } from "../harness/broker-urls.js";
@@ -74,23 +75,8 @@ for (const broker of BROKERS) {
     });
 
     it(`${broker.name}: ${COUNT} tasks, the broker restarted mid-batch: every task's result is stored and the worker keeps running`, async () => {
-      const client = await createClient({ broker: broker.url(), backend: redisDbUrl(RESULT_DB), defaultQueue: queue });
-      const ids = new Set<string>();
-      for (let i = 0; i < COUNT; i++) ids.add((await client.enqueue("conformance.sleep", [0.02])).id);
-      await client.close();
-
-      const worker = createWorker({
-        broker: broker.url(),
-        backend: redisDbUrl(RESULT_DB),
-        queues: [queue],
-        concurrency: 4,
-        hostname: `t-wrestart-${process.pid}@%h`,
-        logger: createCeleryLogger({ level: "INFO", write: (t) => lines.push(t) }),
-        mingle: false,
-        heartbeat: false,
-      });
-      await loadTaskModule(TASKS, worker.registry);
-      await worker.start();
+      const ids = await enqueueSleeps(broker.url(), queue, COUNT, 0.02);
+      const worker = await startWorker(broker.url(), queue, 4, `t-wrestart-${process.pid}@%h`, lines);
       try {
         await waitFor(async () => (await storedSuccesses(results, ids)) >= 30, 60_000, "30 results before the restart");
         const before = await storedSuccesses(results, ids);
@@ -103,6 +89,32 @@ for (const broker of BROKERS) {
       }
     });
   });
+}
+
+/** Enqueues `count` `conformance.sleep(seconds)` tasks; resolves with their ids. */
+async function enqueueSleeps(broker: string, queue: string, count: number, seconds: number): Promise<Set<string>> {
+  const client = await createClient({ broker, backend: redisDbUrl(RESULT_DB), defaultQueue: queue });
+  const ids = new Set<string>();
+  for (let i = 0; i < count; i++) ids.add((await client.enqueue("conformance.sleep", [seconds])).id);
+  await client.close();
+  return ids;
+}
+
+/** A started TS worker on `queue` with the conformance tasks, logging at INFO into `lines`. */
+async function startWorker(broker: string, queue: string, concurrency: number, hostname: string, lines: string[]): Promise<Worker> {
+  const worker = createWorker({
+    broker,
+    backend: redisDbUrl(RESULT_DB),
+    queues: [queue],
+    concurrency,
+    hostname,
+    logger: createCeleryLogger({ level: "INFO", write: (t) => lines.push(t) }),
+    mingle: false,
+    heartbeat: false,
+  });
+  await loadTaskModule(TASKS, worker.registry);
+  await worker.start();
+  return worker;
 }
 
 async function storedSuccesses(redis: Redis, ids: ReadonlySet<string>): Promise<number> {
@@ -139,23 +151,9 @@ describe("TS worker across repeated Redis crashes in one drain", { timeout: 240_
   });
 
   it(`${TASKS_IN_DRAIN} tasks, Redis killed (SIGKILL) ${CRASHES} times while the worker fetches: every task runs exactly once, nothing is left queued or unacked`, async () => {
-    const client = await createClient({ broker: server.url(0), backend: redisDbUrl(RESULT_DB), defaultQueue: queue });
-    const ids = new Set<string>();
-    for (let i = 0; i < TASKS_IN_DRAIN; i++) ids.add((await client.enqueue("conformance.sleep", [0.002])).id);
-    await client.close();
+    const ids = await enqueueSleeps(server.url(0), queue, TASKS_IN_DRAIN, 0.002);
     const lines: string[] = [];
-    const worker = createWorker({
-      broker: server.url(0),
-      backend: redisDbUrl(RESULT_DB),
-      queues: [queue],
-      concurrency: 8,
-      hostname: `t-wcrash-${process.pid}@%h`,
-      logger: createCeleryLogger({ level: "INFO", write: (t) => lines.push(t) }),
-      mingle: false,
-      heartbeat: false,
-    });
-    await loadTaskModule(TASKS, worker.registry);
-    await worker.start();
+    const worker = await startWorker(server.url(0), queue, 8, `t-wcrash-${process.pid}@%h`, lines);
     try {
       for (let crash = 0; crash < CRASHES; crash++) {
         // Each crash comes while the worker is draining at full speed (40 more results since it reconnected).

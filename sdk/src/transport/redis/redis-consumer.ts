@@ -176,18 +176,16 @@ export class RedisConsumer implements Consumer {
         score = fetchScore();
         const closesBefore = this.blockingCloses;
         const flat = (await blocking.eval(POP_MANY, 2 + keys.length, ctx.layout.unackedKey, ctx.layout.unackedIndexKey, ...keys, String(this.credit()), score, record ? "1" : "0")) as string[];
+        const batch: Popped[] = [];
+        for (let i = 0; i + 2 < flat.length; i += 3) {
+          const tag = flat[i + 2] as string;
+          batch.push({ queue: ctx.layout.queueFromListKey(flat[i] as string), envelope: flat[i + 1] as string, recordedTag: tag === "" ? null : tag });
+        }
         if (record && this.blockingCloses !== closesBefore) {
-          const received = new Set<string>();
-          for (let i = 2; i < flat.length; i += 3) received.add(flat[i] as string);
-          this.interruptedFetches.push({ score, received });
+          this.interruptedFetches.push({ score, received: new Set(batch.map((p) => p.recordedTag).filter((t) => t !== null)) });
         }
         score = null;
-        if (flat.length > 0) {
-          const batch: Popped[] = [];
-          for (let i = 0; i + 2 < flat.length; i += 3) {
-            const tag = flat[i + 2] as string;
-            batch.push({ queue: ctx.layout.queueFromListKey(flat[i] as string), envelope: flat[i + 1] as string, recordedTag: tag === "" ? null : tag });
-          }
+        if (batch.length > 0) {
           if (this.cancelled) {
             await this.pushBack(flat);
             break;
