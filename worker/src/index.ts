@@ -43,7 +43,7 @@ export {
 export type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
 export { NO_EVENTS, type EventDispatcher } from "./events/event-dispatcher.js";
 export type { ExecutionPool, ExecutionOutcome, ExecutionHooks, ExecutionLimits } from "./pool/execution-pool.js";
-export { AsyncPool, type AsyncPoolOptions } from "./execution/async-pool.js";
+export { AsyncPool, type AsyncPoolOptions } from "./pool/async-pool.js";
 
 export { createCeleryLogger, formatAscTime, type WorkerLogger, type CeleryLoggerOptions } from "./logging/worker-logger.js";
 export { LOG_LEVELS, parseLogLevel, type LogLevel } from "./logging/log-level.js";

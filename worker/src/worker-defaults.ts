@@ -3,7 +3,7 @@ import { queueExchange, type QueueSpec } from "../../sdk/src/transport/queue-spe
 import { startPidbox } from "./control/start-pidbox.js";
 import { createEventDispatcher } from "./events/create-event-dispatcher.js";
 import type { EventDispatcher } from "./events/event-dispatcher.js";
-import { AsyncPool } from "./execution/async-pool.js";
+import { AsyncPool } from "./pool/async-pool.js";
 import { TASK_LOG } from "./logging/task-log-messages.js";
 import { createWorkerOutcomes } from "./outcomes/create-worker-outcomes.js";
 import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";

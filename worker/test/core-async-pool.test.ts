@@ -8,7 +8,7 @@ import { TaskRegistry } from "../src/app/task-registry.js";
 import type { TaskHandler } from "../src/app/task-handler.js";
 import type { TaskOptions } from "../src/app/task-options.js";
 import { Ignore, Reject, SoftTimeLimitExceeded } from "../src/errors/task-control-errors.js";
-import { AsyncPool } from "../src/execution/async-pool.js";
+import { AsyncPool } from "../src/pool/async-pool.js";
 import type { ExecutionHooks, ExecutionLimits, ExecutionOutcome } from "../src/pool/execution-pool.js";
 import { buildTaskRequest } from "../src/request/build-task-request.js";
 

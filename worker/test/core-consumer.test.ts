@@ -10,7 +10,7 @@ import { createWorker } from "../src/create-worker.js";
 import { TaskRegistry } from "../src/app/task-registry.js";
 import { WorkerState } from "../src/app/worker-state.js";
 import { TaskConsumer } from "../src/consumer/task-consumer.js";
-import { AsyncPool } from "../src/execution/async-pool.js";
+import { AsyncPool } from "../src/pool/async-pool.js";
 import type { TaskOptions } from "../src/app/task-options.js";
 import type { TaskHandler } from "../src/app/task-handler.js";
 import type { Worker } from "../src/worker.js";

@@ -1,12 +1,12 @@
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import type { RegisteredTask } from "../app/task-registry.js";
 import { TimeLimitExceeded } from "../errors/task-control-errors.js";
-import type { ExecutionHooks, ExecutionLimits, ExecutionOutcome, ExecutionPool } from "../pool/execution-pool.js";
-import { checkConcurrency } from "../pool/process-pool-options.js";
-import { activeLimit } from "../pool/run-with-limits.js";
-import { startLimitedRun, type LimitedRun } from "../pool/start-limited-run.js";
+import type { ExecutionHooks, ExecutionLimits, ExecutionOutcome, ExecutionPool } from "./execution-pool.js";
+import { checkConcurrency } from "./process-pool-options.js";
+import { activeLimit } from "./run-with-limits.js";
+import { startLimitedRun, type LimitedRun } from "./start-limited-run.js";
 import type { TaskRequest } from "../request/task-request.js";
-import { createTaskContext } from "./create-task-context.js";
+import { createTaskContext } from "../execution/create-task-context.js";
 
 export interface AsyncPoolOptions {
   /** Simultaneous executions. */
