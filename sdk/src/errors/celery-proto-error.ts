@@ -14,7 +14,7 @@ export interface CeleryProtoErrorOptions {
  * where `instanceof` would not.
  */
 export class CeleryProtoError extends Error {
-  override readonly name = "CeleryProtoError";
+  declare readonly name: "CeleryProtoError";
   readonly code: ErrorCode;
   readonly details: readonly ValidationIssue[];
 
@@ -47,6 +47,14 @@ export class CeleryProtoError extends Error {
 
   toJSON(): { code: ErrorCode; message: string; details: readonly ValidationIssue[] } {
     return { code: this.code, message: this.message, details: this.details };
+  }
+
+  static {
+    // On the prototype, so the stack V8 captures in `super()` already reads `CeleryProtoError: ...`; and on the class,
+    // because a bundler may rename it (esbuild emits `class _CeleryProtoError`) and Node prints uncaught errors under
+    // the constructor's name.
+    Object.defineProperty(this.prototype, "name", { value: "CeleryProtoError", writable: true, configurable: true });
+    Object.defineProperty(this, "name", { value: "CeleryProtoError", configurable: true });
   }
 }
 
