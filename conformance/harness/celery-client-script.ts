@@ -25,7 +25,19 @@ export interface ClientCommand {
 /** What Python's `AsyncResult.get()` returned (`ok`) or raised, per task. */
 export type ClientResult =
   | { readonly id: string; readonly state: string; readonly ok: true; readonly value: unknown; readonly done_at: number; readonly sent_at?: number }
-  | { readonly id: string; readonly state: string; readonly ok: false; readonly exc_type: string; readonly exc_module: string; readonly exc_str: string; readonly sent_at?: number };
+  | {
+      readonly id: string;
+      readonly state: string;
+      readonly ok: false;
+      readonly exc_type: string;
+      readonly exc_module: string;
+      readonly exc_str: string;
+      /** Python's `repr()` of the exception `get()` raised, e.g. `Exception({'code': 42})`. */
+      readonly exc_repr: string;
+      /** The `traceback` the worker stored beside the failure (`AsyncResult.traceback`). */
+      readonly traceback: string | null;
+      readonly sent_at?: number;
+    };
 
 export interface SentTask {
   readonly id: string;

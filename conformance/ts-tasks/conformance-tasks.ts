@@ -91,4 +91,10 @@ export function register(registry: TaskRegistry): void {
     },
     { acksLate: true },
   );
+  // Throws its argument as it is, not wrapped in an Error: `throw {code: 42}`, `throw "text"`, `throw null`.
+  registry.register("wcore.throw_value", ([value]) => {
+    throw value;
+  });
+  // Returns its argument unchanged (NaN, ±Infinity and big integers from Python included).
+  registry.register("wcore.identity", ([value]) => value);
 }

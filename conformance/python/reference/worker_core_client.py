@@ -12,7 +12,8 @@ Command fields:
   ``timeout``                                  seconds each ``AsyncResult.get()`` may wait (default 20)
 
 ``send`` prints ``[{"id", "sent_at"}]``; ``get``/``call`` print one entry per task: ``{"id", "state", "ok": true,
-"value": observable(value), "done_at"}`` or ``{"id", "state", "ok": false, "exc_type", "exc_module", "exc_str"}`` --
+"value": observable(value), "done_at"}`` or ``{"id", "state", "ok": false, "exc_type", "exc_module", "exc_str", "exc_repr",
+"traceback"}`` --
 what Python's own ``AsyncResult.get()`` returned or raised for what the TypeScript worker stored.
 """
 
@@ -68,6 +69,7 @@ def get(app, ids, timeout):
             out.append({
                 "id": task_id, "state": result.state, "ok": False,
                 "exc_type": type(exc).__name__, "exc_module": type(exc).__module__, "exc_str": str(exc),
+                "exc_repr": repr(exc), "traceback": result.traceback,
             })
     return out
 

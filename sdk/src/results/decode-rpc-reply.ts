@@ -1,9 +1,10 @@
 import { decodeMessageBody } from "../codec/message/decode-message-body.js";
 import { EXCEPTION_STATES } from "../codec/result/decode-result-meta.js";
+import { resultForSchemaCheck } from "../codec/result/result-for-schema-check.js";
 import type { RawTaskParts } from "../codec/task/raw-task-parts.js";
 import { assertValid } from "../codec/validate/assert-valid.js";
 import type { ResultMeta } from "../gen/json-schema/types.js";
-import { validateExceptionInfo, validateRpcResultReply } from "../gen/json-schema/validators.js";
+import { validateExceptionInfo, validateRpcResultReply } from "../gen/json-schema/result-validators.js";
 
 /** One decoded RPC result message: the task it is about and its meta. */
 export interface RpcReply {
@@ -19,7 +20,7 @@ export interface RpcReply {
  */
 export function decodeRpcReply(message: RawTaskParts, accept: readonly string[]): RpcReply {
   const body = decodeMessageBody(message, { accept });
-  assertValid(validateRpcResultReply, body.raw, "InvalidMessage", "RPC result reply");
+  assertValid(validateRpcResultReply, resultForSchemaCheck(body.raw), "InvalidMessage", "RPC result reply");
   const raw = body.raw as { status: string; result?: unknown };
   if (EXCEPTION_STATES.has(raw.status) && raw.result !== null && raw.result !== undefined) {
     assertValid(validateExceptionInfo, raw.result, "InvalidMessage", `${raw.status} result`, "/result");

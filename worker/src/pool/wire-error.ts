@@ -1,4 +1,5 @@
 import { errorToExceptionInfo } from "../../../sdk/src/codec/exceptions/error-to-exception-info.js";
+import { safeRepr } from "../../../sdk/src/codec/repr/safe-repr.js";
 import { CeleryProtoError, isErrorCode } from "../../../sdk/src/errors/celery-proto-error.js";
 import {
   ChordError,
@@ -49,7 +50,7 @@ export function toWireError(error: unknown): WireError {
   const e = typeof error === "object" && error !== null ? (error as { readonly name?: unknown; readonly message?: unknown; readonly stack?: unknown }) : null;
   return {
     name: typeof e?.name === "string" ? e.name : info.exc_type,
-    message: typeof e?.message === "string" ? e.message : String(error),
+    message: typeof e?.message === "string" ? e.message : args.length === 1 && typeof args[0] === "string" ? args[0] : safeRepr(args.length === 1 ? args[0] : args),
     stack: typeof e?.stack === "string" ? e.stack : null,
     excType: info.exc_type,
     excModule: info.exc_module,

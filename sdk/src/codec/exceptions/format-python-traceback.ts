@@ -1,27 +1,45 @@
-import { safeRepr } from "../repr/safe-repr.js";
+import { PyTuple, safeRepr } from "../repr/safe-repr.js";
 import type { ExceptionInfo } from "./exception-info.js";
+import { frameFilePath, isInternalFrame } from "./internal-frames.js";
 
 const V8_FRAME = /^\s*at (?:(.+?) \()?(.+?):(\d+):\d+\)?$/;
 
 /**
  * A Python-shaped traceback for a JS error, so Python tools (and `tblib` with `task_remote_tracebacks`) can read it:
  * `Traceback (most recent call last):` then `  File "<file>", line <n>, in <function>` per frame, oldest first,
- * then `<Type>: <message>`.
+ * then `<Type>: <message>`. The outermost frames that belong to celery-proto itself (the worker machinery that called
+ * the task) or to Node's internals are left out when the stack has frames of other code, so it starts at the task.
  */
 export function formatPythonTraceback(error: unknown, info: ExceptionInfo): string {
   const lines = ["Traceback (most recent call last):"];
   const stack = error instanceof Error && typeof error.stack === "string" ? error.stack.split("\n") : [];
-  const frames: string[] = [];
-  for (const line of stack) {
-    const m = V8_FRAME.exec(line);
+  const frames: { readonly file: string; readonly line: string; readonly fn: string | undefined }[] = [];
+  for (const text of stack) {
+    const m = V8_FRAME.exec(text);
     if (m === null) continue;
-    const [, fn, file = "<unknown>", lineNo = "0"] = m;
-    frames.push(`  File "${file.replace(/^file:\/\//, "")}", line ${lineNo}, in ${fn === undefined ? "<module>" : fn.replace(/^async /, "")}`);
+    const [, fn, file = "<unknown>", line = "0"] = m;
+    frames.push({ file, line, fn });
   }
-  lines.push(...frames.reverse());
+  // V8 lists the most recent frame first: everything after the oldest frame of other code is the caller machinery.
+  let oldestOther = -1;
+  frames.forEach((frame, i) => {
+    if (!isInternalFrame(frame.file)) oldestOther = i;
+  });
+  const shown = oldestOther === -1 ? frames : frames.slice(0, oldestOther + 1);
+  for (const { file, line, fn } of shown.reverse()) {
+    lines.push(`  File "${frameFilePath(file)}", line ${line}, in ${fn === undefined ? "<module>" : fn.replace(/^async /, "")}`);
+  }
   const qualified = info.exc_module === "builtins" || info.exc_module === null ? info.exc_type : `${info.exc_module}.${info.exc_type}`;
   const args = Array.isArray(info.exc_message) ? info.exc_message : [info.exc_message];
-  const message = args.length === 1 && typeof args[0] === "string" ? args[0] : args.length === 0 ? "" : safeRepr(args);
+  const message = pythonExceptionStr(args);
   lines.push(message === "" ? qualified : `${qualified}: ${message}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Python's `str(exc)`: the one argument as `str()` shows it, else the repr of the args tuple. */
+function pythonExceptionStr(args: readonly unknown[]): string {
+  if (args.length === 0) return "";
+  if (args.length !== 1) return safeRepr(new PyTuple(args), { maxlevels: 1000 });
+  const [only] = args;
+  return typeof only === "string" ? only : safeRepr(only, { maxlevels: 1000 });
 }

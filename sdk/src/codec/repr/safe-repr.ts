@@ -165,6 +165,7 @@ export function pythonScalarRepr(value: unknown): string {
   }
   if (value instanceof PyTime) return pythonTimeRepr(value.iso);
   if (value instanceof Date) return pythonDatetimeRepr(value);
+  if (typeof value === "function") return `<function ${value.name === "" ? "<anonymous>" : value.name}>`; // not its source text
   return String(value);
 }
 
