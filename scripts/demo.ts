@@ -3,8 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { createClient } from "../sdk/src/client/create-client.js";
-import { RemoteTaskError } from "../sdk/src/codec/exceptions/remote-task-error.js";
+import { createClient, RemoteTaskError } from "../sdk/src/index.js";
 import { redisDbUrl } from "../conformance/harness/broker-urls.js";
 import { ProtoWorkerProcess } from "../conformance/harness/proto-worker-process.js";
 

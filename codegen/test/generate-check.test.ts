@@ -10,7 +10,7 @@ const VALIDATORS_DTS = "sdk/src/gen/json-schema/validators.d.ts";
 const VALIDATORS_JS = "sdk/src/gen/json-schema/validators.js";
 const STALE = "sdk/src/gen/json-schema/leftover.ts";
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
@@ -34,17 +34,17 @@ describe("generate:check", () => {
 
       const failed = await runGenerateCli(copy.root, ["--check"]);
       assert.equal(failed.code, 1, failed.stdout + failed.stderr);
-      assert.match(failed.stderr, new RegExp(`changed\\s+${escape(TYPES)}\\s+\\(line \\d+, column \\d+: committed .*Tampered`));
-      assert.match(failed.stderr, new RegExp(`missing\\s+${escape(VALIDATORS_DTS)}`));
-      assert.match(failed.stderr, new RegExp(`stale\\s+${escape(STALE)}`));
-      assert.doesNotMatch(failed.stderr, new RegExp(escape(VALIDATORS_JS)), "an untouched file must not be reported");
+      assert.match(failed.stderr, new RegExp(`changed\\s+${escapeRegExp(TYPES)}\\s+\\(line \\d+, column \\d+: committed .*Tampered`));
+      assert.match(failed.stderr, new RegExp(`missing\\s+${escapeRegExp(VALIDATORS_DTS)}`));
+      assert.match(failed.stderr, new RegExp(`stale\\s+${escapeRegExp(STALE)}`));
+      assert.doesNotMatch(failed.stderr, new RegExp(escapeRegExp(VALIDATORS_JS)), "an untouched file must not be reported");
       assert.equal(await readFile(at(TYPES), "utf8") !== original, true, "--check must not write");
 
       const generated = await runGenerateCli(copy.root, []);
       assert.equal(generated.code, 0, generated.stderr);
-      assert.match(generated.stdout, new RegExp(`wrote\\s+${escape(TYPES)}`));
-      assert.match(generated.stdout, new RegExp(`wrote\\s+${escape(VALIDATORS_DTS)}`));
-      assert.match(generated.stdout, new RegExp(`removed\\s+${escape(STALE)}`));
+      assert.match(generated.stdout, new RegExp(`wrote\\s+${escapeRegExp(TYPES)}`));
+      assert.match(generated.stdout, new RegExp(`wrote\\s+${escapeRegExp(VALIDATORS_DTS)}`));
+      assert.match(generated.stdout, new RegExp(`removed\\s+${escapeRegExp(STALE)}`));
       assert.equal(await readFile(at(TYPES), "utf8"), original);
 
       const before = (await stat(at(VALIDATORS_JS))).mtimeMs;

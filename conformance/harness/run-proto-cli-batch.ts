@@ -14,8 +14,14 @@ for (const [id, ...argv] of batch) {
   let stdout = "";
   let stderr = "";
   let code = 0;
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += chunk.toString();
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += chunk.toString();
+    return true;
+  }) as typeof process.stderr.write;
   try {
     const command = COMMANDS[id as keyof typeof COMMANDS];
     if (command === undefined) throw new Error(`unknown command ${String(id)}`);

@@ -29,7 +29,7 @@ for (const venv of [".venv", ".venv-5.3"]) {
   describe(`exception dicts read by Celery's backend (${venv})`, () => {
     const infos = CASES.map((c) => errorToExceptionInfo(c.error));
     const output = execFileSync(`${venv}/bin/python`, ["conformance/python/reference/exception_from_info.py"], {
-      input: infos.map((i) => JSON.stringify(i)).join("\n") + "\n",
+      input: `${infos.map((i) => JSON.stringify(i)).join("\n")}\n`,
       encoding: "utf8",
     });
     const seen = output.trim().split("\n").map((l) => JSON.parse(l) as { class: string; module: string; args: string[]; is_builtin_subclass: boolean; is_exception: boolean });

@@ -3,7 +3,7 @@ import { AsyncResult } from "../results/async-result.js";
 import { GroupResult } from "../results/group-result.js";
 import type { ResultBackend } from "../results/result-backend.js";
 import type { Transport } from "../transport/transport.js";
-import { CeleryClient } from "./celery-client.js";
+import type { CeleryClient } from "./celery-client.js";
 import type { SendTaskOptions } from "./send-task-options.js";
 import type { TaskDescriptor } from "./task-descriptor.js";
 import type { TaskSender } from "./task-sender.js";

@@ -50,7 +50,7 @@ export async function joinSavedGroup(redis: Redis, keys: RedisResultKeys, groupI
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const members = tuple[1] ?? [];
-  return members.map((member) => valueOf(member, metas));
+  return members.map((member) => memberValue(member, metas));
 }
 
 function collectTaskIds(tuple: ResultTuple, out: string[]): void {
@@ -59,9 +59,9 @@ function collectTaskIds(tuple: ResultTuple, out: string[]): void {
   else for (const member of members) collectTaskIds(member, out);
 }
 
-function valueOf(tuple: ResultTuple, metas: ReadonlyMap<string, { status: string; result: unknown }>): unknown {
+function memberValue(tuple: ResultTuple, metas: ReadonlyMap<string, { status: string; result: unknown }>): unknown {
   const members = tuple[1];
-  if (members !== null) return members.map((member) => valueOf(member, metas));
+  if (members !== null) return members.map((member) => memberValue(member, metas));
   const meta = metas.get(resultNodeId(tuple[0]))!;
   if (PROPAGATE_STATES.has(meta.status)) throw new StoredException(meta.result as ExceptionInfo);
   return meta.result;
