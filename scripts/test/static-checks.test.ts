@@ -23,6 +23,16 @@ describe("static checks", () => {
     assert.equal(r.status, 0, r.output);
   });
 
+  it("Biome's lint rules (biome.json: the layers' import rules among them) report no errors", () => {
+    const r = run(path.join(ROOT, "node_modules/.bin/biome"), ["lint", ".", "--max-diagnostics=50"]);
+    assert.equal(r.status, 0, r.output);
+  });
+
+  it("no import cycles across folders of sdk/src, worker/src, cli/src, codegen/src", () => {
+    const r = run(process.execPath, ["scripts/check-import-cycles.mjs"]);
+    assert.equal(r.status, 0, r.output);
+  });
+
   it("no `any` in the public type declarations of the build (every entry and shared chunk)", () => {
     const build = run("npm", ["run", "build", "--silent"]);
     assert.equal(build.status, 0, build.output);
