@@ -6,13 +6,15 @@ import { createAjv } from "../src/json-schema/create-ajv.js";
 import { listNamedSchemas, type NamedSchema } from "../src/json-schema/list-named-schemas.js";
 import { loadSchemas } from "../src/json-schema/load-schemas.js";
 import { toValidatorName } from "../src/json-schema/render-validators-declaration.js";
+import { VALIDATOR_MODULES } from "../src/config/validator-modules.js";
+import { VALIDATORS_MODULE_PATH, validatorModulePath } from "../src/json-schema/generate-validators.js";
 import { REPO_ROOT, repoPath } from "./support/repo.js";
 import { WIRE_SAMPLES } from "./support/wire-samples.js";
 
 /** The shape shared by ajv's live validate functions and the standalone ones. */
 interface Validator {
   (data: unknown): boolean;
-  errors?: ReadonlyArray<{ instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown> }> | null;
+  errors?: ReadonlyArray<{ instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown>; message?: string }> | null;
 }
 
 const GENERIC_VALUES: readonly unknown[] = [
@@ -67,17 +69,26 @@ function deriveVariants(value: unknown): unknown[] {
 
 /** The error fields that must match exactly between live and standalone code. */
 function summarizeErrors(validate: Validator): unknown {
-  return (validate.errors ?? []).map(({ instancePath, schemaPath, keyword, params }) => ({ instancePath, schemaPath, keyword, params }));
+  return (validate.errors ?? []).map(({ instancePath, schemaPath, keyword, params, message }) => ({ instancePath, schemaPath, keyword, params, message }));
+}
+
+/** A generated module and the validators it must export. */
+interface GeneratedModule {
+  readonly path: string;
+  readonly names: readonly string[];
 }
 
 describe("standalone validators agree with live ajv", () => {
   let named: NamedSchema[] = [];
   let live: Map<string, Validator>;
-  let standalone: Record<string, unknown>;
+  let modules: GeneratedModule[] = [];
+  const loaded = new Map<string, Record<string, unknown>>();
 
   before(async () => {
     const schemas = await loadSchemas(resolveCodegenPaths(REPO_ROOT));
     named = listNamedSchemas(schemas);
+    // The live validators compile the schema files as written (annotations and all), so agreement also shows that
+    // stripping annotations and sharing subschemas changed nothing.
     const ajv = createAjv(schemas);
     live = new Map();
     for (const entry of named) {
@@ -85,18 +96,26 @@ describe("standalone validators agree with live ajv", () => {
       assert.ok(validate, `live ajv has no schema for ${entry.ref}`);
       live.set(toValidatorName(entry), validate);
     }
-    standalone = (await import(pathToFileURL(repoPath("sdk/src/gen/json-schema/validators.js")).href)) as Record<string, unknown>;
+    modules = [
+      { path: VALIDATORS_MODULE_PATH, names: named.map(toValidatorName) },
+      ...VALIDATOR_MODULES.map((module) => ({ path: validatorModulePath(module), names: module.schemas.map((name) => `validate${name}`) })),
+    ];
+    for (const module of modules) {
+      loaded.set(module.path, (await import(pathToFileURL(repoPath(module.path)).href)) as Record<string, unknown>);
+    }
   });
 
-  function standaloneValidator(name: string): Validator {
-    const validate = standalone[name];
-    assert.equal(typeof validate, "function", `validators.js does not export ${name}`);
+  function standaloneValidator(name: string, modulePath: string = VALIDATORS_MODULE_PATH): Validator {
+    const validate = loaded.get(modulePath)?.[name];
+    assert.equal(typeof validate, "function", `${modulePath} does not export ${name}`);
     return validate as Validator;
   }
 
-  it("exports one validator per named schema", () => {
+  it("exports one validator per named schema from validators.js, and exactly its list from each runtime module", () => {
     assert.ok(named.length > 0);
-    assert.deepEqual(Object.keys(standalone).sort(), named.map(toValidatorName).sort());
+    for (const module of modules) {
+      assert.deepEqual(Object.keys(loaded.get(module.path) ?? {}).sort(), [...module.names].sort(), module.path);
+    }
   });
 
   it("accepts the hand-written Celery samples, live and standalone", () => {
@@ -104,27 +123,33 @@ describe("standalone validators agree with live ajv", () => {
       const liveValidate = live.get(sample.validator);
       assert.ok(liveValidate, `no validator ${sample.validator}`);
       assert.equal(liveValidate(sample.value), true, `live ${sample.validator} rejects ${sample.description}: ${JSON.stringify(liveValidate.errors)}`);
-      const standaloneValidate = standaloneValidator(sample.validator);
-      assert.equal(standaloneValidate(sample.value), true, `standalone ${sample.validator} rejects ${sample.description}`);
+      for (const module of modules.filter((candidate) => candidate.names.includes(sample.validator))) {
+        assert.equal(standaloneValidator(sample.validator, module.path)(sample.value), true, `${module.path} ${sample.validator} rejects ${sample.description}`);
+      }
     }
   });
 
-  it("gives the same verdict and the same errors for every validator on every sample and variant", () => {
+  it("gives the same verdict and the same errors for every validator of every module on every sample and variant", () => {
     const corpus = [...GENERIC_VALUES, ...WIRE_SAMPLES.flatMap((sample) => [sample.value, ...deriveVariants(sample.value)])];
     let valid = 0;
     let invalid = 0;
-    for (const [name, liveValidate] of live) {
-      const standaloneValidate = standaloneValidator(name);
-      for (const value of corpus) {
-        const liveVerdict = liveValidate(value);
-        const liveErrors = summarizeErrors(liveValidate);
-        const standaloneVerdict = standaloneValidate(value);
-        assert.equal(standaloneVerdict, liveVerdict, `${name}(${JSON.stringify(value)}): standalone ${standaloneVerdict}, live ${liveVerdict}`);
-        assert.deepEqual(summarizeErrors(standaloneValidate), liveErrors, `${name}(${JSON.stringify(value)}): errors differ`);
-        if (liveVerdict) {
-          valid++;
-        } else {
-          invalid++;
+    for (const module of modules) {
+      for (const name of module.names) {
+        const liveValidate = live.get(name);
+        assert.ok(liveValidate, `no live validator ${name}`);
+        const standaloneValidate = standaloneValidator(name, module.path);
+        for (const value of corpus) {
+          const liveVerdict: boolean = liveValidate(value);
+          const liveErrors = summarizeErrors(liveValidate);
+          const standaloneVerdict = standaloneValidate(value);
+          const where = `${module.path} ${name}(${JSON.stringify(value)})`;
+          assert.equal(standaloneVerdict, liveVerdict, `${where}: standalone ${standaloneVerdict}, live ${liveVerdict}`);
+          assert.deepEqual(summarizeErrors(standaloneValidate), liveErrors, `${where}: errors differ`);
+          if (liveVerdict) {
+            valid++;
+          } else {
+            invalid++;
+          }
         }
       }
     }
@@ -138,7 +163,9 @@ describe("standalone validators agree with live ajv", () => {
     const headers = WIRE_SAMPLES.find((sample) => sample.validator === "validateTaskHeadersV2")?.value as Record<string, unknown>;
     const { id: _id, ...withoutId } = headers;
     assert.equal(validate(withoutId), false);
-    assert.deepEqual(summarizeErrors(validate), [{ instancePath: "", schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" } }]);
+    assert.deepEqual(summarizeErrors(validate), [
+      { instancePath: "", schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'" },
+    ]);
     assert.equal(validate({ ...headers, task: "" }), false);
     assert.equal(validate.errors?.[0]?.keyword, "minLength");
   });

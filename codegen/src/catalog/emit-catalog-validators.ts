@@ -2,9 +2,10 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCodeModule from "ajv/dist/standalone/index.js";
 import addFormatsModule from "ajv-formats";
 import { readPackageVersion } from "../config/read-package-version.js";
-import { rewriteEsmRequires } from "../json-schema/rewrite-esm-requires.js";
+import { rewriteRuntimeRequires } from "../json-schema/rewrite-runtime-requires.js";
 import { renderGeneratedHeader } from "../output/generated-file.js";
 import { catalogFileNames, validatorNames } from "./catalog-file-names.js";
+import { validatorRuntimeSpecifier } from "./validator-runtime-specifier.js";
 import { VARARGS_KEY } from "../../../sdk/src/typed/check-task-arguments.js";
 import type { CatalogTaskModel, JsonSchema, TaskCatalogModel } from "./task-catalog-model.js";
 
@@ -36,7 +37,11 @@ export function argumentsSchema(task: CatalogTaskModel): JsonSchema {
   return { type: "object", properties, required, additionalProperties: task.varkwargs ?? false };
 }
 
-/** The ajv standalone validators of a catalog (two per task) and their declaration file. */
+/**
+ * The ajv standalone validators of a catalog (two per task) and their declaration file. The validators import ajv's
+ * runtime helpers through the runtime (`celery-proto/validator-runtime`), never from ajv, which the user's project
+ * need not depend on.
+ */
 export function emitCatalogValidators(model: TaskCatalogModel, stem: string, runtime: string, generator: string): EmittedFile[] {
   const defs: Record<string, JsonSchema> = { ...model.defs };
   const refs: Record<string, string> = {};
@@ -55,7 +60,8 @@ export function emitCatalogValidators(model: TaskCatalogModel, stem: string, run
   } catch (cause) {
     throw new Error(`${model.source}: ajv (strict mode) rejected a schema: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
-  const rewrite = rewriteEsmRequires(Object.keys(refs).length === 0 ? "" : standaloneCode(ajv, refs));
+  const helpersModule = validatorRuntimeSpecifier(runtime);
+  const rewrite = rewriteRuntimeRequires(Object.keys(refs).length === 0 ? "" : standaloneCode(ajv, refs), helpersModule);
   const header = renderGeneratedHeader({
     generator: `${generator} with ajv v${readPackageVersion("ajv")} standaloneCode + ajv-formats v${readPackageVersion("ajv-formats")}`,
     sources: [model.source],
@@ -65,6 +71,7 @@ export function emitCatalogValidators(model: TaskCatalogModel, stem: string, run
       ["allowUnionTypes", true],
       ["allErrors", true],
       ["inlineRefs", false],
+      ["require()", rewrite.helpers.length === 0 ? "none" : `rewritten to imports of ${rewrite.helpers.join(", ")} from ${helpersModule}`],
     ],
   });
   const files = catalogFileNames(stem);

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { CatalogParameter, TaskCatalogFile } from "../../../sdk/src/gen/json-schema/types.js";
-import { validateTaskCatalogFile } from "../../../sdk/src/gen/json-schema/validators.js";
+import { validateTaskCatalogFile } from "../../../sdk/src/gen/json-schema/task-catalog-validators.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import { checkCatalogModel } from "./check-catalog-model.js";
 import type { CatalogParameterModel, TaskCatalogModel } from "./task-catalog-model.js";

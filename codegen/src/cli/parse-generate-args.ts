@@ -11,7 +11,9 @@ export const GENERATE_USAGE = `usage: tsx codegen/src/cli/generate.ts [--check]
 
 Regenerates sdk/src/gen/ from schemas/ (run from the repository root; npm run does that):
   JSON Schema -> sdk/src/gen/json-schema/types.ts (json-schema-to-typescript)
-              -> sdk/src/gen/json-schema/validators.js + validators.d.ts (ajv standalone, ESM)
+              -> sdk/src/gen/json-schema/validators.js + .d.ts (ajv standalone, ESM; every named schema)
+              -> sdk/src/gen/json-schema/<name>-validators.js + .d.ts (what the runtime imports;
+                 codegen/src/config/validator-modules.ts)
   protobuf    -> sdk/src/gen/proto/**/*_pb.ts (buf generate + local protoc-gen-es)
 
   --check   write nothing; exit 1 if any committed file differs, is missing or is stale

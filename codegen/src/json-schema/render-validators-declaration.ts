@@ -10,49 +10,39 @@ export function toValidatorName(entry: NamedSchema): string {
   return `validate${entry.name}`;
 }
 
+/** The modules a validators declaration file imports its types from, as import specifiers. */
+export interface DeclarationImports {
+  /** The generated schema types (`./types.js`). */
+  readonly typesModule: string;
+  /** `ValidateFunction` and `ValidationErrorObject` (`./validate-function.js`). */
+  readonly validateFunctionModule: string;
+}
+
 /**
- * Renders `validators.d.ts` for the standalone validators: a minimal local `ValidateFunction`
- * interface (no dependency on ajv's types at runtime or in the public API) and one
- * `validate<Name>` constant per named schema, each a type guard for its generated type.
+ * Renders the declaration file of a standalone validators module: `ValidateFunction` and `ValidationErrorObject`
+ * re-exported, and one `validate<Name>` constant per named schema in `entries`, each a type guard for its generated type.
  */
-export function renderValidatorsDeclaration(schemas: readonly LoadedSchema[], named: readonly NamedSchema[], typesModule: string): string {
+export function renderValidatorsDeclaration(schemas: readonly LoadedSchema[], entries: readonly NamedSchema[], imports: DeclarationImports): string {
   const header = renderGeneratedHeader({
     generator: VALIDATORS_DECLARATION_GENERATOR,
     sources: schemas.map((schema) => schema.sourcePath),
-    options: [["types", typesModule]],
+    options: [
+      ["types", imports.typesModule],
+      ["validate-function", imports.validateFunctionModule],
+    ],
   });
-  const typeNames = named.map((entry) => entry.name).sort();
+  const typeNames = entries.map((entry) => entry.name).sort();
+  const validateFunction = JSON.stringify(imports.validateFunctionModule);
   const lines: string[] = [
     header,
     "import type {",
     ...typeNames.map((name, index) => `  ${name}${index < typeNames.length - 1 ? "," : ""}`),
-    `} from ${JSON.stringify(typesModule)};`,
+    `} from ${JSON.stringify(imports.typesModule)};`,
+    `import type { ValidateFunction } from ${validateFunction};`,
     "",
-    "/** One validation failure, as ajv reports it: data, not an exception. */",
-    "export interface ValidationErrorObject {",
-    '  /** JSON Pointer to the offending value inside the validated data (`""` for the data itself). */',
-    "  readonly instancePath: string;",
-    '  /** Location of the failing keyword in the schema, e.g. `"#/required"` or an absolute `$id#/...` URI. */',
-    "  readonly schemaPath: string;",
-    '  /** The failing keyword, e.g. `"required"`, `"type"`, `"format"`, `"additionalProperties"`. */',
-    "  readonly keyword: string;",
-    '  /** Keyword-specific details, e.g. `{missingProperty: "id"}`. */',
-    "  readonly params: Record<string, unknown>;",
-    "  /** ajv's English message, e.g. `must have required property 'id'`. */",
-    "  readonly message?: string;",
-    "}",
-    "",
-    "/**",
-    " * A standalone ajv validator. Call it with raw JSON (as parsed from the wire, before any kombu",
-    " * `__type__` decoding): it returns whether the data is valid and sets `errors` (all of them,",
-    " * `allErrors` mode) or `null`. `errors` is overwritten by the next call.",
-    " */",
-    "export interface ValidateFunction<T = unknown> {",
-    "  (data: unknown): data is T;",
-    "  errors?: ReadonlyArray<ValidationErrorObject> | null;",
-    "}",
+    `export type { ValidateFunction, ValidationErrorObject } from ${validateFunction};`,
   ];
-  for (const entry of named) {
+  for (const entry of entries) {
     lines.push(
       "",
       `/** Validates against \`${describeLocation(entry.source, entry.path)}\` (type {@link ${entry.name}}). */`,

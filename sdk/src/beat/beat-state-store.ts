@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { BeatStateFile } from "../gen/json-schema/types.js";
-import { validateBeatStateFile } from "../gen/json-schema/validators.js";
+import { validateBeatStateFile } from "../gen/json-schema/beat-validators.js";
 
 /** Celery's `ScheduleEntry.last_run_at` / `total_run_count` for one entry. */
 export interface BeatEntryState {

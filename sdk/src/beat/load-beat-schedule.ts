@@ -6,7 +6,7 @@ import { REPR_MAXSIZE } from "../codec/task/create-task-message.js";
 import { collectIssues } from "../codec/validate/assert-valid.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { BeatEntry, BeatEntryOptions, BeatScheduleFile } from "../gen/json-schema/types.js";
-import { validateBeatScheduleFile } from "../gen/json-schema/validators.js";
+import { validateBeatScheduleFile } from "../gen/json-schema/beat-validators.js";
 import { CrontabSchedule, parseCronExpression } from "./crontab-schedule.js";
 import { IntervalSchedule } from "./interval-schedule.js";
 import type { Schedule } from "./schedule-state.js";

@@ -2,7 +2,7 @@ import { parsePythonJson, type ParsedJson } from "../codec/json/parse-python-jso
 import { assertValid } from "../codec/validate/assert-valid.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { GroupMeta, ResultTuple } from "../gen/json-schema/types.js";
-import { validateGroupMeta } from "../gen/json-schema/validators.js";
+import { validateGroupMeta } from "../gen/json-schema/result-validators.js";
 
 /** Decodes a saved group (`celery-taskset-meta-<gid>`) into its result tuple; throws `DecodeError`/`InvalidMessage`. */
 export function decodeGroupMeta(text: string): ResultTuple {

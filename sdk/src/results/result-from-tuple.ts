@@ -1,6 +1,6 @@
 import { assertValid } from "../codec/validate/assert-valid.js";
 import type { ResultTuple } from "../gen/json-schema/types.js";
-import { validateResultTuple } from "../gen/json-schema/validators.js";
+import { validateResultTuple } from "../gen/json-schema/result-validators.js";
 import { AsyncResult } from "./async-result.js";
 import { GroupResult } from "./group-result.js";
 import type { ResultApp } from "./result-app.js";

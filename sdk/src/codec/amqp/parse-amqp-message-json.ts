@@ -1,5 +1,5 @@
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
-import { validateAmqpMessage } from "../../gen/json-schema/validators.js";
+import { validateAmqpMessage } from "../../gen/json-schema/envelope-validators.js";
 import { decodeBase64Strict } from "../body/base64.js";
 import { decodeTypeWrappers } from "../json/kombu-json.js";
 import { parsePythonJson } from "../json/parse-python-json.js";

@@ -1,5 +1,5 @@
 import type { ControlReply, ControlRequest } from "../../gen/json-schema/types.js";
-import { validateControlReply, validateControlRequest } from "../../gen/json-schema/validators.js";
+import { validateControlReply, validateControlRequest } from "../../gen/json-schema/control-validators.js";
 import type { DecodeOptions, RawTaskParts } from "../task/raw-task-parts.js";
 import { assertValid } from "../validate/assert-valid.js";
 import { decodeMessageBody } from "./decode-message-body.js";

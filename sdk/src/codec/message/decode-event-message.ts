@@ -1,5 +1,5 @@
 import type { CeleryEvent } from "../../gen/json-schema/types.js";
-import { validateEventMessage } from "../../gen/json-schema/validators.js";
+import { validateEventMessage } from "../../gen/json-schema/event-validators.js";
 import type { DecodeOptions, RawTaskParts } from "../task/raw-task-parts.js";
 import { assertValid } from "../validate/assert-valid.js";
 import { decodeMessageBody } from "./decode-message-body.js";

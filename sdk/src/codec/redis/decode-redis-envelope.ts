@@ -1,5 +1,5 @@
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
-import { validateRedisEnvelope } from "../../gen/json-schema/validators.js";
+import { validateRedisEnvelope } from "../../gen/json-schema/envelope-validators.js";
 import { decodeBase64Strict } from "../body/base64.js";
 import { decodeTypeWrappers } from "../json/kombu-json.js";
 import { parsePythonJson, type ParsedJson } from "../json/parse-python-json.js";

@@ -1,6 +1,6 @@
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import type { Signature, TaskHeadersV2, TaskProperties } from "../../gen/json-schema/types.js";
-import { validateTaskBodyV1, validateTaskBodyV2, validateTaskHeadersV2 } from "../../gen/json-schema/validators.js";
+import { validateTaskBodyV1, validateTaskBodyV2, validateTaskHeadersV2 } from "../../gen/json-schema/task-validators.js";
 import { decompressBody } from "../body/compression.js";
 import { checkContentType, resolveAcceptList } from "../body/content-types.js";
 import { deserializeBody } from "../body/deserialize-body.js";
