@@ -13,10 +13,10 @@ const REDIS_URL = (process.env["CELERY_PROTO_REDIS_URL"] ?? "redis://127.0.0.1:6
 describe("createResultBackend", () => {
   it("redis:// → Redis backend with result_expires; rpc:// → RPC backend on the transport", async () => {
     const transport = new MemoryTransport();
-    const redis = createResultBackend(`${REDIS_URL}/16`, transport, 60);
+    const redis = await createResultBackend(`${REDIS_URL}/16`, transport, 60);
     assert.ok(redis instanceof RedisResultBackend);
     await redis.close();
-    const rpc = createResultBackend("rpc://", transport, 1.5);
+    const rpc = await createResultBackend("rpc://", transport, 1.5);
     assert.ok(rpc instanceof RpcResultBackend);
     assert.equal(rpc.replyQueue.expiresMs, 1500);
     await rpc.close();
@@ -24,7 +24,7 @@ describe("createResultBackend", () => {
 
   it("null, '' and disabled:// give Celery's DisabledBackend: sending works, reading results is refused", async () => {
     for (const url of [null, "", "disabled://"]) {
-      const backend = createResultBackend(url, new MemoryTransport());
+      const backend = await createResultBackend(url, new MemoryTransport());
       assert.equal(backend.kind, "disabled");
       assert.ok(backend.replyTo.length > 0, "messages still carry a reply_to");
       await backend.onTaskCall("t");
@@ -33,9 +33,9 @@ describe("createResultBackend", () => {
     }
   });
 
-  it("other Celery backends are refused with InvalidOption naming the option, without leaking credentials", () => {
-    assert.throws(
-      () => createResultBackend("db+postgresql://user:secret@host/db", new MemoryTransport()),
+  it("other Celery backends are refused with InvalidOption naming the option, without leaking credentials", async () => {
+    await assert.rejects(
+      createResultBackend("db+postgresql://user:secret@host/db", new MemoryTransport()),
       (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("backend:") && !e.message.includes("secret"),
     );
   });

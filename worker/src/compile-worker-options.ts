@@ -9,7 +9,8 @@ import { parseLogLevel } from "./logging/log-level.js";
 import { DEFAULT_WORKER_OPTIONS, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  "broker", "backend", "brokerTransportOptions", "queues", "concurrency", "prefetchMultiplier", "etaTaskLimit", "hostname",
+  "broker", "backend", "brokerTransportOptions", "connectTimeoutMs", "brokerConnectionRetryOnStartup", "brokerConnectionMaxRetries",
+  "connectSettingNames", "queues", "concurrency", "prefetchMultiplier", "etaTaskLimit", "hostname",
   "pool", "events", "accept", "logLevel", "logger", "statedb", "heartbeat", "mingle", "disableRateLimits", "registry",
   "outcomes", "eventDispatcher", "control", "processPool", "taskModule",
 ]);
@@ -27,6 +28,10 @@ export function compileWorkerOptions(options: WorkerOptions = {}, env: NodeJS.Pr
   if (options.brokerTransportOptions !== undefined && (typeof broker !== "string" || brokerFamily(broker) !== "redis")) {
     throw invalid("brokerTransportOptions", "only a redis:// broker URL takes kombu transport options here (configure a Transport yourself for anything else)");
   }
+  const connectTimeoutMs = options.connectTimeoutMs;
+  if (connectTimeoutMs !== undefined && !(Number.isFinite(connectTimeoutMs) && connectTimeoutMs > 0)) throw invalid("connectTimeoutMs", `must be a positive number of milliseconds, got ${String(connectTimeoutMs)}`);
+  const maxRetries = options.brokerConnectionMaxRetries ?? d.brokerConnectionMaxRetries;
+  if (!(maxRetries === Infinity || (Number.isSafeInteger(maxRetries) && maxRetries >= 0))) throw invalid("brokerConnectionMaxRetries", `must be an integer >= 0 or Infinity, got ${String(maxRetries)}`);
   const backend = options.backend === undefined ? (env["CELERY_RESULT_BACKEND"] ?? d.backend) : options.backend;
   if (backend !== null && typeof backend !== "string") throw invalid("backend", "must be a result backend URL or null");
   const concurrency = options.concurrency ?? os.availableParallelism();
@@ -49,7 +54,7 @@ export function compileWorkerOptions(options: WorkerOptions = {}, env: NodeJS.Pr
   const logLevel = parseLogLevel(options.logLevel ?? d.logLevel);
   const statedb = options.statedb ?? d.statedb;
   if (statedb !== null && (typeof statedb !== "string" || statedb === "")) throw invalid("statedb", "must be a file path or null");
-  for (const flag of ["events", "heartbeat", "mingle", "disableRateLimits"] as const) {
+  for (const flag of ["events", "heartbeat", "mingle", "disableRateLimits", "brokerConnectionRetryOnStartup"] as const) {
     const value = options[flag];
     if (value !== undefined && typeof value !== "boolean") throw invalid(flag, "must be true or false");
   }
@@ -64,6 +69,13 @@ export function compileWorkerOptions(options: WorkerOptions = {}, env: NodeJS.Pr
     broker,
     backend: backend === "" ? null : backend,
     brokerTransportOptions: Object.freeze({ ...options.brokerTransportOptions }),
+    connectTimeoutMs,
+    brokerConnectionRetryOnStartup: options.brokerConnectionRetryOnStartup ?? d.brokerConnectionRetryOnStartup,
+    brokerConnectionMaxRetries: maxRetries,
+    connectSettingNames: Object.freeze({
+      connectTimeout: options.connectSettingNames?.connectTimeout ?? "connectTimeoutMs",
+      maxRetries: options.connectSettingNames?.maxRetries ?? "brokerConnectionMaxRetries",
+    }),
     queues: compileQueues(options.queues ?? d.queues),
     concurrency,
     prefetchMultiplier,

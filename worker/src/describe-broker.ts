@@ -1,23 +1,10 @@
 import { PyFloat } from "../../sdk/src/codec/json/python-values.js";
 import { parseAmqpUrl } from "../../sdk/src/transport/amqp/parse-amqp-url.js";
-import { brokerScheme } from "../../sdk/src/transport/create-transport.js";
+import { brokerFamily, brokerScheme } from "../../sdk/src/transport/broker-scheme.js";
 import { parseRedisUrl } from "../../sdk/src/transport/redis/parse-redis-url.js";
 
-/** Which transport family a broker URL selects (the schemes `createTransport` maps). */
-export function brokerFamily(url: string): "amqp" | "redis" | "other" {
-  const scheme = brokerScheme(url);
-  if (["amqp", "amqps", "pyamqp", "librabbitmq"].includes(scheme)) return "amqp";
-  if (["redis", "rediss", "sentinel", "redis+socket", "socket", "unix"].includes(scheme)) return "redis";
-  return "other";
-}
-
-/** A URL as kombu's `as_uri()` shows it: the password replaced by `**`. */
-export function maskBrokerUrl(url: string): string {
-  return url
-    .split(";")
-    .map((part) => part.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^:@/]*):([^@/]*)@/i, (_, scheme: string, user: string) => `${scheme}${user}:**@`))
-    .join(";");
-}
+export { brokerFamily } from "../../sdk/src/transport/broker-scheme.js";
+export { maskBrokerUrl } from "../../sdk/src/transport/mask-broker-url.js";
 
 /**
  * The `broker` section of `inspect stats` (kombu's `Connection.info()`), without the password, in kombu's key order.

@@ -1,5 +1,6 @@
 import type { Transport } from "../../sdk/src/transport/transport.js";
 import type { QueueSpec } from "../../sdk/src/transport/queue-spec.js";
+import type { ConnectSettingNames } from "../../sdk/src/transport/create-transport-options.js";
 import type { KombuRedisOptions } from "../../sdk/src/transport/redis/kombu-redis-options.js";
 import type { TaskRegistry } from "./app/task-registry.js";
 import type { WorkerControl } from "./app/worker-control.js";
@@ -19,6 +20,21 @@ export interface WorkerOptions {
   readonly backend?: string | null;
   /** kombu Redis transport options (Celery's `broker_transport_options`), for a `redis://` broker URL. Default none. */
   readonly brokerTransportOptions?: KombuRedisOptions;
+  /**
+   * Time one attempt to connect to the broker may take, in ms (Celery's `broker_connection_timeout`). Default 4000; for
+   * Redis, `brokerTransportOptions.socket_connect_timeout` when that is set.
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * `broker_connection_retry_on_startup`: retry a broker that cannot be reached at start-up (logging each retry as
+   * Celery does) instead of failing at once. Wrong credentials, a missing vhost or database fail at once regardless.
+   * Default true.
+   */
+  readonly brokerConnectionRetryOnStartup?: boolean;
+  /** `broker_connection_max_retries`: start-up retries before `start()` rejects; `Infinity` retries forever. Default 100. */
+  readonly brokerConnectionMaxRetries?: number;
+  /** How connection errors name the two settings above (`proto worker` passes its flags). Default: these options' names. */
+  readonly connectSettingNames?: ConnectSettingNames;
   /** Queues to consume (`-Q`): names (Celery's default declaration) or full specs. Default `["celery"]`. */
   readonly queues?: readonly (string | QueueSpec)[];
   /** Simultaneous executions (`-c`). Default `os.availableParallelism()`. */
@@ -67,6 +83,8 @@ export interface WorkerOptions {
 /** Celery's defaults (those that are constants). */
 export const DEFAULT_WORKER_OPTIONS = Object.freeze({
   backend: null as string | null,
+  brokerConnectionRetryOnStartup: true,
+  brokerConnectionMaxRetries: 100,
   queues: Object.freeze(["celery"]) as readonly string[],
   prefetchMultiplier: 4,
   etaTaskLimit: null as number | null,
@@ -131,6 +149,11 @@ export interface CompiledWorkerOptions {
   readonly broker: string | Transport;
   readonly backend: string | null;
   readonly brokerTransportOptions: KombuRedisOptions;
+  /** Undefined: the transport's default (4000 ms, or Redis's `socket_connect_timeout`). */
+  readonly connectTimeoutMs: number | undefined;
+  readonly brokerConnectionRetryOnStartup: boolean;
+  readonly brokerConnectionMaxRetries: number;
+  readonly connectSettingNames: Required<ConnectSettingNames>;
   readonly queues: readonly QueueSpec[];
   readonly concurrency: number;
   readonly prefetchMultiplier: number;

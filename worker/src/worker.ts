@@ -59,6 +59,8 @@ export class Worker implements WorkerControl {
   private coldStop: Promise<void> | null = null;
   private pidboxClosed: Promise<void> | null = null;
   private resolveStopped: () => void = () => undefined;
+  /** Aborted by `stop()`: ends start-up connection retries at once. */
+  private readonly connecting = new AbortController();
   /** Resolves once the worker has stopped (after `stop()`, the `shutdown` control command, or a failed start). */
   readonly stopped: Promise<void>;
 
@@ -79,7 +81,14 @@ export class Worker implements WorkerControl {
 
   private async start_(): Promise<void> {
     const o = this.options;
-    const transport = typeof o.broker === "string" ? await connectBroker(o.broker, o.brokerTransportOptions, this.logger, () => this.running?.consumer?.dropUnstarted()) : o.broker;
+    let transport: Transport;
+    try {
+      transport = typeof o.broker === "string" ? await connectBroker(o.broker, o, this.logger, this.connecting.signal, () => this.running?.consumer?.dropUnstarted()) : o.broker;
+    } catch (e) {
+      this.phase = "stopped";
+      this.resolveStopped();
+      throw this.connecting.signal.aborted ? new CeleryProtoError("TransportClosed", "the worker was stopped before it connected to the broker", { cause: e }) : e;
+    }
     const running: Running = {
       transport,
       ownsTransport: typeof o.broker === "string",
@@ -151,9 +160,11 @@ export class Worker implements WorkerControl {
   /**
    * Warm (default): stop consuming, requeue what has not started, let running tasks finish and settle, send
    * `worker-offline`, close. Cold (`{cold: true}`, also while a warm stop runs): abort running tasks and requeue every
-   * unacknowledged message, so nothing is lost. Resolves once stopped.
+   * unacknowledged message, so nothing is lost. Resolves once stopped. While `start()` still connects (retrying a broker
+   * it cannot reach), it stops at once and `start()` rejects with `TransportClosed`.
    */
   stop(options: StopOptions = {}): Promise<void> {
+    this.connecting.abort();
     if (this.phase === "created" || this.phase === "stopped") {
       this.phase = "stopped";
       this.resolveStopped();

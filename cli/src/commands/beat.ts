@@ -3,9 +3,10 @@ import { BeatService, type BeatLogLevel } from "../../../sdk/src/beat/beat-servi
 import { type BeatStateStore, FileBeatStateStore } from "../../../sdk/src/beat/beat-state-store.js";
 import { loadBeatSchedule } from "../../../sdk/src/beat/load-beat-schedule.js";
 import { RedisBeatLease } from "../../../sdk/src/beat/redis-beat-lease.js";
-import { createClient } from "../../../sdk/src/client/create-client.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
-import { maskBrokerUrl } from "../../../worker/src/describe-broker.js";
+import { maskBrokerUrl } from "../../../sdk/src/transport/mask-broker-url.js";
+import { connectClient } from "../connect-client.js";
+import { CONNECTION_TIMEOUT_FLAG, DEFAULT_BROKER } from "../remote/connect-broker.js";
 
 const LEVELS: readonly BeatLogLevel[] = ["DEBUG", "INFO", "WARNING", "ERROR"];
 
@@ -30,6 +31,7 @@ export default class BeatCommand extends Command {
     "lock-key": Flags.string({ description: "Redis key of the lock (one per schedule)", default: "celery-proto:beat:lock" }),
     "lock-lease": Flags.string({ description: "lease seconds: a standby takes over at most this long after the leader dies", default: "10" }),
     loglevel: Flags.string({ char: "l", description: "DEBUG, INFO, WARNING or ERROR", default: "WARNING" }),
+    ...CONNECTION_TIMEOUT_FLAG,
   };
 
   async run(): Promise<void> {
@@ -44,7 +46,7 @@ export default class BeatCommand extends Command {
     try {
       const maxInterval = toSeconds(flags["max-interval"], "--max-interval");
       const schedule = await loadBeatSchedule(args.schedule);
-      const client = await createClient({ ...(flags.broker === undefined ? {} : { broker: flags.broker }), backend: null });
+      const client = await connectClient(flags, null);
       let store: BeatStateStore = new FileBeatStateStore(flags["schedule-state"]);
       let lease: RedisBeatLease | undefined;
       if (flags.lock !== undefined) {
@@ -71,7 +73,7 @@ export default class BeatCommand extends Command {
       process.stdout.write(
         `celery beat v${this.config.version} is starting.\n` +
           `LocalTime -> ${formatLogTime(new Date())}\nConfiguration ->\n` +
-          `    . broker -> ${maskBrokerUrl(flags.broker ?? process.env["CELERY_BROKER_URL"] ?? "redis://localhost:6379/0")}\n` +
+          `    . broker -> ${maskBrokerUrl(flags.broker ?? DEFAULT_BROKER)}\n` +
           `    . scheduler -> ${lease === undefined ? `file ${flags["schedule-state"]}` : `redis lease ${flags["lock-key"]}`}\n` +
           `    . timezone -> ${schedule.timeZone}\n    . maxinterval -> ${maxInterval} seconds\n`,
       );

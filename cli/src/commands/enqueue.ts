@@ -1,10 +1,12 @@
 import { Args, Command, Flags } from "@oclif/core";
-import { createClient } from "../../../sdk/src/client/create-client.js";
+import type { Client } from "../../../sdk/src/client/client.js";
 import type { SendTaskOptions } from "../../../sdk/src/client/send-task-options.js";
 import { RemoteTaskError } from "../../../sdk/src/codec/exceptions/remote-task-error.js";
 import { decodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
 import { toDisplayJson } from "../../../sdk/src/codec/json/to-display-json.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+import { connectClient } from "../connect-client.js";
+import { CONNECTION_TIMEOUT_FLAG } from "../remote/connect-broker.js";
 
 export default class Enqueue extends Command {
   static override summary = "Enqueue a task for Celery workers (Python or TypeScript) and print its id.";
@@ -29,11 +31,12 @@ export default class Enqueue extends Command {
     backend: Flags.string({ description: "result backend URL", env: "CELERY_RESULT_BACKEND" }),
     wait: Flags.boolean({ description: "wait for the result and print it", default: false }),
     timeout: Flags.string({ description: "seconds to wait with --wait", default: "60" }),
+    ...CONNECTION_TIMEOUT_FLAG,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Enqueue);
-    let client: Awaited<ReturnType<typeof createClient>> | undefined;
+    let client: Client | undefined;
     try {
       const taskArgs = parseJson(flags.args, "--args");
       const taskKwargs = parseJson(flags.kwargs, "--kwargs");
@@ -49,7 +52,7 @@ export default class Enqueue extends Command {
         ...(flags.priority === undefined ? {} : { priority: flags.priority }),
         ...(flags["task-id"] === undefined ? {} : { id: flags["task-id"] }),
       };
-      client = await createClient({ ...(flags.broker === undefined ? {} : { broker: flags.broker }), ...(flags.backend === undefined ? {} : { backend: flags.backend }) });
+      client = await connectClient(flags, flags.backend ?? null);
       const result = await client.enqueue(args.task, taskArgs, taskKwargs as Record<string, unknown>, options);
       this.log(result.id);
       if (flags.wait) {

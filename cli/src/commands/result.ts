@@ -1,9 +1,11 @@
 import { Args, Command, Flags } from "@oclif/core";
-import { createClient } from "../../../sdk/src/client/create-client.js";
+import type { Client } from "../../../sdk/src/client/client.js";
 import { RemoteTaskError } from "../../../sdk/src/codec/exceptions/remote-task-error.js";
 import { encodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
 import { toDisplayJson } from "../../../sdk/src/codec/json/to-display-json.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+import { connectClient } from "../connect-client.js";
+import { CONNECTION_TIMEOUT_FLAG } from "../remote/connect-broker.js";
 import { isReadyState } from "../../../sdk/src/results/task-states.js";
 
 export default class Result extends Command {
@@ -23,11 +25,12 @@ export default class Result extends Command {
     json: Flags.boolean({ char: "j", description: "print the stored result document as JSON", default: false }),
     backend: Flags.string({ description: "result backend URL", env: "CELERY_RESULT_BACKEND" }),
     broker: Flags.string({ char: "b", description: "broker URL (only the rpc:// backend uses it)", env: "CELERY_BROKER_URL" }),
+    ...CONNECTION_TIMEOUT_FLAG,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Result);
-    let client: Awaited<ReturnType<typeof createClient>> | undefined;
+    let client: Client | undefined;
     let code = 0;
     try {
       if (flags.backend === undefined) throw new CeleryProtoError("InvalidOption", "--backend: a result backend URL is required (or set CELERY_RESULT_BACKEND)");
@@ -35,7 +38,7 @@ export default class Result extends Command {
       if (timeoutMs !== undefined && !(timeoutMs >= 0)) throw new CeleryProtoError("InvalidOption", `--timeout: must be a number of seconds, got ${JSON.stringify(flags.timeout)}`);
       // Only the rpc:// backend reads results through the broker; for the others, no broker connection is made.
       const rpc = /^rpc:/i.test(flags.backend);
-      client = await createClient({ backend: flags.backend, ...(rpc ? (flags.broker === undefined ? {} : { broker: flags.broker }) : { broker: "memory://" }) });
+      client = await connectClient({ ...flags, broker: rpc ? flags.broker : "memory://" }, flags.backend);
       const result = client.result(args.id);
       if (flags.wait) await result.get({ propagate: false, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
       const meta = await result.meta();

@@ -4,7 +4,9 @@ import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js"
 import { parseTransportOptions } from "../parse-transport-options.js";
 import { queueExchange } from "../../../sdk/src/transport/queue-spec.js";
 import { createWorker } from "../../../worker/src/create-worker.js";
-import { maskBrokerUrl } from "../../../worker/src/describe-broker.js";
+import { maskBrokerUrl } from "../../../sdk/src/transport/mask-broker-url.js";
+import type { WorkerOptions } from "../../../worker/src/worker-options.js";
+import { CONNECTION_TIMEOUT_FLAG, CONNECTION_TIMEOUT_FLAG_NAME, parseConnectionTimeoutMs } from "../remote/connect-broker.js";
 import { loadTaskModule } from "../../../worker/src/load-task-module.js";
 import { formatStartupBanner } from "../../../worker/src/logging/format-startup-banner.js";
 import type { Worker } from "../../../worker/src/worker.js";
@@ -15,7 +17,8 @@ export default class WorkerCommand extends Command {
     "Consumes Celery task messages (from Python or TypeScript producers) and runs the handlers of the -A module, which exports " +
     "register(registry) or tasks = { \"name\": handler | { handler, options } }. The first SIGTERM/SIGINT is a warm shutdown " +
     "(running tasks finish); a second one, or SIGQUIT, is a cold shutdown (running tasks are aborted and every unacknowledged " +
-    "message is requeued).";
+    "message is requeued). A broker that cannot be reached at start-up is retried as Celery does (--broker-connection-max-retries), " +
+    "and a signal stops the worker while it retries.";
   static override examples = [
     "<%= config.bin %> worker -A ./tasks.ts -l info --broker redis://localhost:6379/0 --backend redis://localhost:6379/1",
     "<%= config.bin %> worker -A ./dist/tasks.js -Q default,reports -c 8 -n reports@%h -E",
@@ -32,6 +35,13 @@ export default class WorkerCommand extends Command {
     broker: Flags.string({ char: "b", description: "broker URL", env: "CELERY_BROKER_URL" }),
     backend: Flags.string({ description: "result backend URL", env: "CELERY_RESULT_BACKEND" }),
     "broker-transport-options": Flags.string({ description: 'kombu transport options as JSON, e.g. {"visibility_timeout": 3600}' }),
+    ...CONNECTION_TIMEOUT_FLAG,
+    "broker-connection-retry-on-startup": Flags.boolean({
+      description: "retry a broker that cannot be reached at start-up, as Celery does (broker_connection_retry_on_startup); --no-broker-connection-retry-on-startup fails at once",
+      default: true,
+      allowNo: true,
+    }),
+    "broker-connection-max-retries": Flags.string({ description: "start-up retries before giving up (broker_connection_max_retries); 'none' retries forever", default: "100" }),
     statedb: Flags.string({ description: "file keeping revoked task ids across restarts" }),
     "without-heartbeat": Flags.boolean({ description: "do not send worker heartbeat events", default: false }),
     "without-mingle": Flags.boolean({ description: "do not sync revoked ids with other workers at start", default: false }),
@@ -46,6 +56,7 @@ export default class WorkerCommand extends Command {
         ...(flags.broker === undefined ? {} : { broker: flags.broker }),
         ...(flags.backend === undefined ? {} : { backend: flags.backend }),
         ...(flags["broker-transport-options"] === undefined ? {} : { brokerTransportOptions: parseTransportOptions(flags["broker-transport-options"]) }),
+        ...WorkerCommand.connectionOptions(flags),
         queues: flags.queues.split(",").map((q) => q.trim()).filter((q) => q !== ""),
         ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
         hostname: flags.hostname,
@@ -81,6 +92,8 @@ export default class WorkerCommand extends Command {
     try {
       await worker.start();
     } catch (e) {
+      // Stopped by a signal while it was still connecting: a normal shutdown.
+      if (signals > 0) this.exit(0);
       worker.logger.critical(`Unrecoverable error: ${CeleryProtoError.from(e).describe()}`);
       this.exit(1);
     }
@@ -89,6 +102,17 @@ export default class WorkerCommand extends Command {
     await worker.stopped;
     clearInterval(keepAlive);
     this.exit(0);
+  }
+
+  /** The broker connection flags as worker options; errors and logs name the flags. */
+  private static connectionOptions(flags: { readonly "broker-connection-timeout"?: string | undefined; readonly "broker-connection-retry-on-startup": boolean; readonly "broker-connection-max-retries": string }): WorkerOptions {
+    const connectTimeoutMs = parseConnectionTimeoutMs(flags["broker-connection-timeout"]);
+    return {
+      ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+      brokerConnectionRetryOnStartup: flags["broker-connection-retry-on-startup"],
+      brokerConnectionMaxRetries: parseMaxRetries(flags["broker-connection-max-retries"]),
+      connectSettingNames: { connectTimeout: CONNECTION_TIMEOUT_FLAG_NAME, maxRetries: "--broker-connection-max-retries" },
+    };
   }
 
   private banner(worker: Worker, app: string): string {
@@ -110,4 +134,12 @@ export default class WorkerCommand extends Command {
       withTasks: worker.logger.isEnabledFor("INFO"),
     });
   }
+}
+
+/** `--broker-connection-max-retries`: an integer >= 0, or `none` (Celery's None) to retry forever. */
+function parseMaxRetries(text: string): number {
+  if (/^(none|inf|infinity)$/i.test(text.trim())) return Infinity;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0) throw new CeleryProtoError("InvalidOption", `--broker-connection-max-retries: must be an integer >= 0 or none, got ${JSON.stringify(text)}`);
+  return n;
 }

@@ -28,6 +28,12 @@ export interface ClientOptions {
   readonly sendSentEvent?: boolean;
   /** `result_expires` in seconds, for backends created from a URL. Default 86400. */
   readonly resultExpires?: number;
+  /**
+   * Time allowed to connect to a broker (and a Redis result backend) given as a URL, in ms: past it, or at once when
+   * the server refuses, `createClient` rejects with a message naming the server. Default 4000 (Celery's
+   * `broker_connection_timeout`; for Redis, `socket_connect_timeout` of the URL's transport options when set).
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 /** `ClientOptions` with defaults applied and checked, frozen. */
@@ -42,4 +48,5 @@ export interface CompiledClientOptions {
   readonly jsonFlavor: KombuJsonFlavor;
   readonly sendSentEvent: boolean;
   readonly resultExpires: number;
+  readonly connectTimeoutMs: number | undefined;
 }

@@ -1,4 +1,5 @@
 import { createResultBackend } from "../results/create-result-backend.js";
+import type { ResultBackend } from "../results/result-backend.js";
 import { createTransport } from "../transport/create-transport.js";
 import { CeleryClient } from "./celery-client.js";
 import { Client } from "./client.js";
@@ -7,7 +8,8 @@ import { compileClientOptions } from "./compile-client-options.js";
 
 /**
  * Connects a producer. URLs are Celery's (`broker_url`, `result_backend`), defaulting to the CELERY_BROKER_URL and
- * CELERY_RESULT_BACKEND environment variables.
+ * CELERY_RESULT_BACKEND environment variables. Rejects within `connectTimeoutMs` (default 4 s) when the broker or a
+ * Redis result backend cannot be reached, naming the server. Only the modules of the brokers named are loaded.
  *
  *     const client = await createClient({ broker: "redis://localhost:6379/0", backend: "redis://localhost:6379/1" });
  *     const result = await client.enqueue("tasks.add", [2, 3]);
@@ -15,10 +17,18 @@ import { compileClientOptions } from "./compile-client-options.js";
  */
 export async function createClient(options: ClientOptions = {}): Promise<Client> {
   const compiled = compileClientOptions(options);
-  const transport = typeof compiled.broker === "string" ? await createTransport(compiled.broker) : compiled.broker;
-  const backend =
-    compiled.backend === null || typeof compiled.backend === "string"
-      ? createResultBackend(compiled.backend, transport, compiled.resultExpires)
-      : compiled.backend;
+  const timeout = compiled.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: compiled.connectTimeoutMs };
+  const ownsTransport = typeof compiled.broker === "string";
+  const transport = typeof compiled.broker === "string" ? await createTransport(compiled.broker, timeout) : compiled.broker;
+  let backend: ResultBackend;
+  try {
+    backend =
+      compiled.backend === null || typeof compiled.backend === "string"
+        ? await createResultBackend(compiled.backend, transport, compiled.resultExpires, timeout)
+        : compiled.backend;
+  } catch (e) {
+    if (ownsTransport) await transport.close().catch(() => undefined);
+    throw e;
+  }
   return new Client(new CeleryClient(transport, backend, compiled));
 }

@@ -1,7 +1,6 @@
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { Transport } from "../transport/transport.js";
 import { DisabledResultBackend } from "./disabled-result-backend.js";
-import { createRedisResultBackend } from "./redis-result-backend.js";
 import type { RedisResultBackendOptions } from "./redis-result-backend-options.js";
 import type { ResultBackend } from "./result-backend.js";
 import { createRpcResultBackend } from "./rpc-result-backend.js";
@@ -13,27 +12,37 @@ export interface CreateResultBackendOptions {
   readonly redis?: Omit<RedisResultBackendOptions, "resultExpiresSeconds">;
   /** Options of the RPC backend (`rpc://`). Default: none. */
   readonly rpc?: Omit<RpcResultBackendOptions, "resultExpiresSeconds">;
+  /** How long a Redis backend may take to connect before this rejects, in ms. Default 4000. */
+  readonly connectTimeoutMs?: number;
+  /** What connection errors call `connectTimeoutMs` (a CLI passes its flag). Default `"connectTimeoutMs"`. */
+  readonly connectTimeoutSetting?: string;
 }
 
 /**
- * A result backend from Celery's `result_backend` URL: `redis://` / `rediss://` (Redis), `rpc://` (replies through
- * `transport`, the client's broker connection), `null`, `""` or `disabled://` (none). Other Celery backends
- * (`db+`, `mongodb://`, ...) are refused with `InvalidOption` naming the option.
+ * A result backend from Celery's `result_backend` URL: `redis://` / `rediss://` (Redis, connected within
+ * `connectTimeoutMs` or rejected with a message naming the server), `rpc://` (replies through `transport`, the
+ * client's broker connection), `null`, `""` or `disabled://` (none). Other Celery backends (`db+`, `mongodb://`, ...)
+ * are refused with `InvalidOption` naming the option. The Redis backend's module (and ioredis) loads only for a Redis
+ * URL.
  *
  * @param resultExpiresSeconds Celery's `result_expires`. Default `86400`.
  */
-export function createResultBackend(
+export async function createResultBackend(
   url: string | null,
   transport: Transport,
   resultExpiresSeconds = 86_400,
   options: CreateResultBackendOptions = {},
-): ResultBackend {
+): Promise<ResultBackend> {
   if (url === null || url === "" || url === "disabled://") return new DisabledResultBackend();
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
     case "redis":
-    case "rediss":
-      return createRedisResultBackend(url, { ...options.redis, resultExpiresSeconds });
+    case "rediss": {
+      const { createRedisResultBackend } = await import("./redis-result-backend.js");
+      const backend = createRedisResultBackend(url, { ...options.redis, resultExpiresSeconds });
+      await backend.whenConnected(options.connectTimeoutMs ?? 4000, options.connectTimeoutSetting ?? "connectTimeoutMs");
+      return backend;
+    }
     case "rpc":
       return createRpcResultBackend(transport, { ...options.rpc, resultExpiresSeconds });
     default:

@@ -1,6 +1,8 @@
 import { Redis } from "ioredis";
 import { decodeResultMeta } from "../codec/result/decode-result-meta.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
+import { describeConnectError, describeConnectTimeout } from "../transport/describe-connect-error.js";
+import { maskBrokerUrl } from "../transport/mask-broker-url.js";
 import type { ResultMeta, ResultTuple } from "../gen/json-schema/types.js";
 import { BoundedLru } from "./bounded-lru.js";
 import { decodeGroupMeta } from "./decode-group-meta.js";
@@ -38,7 +40,10 @@ export class RedisResultBackend implements ResultBackend {
   private subscriberReadyOnce = false;
   private closed = false;
 
-  constructor(url: string, options: RedisResultBackendOptions = {}) {
+  constructor(
+    private readonly url: string,
+    options: RedisResultBackendOptions = {},
+  ) {
     this.options = compileRedisResultBackendOptions(options);
     this.replyTo = this.options.replyTo;
     this.keys = createRedisResultKeys(this.options.globalKeyprefix);
@@ -53,6 +58,41 @@ export class RedisResultBackend implements ResultBackend {
     this.subscriber.on("ready", () => {
       if (this.subscriberReadyOnce) void this.resync();
       this.subscriberReadyOnce = true;
+    });
+  }
+
+  /**
+   * Resolves once the command connection is ready. When it is not within `timeoutMs`, closes the backend and rejects:
+   * `TransportClosed` naming the server and why it refused (or `Timeout` when it never answered), and `timeoutSetting`.
+   */
+  whenConnected(timeoutMs: number, timeoutSetting = "connectTimeoutMs"): Promise<void> {
+    this.assertOpen();
+    const command = this.command;
+    if (command.status === "ready") return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let lastError: Error | null = null;
+      const onError = (e: Error): void => {
+        lastError = e;
+      };
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        command.off("ready", onReady);
+        command.off("error", onError);
+      };
+      const onReady = (): void => {
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        const { host, port, path } = command.options;
+        const at = typeof path === "string" && path !== "" ? path : `${host ?? "localhost"}:${port ?? 6379}`;
+        const reason = lastError === null ? describeConnectTimeout(at, timeoutMs, timeoutSetting) : `${describeConnectError(lastError, at)}; gave up after ${timeoutMs} ms (${timeoutSetting})`;
+        const error = new CeleryProtoError(lastError === null ? "Timeout" : "TransportClosed", `result backend: cannot connect to ${maskBrokerUrl(this.url)}: ${reason}`, { cause: lastError });
+        void this.close().finally(() => reject(error));
+      }, timeoutMs);
+      command.on("ready", onReady);
+      command.on("error", onError);
     });
   }
 

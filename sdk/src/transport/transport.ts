@@ -32,11 +32,16 @@ export interface Consumer {
   setPrefetch?(prefetch: number): Promise<void>;
 }
 
-/** Connection lifecycle, reported through `TransportOptions.onEvent` (never as an unhandled `error` event). */
+/**
+ * Connection lifecycle, reported through the transports' `onEvent` (never as an unhandled `error` event).
+ * `connect-retry` comes from `createTransport` with a retry policy: the broker could not be reached at start-up and
+ * retry `retry` of `maxRetries` follows in `delayMs`.
+ */
 export type TransportEvent =
   | { readonly type: "connected" }
   | { readonly type: "disconnected"; readonly error: Error | null }
   | { readonly type: "reconnecting"; readonly attempt: number; readonly delayMs: number }
+  | { readonly type: "connect-retry"; readonly error: Error; readonly retry: number; readonly maxRetries: number; readonly delayMs: number }
   | { readonly type: "error"; readonly error: Error };
 
 /**

@@ -18,6 +18,10 @@ export interface AmqpTransportOptions {
   readonly heartbeatSeconds?: number;
   /** Time allowed for TCP/TLS connect plus the AMQP handshake, in ms. Default 4000 (Celery's `broker_connection_timeout`). */
   readonly connectTimeoutMs?: number;
+  /** What connection errors call `connectTimeoutMs` (a CLI passes its flag). Default `"connectTimeoutMs"`. */
+  readonly connectTimeoutSetting?: string;
+  /** Aborting it while `createAmqpTransport()` connects closes the transport, which then rejects. Default none. */
+  readonly signal?: AbortSignal;
   /** Delay before reconnect attempt n (1-based). Default `createExponentialBackoff()`: 100 ms doubling to 10 s, 20% jitter. */
   readonly backoff?: BackoffFunction;
   /** Reconnect attempts after a connection loss before the transport gives up and closes. Default Infinity. */
@@ -72,6 +76,8 @@ export interface CompiledAmqpTransportOptions {
   readonly tls: ConnectionOptions | undefined;
   readonly heartbeatSeconds: number;
   readonly connectTimeoutMs: number;
+  readonly connectTimeoutSetting: string;
+  readonly signal: AbortSignal | undefined;
   readonly backoff: BackoffFunction;
   readonly maxReconnectAttempts: number;
   readonly initialConnectAttempts: number;
@@ -94,6 +100,8 @@ export function compileAmqpTransportOptions(options: AmqpTransportOptions): Comp
     tls: options.tls,
     heartbeatSeconds: count("heartbeatSeconds", options.heartbeatSeconds ?? d.heartbeatSeconds, 0),
     connectTimeoutMs: count("connectTimeoutMs", options.connectTimeoutMs ?? d.connectTimeoutMs, 1),
+    connectTimeoutSetting: options.connectTimeoutSetting ?? "connectTimeoutMs",
+    signal: options.signal,
     backoff: options.backoff ?? createExponentialBackoff(),
     maxReconnectAttempts: count("maxReconnectAttempts", options.maxReconnectAttempts ?? d.maxReconnectAttempts, 0),
     initialConnectAttempts: count("initialConnectAttempts", options.initialConnectAttempts ?? endpoints.length, 1),

@@ -3,7 +3,7 @@ import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import type { ExchangeSpec, QueueSpec } from "../queue-spec.js";
 import type { ConsumeOptions, Consumer, Delivery, OutgoingMessage, Transport, TransportEvent } from "../transport.js";
 import { AmqpConsumer, type ConsumerHost } from "./amqp-consumer.js";
-import { createClosedError, describeError, toBrokerRefusal } from "./amqp-errors.js";
+import { createClosedError, describeError, toBrokerRefusal, toConnectError } from "./amqp-errors.js";
 import type { CompiledAmqpTransportOptions } from "./amqp-transport-options.js";
 import { ConfirmPublisher, type AmqpChannelError } from "./confirm-publisher.js";
 import { DeclarationRegistry, type Declaration } from "./declaration-registry.js";
@@ -73,7 +73,15 @@ export class AmqpTransport implements Transport {
 
   /** Connects for the first time (each alternate `initialConnectAttempts` times in all). Called by the factory. */
   async start(): Promise<void> {
-    await this.connectLoop(true);
+    const signal = this.options.signal;
+    const abort = (): void => void this.close();
+    if (signal?.aborted === true) abort();
+    signal?.addEventListener("abort", abort, { once: true });
+    try {
+      await this.connectLoop(true);
+    } finally {
+      signal?.removeEventListener("abort", abort);
+    }
   }
 
   /** True while connected to a broker. */
@@ -206,17 +214,10 @@ export class AmqpTransport implements Transport {
 
   private async connectLoop(initial: boolean): Promise<void> {
     const limit = initial ? this.options.initialConnectAttempts : this.options.maxReconnectAttempts;
-    let lastError: unknown = null;
+    let lastError: CeleryProtoError | null = null;
     for (let attempt = initial ? 0 : 1; ; attempt++) {
       if (attempt > 0) {
-        if (initial ? attempt >= limit : attempt > limit) {
-          throw new CeleryProtoError(
-            "TransportClosed",
-            `could not connect to ${this.options.endpoints.map((e) => e.display).join(" or ")} after ${initial ? attempt : attempt - 1} attempt(s)` +
-              ` (${initial ? "initialConnectAttempts" : "maxReconnectAttempts"} = ${limit}): ${describeError(lastError)}`,
-            { cause: lastError },
-          );
-        }
+        if (initial ? attempt >= limit : attempt > limit) throw this.gaveUp(lastError, initial ? attempt : attempt - 1, initial, limit);
         const delayMs = Math.max(0, this.options.backoff(attempt));
         this.emit({ type: "reconnecting", attempt, delayMs });
         await this.sleep(delayMs);
@@ -229,10 +230,24 @@ export class AmqpTransport implements Transport {
         return;
       } catch (e) {
         if (this.isShuttingDown()) throw createClosedError("connect");
-        lastError = e;
-        this.emit({ type: "error", error: new CeleryProtoError("TransportClosed", `cannot connect to ${endpoint.display}: ${describeError(e)}`, { cause: e }) });
+        lastError = toConnectError(e, endpoint, this.options.connectTimeoutMs, this.options.connectTimeoutSetting);
+        // A missing vhost or refused login will not change by retrying at start-up: say so at once.
+        if (initial && lastError.code === "InvalidOption") throw lastError;
+        this.emit({ type: "error", error: lastError });
       }
     }
+  }
+
+  private gaveUp(lastError: CeleryProtoError | null, attempts: number, initial: boolean, limit: number): CeleryProtoError {
+    const endpoints = this.options.endpoints;
+    const reason = lastError?.message ?? "no attempt was made";
+    if (initial && attempts === 1 && lastError !== null) return lastError;
+    const setting = initial ? (limit === endpoints.length ? "each alternate once" : `initialConnectAttempts = ${limit}`) : `maxReconnectAttempts = ${limit}`;
+    return new CeleryProtoError(
+      lastError?.code ?? "TransportClosed",
+      `could not connect to ${endpoints.map((e) => e.display).join(" or ")} after ${attempts} attempt(s) (${setting}); last: ${reason}`,
+      { cause: lastError },
+    );
   }
 
   private async openConnection(endpoint: AmqpEndpoint): Promise<void> {

@@ -25,6 +25,7 @@ export interface CompiledRedisOptions {
   readonly sentinelUsername: string | null;
   readonly sentinelPassword: string | null;
   readonly connectTimeoutMs: number;
+  readonly connectTimeoutSetting: string;
   readonly socketTimeoutMs: number | null;
   readonly keepAlive: boolean;
   readonly clientName: string | null;
@@ -92,7 +93,8 @@ export function compileRedisOptions(options: RedisTransportOptions = {}): Compil
     masterName: t.master_name ?? null,
     sentinelUsername: t.sentinel_kwargs?.username ?? null,
     sentinelPassword: t.sentinel_kwargs?.password ?? null,
-    connectTimeoutMs: Math.round(positive("transportOptions.socket_connect_timeout", t.socket_connect_timeout ?? 10) * 1000),
+    connectTimeoutMs: connectTimeoutMs(options, t),
+    connectTimeoutSetting: options.connectTimeoutSetting ?? "connectTimeoutMs",
     socketTimeoutMs: t.socket_timeout === undefined || t.socket_timeout === null ? null : Math.round(positive("transportOptions.socket_timeout", t.socket_timeout) * 1000),
     keepAlive: t.socket_keepalive ?? true,
     clientName: t.client_name ?? null,
@@ -110,6 +112,13 @@ export function compileRedisOptions(options: RedisTransportOptions = {}): Compil
     jsonFlavor: options.jsonFlavor ?? "kombu5.3",
     tls: options.tls ?? null,
   });
+}
+
+/** `connectTimeoutMs`, else kombu's `socket_connect_timeout` (seconds), else Celery's `broker_connection_timeout` (4 s). */
+function connectTimeoutMs(options: RedisTransportOptions, t: KombuRedisOptions): number {
+  if (options.connectTimeoutMs !== undefined) return Math.round(positive("connectTimeoutMs", options.connectTimeoutMs));
+  const seconds = t.socket_connect_timeout;
+  return seconds === undefined || seconds === null ? 4000 : Math.round(positive("transportOptions.socket_connect_timeout", seconds) * 1000);
 }
 
 function invalid(option: string, reason: string): never {

@@ -37,7 +37,7 @@ export interface KombuRedisOptions {
   readonly master_name?: string;
   /** Sentinel only: credentials for the sentinel nodes themselves. Default: none. */
   readonly sentinel_kwargs?: { readonly username?: string; readonly password?: string };
-  /** Seconds to wait for a TCP connection. Default `10`. */
+  /** Seconds one connection attempt may take (TCP connect and handshake); `connectTimeoutMs` wins over it. Default `4` (Celery's `broker_connection_timeout`). */
   readonly socket_connect_timeout?: number | null;
   /** Seconds before an unanswered command on the command connection drops it. Default `null` (none). */
   readonly socket_timeout?: number | null;

@@ -20,6 +20,17 @@ export interface RedisTransportOptions {
    * with `BufferOverflow`. Default `1000`.
    */
   readonly maxBufferedPublishes?: number;
+  /**
+   * Time one connection attempt may take: TCP (or TLS) connect plus Redis's handshake (AUTH, SELECT, ready check), in
+   * ms. `createRedisTransport()` rejects when its first attempt (one per server of a failover list) fails or runs out
+   * of this time. Default `transportOptions.socket_connect_timeout` when set, else 4000 (Celery's
+   * `broker_connection_timeout`).
+   */
+  readonly connectTimeoutMs?: number;
+  /** What connection errors call `connectTimeoutMs` (a CLI passes its flag). Default `"connectTimeoutMs"`. */
+  readonly connectTimeoutSetting?: string;
+  /** Aborting it while `createRedisTransport()` connects closes the connection, which then rejects. Default none. */
+  readonly signal?: AbortSignal;
   /** Connection lifecycle and background failures. Never thrown, never an unhandled `error` event. Default: ignored. */
   readonly onEvent?: (event: TransportEvent) => void;
   /** BRPOP server-side timeout in seconds (kombu's `Transport.brpop_timeout`). Default `1`. */

@@ -66,7 +66,7 @@ export class RedisTransport implements Transport {
     const compiled = compileRedisOptions(options);
     const target = parseRedisUrl(url);
     const commands = createRedisConnection(target, compiled, "commands");
-    await waitForReady(commands);
+    await waitForReady(commands, { url, target, options: compiled, signal: options.signal });
     return new RedisTransport(target, compiled, commands);
   }
 

@@ -1,48 +1,114 @@
 import type { Redis } from "ioredis";
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
+import { abortedError } from "../connect-aborted-error.js";
+import { describeConnectError, describeConnectTimeout } from "../describe-connect-error.js";
+import { maskBrokerUrl } from "../mask-broker-url.js";
+import type { CompiledRedisOptions } from "./compile-redis-options.js";
 import { disconnectRedis } from "./disconnect-redis.js";
+import type { RedisTarget } from "./parse-redis-url.js";
 
-const FATAL = /^(WRONGPASS|NOAUTH|NOPERM)|invalid password|invalid username|DB index is out of range|invalid DB index/i;
 /** Node's TLS verification failures: retrying cannot fix them, the URL's ssl_* parameters can. */
 const TLS_VERIFY = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
   "CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID", "ERR_TLS_CERT_ALTNAME_INVALID", "CERT_UNTRUSTED", "CERT_SIGNATURE_FAILURE",
 ]);
 
+/** Where the first connection goes, for `waitForReady`'s bounds and messages. */
+export interface ReadyTarget {
+  readonly url: string;
+  readonly target: RedisTarget;
+  readonly options: CompiledRedisOptions;
+  readonly signal: AbortSignal | undefined;
+}
+
 /**
- * Connects a lazy ioredis connection and resolves once it is ready (kombu pings when a channel opens). Transient
- * failures keep retrying with the backoff; it rejects when the backoff gives up (`TransportClosed`), or when Redis
- * refuses the URL's credentials or database or the server's TLS certificate fails verification (`InvalidOption`),
- * closing the connection.
+ * Connects a lazy ioredis connection and resolves once it is ready (kombu pings when a channel opens). One attempt per
+ * server of the URL (failover lists are tried in turn), each bounded by `connectTimeoutMs`; then it closes the
+ * connection and rejects: `TransportClosed` (refused, unreachable, the backoff gave up), `Timeout` (no answer in time),
+ * `InvalidOption` (Redis refused the URL's credentials or database, or the server's TLS certificate failed
+ * verification). Messages name the URL (password masked) and the server's host and port.
  */
-export function waitForReady(client: Redis): Promise<void> {
+export function waitForReady(client: Redis, ready: ReadyTarget): Promise<void> {
+  const { target, options, signal } = ready;
+  const attempts = target.kind === "servers" ? target.servers.length : 1;
+  const prefix = `cannot connect to ${maskBrokerUrl(ready.url)}: `;
   return new Promise<void>((resolve, reject) => {
+    let failures = 0;
     let lastError: Error | null = null;
+    let watchdog: NodeJS.Timeout | undefined;
     const cleanup = (): void => {
+      clearTimeout(watchdog);
       client.off("ready", onReady);
       client.off("end", onEnd);
       client.off("error", onError);
+      client.off("connecting", onConnecting);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const fail = (error: CeleryProtoError): void => {
+      cleanup();
+      disconnectRedis(client);
+      reject(error);
     };
     const onReady = (): void => {
       cleanup();
       resolve();
     };
     const onEnd = (): void => {
-      cleanup();
-      reject(new CeleryProtoError("TransportClosed", `could not connect to Redis: ${lastError?.message ?? "reconnection given up"}`, { cause: lastError }));
+      fail(new CeleryProtoError("TransportClosed", `${prefix}${lastError === null ? "reconnection given up" : describeConnectError(lastError, hostPort(client, target))}`, { cause: lastError }));
     };
+    const onConnecting = (): void => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        const timeout = describeConnectTimeout(hostPort(client, target), options.connectTimeoutMs, options.connectTimeoutSetting);
+        fail(new CeleryProtoError("Timeout", `${prefix}${timeout}`, { cause: lastError }));
+      }, options.connectTimeoutMs);
+    };
+    const onAbort = (): void => fail(abortedError(ready.url));
     const onError = (error: Error): void => {
       lastError = error;
-      const tls = TLS_VERIFY.has(String((error as NodeJS.ErrnoException).code));
-      if (!tls && !FATAL.test(error.message)) return;
-      cleanup();
-      disconnectRedis(client);
-      const hint = tls ? " (check ssl_ca_certs, or ssl_cert_reqs=CERT_NONE to skip verification)" : "";
-      reject(new CeleryProtoError("InvalidOption", `broker URL: Redis refused the connection: ${error.message}${hint}`, { cause: error }));
+      const refusal = toRefusal(error, hostPort(client, target), target.db);
+      if (refusal !== null) {
+        fail(new CeleryProtoError("InvalidOption", `${prefix}${refusal}`, { cause: error }));
+        return;
+      }
+      failures += 1;
+      if (failures < attempts) return;
+      const at = hostPort(client, target);
+      const reason = (error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? describeConnectTimeout(at, options.connectTimeoutMs, options.connectTimeoutSetting) : describeConnectError(error, at);
+      fail(new CeleryProtoError((error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? "Timeout" : "TransportClosed", `${prefix}${reason}`, { cause: error }));
     };
     client.on("ready", onReady);
     client.on("end", onEnd);
     client.on("error", onError);
+    client.on("connecting", onConnecting);
+    if (signal?.aborted === true) {
+      onAbort();
+      return;
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
+    onConnecting();
     client.connect().catch(() => undefined);
   });
+}
+
+/** A reply that retrying cannot change (credentials, database, certificate), in words naming what to fix; else null. */
+function toRefusal(error: Error, at: string, db: number): string | null {
+  const message = error.message;
+  if (TLS_VERIFY.has(String((error as NodeJS.ErrnoException).code))) {
+    return `${at} presented a certificate that failed verification (${message}): check ssl_ca_certs, or ssl_cert_reqs=CERT_NONE to skip verification`;
+  }
+  if (/^NOAUTH/i.test(message)) return `${at} requires a password (${message}): put it in the broker URL, redis://:password@host:port/db`;
+  if (/^WRONGPASS|invalid password|invalid username/i.test(message)) return `${at} refused the user or password of the broker URL (${message})`;
+  if (/^NOPERM/i.test(message)) return `${at} refused a command to the broker URL's user (${message})`;
+  if (/DB index is out of range|invalid DB index/i.test(message)) return `${at} has no database ${db} (${message}); the database is the broker URL's path, /${db}`;
+  return null;
+}
+
+/** The server the connection is trying now (ioredis's options follow the failover rotation). */
+function hostPort(client: Redis, target: RedisTarget): string {
+  if (target.kind === "sentinel") return `the sentinels ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(", ")}`;
+  const { host, port, path } = client.options;
+  if (typeof path === "string" && path !== "") return path;
+  const name = host ?? "localhost";
+  return `${name.includes(":") ? `[${name}]` : name}:${port ?? 6379}`;
 }
