@@ -5,7 +5,8 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { Redis } from "ioredis";
 // The shipped build, not the sources: benchmarks measure what users run (npm run build first).
-import { createAmqpTransport, createClient } from "../dist/sdk/index.js";
+import { createAmqpTransport } from "../dist/sdk/amqp/index.js";
+import { createClient } from "../dist/sdk/index.js";
 import { AMQP_URL, redisDbUrl } from "../conformance/harness/broker-urls.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");

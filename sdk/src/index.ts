@@ -1,5 +1,7 @@
 // celery-proto: the public surface. Client (producer) first; the canvas builds on it; the protocol layer
-// (codec) underneath is also available on its own as `celery-proto/codec`.
+// (codec) underneath is also available on its own as `celery-proto/codec`. Each broker's transport is its own subpath
+// (`celery-proto/redis`, `celery-proto/amqp`) and is loaded by `createTransport`/`createClient` only when a URL names
+// it; periodic tasks are `celery-proto/beat`, the worker `celery-proto/worker`.
 export { createClient } from "./client/create-client.js";
 export { Client } from "./client/client.js";
 export { defineTask, type TaskDescriptor } from "./client/task-descriptor.js";
@@ -46,8 +48,6 @@ export {
 export type { Transport, TransportEvent, Delivery, ConsumeOptions, Consumer, OutgoingMessage } from "./transport/transport.js";
 export type { QueueSpec, ExchangeSpec } from "./transport/queue-spec.js";
 export { createTransport } from "./transport/create-transport.js";
-export { createAmqpTransport, type AmqpTransportOptions } from "./transport/amqp/index.js";
-export { createRedisTransport, type RedisTransportOptions } from "./transport/redis/index.js";
 export { MemoryTransport } from "./transport/memory/memory-transport.js";
 
 export { inspect, type InspectOptions, type NodeReply, type ControlClock } from "./control/inspect.js";
@@ -92,16 +92,6 @@ export {
   type ResultMeta,
   type ResultTuple,
 } from "./codec/index.js";
-
-export { CrontabSchedule, parseCronExpression, type CrontabFields, type CrontabScheduleOptions } from "./beat/crontab-schedule.js";
-export { IntervalSchedule, type IntervalScheduleOptions } from "./beat/interval-schedule.js";
-export { SolarSchedule, SOLAR_EVENTS, type SolarEventName } from "./beat/solar-schedule.js";
-export type { Schedule, ScheduleState } from "./beat/schedule-state.js";
-export type { CrontabFieldSpec } from "./beat/parse-crontab-field.js";
-export { loadBeatSchedule, compileBeatSchedule, type BeatEntryDefinition, type BeatScheduleDefinition } from "./beat/load-beat-schedule.js";
-export { BeatService, type BeatServiceOptions, type BeatLogLevel } from "./beat/beat-service.js";
-export { FileBeatStateStore, type BeatStateStore, type BeatEntryState } from "./beat/beat-state-store.js";
-export { RedisBeatLease, type RedisBeatLeaseOptions } from "./beat/redis-beat-lease.js";
 
 // Typed tasks: what `proto generate` output imports (`defineCatalogTask`) and the typed producers over it.
 export {

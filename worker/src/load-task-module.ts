@@ -5,6 +5,7 @@ import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
 import type { TaskHandler } from "./app/task-handler.js";
 import type { TaskOptions } from "./app/task-options.js";
 import type { TaskRegistry } from "./app/task-registry.js";
+import { ensureTypeScriptSupport, nativeTypeScriptHint } from "./load-typescript-support.js";
 
 /** One entry of a `tasks` export: a handler, or a handler with its Celery task options. */
 export type TaskModuleEntry = TaskHandler | { readonly handler: TaskHandler; readonly options?: TaskOptions };
@@ -25,17 +26,19 @@ export interface TaskModule {
 const EXTENSIONS = ["", ".ts", ".mts", ".js", ".mjs"];
 
 /**
- * Imports a task module by path (relative to `cwd`; `.ts` works when running under tsx) and registers its tasks on
+ * Imports a task module by path (relative to `cwd`; a `.ts` module through tsx or Node's type stripping, see
+ * `ensureTypeScriptSupport`) and registers its tasks on
  * `registry`. Returns the resolved file. Refuses with `InvalidOption` naming `app` when the file is missing, fails to
  * import, or exports neither `register` nor `tasks`.
  */
 export async function loadTaskModule(spec: string, registry: TaskRegistry, cwd: string = process.cwd()): Promise<string> {
   const file = resolveModule(spec, cwd);
+  const mode = await ensureTypeScriptSupport(file);
   let loaded: TaskModule;
   try {
     loaded = (await import(pathToFileURL(file).href)) as TaskModule;
   } catch (e) {
-    throw new CeleryProtoError("InvalidOption", `app: cannot import ${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new CeleryProtoError("InvalidOption", `app: cannot import ${file}: ${e instanceof Error ? e.message : String(e)}${nativeTypeScriptHint(mode)}`, { cause: e });
   }
   if (!(await applyModule(loaded, registry)) && !(await applyDefault(loaded.default, registry))) {
     throw new CeleryProtoError("InvalidOption", `app: ${file} exports neither register(registry) nor tasks ({ "name": handler | { handler, options } })`);

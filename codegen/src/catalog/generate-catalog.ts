@@ -33,9 +33,20 @@ export async function generateCatalog(options: GenerateCatalogOptions): Promise<
   }
   if (extension === ".proto") {
     // Exactly what `buf generate` with protoc-gen-celery-es writes (same paths, same bytes).
-    const { readProtoCatalogFile } = await import("./read-proto-catalog-file.js");
-    const { emitProtoCatalog } = await import("./emit-proto-catalog.js");
+    const { readProtoCatalogFile, emitProtoCatalog } = await loadProtoCatalogSupport();
     return emitProtoCatalog(await readProtoCatalogFile(catalog, options.protoRoot), runtime);
   }
   throw new CeleryProtoError("InvalidOption", `catalog: ${catalog} must be a JSON Schema catalog (.json) or a protobuf file (.proto)`);
+}
+
+/** The .proto front end needs protobuf-es, which the package lists as optional peers: loaded only for .proto catalogs. */
+async function loadProtoCatalogSupport(): Promise<{ readProtoCatalogFile: typeof import("./read-proto-catalog-file.js").readProtoCatalogFile; emitProtoCatalog: typeof import("./emit-proto-catalog.js").emitProtoCatalog }> {
+  try {
+    const { readProtoCatalogFile } = await import("./read-proto-catalog-file.js");
+    const { emitProtoCatalog } = await import("./emit-proto-catalog.js");
+    return { readProtoCatalogFile, emitProtoCatalog };
+  } catch (cause) {
+    if ((cause as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw cause;
+    throw new CeleryProtoError("InvalidOption", `catalog: .proto catalogs need protobuf-es and buf in your project: npm install --save-dev @bufbuild/protobuf @bufbuild/protoplugin @bufbuild/buf (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+  }
 }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
@@ -96,5 +97,10 @@ function resolveChildEntry(entry: string | URL | undefined): string {
   if (entry instanceof URL) return fileURLToPath(entry);
   if (typeof entry === "string") return entry.startsWith("file:") ? fileURLToPath(entry) : path.resolve(entry);
   const self = fileURLToPath(import.meta.url);
-  return path.join(path.dirname(self), `pool-child-main${path.extname(self)}`);
+  // From sources (tsx) the entry is this file's sibling; in the built package this code sits in a shared chunk at the
+  // root of dist/ or in dist/worker/, and the entry is dist/worker/pool-child-main.js (tsup.config.ts).
+  const candidates = [path.join(path.dirname(self), `pool-child-main${path.extname(self)}`), path.join(path.dirname(self), "worker", "pool-child-main.js")];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found === undefined) throw new CeleryProtoError("InvalidOption", `pool: the process pool's child entry is missing (looked for ${candidates.join(" and ")}); reinstall celery-proto or pass childEntry`);
+  return found;
 }

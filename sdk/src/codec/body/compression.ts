@@ -1,6 +1,6 @@
 import zlib from "node:zlib";
-import Bunzip from "seek-bzip";
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
+import { bzipModule } from "./lazy-codec-modules.js";
 
 /** Compression names as Celery's `compression=` option takes them. */
 export type CompressionName = "zlib" | "gzip" | "bzip2" | "brotli";
@@ -52,7 +52,7 @@ export function decompressBody(body: Uint8Array, compression: string): Uint8Arra
       return run("zlib", () => zlib.inflateSync(body));
     case "application/x-bz2":
     case "bzip2":
-      return run("bzip2", () => Bunzip.decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength)));
+      return run("bzip2", () => bzipModule().decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength)));
     case "application/x-brotli":
     case "brotli":
       return run("brotli", () => zlib.brotliDecompressSync(body));

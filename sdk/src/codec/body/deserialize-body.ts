@@ -1,9 +1,8 @@
-import { decode as decodeMsgpack } from "@msgpack/msgpack";
-import { parse as parseYaml } from "yaml";
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { decodeTypeWrappers } from "../json/kombu-json.js";
 import { parsePythonJson } from "../json/parse-python-json.js";
 import type { SerializerSpec } from "./content-types.js";
+import { msgpackModule, yamlModule } from "./lazy-codec-modules.js";
 
 export interface DeserializeOptions {
   /** Decode kombu JSON `__type__` wrappers (json only). Off when the raw JSON must be validated first. Default true. */
@@ -19,14 +18,14 @@ export function deserializeBody(body: Uint8Array, spec: SerializerSpec, contentE
     }
     case "yaml":
       try {
-        return parseYaml(decodeText(body, contentEncoding), { version: "1.1", intAsBigInt: false, uniqueKeys: false });
+        return yamlModule().parse(decodeText(body, contentEncoding), { version: "1.1", intAsBigInt: false, uniqueKeys: false });
       } catch (e) {
         if (CeleryProtoError.is(e)) throw e;
         throw new CeleryProtoError("DecodeError", `invalid YAML body: ${(e as Error).message}`, { cause: e });
       }
     case "msgpack":
       try {
-        return normalizeMsgpack(decodeMsgpack(body, { useBigInt64: true }));
+        return normalizeMsgpack(msgpackModule().decode(body, { useBigInt64: true }));
       } catch (e) {
         throw new CeleryProtoError("DecodeError", `invalid msgpack body: ${(e as Error).message}`, { cause: e });
       }

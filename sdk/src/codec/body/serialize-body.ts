@@ -1,8 +1,7 @@
-import { encode as encodeMsgpack } from "@msgpack/msgpack";
-import { stringify as stringifyYaml } from "yaml";
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { encodeKombuJson, type KombuJsonFlavor } from "../json/kombu-json.js";
 import { toPlainData } from "./to-plain-data.js";
+import { msgpackModule, yamlModule } from "./lazy-codec-modules.js";
 import { SERIALIZERS, type SerializerName, type SerializerSpec } from "./content-types.js";
 
 export interface SerializedBody {
@@ -21,10 +20,10 @@ export function serializeBody(value: unknown, serializer: SerializerName = "json
       body = new TextEncoder().encode(encodeKombuJson(value, jsonFlavor));
       break;
     case "msgpack":
-      body = encodeMsgpack(toPlainData(value, "msgpack"), { useBigInt64: true, ignoreUndefined: true });
+      body = msgpackModule().encode(toPlainData(value, "msgpack"), { useBigInt64: true, ignoreUndefined: true });
       break;
     case "yaml":
-      body = new TextEncoder().encode(stringifyYaml(toPlainData(value, "yaml"), { version: "1.1" }));
+      body = new TextEncoder().encode(yamlModule().stringify(toPlainData(value, "yaml"), { version: "1.1" }));
       break;
   }
   return { body, contentType: spec.contentType, contentEncoding: spec.contentEncoding };

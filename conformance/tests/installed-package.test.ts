@@ -1,0 +1,163 @@
+// The package as a user gets it: `npm pack`, the tarball installed into a fresh project, and everything a user touches
+// run from there on this Node (the test runs once per Node version of the matrix, scripts/run-tests.mjs): a producer,
+// `proto worker -A` on a .ts and a .js module with both pools, `proto beat`, `proto generate` with a type-check by the
+// oldest supported TypeScript and a run of the generated client, and an operator command; against the real brokers
+// and real Python Celery. Also the size budgets of the package.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { AMQP_URL, redisDbUrl } from "../harness/broker-urls.js";
+import { runCeleryClient } from "../harness/celery-client-script.js";
+import { installIntoFreshProject, InstalledProto, lastJsonLine, packPackage, runInProject, type PackedPackage } from "../harness/installed-package.js";
+import { PythonWorker } from "../harness/python-worker.js";
+
+/** The oldest TypeScript whose checker accepts the package's declarations (it uses `NoInfer`, new in 5.4). */
+const OLDEST_TYPESCRIPT = "5.4";
+
+/** Budgets, in bytes: set from what the package measures today, so that growth is a decision, not an accident. */
+const BUDGET = {
+  tarball: 400_000,
+  unpacked: 2_000_000,
+  installed: 12_500_000,
+  importCreateClient: 1_200_000,
+};
+
+const BROKER = redisDbUrl(10);
+const BACKEND = redisDbUrl(11);
+const NODE = `node ${process.versions.node}`;
+const nativeTypeScript = typeof (process.features as { typescript?: unknown }).typescript === "string";
+
+function unique(name: string): string {
+  return `installed-${name}-${randomUUID().slice(0, 8)}`;
+}
+
+describe(`the installed package (${NODE})`, () => {
+  let packed: PackedPackage;
+  let project: string;
+  let installedBytes: number;
+
+  before(() => {
+    packed = packPackage();
+    // Node without type stripping (20) needs tsx for a .ts worker module, as the README tells its users.
+    ({ dir: project, installedBytes } = installIntoFreshProject(packed.tarball, [`typescript@${OLDEST_TYPESCRIPT}`, "@types/node@20", ...(nativeTypeScript ? [] : ["tsx@4"])]));
+  });
+
+  it("the tarball holds the build, the bins, the schemas, LICENSE and README, and no source maps or tests", () => {
+    const files = new Set(packed.files);
+    for (const needed of ["package.json", "LICENSE", "README.md", "bin/proto.js", "dist/sdk/index.js", "dist/worker/index.js", "dist/worker/pool-child-main.js", "dist/cli/commands.js", "schemas/json/task-message-v2.schema.json"]) {
+      assert.ok(files.has(needed), `${needed} is missing from the tarball`);
+    }
+    assert.deepEqual(packed.files.filter((f) => f.endsWith(".map") || f.includes("/test/") || f.endsWith(".test.ts")), []);
+  });
+
+  it("stays within its size budgets: tarball, unpacked, installed, and what import { createClient } loads", () => {
+    const measured = runInProject(project, "node", [path.join(project, "measure-import.mjs"), "celery-proto", "createClient"]);
+    assert.equal(measured.status, 0, measured.stderr);
+    const load = lastJsonLine<{ bytes: number; files: { file: string; bytes: number }[] }>(measured.stdout);
+    const figures = { tarball: packed.size, unpacked: packed.unpackedSize, installed: installedBytes, importCreateClient: load.bytes };
+    console.log(`# package figures (${NODE}): ${JSON.stringify(figures)}`);
+    for (const [name, budget] of Object.entries(BUDGET)) {
+      assert.ok(figures[name as keyof typeof figures] <= budget, `${name}: ${figures[name as keyof typeof figures]} bytes, over its budget of ${budget}`);
+    }
+    const loadedPackages = new Set(load.files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f.file)?.[1]).filter((p) => p !== undefined));
+    for (const lazy of ["amqplib", "astronomy-engine", "yaml", "@msgpack/msgpack", "seek-bzip", "@oclif/core", "typescript"]) {
+      assert.ok(!loadedPackages.has(lazy), `import { createClient } loaded ${lazy}`);
+    }
+  });
+
+  describe("with Python Celery workers", () => {
+    const queue = unique("py");
+    const workers: PythonWorker[] = [];
+    before(async () => {
+      workers.push(await PythonWorker.start({ brokerUrl: BROKER, resultBackend: BACKEND, queue }));
+      workers.push(await PythonWorker.start({ brokerUrl: AMQP_URL, resultBackend: BACKEND, queue }));
+    });
+    after(async () => {
+      await Promise.all(workers.map((w) => w.stop()));
+    });
+
+    for (const [name, broker] of [["Redis", BROKER], ["RabbitMQ", AMQP_URL]] as const) {
+      it(`a producer (import { createClient } from "celery-proto") enqueues to a Python worker on ${name} and reads the result`, () => {
+        const r = runInProject(project, "node", ["producer.mjs", broker, BACKEND, queue]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(lastJsonLine<{ value: number }>(r.stdout).value, 5);
+      });
+    }
+  });
+
+  describe("proto worker -A ./tasks.ts (async pool, Redis)", () => {
+    const queue = unique("ts");
+    const node = `${unique("node")}@%h`;
+    let worker: InstalledProto;
+    before(async () => {
+      worker = InstalledProto.start(project, ["worker", "-A", "./tasks.ts", "-Q", queue, "-c", "4", "-l", "INFO", "-n", node, "--broker", BROKER, "--backend", BACKEND]);
+      await worker.waitFor(/\] \S+ ready\.\n/);
+    });
+    after(async () => {
+      await worker.stop();
+    });
+
+    it("runs tasks a Python producer sends", async () => {
+      const [sum, shout] = await runCeleryClient("call", { broker: BROKER, backend: BACKEND, queue, timeout: 20, calls: [{ task: "installed.add", args: "[2, 3]" }, { task: "installed.shout", args: '["hey", 2]' }] });
+      assert.deepEqual([sum?.ok && sum.value, shout?.ok && shout.value], [5, "HEYHEY"]);
+    });
+
+    it(`proto generate writes a typed client that TypeScript ${OLDEST_TYPESCRIPT} type-checks, refuses a mistyped call, compiles and runs`, () => {
+      const generated = runInProject(project, "proto", ["generate", "catalog.json", "--out", "gen"]);
+      assert.equal(generated.status, 0, `${generated.stdout}${generated.stderr}`);
+      assert.doesNotMatch(readFileSync(path.join(project, "gen", "catalog_validators.js"), "utf8"), /from "ajv\//, "generated validators import ajv, which the user never declared");
+      const compiled = runInProject(project, "tsc", ["-p", "tsconfig.json"]);
+      assert.deepEqual(typeErrors(compiled.stdout), [], compiled.stdout);
+      writeFileSync(path.join(project, "tsconfig.bad.json"), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { noEmit: true }, include: ["bad-call.ts"] }));
+      const refused = runInProject(project, "tsc", ["-p", "tsconfig.bad.json"]);
+      assert.match(typeErrors(refused.stdout).join("\n"), /bad-call\.ts.*Argument of type 'string' is not assignable to parameter of type 'number'/);
+      const ran = runInProject(project, "node", ["service.js", BROKER, BACKEND, queue]);
+      assert.equal(ran.status, 0, ran.stderr);
+      const report = lastJsonLine<{ sum: number; shouted: string; refused: string }>(ran.stdout);
+      assert.equal(report.sum, 5);
+      assert.equal(report.shouted, "HEYHEY");
+      assert.match(report.refused, /installed\.add: argument "y" must be integer/);
+    });
+
+    it("proto beat sends a scheduled task to it", async () => {
+      const schedule = path.join(project, "beat.json.yaml");
+      writeFileSync(schedule, readFileSync(path.join(project, "beat.yaml"), "utf8").replace("@QUEUE@", queue));
+      const beat = InstalledProto.start(project, ["beat", schedule, "--broker", BROKER, "-l", "info", "--schedule-state", path.join(project, `beat-state-${queue}.json`)]);
+      try {
+        await worker.waitFor(/Task installed\.tick\[[^\]]+\] succeeded in [\d.]+s: 'tick 1'/, 30_000);
+      } finally {
+        await beat.stop();
+      }
+    });
+
+    it("proto inspect ping reaches it", () => {
+      const nodeName = /\b(installed-node-\w+@\S+) ready\./.exec(worker.log)?.[1];
+      assert.ok(nodeName !== undefined, worker.log);
+      const r = runInProject(project, "proto", ["inspect", "ping", "-d", nodeName, "--broker", BROKER, "--json"]);
+      assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+      assert.deepEqual(JSON.parse(r.stdout), { [nodeName]: { ok: "pong" } });
+    });
+  });
+
+  for (const [module, broker, brokerName] of [["./tasks.js", AMQP_URL, "RabbitMQ"], ["./tasks.ts", BROKER, "Redis"]] as const) {
+    it(`proto worker -A ${module} -P process (${brokerName}) runs a Python producer's tasks in child processes`, async () => {
+      const queue = unique("process");
+      const worker = InstalledProto.start(project, ["worker", "-A", module, "-P", "process", "-c", "2", "-Q", queue, "-l", "INFO", "-n", `${unique("node")}@%h`, "--broker", broker, "--backend", BACKEND]);
+      try {
+        await worker.waitFor(/\] \S+ ready\.\n/);
+        const [sum, pid] = await runCeleryClient("call", { broker, backend: BACKEND, queue, timeout: 20, calls: [{ task: "installed.add", args: "[20, 22]" }, { task: "installed.pid" }] });
+        assert.equal(sum?.ok && sum.value, 42);
+        assert.ok(pid?.ok === true && typeof pid.value === "number" && pid.value !== worker.pid, `the task ran in the worker's own process: ${JSON.stringify(pid)}`);
+      } finally {
+        await worker.stop();
+      }
+    });
+  }
+});
+
+/** tsc's error lines, less those inside ioredis's own declarations (they import the untyped `redis-errors`). */
+function typeErrors(output: string): string[] {
+  return output.split("\n").filter((line) => /error TS\d+/.test(line) && !line.startsWith("node_modules/ioredis/"));
+}
