@@ -1,8 +1,12 @@
 // Runs the test suites with node's test runner (TypeScript through tsx) and the summary reporter.
 // One file at a time: the conformance files share the project brokers (Redis databases, the vhost) and real workers.
-// Usage: node scripts/run-tests.mjs [unit|conformance|all] [extra file filters...]
+// `all` also runs the Node matrix: the runtime's tests (the unit suites of sdk, codegen, cli and worker, and the
+// installed-package test) once more on each other Node version of CELERY_PROTO_NODE_VERSIONS
+// (scripts/setup/node-versions.sh). The closing line counts every test of every run.
+// Usage: node scripts/run-tests.mjs [unit|conformance|matrix|all] [extra file filters...]
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -10,39 +14,70 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const suite = process.argv[2] ?? "all";
 const filters = process.argv.slice(3);
 
+const RUNTIME_UNIT = ["sdk/test", "codegen/test", "cli/test", "worker/test"];
 const SUITES = {
-  unit: ["sdk/test", "codegen/test", "cli/test", "worker/test", "schemas/test", "scripts/test"],
+  unit: [...RUNTIME_UNIT, "schemas/test", "scripts/test"],
   conformance: ["conformance/tests"],
+  matrix: [...RUNTIME_UNIT, "conformance/tests/installed-package.test.ts"],
 };
-const dirs = suite === "all" ? [...SUITES.unit, ...SUITES.conformance] : SUITES[suite];
-if (dirs === undefined) {
-  console.error(`unknown suite ${suite}; use unit, conformance or all`);
+if (suite !== "all" && SUITES[suite] === undefined) {
+  console.error(`unknown suite ${suite}; use unit, conformance, matrix or all`);
   process.exit(2);
 }
 
-function collect(dir) {
-  const abs = path.join(root, dir);
-  let entries;
+function collect(entry) {
+  const abs = path.join(root, entry);
+  let stat;
   try {
-    entries = readdirSync(abs);
+    stat = statSync(abs);
   } catch {
     return [];
   }
-  return entries.flatMap((name) => {
-    const rel = path.join(dir, name);
-    if (statSync(path.join(root, rel)).isDirectory()) return collect(rel);
-    return name.endsWith(".test.ts") ? [rel] : [];
-  });
+  if (!stat.isDirectory()) return entry.endsWith(".test.ts") ? [entry] : [];
+  return readdirSync(abs).flatMap((name) => collect(path.join(entry, name)));
 }
 
-const files = dirs.flatMap(collect).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
-if (files.length === 0) {
+function filesOf(entries) {
+  return entries.flatMap(collect).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+}
+
+/** Runs `files` on the node binary `node`; returns the counts the reporter wrote and the runner's exit status. */
+function run(node, files, label) {
+  const scratch = mkdtempSync(path.join(tmpdir(), "celery-proto-tests-"));
+  const countsFile = path.join(scratch, "counts.json");
+  const result = spawnSync(
+    node,
+    ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=./scripts/summary-reporter.mjs", "--test-reporter-destination=stdout", ...files],
+    { cwd: root, stdio: "inherit", env: { ...process.env, NODE_OPTIONS: "", CELERY_PROTO_TEST_LABEL: label, CELERY_PROTO_TEST_COUNTS: countsFile } },
+  );
+  let counts = { passed: 0, failed: 1, skipped: 0 };
+  try {
+    counts = JSON.parse(readFileSync(countsFile, "utf8"));
+  } catch {
+    console.error(`${label}: the test runner wrote no counts (exit ${result.status ?? result.signal})`);
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  return { ...counts, ok: result.status === 0 };
+}
+
+const runs = [];
+const mainFiles = filesOf(suite === "all" ? [...SUITES.unit, ...SUITES.conformance] : SUITES[suite]);
+if (mainFiles.length === 0) {
   console.error("no test files found");
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=./scripts/summary-reporter.mjs", "--test-reporter-destination=stdout", ...files],
-  { cwd: root, stdio: "inherit", env: { ...process.env, NODE_OPTIONS: "" } },
-);
-process.exit(result.status ?? 1);
+runs.push(run(process.execPath, mainFiles, `node ${process.versions.node}`));
+
+if (suite === "all" || suite === "matrix") {
+  const versions = (process.env.CELERY_PROTO_NODE_VERSIONS ?? "").split(/\s+/).filter((v) => v !== "" && v !== process.versions.node);
+  const matrixFiles = filesOf(SUITES.matrix);
+  const state = process.env.CELERY_PROTO_STATE ?? path.join(root, ".state");
+  for (const version of versions) {
+    console.log(`\n# the runtime's tests on Node ${version}`);
+    runs.push(run(path.join(state, "node", version, "bin", "node"), matrixFiles, `node ${version}`));
+  }
+}
+
+const total = runs.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(runs.every((r) => r.ok) && total.failed === 0 ? 0 : 1);

@@ -1,5 +1,11 @@
-// node:test reporter: one line per test, failure details, and a closing `N passed, N failed, N skipped` line.
+// node:test reporter: one line per test, failure details, and the run's `N passed, N failed, N skipped`. Under
+// scripts/run-tests.mjs (which runs several Node versions and prints the closing line of them all), test names carry
+// the run's label (CELERY_PROTO_TEST_LABEL) and the counts go to CELERY_PROTO_TEST_COUNTS as JSON.
+import { writeFileSync } from "node:fs";
 import { inspect } from "node:util";
+
+const label = process.env.CELERY_PROTO_TEST_LABEL;
+const countsFile = process.env.CELERY_PROTO_TEST_COUNTS;
 
 export default async function* summaryReporter(source) {
   let passed = 0;
@@ -39,7 +45,12 @@ export default async function* summaryReporter(source) {
   for (const f of failures) {
     const err = f.details?.error;
     const cause = err?.cause ?? err;
-    yield `\n✖ FAILED: ${f.name}${f.file ? ` (${f.file})` : ""}\n${inspect(cause, { depth: 6 })}\n`;
+    yield `\n✖ FAILED: ${label === undefined ? "" : `[${label}] `}${f.name}${f.file ? ` (${f.file})` : ""}\n${inspect(cause, { depth: 6 })}\n`;
   }
-  yield `\n${passed} passed, ${failed} failed, ${skipped} skipped\n`;
+  if (countsFile === undefined) {
+    yield `\n${passed} passed, ${failed} failed, ${skipped} skipped\n`;
+  } else {
+    writeFileSync(countsFile, JSON.stringify({ passed, failed, skipped }));
+    yield `\n[${label}] ${passed} passed, ${failed} failed, ${skipped} skipped (this run)\n`;
+  }
 }

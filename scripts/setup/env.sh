@@ -10,3 +10,5 @@ export CELERY_PROTO_AMQP_VHOST="${CELERY_PROTO_AMQP_VHOST:-celery-proto}"
 export CELERY_PROTO_REDIS_URL="${CELERY_PROTO_REDIS_URL:-redis://127.0.0.1:$CELERY_PROTO_REDIS_PORT}"
 export CELERY_PROTO_AMQP_URL="${CELERY_PROTO_AMQP_URL:-amqp://guest:guest@127.0.0.1:$CELERY_PROTO_AMQP_PORT/$CELERY_PROTO_AMQP_VHOST}"
 unset _root
+# The Node.js versions of the test matrix (scripts/setup/node-versions.sh): the supported majors' current releases.
+export CELERY_PROTO_NODE_VERSIONS="${CELERY_PROTO_NODE_VERSIONS:-20.20.2 22.23.5 24.22.3}"
