@@ -8,4 +8,9 @@ export class ProtoWorkerProcess extends ProtoCliProcess {
     await worker.waitFor(/\] \S+ ready\.\n/, 30_000);
     return worker;
   }
+
+  /** Starts `proto worker <args>` without waiting for `ready.` (e.g. before its broker is up). */
+  static spawn(args: readonly string[], env: Readonly<Record<string, string>> = {}): ProtoWorkerProcess {
+    return new ProtoWorkerProcess(ProtoCliProcess.launch("worker", args, env), "worker");
+  }
 }

@@ -33,8 +33,9 @@ export class PrivateRedisServer {
     private readonly tls = false,
   ) {}
 
-  static async start(extraArgs: readonly string[] = []): Promise<PrivateRedisServer> {
-    const port = await findFreePort();
+  /** Starts one on `port` (default: a free port the OS picks). */
+  static async start(extraArgs: readonly string[] = [], port?: number): Promise<PrivateRedisServer> {
+    port ??= await findFreePort();
     const server = new PrivateRedisServer(port, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...extraArgs]);
     await server.startProcess();
     return server;

@@ -229,6 +229,12 @@ export class Worker implements WorkerControl {
     await this.starting?.catch(() => undefined);
     const running = this.running;
     try {
+      if (running !== null && running.ownsTransport && running.transport.isConnected === false) {
+        // Every broker step below would wait for a broker that is not there. The broker keeps what was unacknowledged
+        // (RabbitMQ requeued it when the connection dropped; Redis restores it after visibility_timeout).
+        this.logger.warning("worker: the broker connection is lost; stopping without waiting for it to come back");
+        await running.transport.close().catch(() => undefined);
+      }
       if (running !== null) {
         this.pidboxClosed ??= running.pidbox?.close().catch((e: unknown) => this.logger.warning("remote control did not close cleanly", e)) ?? Promise.resolve();
         await this.pidboxClosed;

@@ -51,6 +51,11 @@ export type TransportEvent =
  */
 export interface Transport {
   readonly kind: "amqp" | "redis" | "memory";
+  /**
+   * False while the broker connection is lost and being re-established (operations wait for it meanwhile). Optional:
+   * a transport without it counts as connected.
+   */
+  readonly isConnected?: boolean;
   /** Declares an exchange as kombu would (AMQP: exchange.declare; Redis: recorded in process, as kombu does). */
   declareExchange(exchange: ExchangeSpec): Promise<void>;
   /** Declares a queue, its exchange and the binding, exactly as kombu's `Queue.declare()`. Cached per connection. */

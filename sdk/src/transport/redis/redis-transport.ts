@@ -70,6 +70,11 @@ export class RedisTransport implements Transport {
     return new RedisTransport(target, compiled, commands);
   }
 
+  /** True while the command connection is up (false while it reconnects, and once closed). */
+  get isConnected(): boolean {
+    return this.closing === null && this.context.commands.status === "ready";
+  }
+
   /** Every key name this transport uses (already prefixed with `global_keyprefix`). */
   get layout(): RedisKeyLayout {
     return this.context.layout;

@@ -1,0 +1,38 @@
+import { createServer, type Server, type Socket } from "node:net";
+
+/** A TCP server on 127.0.0.1 that accepts connections and never answers: a broker whose handshake hangs. */
+export class BlackholeServer {
+  private readonly sockets = new Set<Socket>();
+
+  private constructor(private readonly server: Server) {
+    server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("error", () => undefined);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+  }
+
+  static async start(): Promise<BlackholeServer> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    return new BlackholeServer(server);
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === "object" && address !== null ? address.port : -1;
+  }
+
+  /** Connections it has accepted and still holds. */
+  get held(): number {
+    return this.sockets.size;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
