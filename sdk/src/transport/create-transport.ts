@@ -158,7 +158,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
       signal?.removeEventListener("abort", done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, signal?.aborted === true ? 0 : ms);
     signal?.addEventListener("abort", done, { once: true });
   });
 }
