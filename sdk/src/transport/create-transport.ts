@@ -67,7 +67,7 @@ async function connectAmqp(url: string, options: CreateTransportOptions, onEvent
   const { createAmqpTransport } = await import("./amqp/create-amqp-transport.js");
   const amqp: AmqpTransportOptions = {
     url,
-    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    connectTimeoutMs: Math.max(1, Math.round(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS)),
     connectTimeoutSetting: options.settingNames?.connectTimeout ?? "connectTimeoutMs",
     onEvent,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
