@@ -6,7 +6,7 @@ import { queueExchange } from "../../../sdk/src/transport/queue-spec.js";
 import { createWorker } from "../../../worker/src/create-worker.js";
 import { maskBrokerUrl } from "../../../sdk/src/transport/mask-broker-url.js";
 import type { WorkerOptions } from "../../../worker/src/worker-options.js";
-import { CONNECTION_TIMEOUT_FLAG, CONNECTION_TIMEOUT_FLAG_NAME, parseConnectionTimeoutMs } from "../remote/connect-broker.js";
+import { CONNECTION_TIMEOUT_FLAG_NAME, parseConnectionTimeoutMs } from "../remote/connect-broker.js";
 import { loadTaskModule } from "../../../worker/src/load-task-module.js";
 import { formatStartupBanner } from "../../../worker/src/logging/format-startup-banner.js";
 import type { Worker } from "../../../worker/src/worker.js";
@@ -35,7 +35,7 @@ export default class WorkerCommand extends Command {
     broker: Flags.string({ char: "b", description: "broker URL", env: "CELERY_BROKER_URL" }),
     backend: Flags.string({ description: "result backend URL", env: "CELERY_RESULT_BACKEND" }),
     "broker-transport-options": Flags.string({ description: 'kombu transport options as JSON, e.g. {"visibility_timeout": 3600}' }),
-    ...CONNECTION_TIMEOUT_FLAG,
+    "broker-connection-timeout": Flags.string({ description: "seconds one attempt to connect to the broker may take (Celery's broker_connection_timeout) [default: 4]" }),
     "broker-connection-retry-on-startup": Flags.boolean({
       description: "retry a broker that cannot be reached at start-up, as Celery does (broker_connection_retry_on_startup); --no-broker-connection-retry-on-startup fails at once",
       default: true,
