@@ -1,11 +1,14 @@
-// The README's producer snippet, run as written (URLs pointed at the project's brokers) against a Python worker.
+// The README's five-minute snippets, run as written (URLs pointed at the project's brokers): the producer against a
+// Python worker, and the TypeScript worker module under `proto worker` called by the Python snippet.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { PythonWorker } from "../harness/python-worker.js";
 import { redisDbUrl } from "../harness/broker-urls.js";
+import { ProtoWorkerProcess } from "../harness/proto-worker-process.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -34,11 +37,46 @@ describe("README producer snippet", { timeout: 90_000 }, () => {
       .replace("countdown: 10", "countdown: 1")
       .replace("await client.close();", "await client.close();\nexport { sum, total };");
     const file = path.join(ROOT, ".tmp", `readme-snippet-${process.pid}.mts`);
-    const { mkdirSync, writeFileSync } = await import("node:fs");
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, code);
     const { sum, total } = (await import(file)) as { sum: number; total: number };
     assert.equal(sum, 5);
     assert.equal(total, 12);
+  });
+});
+
+describe("README worker and Python snippets", { timeout: 90_000 }, () => {
+  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const broker = redisDbUrl(29);
+  const backend = redisDbUrl(28);
+  const queue = `readme-${process.pid}`;
+  let worker: ProtoWorkerProcess;
+  before(async () => {
+    const tasks = /```ts\n(export const tasks = \{\n  "tasks\.shout"[\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(tasks, "the README has the worker module snippet");
+    const file = path.join(ROOT, ".tmp", `readme-tasks-${process.pid}.ts`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, tasks);
+    worker = await ProtoWorkerProcess.start(["-A", file, "-Q", queue, "-l", "INFO", "-n", `readme-${process.pid}@%h`, "--broker", broker, "--backend", backend]);
+  });
+  after(async () => worker?.stop());
+
+  it("Python calls the TypeScript tasks as the README says: a value, and ZeroDivisionError raised as itself", () => {
+    const python = /```python\n(app = Celery[\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(python, "the README has the Python snippet");
+    const lines = python.replaceAll("redis://localhost:6379/0", broker).replaceAll("redis://localhost:6379/1", backend).trim().split("\n");
+    const [create, call, raising] = lines.map((line) => line.replace(/\s+#.*$/, ""));
+    const script = [
+      "from celery import Celery",
+      create,
+      `app.conf.task_default_queue = ${JSON.stringify(queue)}`,
+      call,
+      "try:",
+      `    ${raising}`,
+      "except ZeroDivisionError as e:",
+      "    print('raised', type(e).__name__, e)",
+    ].join("\n");
+    const out = execFileSync(path.join(ROOT, ".venv/bin/python"), ["-c", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    assert.equal(out, "HELLO\nraised ZeroDivisionError division by zero\n");
   });
 });
