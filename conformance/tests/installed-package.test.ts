@@ -16,12 +16,18 @@ import { PythonWorker } from "../harness/python-worker.js";
 /** The oldest TypeScript whose checker accepts the package's declarations (it uses `NoInfer`, new in 5.4). */
 const OLDEST_TYPESCRIPT = "5.4";
 
-/** Budgets, in bytes: set from what the package measures today, so that growth is a decision, not an accident. */
+/**
+ * Budgets, in bytes, set a few percent above what the package measured when they were set (2026-12-07), so that growth
+ * is a decision, not an accident. Before this work: tarball 925,412; unpacked 5,870,783; installed 50,718,176 (59
+ * packages, a second TypeScript among them); import { createClient } 3,042,529 (187 files, ajv's 1.17 MB chunk,
+ * astronomy-engine, amqplib, ioredis, yaml, msgpack). When they were set: 379,900; 1.9 MB; 11,730,498 (56
+ * packages); 648,472 (28 files).
+ */
 const BUDGET = {
   tarball: 400_000,
   unpacked: 2_000_000,
-  installed: 12_500_000,
-  importCreateClient: 1_200_000,
+  installed: 12_300_000,
+  importCreateClient: 690_000,
 };
 
 const BROKER = redisDbUrl(10);
@@ -62,7 +68,7 @@ describe(`the installed package (${NODE})`, () => {
       assert.ok(figures[name as keyof typeof figures] <= budget, `${name}: ${figures[name as keyof typeof figures]} bytes, over its budget of ${budget}`);
     }
     const loadedPackages = new Set(load.files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f.file)?.[1]).filter((p) => p !== undefined));
-    for (const lazy of ["amqplib", "astronomy-engine", "yaml", "@msgpack/msgpack", "seek-bzip", "@oclif/core", "typescript"]) {
+    for (const lazy of ["amqplib", "ioredis", "astronomy-engine", "yaml", "@msgpack/msgpack", "seek-bzip", "@oclif/core", "typescript"]) {
       assert.ok(!loadedPackages.has(lazy), `import { createClient } loaded ${lazy}`);
     }
   });

@@ -15,8 +15,6 @@ export { GroupResult } from "./results/group-result.js";
 export type { ResultBackend, WaitOptions } from "./results/result-backend.js";
 export type { ResultGetOptions } from "./results/result-get-options.js";
 export type { RevokeOptions } from "./results/revoke-options.js";
-export { createRedisResultBackend } from "./results/redis-result-backend.js";
-export type { RedisResultBackendOptions } from "./results/redis-result-backend-options.js";
 export { createRpcResultBackend } from "./results/rpc-result-backend.js";
 export type { RpcResultBackendOptions } from "./results/rpc-result-backend-options.js";
 
