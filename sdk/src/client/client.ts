@@ -1,9 +1,11 @@
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
+import { checkKnownOptions } from "../errors/check-known-options.js";
 import { AsyncResult } from "../results/async-result.js";
 import { GroupResult } from "../results/group-result.js";
 import type { ResultBackend } from "../results/result-backend.js";
 import type { Transport } from "../transport/transport.js";
 import type { CeleryClient } from "./celery-client.js";
+import { SEND_TASK_OPTION_NAMES } from "./send-task-option-names.js";
 import type { SendTaskOptions } from "./send-task-options.js";
 import type { TaskDescriptor } from "./task-descriptor.js";
 import type { TaskSender } from "./task-sender.js";
@@ -43,12 +45,15 @@ export class Client implements TaskSender {
     const descriptor = typeof task === "string" ? null : task;
     const name = descriptor === null ? task : descriptor.name;
     if (typeof name !== "string" || name === "") throw new CeleryProtoError("InvalidOption", "task: a task name or descriptor is required");
+    checkKnownOptions(options, SEND_TASK_OPTION_NAMES, "an enqueue option");
+    if (descriptor?.defaults !== undefined) checkKnownOptions(descriptor.defaults, SEND_TASK_OPTION_NAMES, `an enqueue option (in the defaults of ${JSON.stringify(name)})`);
     descriptor?.validate?.(args, kwargs);
     const id = await this.sender.sendTask(name, args, kwargs, { ...descriptor?.defaults, ...options });
     return new AsyncResult(id, this.sender);
   }
 
-  sendTask(name: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, options: SendTaskOptions): Promise<string> {
+  async sendTask(name: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, options: SendTaskOptions): Promise<string> {
+    checkKnownOptions(options, SEND_TASK_OPTION_NAMES, "an enqueue option");
     return this.sender.sendTask(name, args, kwargs, options);
   }
 

@@ -57,3 +57,27 @@ export const DEFAULT_TASK_OPTIONS = Object.freeze({
   timeLimit: null as number | null,
   softTimeLimit: null as number | null,
 });
+
+// Every key of TaskOptions, once: the compiler refuses a missing or an extra one.
+const NAMES: { readonly [K in keyof Required<TaskOptions>]: true } = {
+  maxRetries: true,
+  defaultRetryDelay: true,
+  autoretryFor: true,
+  retryBackoff: true,
+  retryBackoffMax: true,
+  retryJitter: true,
+  acksLate: true,
+  rejectOnWorkerLost: true,
+  acksOnFailureOrTimeout: true,
+  trackStarted: true,
+  ignoreResult: true,
+  storeErrorsEvenIfIgnored: true,
+  rateLimit: true,
+  timeLimit: true,
+  softTimeLimit: true,
+  serializer: true,
+  pool: true,
+};
+
+/** The names `TaskOptions` has: anything else given as a task option is refused. */
+export const TASK_OPTION_NAMES: ReadonlySet<string> = new Set(Object.keys(NAMES));

@@ -1,7 +1,8 @@
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+import { checkKnownOptions } from "../../../sdk/src/errors/check-known-options.js";
 import type { TaskDescriptor } from "../../../sdk/src/client/task-descriptor.js";
 import type { TaskHandler } from "./task-handler.js";
-import { DEFAULT_TASK_OPTIONS, type TaskOptions } from "./task-options.js";
+import { DEFAULT_TASK_OPTIONS, TASK_OPTION_NAMES, type TaskOptions } from "./task-options.js";
 
 /** A registered task: its handler and its options with Celery's defaults applied. */
 export interface RegisteredTask {
@@ -25,6 +26,7 @@ export class TaskRegistry {
     const name = typeof task === "string" ? task : task.name;
     if (typeof name !== "string" || name === "") throw new CeleryProtoError("InvalidOption", "task: a non-empty task name is required");
     if (this.tasks.has(name)) throw new CeleryProtoError("InvalidOption", `task: ${JSON.stringify(name)} is already registered`);
+    checkKnownOptions(options, TASK_OPTION_NAMES, `a task option of ${JSON.stringify(name)}`);
     const entry: RegisteredTask = {
       name,
       handler: handler as unknown as TaskHandler,
