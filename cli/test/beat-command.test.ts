@@ -1,10 +1,11 @@
 // `proto beat` through the built binary: bad input exits 1 with an error that names what to fix.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { before, describe, it } from "node:test";
+import { ensureBuilt } from "../../conformance/harness/ensure-built.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "bin/proto.js");
@@ -17,10 +18,7 @@ function proto(args: string[]): { status: number | null; stdout: string; stderr:
 describe("proto beat (bad input)", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "proto-beat-"));
   before(() => {
-    if (!existsSync(path.join(ROOT, "dist/cli/commands.js"))) {
-      const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
-      assert.equal(build.status, 0, build.stderr);
-    }
+    ensureBuilt();
   });
 
   const cases: [string, string, RegExp][] = [

@@ -1,13 +1,14 @@
 // `proto validate` through the built binary, as a user runs it.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { before, describe, it } from "node:test";
 import { createTaskMessage } from "../../sdk/src/codec/task/create-task-message.js";
 import { encodeRedisEnvelope } from "../../sdk/src/codec/redis/encode-redis-envelope.js";
 import { encodeAmqpPublish } from "../../sdk/src/codec/amqp/encode-amqp-publish.js";
+import { ensureBuilt } from "../../conformance/harness/ensure-built.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "bin/proto.js");
@@ -22,10 +23,7 @@ describe("proto validate", () => {
   const message = createTaskMessage({ task: "tasks.add", args: [2, 2], countdown: 5 });
 
   before(() => {
-    if (!existsSync(path.join(ROOT, "dist/cli/commands.js"))) {
-      const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
-      assert.equal(build.status, 0, build.stderr);
-    }
+    ensureBuilt();
   });
 
   it("decodes a kombu Redis envelope from a file and prints JSON", () => {

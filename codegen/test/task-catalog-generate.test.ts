@@ -2,7 +2,7 @@
 // `buf generate` with protoc-gen-celery-es, idempotent writes and --check.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -11,6 +11,7 @@ import { parseJsonSchemaCatalog } from "../src/catalog/read-json-schema-catalog.
 import { listFiles } from "../src/output/list-files.js";
 import { copyRepoForCodegen, runGenerateCli } from "./support/repo.js";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
+import { ensureBuilt } from "../../conformance/harness/ensure-built.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BUF = path.join(ROOT, "node_modules/.bin/buf");
@@ -24,10 +25,7 @@ const tmp = mkdtempSync(path.join(tmpdir(), "task-catalog-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 before(() => {
-  if (!existsSync(path.join(ROOT, "dist/cli/commands.js"))) {
-    const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
-    assert.equal(build.status, 0, build.stderr);
-  }
+  ensureBuilt();
 });
 
 describe("protobuf catalogs", () => {

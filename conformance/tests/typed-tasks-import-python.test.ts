@@ -3,7 +3,7 @@
 // results db 23).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
@@ -16,6 +16,7 @@ import { writeCatalogOutput } from "../../codegen/src/catalog/write-catalog-outp
 import { redisDbUrl } from "../harness/broker-urls.js";
 import { PythonWorker } from "../harness/python-worker.js";
 import { startTypedPythonWorker } from "../harness/typed-example.js";
+import { ensureBuilt } from "../harness/ensure-built.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BROKER = redisDbUrl(22);
@@ -46,7 +47,7 @@ describe("proto import-python → generated clients against real Python workers 
   let client: Client;
 
   before(async () => {
-    if (!existsSync(path.join(ROOT, "dist/cli/commands.js"))) assert.equal(spawnSync("npm", ["run", "build"], { cwd: ROOT }).status, 0);
+    ensureBuilt();
     conformanceGen = importApp("conformance", "conformance_app", "conformance/python");
     exampleGen = importApp("example", "typed_app", "examples/typed/python");
     client = await createClient({ broker: BROKER, backend: RESULTS });
