@@ -18,7 +18,10 @@ import { createRateLimiter } from "./pool/rate-limiter.js";
 import { createDefaultEventDispatcher, createDefaultOutcomes, createPools, startDefaultPidbox } from "./worker-defaults.js";
 import type { CompiledWorkerOptions, MaybeClosable, RunningPidbox, WorkerServices } from "./worker-options.js";
 
-/** How the worker stops: warm (let running tasks finish) or cold (abort them and requeue every unacked message). */
+/**
+ * How the worker stops: warm (let running tasks finish) or cold (abort them and requeue every message not yet
+ * acknowledged; a running task acknowledged early, the default without `acksLate`, is not redelivered).
+ */
 export interface StopOptions {
   readonly cold?: boolean;
 }
@@ -160,7 +163,8 @@ export class Worker implements WorkerControl {
   /**
    * Warm (default): stop consuming, requeue what has not started, let running tasks finish and settle, send
    * `worker-offline`, close. Cold (`{cold: true}`, also while a warm stop runs): abort running tasks and requeue every
-   * unacknowledged message, so nothing is lost. Resolves once stopped. While `start()` still connects (retrying a broker
+   * message not yet acknowledged (waiting, ETA and running `acksLate` tasks); a running task acknowledged when it
+   * started (the default) is gone, as in Celery. Resolves once stopped. While `start()` still connects (retrying a broker
    * it cannot reach), it stops at once and `start()` rejects with `TransportClosed`.
    */
   stop(options: StopOptions = {}): Promise<void> {
@@ -229,7 +233,7 @@ export class Worker implements WorkerControl {
     await this.starting?.catch(() => undefined);
     const running = this.running;
     try {
-      if (running !== null && running.ownsTransport && running.transport.isConnected === false) {
+      if (running?.ownsTransport && running.transport.isConnected === false) {
         // Every broker step below would wait for a broker that is not there. The broker keeps what was unacknowledged
         // (RabbitMQ requeued it when the connection dropped; Redis restores it after visibility_timeout).
         this.logger.warning("worker: the broker connection is lost; stopping without waiting for it to come back");
