@@ -3,6 +3,7 @@ import Control from "./commands/control.js";
 import Enqueue from "./commands/enqueue.js";
 import Events from "./commands/events.js";
 import Generate from "./commands/generate.js";
+import Help from "./commands/help.js";
 import ImportPython from "./commands/import-python.js";
 import Inspect from "./commands/inspect.js";
 import Purge from "./commands/purge.js";
@@ -18,6 +19,7 @@ export const COMMANDS = {
   enqueue: Enqueue,
   events: Events,
   generate: Generate,
+  help: Help,
   "import-python": ImportPython,
   inspect: Inspect,
   purge: Purge,

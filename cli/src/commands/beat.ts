@@ -53,7 +53,7 @@ export default class BeatCommand extends Command {
         lease = new RedisBeatLease({
           url: flags.lock,
           key: flags["lock-key"],
-          leaseMs: toSeconds(flags["lock-lease"], "--lock-lease") * 1000,
+          leaseMs: atLeast(toSeconds(flags["lock-lease"], "--lock-lease"), MIN_LEASE_SECONDS, "--lock-lease") * 1000,
           onError: (e) => log("WARNING", `beat: lock connection: ${e.message}`),
         });
         store = lease;
@@ -98,6 +98,14 @@ export default class BeatCommand extends Command {
     await close();
     this.exit(0);
   }
+}
+
+/** RedisBeatLease's shortest lease (`leaseMs` >= 300). */
+const MIN_LEASE_SECONDS = 0.3;
+
+function atLeast(seconds: number, min: number, flag: string): number {
+  if (seconds < min) throw new CeleryProtoError("InvalidOption", `${flag}: must be at least ${min} seconds, got ${seconds}`);
+  return seconds;
 }
 
 function toSeconds(text: string, flag: string): number {

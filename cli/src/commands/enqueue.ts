@@ -6,7 +6,18 @@ import { decodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
 import { toDisplayJson } from "../../../sdk/src/codec/json/to-display-json.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import { connectClient } from "../connect-client.js";
+import { nameFlags, nameTimeoutFlag } from "../name-flags.js";
 import { CONNECTION_TIMEOUT_FLAG } from "../remote/connect-broker.js";
+
+/** The flag behind each enqueue option the command sets. */
+const ENQUEUE_FLAG_NAMES: Readonly<Record<string, string>> = {
+  id: "--task-id",
+  countdown: "--countdown",
+  eta: "--eta",
+  expires: "--expires",
+  queue: "--queue",
+  priority: "--priority",
+};
 
 export default class Enqueue extends Command {
   static override summary = "Enqueue a task for Celery workers (Python or TypeScript) and print its id.";
@@ -50,20 +61,22 @@ export default class Enqueue extends Command {
         ...(flags.expires === undefined ? {} : { expires: /^-?\d+(\.\d+)?$/.test(flags.expires) ? Number(flags.expires) : toDate(flags.expires, "--expires") }),
         ...(flags.queue === undefined ? {} : { queue: flags.queue }),
         ...(flags.priority === undefined ? {} : { priority: flags.priority }),
-        ...(flags["task-id"] === undefined ? {} : { id: flags["task-id"] }),
+        ...(flags["task-id"] === undefined ? {} : { id: nonEmpty(flags["task-id"], "--task-id") }),
       };
       client = await connectClient(flags, flags.backend ?? null);
       const result = await client.enqueue(args.task, taskArgs, taskKwargs as Record<string, unknown>, options);
       this.log(result.id);
       if (flags.wait) {
-        const value = await result.get({ timeoutMs: toSeconds(flags.timeout, "--timeout") * 1000 });
+        const value = await result.get({ timeoutMs: toSeconds(flags.timeout, "--timeout") * 1000 }).catch((e: unknown) => {
+          throw nameTimeoutFlag(e, flags.timeout);
+        });
         this.log(toDisplayJson(value));
       }
     } catch (e) {
       if (RemoteTaskError.is(e)) {
         process.stderr.write(`${e.excModule === null || e.excModule === "builtins" ? "" : `${e.excModule}.`}${e.excType}: ${e.message}\n${e.traceback ?? ""}`);
       } else {
-        process.stderr.write(`${CeleryProtoError.from(e).describe()}\n`);
+        process.stderr.write(`${CeleryProtoError.from(nameFlags(e, ENQUEUE_FLAG_NAMES)).describe()}\n`);
       }
       await client?.close();
       this.exit(1);
@@ -78,6 +91,11 @@ function parseJson(text: string, flag: string): unknown {
   } catch (e) {
     throw new CeleryProtoError("InvalidOption", `${flag}: not valid JSON: ${CeleryProtoError.from(e).message}`);
   }
+}
+
+function nonEmpty(text: string, flag: string): string {
+  if (text === "") throw new CeleryProtoError("InvalidOption", `${flag}: must not be empty`);
+  return text;
 }
 
 function toSeconds(text: string, flag: string): number {

@@ -7,6 +7,7 @@ import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js"
 import { connectClient } from "../connect-client.js";
 import { CONNECTION_TIMEOUT_FLAG } from "../remote/connect-broker.js";
 import { isReadyState } from "../../../sdk/src/results/task-states.js";
+import { nameTimeoutFlag } from "../name-flags.js";
 
 export default class Result extends Command {
   static override summary = "Print a task's result from the result backend, as `celery result` does.";
@@ -57,7 +58,7 @@ export default class Result extends Command {
         }
       }
     } catch (e) {
-      process.stderr.write(`${CeleryProtoError.from(e).describe()}\n`);
+      process.stderr.write(`${CeleryProtoError.from(flags.timeout === undefined ? e : nameTimeoutFlag(e, flags.timeout)).describe()}\n`);
       code = 1;
     }
     await client?.close();

@@ -36,7 +36,7 @@ export class RedisBeatLease implements BeatStateStore {
 
   constructor(private readonly options: RedisBeatLeaseOptions) {
     if (!Number.isFinite(options.leaseMs) || options.leaseMs < 300) {
-      throw new CeleryProtoError("InvalidOption", `--lock-lease: must be at least 0.3 seconds, got ${options.leaseMs / 1000}`);
+      throw new CeleryProtoError("InvalidOption", `leaseMs: must be at least 300 ms, got ${options.leaseMs}`);
     }
     this.redis = new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: false });
     this.redis.on("error", (e: Error) => options.onError?.(e));

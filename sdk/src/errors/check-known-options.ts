@@ -11,6 +11,6 @@ export function checkKnownOptions(options: object, known: ReadonlySet<string>, w
     if (value === undefined || known.has(key)) continue;
     const nearest = nearestName(key, known);
     const reason = `not ${what}; ${nearest === null ? `known: ${[...known].sort().join(", ")}` : `did you mean ${nearest}?`}`;
-    throw new CeleryProtoError("InvalidOption", `${key}: ${reason}`, { details: [{ path: `/${key}`, keyword: "option", message: reason }] });
+    throw new CeleryProtoError("InvalidOption", `${key}: ${reason}`);
   }
 }
