@@ -474,6 +474,17 @@ describe("worker core: shutdown", () => {
     assert.equal(h.memory.size("celery"), 3);
   });
 
+  it("cold, early acks (the default): the running task was acknowledged when it started and is not requeued, as in Celery", async () => {
+    const h = await startWorker({ "t.sleep": { handler: (_a, _k, ctx) => delay(5000, undefined, { signal: ctx.signal }), options: {} } }, { concurrency: 1 });
+    const running = await publishTask(h.transport, { task: "t.sleep" });
+    const reserved = await publishTask(h.transport, { task: "t.sleep" });
+    await waitUntil(() => h.worker.state.active.has(running) && h.worker.state.reserved.has(reserved));
+    await h.worker.stop({ cold: true });
+    assert.deepEqual(settled(h, running), ["ack"], "acked at start, gone");
+    assert.deepEqual([...new Set(settled(h, reserved))], ["requeue"], "not started: requeued");
+    assert.equal(h.memory.size("celery"), 1);
+  });
+
   it("a cold stop while a warm one waits escalates it", async () => {
     const h = await startWorker({ "t.sleep": { handler: () => delay(5000), options: { acksLate: true } } }, { concurrency: 1 });
     const id = await publishTask(h.transport, { task: "t.sleep" });

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { Command, Flags } from "@oclif/core";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+import { nameFlags } from "../name-flags.js";
 import { parseTransportOptions } from "../parse-transport-options.js";
 import { queueExchange } from "../../../sdk/src/transport/queue-spec.js";
 import { createWorker } from "../../../worker/src/create-worker.js";
@@ -11,13 +12,31 @@ import { loadTaskModule } from "../../../worker/src/load-task-module.js";
 import { formatStartupBanner } from "../../../worker/src/logging/format-startup-banner.js";
 import type { Worker } from "../../../worker/src/worker.js";
 
+/** The flag behind each worker option the command sets (and `app:`, how task module errors begin). */
+const WORKER_FLAG_NAMES: Readonly<Record<string, string>> = {
+  app: "--app (-A)",
+  taskModule: "--app (-A)",
+  queues: "--queues (-Q)",
+  concurrency: "--concurrency (-c)",
+  hostname: "--hostname (-n)",
+  events: "--task-events (-E)",
+  logLevel: "--loglevel (-l)",
+  pool: "--pool (-P)",
+  prefetchMultiplier: "--prefetch-multiplier",
+  broker: "--broker (-b)",
+  backend: "--backend",
+  brokerTransportOptions: "--broker-transport-options",
+  statedb: "--statedb",
+};
+
 export default class WorkerCommand extends Command {
   static override summary = "Run a Celery worker for TypeScript task handlers.";
   static override description =
     "Consumes Celery task messages (from Python or TypeScript producers) and runs the handlers of the -A module, which exports " +
     "register(registry) or tasks = { \"name\": handler | { handler, options } }. The first SIGTERM/SIGINT is a warm shutdown " +
-    "(running tasks finish); a second one, or SIGQUIT, is a cold shutdown (running tasks are aborted and every unacknowledged " +
-    "message is requeued). A broker that cannot be reached at start-up is retried as Celery does (--broker-connection-max-retries), " +
+    "(running tasks finish); a second one, or SIGQUIT, is a cold shutdown: running tasks are aborted and every message not yet " +
+    "acknowledged is requeued (waiting, ETA and acks_late tasks); a running task acknowledged when it started (the default, " +
+    "acks_late off) is not redelivered, as in Celery. A broker that cannot be reached at start-up is retried as Celery does (--broker-connection-max-retries), " +
     "and a signal stops the worker while it retries.";
   static override examples = [
     "<%= config.bin %> worker -A ./tasks.ts -l info --broker redis://localhost:6379/0 --backend redis://localhost:6379/1",
@@ -71,7 +90,7 @@ export default class WorkerCommand extends Command {
       });
       await loadTaskModule(flags.app, worker.registry);
     } catch (e) {
-      process.stderr.write(`${CeleryProtoError.from(e).describe()}\n`);
+      process.stderr.write(`${CeleryProtoError.from(nameFlags(e, WORKER_FLAG_NAMES)).describe()}\n`);
       this.exit(1);
     }
     process.stdout.write(this.banner(worker, flags.app));
@@ -94,7 +113,7 @@ export default class WorkerCommand extends Command {
     } catch (e) {
       // Stopped by a signal while it was still connecting: a normal shutdown.
       if (signals > 0) this.exit(0);
-      worker.logger.critical(`Unrecoverable error: ${CeleryProtoError.from(e).describe()}`);
+      worker.logger.critical(`Unrecoverable error: ${CeleryProtoError.from(nameFlags(e, WORKER_FLAG_NAMES)).describe()}`);
       this.exit(1);
     }
     // A broker socket keeps the process alive; memory:// has none, so hold it open until the worker stops.

@@ -53,8 +53,8 @@ export class CeleryProtoError extends Error {
     // On the prototype, so the stack V8 captures in `super()` already reads `CeleryProtoError: ...`; and on the class,
     // because a bundler may rename it (esbuild emits `class _CeleryProtoError`) and Node prints uncaught errors under
     // the constructor's name.
-    Object.defineProperty(this.prototype, "name", { value: "CeleryProtoError", writable: true, configurable: true });
-    Object.defineProperty(this, "name", { value: "CeleryProtoError", configurable: true });
+    Object.defineProperty(CeleryProtoError.prototype, "name", { value: "CeleryProtoError", writable: true, configurable: true });
+    Object.defineProperty(CeleryProtoError, "name", { value: "CeleryProtoError", configurable: true });
   }
 }
 
