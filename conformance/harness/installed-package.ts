@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -43,11 +44,12 @@ export interface InstalledProject {
 }
 
 /**
- * A fresh project under .state/installed/ with the tarball and then `devDependencies` installed by npm, and the files
- * of conformance/installed/ copied in.
+ * A fresh project in the system's temporary directory (outside this repository, so that nothing resolves from the
+ * repository's own node_modules or buf.yaml) with the tarball and then `devDependencies` installed by npm, and the
+ * files of conformance/installed/ copied in.
  */
 export function installIntoFreshProject(tarball: string, devDependencies: readonly string[]): InstalledProject {
-  const dir = path.join(STATE, "installed", `node-${process.versions.node}`);
+  const dir = path.join(tmpdir(), "celery-proto-installed", `node-${process.versions.node}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: "installed-package-test", private: true, type: "module" }, null, 2)}\n`);

@@ -73,6 +73,16 @@ describe(`the installed package (${NODE})`, () => {
     }
   });
 
+  it("without the optional protobuf-es peers, a .proto catalog and protoc-gen-celery-es say what to install", () => {
+    writeFileSync(path.join(project, "tasks.proto"), 'syntax = "proto3";\npackage demo.v1;\n');
+    const generate = runInProject(project, "proto", ["generate", "tasks.proto", "--out", "gen-proto"]);
+    assert.equal(generate.status, 2, `${generate.stdout}${generate.stderr}`);
+    assert.match(generate.stderr, /InvalidOption: catalog: \.proto catalogs need protobuf-es and buf in your project: npm install --save-dev @bufbuild\/protobuf @bufbuild\/protoplugin @bufbuild\/buf/);
+    const plugin = runInProject(project, "protoc-gen-celery-es", []);
+    assert.equal(plugin.status, 1, `${plugin.stdout}${plugin.stderr}`);
+    assert.match(plugin.stderr, /protoc-gen-celery-es needs protobuf-es in your project: npm install --save-dev @bufbuild\/protobuf @bufbuild\/protoplugin/);
+  });
+
   describe("with Python Celery workers", () => {
     const queue = unique("py");
     const workers: PythonWorker[] = [];

@@ -46,6 +46,8 @@ export {
 export type { Transport, TransportEvent, Delivery, ConsumeOptions, Consumer, OutgoingMessage } from "./transport/transport.js";
 export type { QueueSpec, ExchangeSpec } from "./transport/queue-spec.js";
 export { createTransport } from "./transport/create-transport.js";
+export type { CreateTransportOptions, ConnectSettingNames } from "./transport/create-transport-options.js";
+export type { ConnectRetryPolicy } from "./transport/connect-retry-policy.js";
 export { MemoryTransport } from "./transport/memory/memory-transport.js";
 
 export { inspect, type InspectOptions, type NodeReply, type ControlClock } from "./control/inspect.js";
