@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ensureBuilt } from "./ensure-built.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const STATE = process.env["CELERY_PROTO_STATE"] ?? path.join(ROOT, ".state");
@@ -23,13 +24,11 @@ export function userEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.Pr
   return env;
 }
 
-/** Builds dist/ when stale (scripts/setup/build.sh) and packs the package as `npm publish` would. */
+/** Builds dist/ when stale (scripts/setup/build.sh) and packs the package as `npm publish` would, into a new folder. */
 export function packPackage(): PackedPackage {
-  const build = spawnSync("bash", [path.join(ROOT, "scripts/setup/build.sh")], { cwd: ROOT, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
-  const destination = path.join(STATE, "package", `node-${process.versions.node}`);
-  rmSync(destination, { recursive: true, force: true });
-  mkdirSync(destination, { recursive: true });
+  ensureBuilt();
+  mkdirSync(path.join(STATE, "package"), { recursive: true });
+  const destination = mkdtempSync(path.join(STATE, "package", `node-${process.versions.node}-`));
   const packed = spawnSync("npm", ["pack", "--json", "--pack-destination", destination], { cwd: ROOT, encoding: "utf8", env: userEnv() });
   if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
   const [report] = JSON.parse(packed.stdout) as [{ filename: string; size: number; unpackedSize: number; files: { path: string }[] }];
@@ -49,9 +48,7 @@ export interface InstalledProject {
  * files of conformance/installed/ copied in.
  */
 export function installIntoFreshProject(tarball: string, devDependencies: readonly string[]): InstalledProject {
-  const dir = path.join(tmpdir(), "celery-proto-installed", `node-${process.versions.node}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  const dir = mkdtempSync(path.join(tmpdir(), `celery-proto-installed-node-${process.versions.node}-`));
   writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: "installed-package-test", private: true, type: "module" }, null, 2)}\n`);
   cpSync(path.join(ROOT, "conformance/installed"), dir, { recursive: true });
   const args = ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball];

@@ -5,7 +5,7 @@
 // and real Python Celery. Also the size budgets of the package.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { AMQP_URL, redisDbUrl } from "../harness/broker-urls.js";
@@ -43,6 +43,11 @@ describe(`the installed package (${NODE})`, () => {
   let packed: PackedPackage;
   let project: string;
   let installedBytes: number;
+
+  after(() => {
+    rmSync(project, { recursive: true, force: true });
+    rmSync(path.dirname(packed.tarball), { recursive: true, force: true });
+  });
 
   before(() => {
     packed = packPackage();
