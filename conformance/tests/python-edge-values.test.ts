@@ -77,7 +77,7 @@ for (const pool of ["async", "process"] as const) {
       assert.match(fail.traceback ?? "", /\nValueError: boom\n$/);
     });
 
-    it("NaN and ±Infinity results: stored as Python's json writes them, read back by Python and by our reader", async () => {
+    it("NaN, ±Infinity and big integers: stored as Python's json writes them, read back by Python and by our reader", async () => {
       const values = ["NaN", "Infinity", "-Infinity"];
       const results = await runCeleryClient("call", command({ calls: values.map((v) => ({ task: "wcore.identity", args: `[${v}]` })) }));
       assert.deepEqual(
@@ -90,6 +90,10 @@ for (const pool of ["async", "process"] as const) {
       );
       const read = await Promise.all(results.map((r) => client.result(r.id).get({ timeoutMs: 10_000 })));
       assert.deepEqual(read, [NaN, Infinity, -Infinity]);
+      // A Python int beyond 2^53 reaches the handler as a bigint and goes back to Python as the same int.
+      const [big, types] = await runCeleryClient("call", command({ calls: [{ task: "wcore.identity", args: "[18446744073709551616]" }, { task: "wcore.types", args: "[18446744073709551616, 7]" }] }));
+      assert.deepEqual(big?.ok ? big.value : big, { py_type: "int", repr: "18446744073709551616", str: "18446744073709551616" });
+      assert.deepEqual(types?.ok ? (types.value as { types: string[] }).types : types, ["bigint", "number"]);
       // And from our own producer to our own worker.
       const own = await Promise.all([NaN, Infinity, -Infinity].map(async (v) => (await client.enqueue("wcore.identity", [v])).get({ timeoutMs: 10_000 })));
       assert.deepEqual(own, [NaN, Infinity, -Infinity]);

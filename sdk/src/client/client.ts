@@ -12,7 +12,8 @@ import type { TaskSender } from "./task-sender.js";
 
 /**
  * The producer API: enqueue tasks for Celery workers (Python or TypeScript) and read their results.
- * Create one with `createClient()`; close it when done.
+ * Create one with `createClient()`; close it when done. A `bigint` argument is sent as an exact Python int; results
+ * read back an integer beyond ±2^53 as a `bigint` (see `AsyncResult`).
  */
 export class Client implements TaskSender {
   constructor(private readonly sender: CeleryClient) {}

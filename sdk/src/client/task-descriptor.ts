@@ -14,7 +14,12 @@ export interface TaskDescriptor<Args extends readonly unknown[] = readonly unkno
   readonly __result?: Result;
 }
 
-/** Declares a task descriptor. `defineTask<[number, number], number>("tasks.add")`. */
+/**
+ * Declares a task descriptor. `defineTask<[number, number], number>("tasks.add")`.
+ *
+ * @typeParam Result - What `get()` resolves with. A Python int beyond ±2^53 arrives as a `bigint`: declare a result
+ * that can grow that large as `number | bigint`.
+ */
 export function defineTask<Args extends readonly unknown[] = readonly unknown[], Result = unknown, Kwargs extends Readonly<Record<string, unknown>> = Readonly<Record<string, unknown>>>(
   name: string,
   defaults?: SendTaskOptions,

@@ -17,6 +17,10 @@ import type { GroupResult } from "./group-result.js";
 /**
  * A task's result, read through the app's result backend (Celery's `AsyncResult`). `T` is the task's return type.
  * Every query reads the backend again (nothing is cached here; backends keep ready metas).
+ *
+ * Values are read as Python wrote them: an integer beyond ±2^53 (`Number.MAX_SAFE_INTEGER`) arrives as an exact
+ * `bigint` (smaller ones as `number`), so declare such a result as `number | bigint`; a float `nan`/`inf`/`-inf` is
+ * `NaN`/`±Infinity`; kombu's datetime, Decimal, UUID and bytes are `Date`, `PyDecimal`, `PyUuid` and `Uint8Array`.
  */
 export class AsyncResult<T = unknown> implements ResultHandle<T> {
   constructor(
@@ -92,8 +96,9 @@ export class AsyncResult<T = unknown> implements ResultHandle<T> {
   get(options?: ResultGetOptions): Promise<T | RemoteTaskError>;
   /**
    * Waits until the task is ready (custom and unready states keep it waiting) and resolves with its value decoded
-   * from kombu JSON. FAILURE and REVOKED reject with `RemoteTaskError` (`propagate: false` resolves with it instead);
-   * a timeout rejects with `CeleryProtoError` code `Timeout`.
+   * from kombu JSON (an integer beyond ±2^53 as a `bigint`: see the class). FAILURE and REVOKED reject with
+   * `RemoteTaskError` (`propagate: false` resolves with it instead); a timeout rejects with `CeleryProtoError` code
+   * `Timeout`.
    */
   async get(options: ResultGetOptions = {}): Promise<T | RemoteTaskError> {
     const propagate = options.propagate ?? true;

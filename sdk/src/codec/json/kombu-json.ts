@@ -10,7 +10,11 @@ import { PyDate, PyDecimal, PyFloat, PyTime, PyUuid } from "./python-values.js";
  */
 export type KombuJsonFlavor = "kombu5.3" | "kombu5.2";
 
-/** Values the kombu JSON codec understands, in and out. */
+/**
+ * Values the kombu JSON codec understands, in and out. Integers beyond ±2^53 (`Number.MAX_SAFE_INTEGER`) are read as
+ * `bigint` (exact, as Python's int); a `bigint` is written as an exact integer. `NaN`, `Infinity` and `-Infinity` are
+ * read and written as Python's json does.
+ */
 export type KombuValue =
   | null
   | boolean
