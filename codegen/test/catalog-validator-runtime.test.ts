@@ -33,7 +33,7 @@ describe("validatorRuntimeSpecifier", () => {
     assert.equal(validatorRuntimeSpecifier("celery-proto"), "celery-proto/validator-runtime");
     assert.equal(validatorRuntimeSpecifier("celery-proto/worker"), "celery-proto/validator-runtime");
     assert.equal(validatorRuntimeSpecifier("@acme/celery-proto"), "@acme/celery-proto/validator-runtime");
-    assert.equal(validatorRuntimeSpecifier("../../../sdk/src/index.js"), "../../../sdk/src/typed/validator-runtime.js");
+    assert.equal(validatorRuntimeSpecifier("../../../sdk/src/index.js"), "../../../sdk/src/typed/validator-runtime.ts");
     assert.equal(validatorRuntimeSpecifier("/repo/sdk/src/index.ts"), "/repo/sdk/src/typed/validator-runtime.ts");
   });
 

@@ -46,11 +46,17 @@ describe("rewriteRuntimeRequires", () => {
   });
 
   it("leaves code without helpers without an import", () => {
-    assert.deepEqual(rewriteRuntimeRequires('"use strict";export const validateA = validate1;', "x"), { code: "export const validateA = validate1;", helpers: [] });
+    assert.deepEqual(rewriteRuntimeRequires('"use strict";export const validateA = validate1;', "x"), {
+      code: "export const validateA = validate1;",
+      helpers: [],
+    });
   });
 
   it("refuses a require() of anything validator-runtime does not provide", () => {
-    assert.throws(() => rewriteRuntimeRequires('const f = require("ajv/dist/runtime/re2").default;', "celery-proto/validator-runtime"), /require\("ajv\/dist\/runtime\/re2"\)\.default, which celery-proto\/validator-runtime does not provide/);
+    assert.throws(
+      () => rewriteRuntimeRequires('const f = require("ajv/dist/runtime/re2").default;', "celery-proto/validator-runtime"),
+      /require\("ajv\/dist\/runtime\/re2"\)\.default, which celery-proto\/validator-runtime does not provide/,
+    );
     assert.throws(() => rewriteRuntimeRequires('const f = require("ajv/dist/runtime/equal");', "celery-proto/validator-runtime"), /does not provide/);
   });
 

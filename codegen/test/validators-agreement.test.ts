@@ -124,7 +124,11 @@ describe("standalone validators agree with live ajv", () => {
       assert.ok(liveValidate, `no validator ${sample.validator}`);
       assert.equal(liveValidate(sample.value), true, `live ${sample.validator} rejects ${sample.description}: ${JSON.stringify(liveValidate.errors)}`);
       for (const module of modules.filter((candidate) => candidate.names.includes(sample.validator))) {
-        assert.equal(standaloneValidator(sample.validator, module.path)(sample.value), true, `${module.path} ${sample.validator} rejects ${sample.description}`);
+        assert.equal(
+          standaloneValidator(sample.validator, module.path)(sample.value),
+          true,
+          `${module.path} ${sample.validator} rejects ${sample.description}`,
+        );
       }
     }
   });

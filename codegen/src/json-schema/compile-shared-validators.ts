@@ -47,9 +47,12 @@ function locateCompileError(schemas: readonly LoadedSchema[], named: readonly Na
     try {
       ajv.getSchema(entry.ref);
     } catch (error) {
-      return new Error(`${describeLocation(entry.source, entry.path)}: ajv (strict mode) cannot compile ${entry.name}: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-      });
+      return new Error(
+        `${describeLocation(entry.source, entry.path)}: ajv (strict mode) cannot compile ${entry.name}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
   return new Error(`ajv (strict mode) cannot compile the schemas: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });

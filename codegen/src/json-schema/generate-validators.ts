@@ -68,7 +68,8 @@ function emitValidatorsModule(ajv: Ajv2020, schemas: readonly LoadedSchema[], en
   const refs: Record<string, string> = {};
   for (const entry of entries) refs[toValidatorName(entry)] = entry.ref;
   const directory = path.posix.dirname(modulePath);
-  const helpersModule = toImportSpecifier(directory, VALIDATOR_RUNTIME_PATH);
+  // By its real name: the modules are JavaScript, and loaders (tsx) map `.js` to `.ts` only in imports from TypeScript.
+  const helpersModule = toRelativeSpecifier(directory, VALIDATOR_RUNTIME_PATH);
   const rewrite = rewriteRuntimeRequires(standaloneCode(ajv, refs), helpersModule);
   assertExports(rewrite.code, Object.keys(refs));
   const header = renderGeneratedHeader({
@@ -100,9 +101,13 @@ function emitValidatorsModule(ajv: Ajv2020, schemas: readonly LoadedSchema[], en
   ];
 }
 
-/** The relative ESM specifier from `directory` to a repository file (`.ts` and `.d.ts` written as `.js`). */
+/** The relative ESM specifier from `directory` to a repository file as TypeScript imports it (`.ts` and `.d.ts` as `.js`). */
 function toImportSpecifier(directory: string, target: string): string {
-  const relative = path.posix.relative(directory, target.replace(/(\.d)?\.ts$/, ".js"));
+  return toRelativeSpecifier(directory, target.replace(/(\.d)?\.ts$/, ".js"));
+}
+
+function toRelativeSpecifier(directory: string, target: string): string {
+  const relative = path.posix.relative(directory, target);
   return relative.startsWith(".") ? relative : `./${relative}`;
 }
 

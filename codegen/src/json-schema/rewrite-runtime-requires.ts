@@ -45,7 +45,9 @@ export function rewriteRuntimeRequires(code: string, helpersModule: string): Run
   }
   const leftover = REQUIRE_CALL.exec(body);
   if (leftover !== null) {
-    throw new Error(`ajv's standalone code calls ${leftover[0]}, which ${helpersModule} does not provide (known: ${RUNTIME_HELPERS.map((helper) => helper.expression).join(", ")})`);
+    throw new Error(
+      `ajv's standalone code calls ${leftover[0]}, which ${helpersModule} does not provide (known: ${RUNTIME_HELPERS.map((helper) => helper.expression).join(", ")})`,
+    );
   }
   helpers.sort();
   const importLine = helpers.length === 0 ? "" : `import { ${helpers.join(", ")} } from ${JSON.stringify(helpersModule)};\n`;
