@@ -1,12 +1,28 @@
 import assert from "node:assert/strict";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { VALIDATOR_MODULES } from "../src/config/validator-modules.js";
+import { VALIDATORS_MODULE_PATH, validatorModulePath } from "../src/json-schema/generate-validators.js";
 import { repoPath } from "./support/repo.js";
 
 /** The code that ships: everything under these folders except generated code and tests. */
 const RUNTIME_SOURCE_DIRS = ["sdk/src", "worker/src", "cli/src", "codegen/src"];
+
+/**
+ * Size budgets in bytes, set a few percent above what generation gives today (ajv 8.20). Before annotations were
+ * stripped and subschemas shared, there was only validators.js, at 1,086,697 bytes, and the runtime loaded all of it.
+ */
+const SIZE_BUDGETS: Readonly<Record<string, number>> = {
+  validators: 620_000, // today 597,239
+  task: 152_000, // 145,887
+  envelope: 34_000, // 32,147
+  result: 52_000, // 49,473
+  event: 137_000, // 131,030
+  control: 20_000, // 19,046
+  beat: 69_000, // 66,071
+  "task-catalog": 33_000, // 31,117
+};
 
 /** `import { a, b } from ".../gen/json-schema/<module>.js"`, possibly over several lines. */
 const VALIDATORS_IMPORT = /import\s*\{([^}]*)\}\s*from\s*"[./]*(?:sdk\/src\/)?gen\/json-schema\/([\w-]*validators)\.js"/g;
@@ -45,5 +61,17 @@ describe("validators modules the runtime imports", () => {
       [...configured.entries()].sort(),
       "codegen/src/config/validator-modules.ts lists exactly what runtime code imports",
     );
+  });
+});
+
+describe("validators module sizes", () => {
+  it("stay within their budgets", async () => {
+    const modules = [["validators", VALIDATORS_MODULE_PATH], ...VALIDATOR_MODULES.map((module) => [module.name, validatorModulePath(module)])];
+    assert.deepEqual(modules.map(([name]) => name).sort(), Object.keys(SIZE_BUDGETS).sort(), "one budget per module");
+    for (const [name = "", modulePath = ""] of modules) {
+      const size = (await stat(repoPath(modulePath))).size;
+      const budget = SIZE_BUDGETS[name] ?? 0;
+      assert.ok(size <= budget, `${modulePath} is ${size} bytes, over its budget of ${budget}`);
+    }
   });
 });
