@@ -17,6 +17,7 @@ export async function connectClient(flags: BrokerFlagValues, backend: string | n
     resultBackend = await createResultBackend(backend, transport, options.resultExpires, {
       ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
       connectTimeoutSetting: CONNECTION_TIMEOUT_FLAG_NAME,
+      urlSetting: "--backend",
     });
     return await createClient({ ...options, broker: transport, backend: resultBackend });
   } catch (e) {

@@ -2,7 +2,8 @@
 // 127.0.0.1 nothing listens on, a TCP server that accepts and never answers (a hung handshake), the project's RabbitMQ
 // with a missing vhost or a wrong password, Redis with a database it does not have, and a private redis-server that
 // requires a password. `createClient` and the `proto` commands fail within the configured time with a message naming
-// host and port (password masked), and for a timeout the option or flag that changes the wait.
+// host and port (password masked), and for a timeout the option or flag that changes the wait. The same for a Redis
+// result backend and `proto beat --lock`: a refused password or database fails at once, naming the URL's setting.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -79,7 +80,57 @@ describe("createClient: a broker that is not there fails within connectTimeoutMs
     const { error, ms } = await failure(client("memory://", `redis://127.0.0.1:${closedPort}/1`));
     assert.equal(error.code, "TransportClosed", error.message);
     assert.ok(error.message.startsWith("result backend:") && error.message.includes(`127.0.0.1:${closedPort}`), error.message);
+    assert.match(error.message, /connection refused/);
     assert.ok(ms < BOUND_MS, `failed after ${ms} ms`);
+  });
+
+  it("a Redis result backend that never answers → Timeout after connectTimeoutMs, naming the option", async () => {
+    const { error, ms } = await failure(client("memory://", `redis://127.0.0.1:${blackhole.port}/1`));
+    assert.equal(error.code, "Timeout", error.message);
+    assert.ok(error.message.startsWith("result backend:"), error.message);
+    assert.ok(error.message.includes(`127.0.0.1:${blackhole.port} did not complete the connection within 1.5 s; raise connectTimeoutMs`), error.message);
+    assert.ok(ms >= TIMEOUT_MS - 100 && ms < BOUND_MS, `failed after ${ms} ms`);
+  });
+});
+
+describe("createClient: a Redis result backend that refuses the URL fails at once, saying what to fix", () => {
+  let server: PrivateRedisServer;
+  before(async () => {
+    server = await PrivateRedisServer.start(["--requirepass", "right-pw"]);
+  });
+  after(() => server.dispose());
+
+  /** A wait far longer than the bound: failing within the bound means it did not wait for the timeout. */
+  function patientClient(backend: string): Promise<unknown> {
+    return createClient({ broker: "memory://", backend, connectTimeoutMs: 60_000 });
+  }
+
+  it("a wrong password: InvalidOption naming host:port and the backend URL, password masked", async () => {
+    const { error, ms } = await failure(patientClient(`redis://:${SECRET}@127.0.0.1:${server.port}/0`));
+    assert.equal(error.code, "InvalidOption", error.message);
+    assert.ok(error.message.startsWith("result backend: cannot connect to redis://:**@"), error.message);
+    assert.ok(error.message.includes(`127.0.0.1:${server.port} refused the user or password of the backend URL (WRONGPASS`), error.message);
+    assert.ok(!error.message.includes(SECRET));
+    assert.ok(ms < BOUND_MS, `failed after ${ms} ms`);
+  });
+
+  it("no password: InvalidOption saying where to put it", async () => {
+    const { error, ms } = await failure(patientClient(server.url(0)));
+    assert.equal(error.code, "InvalidOption", error.message);
+    assert.ok(error.message.includes(`127.0.0.1:${server.port} requires a password (NOAUTH`) && error.message.includes("put it in the backend URL"), error.message);
+    assert.ok(ms < BOUND_MS, `failed after ${ms} ms`);
+  });
+
+  it("a database the server does not have", async () => {
+    const { error, ms } = await failure(patientClient(`redis://:right-pw@127.0.0.1:${server.port}/99`));
+    assert.equal(error.code, "InvalidOption", error.message);
+    assert.match(error.message, /has no database 99 .*the backend URL's path, \/99/);
+    assert.ok(ms < BOUND_MS, `failed after ${ms} ms`);
+  });
+
+  it("the right password connects", async () => {
+    const ok = await createClient({ broker: "memory://", backend: `redis://:right-pw@127.0.0.1:${server.port}/0` });
+    await ok.close();
   });
 });
 
@@ -189,4 +240,51 @@ describe("proto commands: a broker that is not there fails within --broker-conne
       assert.ok(ms < PROCESS_BOUND_MS + commands.length * 1000, `took ${ms} ms`);
     });
   }
+});
+
+describe("proto commands: a Redis result backend or beat --lock that is not there, or refuses the URL", () => {
+  let closedPort = 0;
+  let blackhole: BlackholeServer;
+  let server: PrivateRedisServer;
+  let dir = "";
+  before(async () => {
+    closedPort = await findFreePort();
+    blackhole = await BlackholeServer.start();
+    server = await PrivateRedisServer.start(["--requirepass", "right-pw"]);
+    dir = mkdtempSync(path.join(tmpdir(), "celery-proto-lock-"));
+    writeFileSync(path.join(dir, "schedule.json"), JSON.stringify({ entries: { tick: { task: "t.tick", schedule: { every: 60 } } } }));
+  });
+  after(async () => {
+    await blackhole.close();
+    await server.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function beat(lock: string, timeout: string): string[] {
+    return ["beat", path.join(dir, "schedule.json"), "--broker", "memory://", "--lock", lock, "--lock-key", `unreachable-${process.pid}`, "--broker-connection-timeout", timeout];
+  }
+
+  it("beat --lock: refused at once, silent after --broker-connection-timeout, a wrong password at once naming --lock", async () => {
+    const wrong = `redis://:${SECRET}@127.0.0.1:${server.port}/0`;
+    const commands = [
+      beat(`redis://127.0.0.1:${closedPort}/0`, "60"),
+      beat(`redis://127.0.0.1:${blackhole.port}/0`, "1"),
+      beat(wrong, "60"),
+      beat(`redis://:right-pw@127.0.0.1:${server.port}/99`, "60"),
+      ["result", "00000000-0000-0000-0000-000000000000", "--backend", wrong, "--broker-connection-timeout", "60"],
+    ];
+    const started = Date.now();
+    const [refused, silent, password, database, result] = await runProtoBatch(commands);
+    const ms = Date.now() - started;
+    for (const r of [refused, silent, password, database, result]) assert.equal(r!.code, 1, `${r!.stdout}\n${r!.stderr}`);
+    assert.match(refused!.stderr, new RegExp(`^TransportClosed: lock server: cannot connect to redis://127\\.0\\.0\\.1:${closedPort}/0: connection refused by 127\\.0\\.0\\.1:${closedPort}`));
+    assert.doesNotMatch(refused!.stdout, /lock connection/, "the refusal is said once, by the error");
+    assert.match(silent!.stderr, new RegExp(`^Timeout: lock server: .*127\\.0\\.0\\.1:${blackhole.port} did not complete the connection within 1 s; raise --broker-connection-timeout if the lock server is slow to answer`));
+    assert.match(password!.stderr, new RegExp(`^InvalidOption: lock server: cannot connect to redis://:\\*\\*@127\\.0\\.0\\.1:${server.port}/0: 127\\.0\\.0\\.1:${server.port} refused the user or password of the --lock URL \\(WRONGPASS`));
+    assert.match(database!.stderr, /^InvalidOption: lock server: .*has no database 99 .*the --lock URL's path, \/99/);
+    assert.match(result!.stderr, new RegExp(`^InvalidOption: result backend: .*127\\.0\\.0\\.1:${server.port} refused the user or password of the --backend URL \\(WRONGPASS`));
+    for (const r of [password, result]) assert.ok(!r!.stderr.includes(SECRET), r!.stderr);
+    // Four of them were given 60 s: only failing at once keeps the batch under this.
+    assert.ok(ms < PROCESS_BOUND_MS + commands.length * 1000, `took ${ms} ms`);
+  });
 });

@@ -6,7 +6,7 @@ import { RedisBeatLease } from "../../../sdk/src/beat/redis-beat-lease.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import { maskBrokerUrl } from "../../../sdk/src/transport/mask-broker-url.js";
 import { connectClient } from "../connect-client.js";
-import { CONNECTION_TIMEOUT_FLAG, DEFAULT_BROKER } from "../remote/connect-broker.js";
+import { CONNECTION_TIMEOUT_FLAG, CONNECTION_TIMEOUT_FLAG_NAME, DEFAULT_BROKER, parseConnectionTimeoutMs } from "../remote/connect-broker.js";
 
 const LEVELS: readonly BeatLogLevel[] = ["DEBUG", "INFO", "WARNING", "ERROR"];
 
@@ -27,7 +27,7 @@ export default class BeatCommand extends Command {
     broker: Flags.string({ char: "b", description: "broker URL", env: "CELERY_BROKER_URL" }),
     "schedule-state": Flags.string({ char: "s", description: "state file (last run times, run counts); with --lock the state is kept in Redis instead", default: "celerybeat-schedule.json" }),
     "max-interval": Flags.string({ description: "longest sleep between schedule checks, seconds (beat_max_loop_interval)", default: "300" }),
-    lock: Flags.string({ description: "Redis URL for leader election among several beats (state is then shared in Redis)" }),
+    lock: Flags.string({ description: "Redis URL for leader election among several beats (state is then shared in Redis); connected at start-up within --broker-connection-timeout" }),
     "lock-key": Flags.string({ description: "Redis key of the lock (one per schedule)", default: "celery-proto:beat:lock" }),
     "lock-lease": Flags.string({ description: "lease seconds: a standby takes over at most this long after the leader dies", default: "10" }),
     loglevel: Flags.string({ char: "l", description: "DEBUG, INFO, WARNING or ERROR", default: "WARNING" }),
@@ -49,13 +49,21 @@ export default class BeatCommand extends Command {
       const client = await connectClient(flags, null);
       let store: BeatStateStore = new FileBeatStateStore(flags["schedule-state"]);
       let lease: RedisBeatLease | undefined;
+      let lockConnected = false;
       if (flags.lock !== undefined) {
+        const connectTimeoutMs = parseConnectionTimeoutMs(flags["broker-connection-timeout"]);
         lease = new RedisBeatLease({
           url: flags.lock,
           key: flags["lock-key"],
           leaseMs: atLeast(toSeconds(flags["lock-lease"], "--lock-lease"), MIN_LEASE_SECONDS, "--lock-lease") * 1000,
-          onError: (e) => log("WARNING", `beat: lock connection: ${e.message}`),
+          ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+          // Until connected, the failure below says it all.
+          onError: (e) => {
+            if (lockConnected) log("WARNING", `beat: lock connection: ${e.message}`);
+          },
         });
+        await lease.whenConnected({ connectTimeoutSetting: CONNECTION_TIMEOUT_FLAG_NAME, urlSetting: "--lock" });
+        lockConnected = true;
         store = lease;
       }
       service = new BeatService({

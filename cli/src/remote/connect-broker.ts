@@ -14,7 +14,7 @@ export const CONNECTION_TIMEOUT_FLAG_NAME = "--broker-connection-timeout";
 /** `--broker-connection-timeout`, for every command that connects to a broker or a Redis result backend. */
 export const CONNECTION_TIMEOUT_FLAG = {
   "broker-connection-timeout": Flags.string({
-    description: "seconds a connection to the broker (or a Redis result backend) may take before the command fails (Celery's broker_connection_timeout) [default: 4]",
+    description: "seconds a connection to the broker (or a Redis result backend, or beat's --lock) may take before the command fails (Celery's broker_connection_timeout) [default: 4]",
   }),
 };
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { Redis } from "ioredis";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
+import { DEFAULT_REDIS_CONNECT_TIMEOUT_MS, type RedisConnectWait, waitForRedisClient } from "../transport/redis/wait-for-redis-client.js";
 import { type BeatEntryState, type BeatStateStore, fromStateFile, toStateFile } from "./beat-state-store.js";
 
 // KEYS[1] = lock, ARGV[1] = token, ARGV[2] = lease ms: extend only while we still hold the lock.
@@ -20,6 +21,11 @@ export interface RedisBeatLeaseOptions {
   readonly key: string;
   /** Lease in ms: a standby takes over at most this long after the leader dies. */
   readonly leaseMs: number;
+  /**
+   * Time the connection to the lock may take to connect (`whenConnected`), and each reconnection, in ms. Default 4000
+   * (Celery's `broker_connection_timeout`; ioredis alone waits 10 s).
+   */
+  readonly connectTimeoutMs?: number;
   readonly onError?: (error: Error) => void;
 }
 
@@ -38,13 +44,36 @@ export class RedisBeatLease implements BeatStateStore {
     if (!Number.isFinite(options.leaseMs) || options.leaseMs < 300) {
       throw new CeleryProtoError("InvalidOption", `leaseMs: must be at least 300 ms, got ${options.leaseMs}`);
     }
-    this.redis = new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: false });
+    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS;
+    if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0) {
+      throw new CeleryProtoError("InvalidOption", `connectTimeoutMs: must be a positive number of milliseconds, got ${connectTimeoutMs}`);
+    }
+    this.redis = new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: false, connectTimeout: Math.max(1, Math.round(connectTimeoutMs)) });
     this.redis.on("error", (e: Error) => options.onError?.(e));
     this.stateKey = `${options.key}:state`;
   }
 
   get leaseMs(): number {
     return this.options.leaseMs;
+  }
+
+  /**
+   * Resolves once the lock's Redis is connected, bounded as a broker connection: refused or unreachable at once
+   * (`TransportClosed`), no answer within `connectTimeoutMs` (`Timeout`, naming `wait.connectTimeoutSetting`), a refused
+   * password or database at once (`InvalidOption`, naming `wait.urlSetting`, default `"url"`). Messages begin
+   * `lock server: cannot connect to <url>` and name host and port. The lease is closed on failure.
+   */
+  async whenConnected(wait: Omit<RedisConnectWait, "connectTimeoutMs"> = {}): Promise<void> {
+    try {
+      await waitForRedisClient(this.redis, this.options.url, "lock server", {
+        ...wait,
+        connectTimeoutMs: this.options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+        urlSetting: wait.urlSetting ?? "url",
+      });
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
   }
 
   /** Tries to become (or stay) the leader; true while this process holds the lease. */

@@ -16,11 +16,13 @@ export interface CreateResultBackendOptions {
   readonly connectTimeoutMs?: number;
   /** What connection errors call `connectTimeoutMs` (a CLI passes its flag). Default `"connectTimeoutMs"`. */
   readonly connectTimeoutSetting?: string;
+  /** What a refused password or database calls the URL's setting (a CLI passes its flag). Default `"backend"`. */
+  readonly urlSetting?: string;
 }
 
 /**
  * A result backend from Celery's `result_backend` URL: `redis://` / `rediss://` (Redis, connected within
- * `connectTimeoutMs` or rejected with a message naming the server), `rpc://` (replies through `transport`, the
+ * `connectTimeoutMs` or rejected with a message naming the server; a refused password or database at once), `rpc://` (replies through `transport`, the
  * client's broker connection), `null`, `""` or `disabled://` (none). Other Celery backends (`db+`, `mongodb://`, ...)
  * are refused with `InvalidOption` naming the option. The Redis backend's module (and ioredis) loads only for a Redis
  * URL.
@@ -39,8 +41,11 @@ export async function createResultBackend(
     case "redis":
     case "rediss": {
       const { createRedisResultBackend } = await import("./redis-result-backend.js");
-      const backend = createRedisResultBackend(url, { ...options.redis, resultExpiresSeconds });
-      await backend.whenConnected(options.connectTimeoutMs ?? 4000, options.connectTimeoutSetting ?? "connectTimeoutMs");
+      const connectTimeoutMs = options.connectTimeoutMs ?? 4000;
+      // Reconnections are bounded like the first connection (ioredis's own default is 10 s).
+      const redisOptions = { connectTimeout: Math.max(1, Math.round(connectTimeoutMs)), ...options.redis?.redisOptions };
+      const backend = createRedisResultBackend(url, { ...options.redis, redisOptions, resultExpiresSeconds });
+      await backend.whenConnected(connectTimeoutMs, options.connectTimeoutSetting ?? "connectTimeoutMs", { urlSetting: options.urlSetting ?? "backend" });
       return backend;
     }
     case "rpc":

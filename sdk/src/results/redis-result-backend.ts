@@ -1,8 +1,7 @@
 import { Redis } from "ioredis";
 import { decodeResultMeta } from "../codec/result/decode-result-meta.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
-import { describeConnectError, describeConnectTimeout } from "../transport/describe-connect-error.js";
-import { maskBrokerUrl } from "../transport/mask-broker-url.js";
+import { type RedisConnectWait, waitForRedisClient } from "../transport/redis/wait-for-redis-client.js";
 import type { ResultMeta, ResultTuple } from "../gen/json-schema/types.js";
 import { BoundedLru } from "./bounded-lru.js";
 import { decodeGroupMeta } from "./decode-group-meta.js";
@@ -62,37 +61,22 @@ export class RedisResultBackend implements ResultBackend {
   }
 
   /**
-   * Resolves once the command connection is ready. When it is not within `timeoutMs`, closes the backend and rejects:
-   * `TransportClosed` naming the server and why it refused (or `Timeout` when it never answered), and `timeoutSetting`.
+   * Resolves once the command connection is ready, bounded as the broker connection is: when the server refuses the
+   * connection or is unreachable (`TransportClosed`, at once), does not answer within `timeoutMs` (`Timeout`, naming
+   * `timeoutSetting`), or refuses the URL's password or database (`InvalidOption` at once, naming `wait.urlSetting`,
+   * default `"backend"`), the backend is closed and this rejects with a message naming the server's host and port.
    */
-  whenConnected(timeoutMs: number, timeoutSetting = "connectTimeoutMs"): Promise<void> {
+  whenConnected(timeoutMs: number, timeoutSetting = "connectTimeoutMs", wait: Pick<RedisConnectWait, "urlSetting" | "signal"> = {}): Promise<void> {
     this.assertOpen();
-    const command = this.command;
-    if (command.status === "ready") return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      let lastError: Error | null = null;
-      const onError = (e: Error): void => {
-        lastError = e;
-      };
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        command.off("ready", onReady);
-        command.off("error", onError);
-      };
-      const onReady = (): void => {
-        cleanup();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        const { host, port, path } = command.options;
-        const at = typeof path === "string" && path !== "" ? path : `${host ?? "localhost"}:${port ?? 6379}`;
-        const reason = lastError === null ? describeConnectTimeout(at, timeoutMs, timeoutSetting) : `${describeConnectError(lastError, at)}; gave up after ${timeoutMs} ms (${timeoutSetting})`;
-        const error = new CeleryProtoError(lastError === null ? "Timeout" : "TransportClosed", `result backend: cannot connect to ${maskBrokerUrl(this.url)}: ${reason}`, { cause: lastError });
-        void this.close().finally(() => reject(error));
-      }, timeoutMs);
-      command.on("ready", onReady);
-      command.on("error", onError);
+    const connected = waitForRedisClient(this.command, this.url, "result backend", {
+      connectTimeoutMs: timeoutMs,
+      connectTimeoutSetting: timeoutSetting,
+      urlSetting: wait.urlSetting ?? "backend",
+      ...(wait.signal === undefined ? {} : { signal: wait.signal }),
+    });
+    return connected.catch(async (e: unknown) => {
+      await this.close();
+      throw e;
     });
   }
 

@@ -21,9 +21,12 @@ export function describeConnectError(error: unknown, hostPort: string): string {
   }
 }
 
-/** The sentence of a connection attempt that ran out of time: names the wait and the setting that changes it. */
-export function describeConnectTimeout(hostPort: string, timeoutMs: number, setting: string): string {
-  return `${hostPort} did not complete the connection within ${formatSeconds(timeoutMs)}; raise ${setting} if the broker is slow to answer`;
+/**
+ * The sentence of a connection attempt that ran out of time: names the wait and the setting that changes it. `server`
+ * is what `hostPort` is to the user (`the result backend`). Default `"the broker"`.
+ */
+export function describeConnectTimeout(hostPort: string, timeoutMs: number, setting: string, server = "the broker"): string {
+  return `${hostPort} did not complete the connection within ${formatSeconds(timeoutMs)}; raise ${setting} if ${server} is slow to answer`;
 }
 
 function formatSeconds(ms: number): string {

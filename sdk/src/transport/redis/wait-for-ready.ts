@@ -16,22 +16,32 @@ const TLS_VERIFY = new Set([
 /** Where the first connection goes, for `waitForReady`'s bounds and messages. */
 export interface ReadyTarget {
   readonly url: string;
-  readonly target: RedisTarget;
-  readonly options: CompiledRedisOptions;
+  /** The URL as the transport parsed it (failover servers, sentinels); null: one server, as ioredis parsed `url`. */
+  readonly target: RedisTarget | null;
+  readonly options: Pick<CompiledRedisOptions, "connectTimeoutMs" | "connectTimeoutSetting">;
   readonly signal: AbortSignal | undefined;
+  /** What the connection is for, when not the broker: begins every message (`result backend: cannot connect to ...`). */
+  readonly role?: string;
+  /** What the user sets the URL with, as a refusal names it. Default `"broker"` (`... of the broker URL`). */
+  readonly urlSetting?: string;
 }
 
 /**
- * Connects a lazy ioredis connection and resolves once it is ready (kombu pings when a channel opens). One attempt per
- * server of the URL (failover lists are tried in turn), each bounded by `connectTimeoutMs`; then it closes the
+ * Connects a lazy ioredis connection (or follows one already connecting) and resolves once it is ready (kombu pings
+ * when a channel opens). One attempt per server of the URL (failover lists are tried in turn), each bounded by
+ * `connectTimeoutMs`; then it closes the
  * connection and rejects: `TransportClosed` (refused, unreachable, the backoff gave up), `Timeout` (no answer in time),
  * `InvalidOption` (Redis refused the URL's credentials or database, or the server's TLS certificate failed
  * verification). Messages name the URL (password masked) and the server's host and port.
  */
 export function waitForReady(client: Redis, ready: ReadyTarget): Promise<void> {
   const { target, options, signal } = ready;
-  const attempts = target.kind === "servers" ? target.servers.length : 1;
-  const prefix = `cannot connect to ${maskBrokerUrl(ready.url)}: `;
+  const attempts = target?.kind === "servers" ? target.servers.length : 1;
+  const prefix = `${ready.role === undefined ? "" : `${ready.role}: `}cannot connect to ${maskBrokerUrl(ready.url)}: `;
+  const server = `the ${ready.role ?? "broker"}`;
+  const urlName = `${ready.urlSetting ?? "broker"} URL`;
+  const db = target?.db ?? client.options.db ?? 0;
+  if (client.status === "ready") return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     let failures = 0;
     let lastError: Error | null = null;
@@ -59,14 +69,14 @@ export function waitForReady(client: Redis, ready: ReadyTarget): Promise<void> {
     const onConnecting = (): void => {
       clearTimeout(watchdog);
       watchdog = setTimeout(() => {
-        const timeout = describeConnectTimeout(hostPort(client, target), options.connectTimeoutMs, options.connectTimeoutSetting);
+        const timeout = describeConnectTimeout(hostPort(client, target), options.connectTimeoutMs, options.connectTimeoutSetting, server);
         fail(new CeleryProtoError("Timeout", `${prefix}${timeout}`, { cause: lastError }));
       }, options.connectTimeoutMs);
     };
     const onAbort = (): void => fail(abortedError(ready.url));
     const onError = (error: Error): void => {
       lastError = error;
-      const refusal = toRefusal(error, hostPort(client, target), target.db);
+      const refusal = toRefusal(error, hostPort(client, target), db, urlName);
       if (refusal !== null) {
         fail(new CeleryProtoError("InvalidOption", `${prefix}${refusal}`, { cause: error }));
         return;
@@ -74,7 +84,7 @@ export function waitForReady(client: Redis, ready: ReadyTarget): Promise<void> {
       failures += 1;
       if (failures < attempts) return;
       const at = hostPort(client, target);
-      const reason = (error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? describeConnectTimeout(at, options.connectTimeoutMs, options.connectTimeoutSetting) : describeConnectError(error, at);
+      const reason = (error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? describeConnectTimeout(at, options.connectTimeoutMs, options.connectTimeoutSetting, server) : describeConnectError(error, at);
       fail(new CeleryProtoError((error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? "Timeout" : "TransportClosed", `${prefix}${reason}`, { cause: error }));
     };
     client.on("ready", onReady);
@@ -92,21 +102,21 @@ export function waitForReady(client: Redis, ready: ReadyTarget): Promise<void> {
 }
 
 /** A reply that retrying cannot change (credentials, database, certificate), in words naming what to fix; else null. */
-function toRefusal(error: Error, at: string, db: number): string | null {
+function toRefusal(error: Error, at: string, db: number, urlName: string): string | null {
   const message = error.message;
   if (TLS_VERIFY.has(String((error as NodeJS.ErrnoException).code))) {
     return `${at} presented a certificate that failed verification (${message}): check ssl_ca_certs, or ssl_cert_reqs=CERT_NONE to skip verification`;
   }
-  if (/^NOAUTH/i.test(message)) return `${at} requires a password (${message}): put it in the broker URL, redis://:password@host:port/db`;
-  if (/^WRONGPASS|invalid password|invalid username/i.test(message)) return `${at} refused the user or password of the broker URL (${message})`;
-  if (/^NOPERM/i.test(message)) return `${at} refused a command to the broker URL's user (${message})`;
-  if (/DB index is out of range|invalid DB index/i.test(message)) return `${at} has no database ${db} (${message}); the database is the broker URL's path, /${db}`;
+  if (/^NOAUTH/i.test(message)) return `${at} requires a password (${message}): put it in the ${urlName}, redis://:password@host:port/db`;
+  if (/^WRONGPASS|invalid password|invalid username/i.test(message)) return `${at} refused the user or password of the ${urlName} (${message})`;
+  if (/^NOPERM/i.test(message)) return `${at} refused a command to the ${urlName}'s user (${message})`;
+  if (/DB index is out of range|invalid DB index/i.test(message)) return `${at} has no database ${db} (${message}); the database is the ${urlName}'s path, /${db}`;
   return null;
 }
 
 /** The server the connection is trying now (ioredis's options follow the failover rotation). */
-function hostPort(client: Redis, target: RedisTarget): string {
-  if (target.kind === "sentinel") return `the sentinels ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(", ")}`;
+function hostPort(client: Redis, target: RedisTarget | null): string {
+  if (target?.kind === "sentinel") return `the sentinels ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(", ")}`;
   const { host, port, path } = client.options;
   if (typeof path === "string" && path !== "") return path;
   const name = host ?? "localhost";
