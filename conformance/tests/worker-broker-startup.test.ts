@@ -3,11 +3,13 @@
 // lines), stops on the first SIGTERM, SIGINT or SIGQUIT while it retries (between attempts and during a handshake that
 // hangs) and after its connection was lost, connects once a broker started after it comes up, and fails at once on a
 // missing vhost. RabbitMQ going away and coming back is a TCP proxy in front of the shared node (which must not restart).
+// A Redis result backend that is not there, never answers or refuses the password ends the start-up with exit 1 (Celery
+// would start and retry each result write 20 times); a signal while it waits for one stops the worker.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createClient } from "../../sdk/src/client/create-client.js";
 import { BlackholeServer } from "../harness/blackhole-server.js";
-import { AMQP_URL, type BrokerKind } from "../harness/broker-urls.js";
+import { AMQP_URL, type BrokerKind, redisDbUrl } from "../harness/broker-urls.js";
 import { ProtoWorkerProcess } from "../harness/proto-worker-process.js";
 import { findFreePort, PrivateRedisServer } from "../harness/redis-private-server.js";
 import { TcpProxy } from "../harness/tcp-proxy.js";
@@ -115,6 +117,66 @@ describe("proto worker with a broker that is not there", () => {
       assert.equal(code, 1, w.log);
       assert.doesNotMatch(w.log, /Trying again/);
       assert.match(w.log, new RegExp(`Unrecoverable error: InvalidOption: .*vhost "celery-proto-no-such-vhost" does not exist on 127\\.0\\.0\\.1:${AMQP_PORT}`));
+    } finally {
+      await w.stop();
+    }
+  });
+});
+
+describe("proto worker whose Redis result backend is not there, or refuses the URL", () => {
+  const SECRET = "s3cret-pw";
+  let closedPort = 0;
+  let blackhole: BlackholeServer;
+  let server: PrivateRedisServer;
+  before(async () => {
+    closedPort = await findFreePort();
+    blackhole = await BlackholeServer.start();
+    server = await PrivateRedisServer.start(["--requirepass", "right-pw"]);
+  });
+  after(async () => {
+    await blackhole.close();
+    await server.dispose();
+  });
+
+  /** The project's Redis as the broker (reachable), a private queue, and `backend`. */
+  function withBackend(backend: string, timeoutSeconds: string): ProtoWorkerProcess {
+    return worker(redisDbUrl(0), ["-Q", `backend-startup-${process.pid}`, "--backend", backend, "--broker-connection-timeout", timeoutSeconds]);
+  }
+
+  it("fails at start-up, exit 1: refused at once, silent after --broker-connection-timeout, a wrong password at once naming --backend", async () => {
+    const started = Date.now();
+    const refused = withBackend(`redis://127.0.0.1:${closedPort}/1`, "60");
+    const silent = withBackend(`redis://127.0.0.1:${blackhole.port}/1`, "1.5");
+    const password = withBackend(`redis://:${SECRET}@127.0.0.1:${server.port}/1`, "60");
+    // Should one start anyway (the bug), end it so that the assertion below reports it.
+    const killer = setTimeout(() => [refused, silent, password].forEach((w) => w.signal("SIGKILL")), 60_000);
+    try {
+      const codes = await Promise.all([refused, silent, password].map(async (w) => (await w.exited).code));
+      clearTimeout(killer);
+      const ms = Date.now() - started;
+      assert.deepEqual(codes, [1, 1, 1], [refused, silent, password].map((w) => w.log).join("\n----\n"));
+      assert.match(refused.log, new RegExp(`CRITICAL/MainProcess\\] Unrecoverable error: TransportClosed: result backend: cannot connect to redis://127\\.0\\.0\\.1:${closedPort}/1: connection refused by 127\\.0\\.0\\.1:${closedPort}`));
+      assert.match(silent.log, new RegExp(`Unrecoverable error: Timeout: result backend: .*127\\.0\\.0\\.1:${blackhole.port} did not complete the connection within 1\\.5 s; raise --broker-connection-timeout if the result backend is slow to answer`));
+      assert.match(password.log, new RegExp(`Unrecoverable error: InvalidOption: result backend: .*127\\.0\\.0\\.1:${server.port} refused the user or password of the --backend URL \\(WRONGPASS`));
+      assert.ok(!password.log.includes(SECRET), password.log);
+      for (const w of [refused, silent, password]) assert.doesNotMatch(w.log, /\] \S+ ready\.\n/);
+      // Two of them were given 60 s: failing at once is what keeps this far below it.
+      assert.ok(ms < 30_000, `took ${ms} ms`);
+    } finally {
+      await Promise.all([refused.stop(), silent.stop(), password.stop()]);
+    }
+  });
+
+  it("stops on the first SIGTERM while it waits for a result backend that never answers (--broker-connection-timeout 60)", async () => {
+    const before = blackhole.accepted;
+    const w = withBackend(`redis://127.0.0.1:${blackhole.port}/1`, "60");
+    try {
+      const deadline = Date.now() + 30_000;
+      while (blackhole.accepted === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(blackhole.accepted > before, `the worker connected to the silent result backend:\n${w.log}`);
+      assert.match(w.log, /Connected to redis:/, "the broker was connected first");
+      await stopsOn(w, "SIGTERM");
+      assert.doesNotMatch(w.log, /Unrecoverable error/);
     } finally {
       await w.stop();
     }

@@ -75,6 +75,7 @@ export function compileWorkerOptions(options: WorkerOptions = {}, env: NodeJS.Pr
     connectSettingNames: Object.freeze({
       connectTimeout: options.connectSettingNames?.connectTimeout ?? "connectTimeoutMs",
       maxRetries: options.connectSettingNames?.maxRetries ?? "brokerConnectionMaxRetries",
+      backend: options.connectSettingNames?.backend ?? "backend",
     }),
     queues: compileQueues(options.queues ?? d.queues),
     concurrency,

@@ -6,6 +6,7 @@ export {
   DEFAULT_WORKER_OPTIONS,
   type WorkerOptions,
   type CompiledWorkerOptions,
+  type WorkerConnectSettingNames,
   type WorkerServices,
   type PidboxServices,
   type PoolServices,

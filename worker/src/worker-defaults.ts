@@ -5,17 +5,30 @@ import { createEventDispatcher } from "./events/create-event-dispatcher.js";
 import type { EventDispatcher } from "./events/event-dispatcher.js";
 import { AsyncPool } from "./pool/async-pool.js";
 import { TASK_LOG } from "./logging/task-log-messages.js";
-import { createWorkerOutcomes } from "./outcomes/create-worker-outcomes.js";
+import { connectWorkerOutcomes } from "./outcomes/connect-worker-outcomes.js";
 import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
 import { createProcessPool } from "./pool/create-process-pool.js";
 import type { ExecutionPool } from "./pool/execution-pool.js";
 import type { MaybeClosable, PidboxServices, PoolServices, RunningPidbox, WorkerServices } from "./worker-options.js";
 
-/** The outcome recorder: the one given in the options (an instance or a factory), else Celery's for `backend`. */
-export async function createDefaultOutcomes(services: WorkerServices): Promise<OutcomeRecorder & MaybeClosable> {
-  const given = services.options.outcomes;
+/**
+ * The outcome recorder: the one given in the options (an instance or a factory), else Celery's for `backend`, whose
+ * Redis connection must be up within `connectTimeoutMs` (aborting `signal`, the worker stopping, ends the wait).
+ */
+export async function createDefaultOutcomes(services: WorkerServices, signal: AbortSignal): Promise<OutcomeRecorder & MaybeClosable> {
+  const o = services.options;
+  const given = o.outcomes;
   if (given !== null) return typeof given === "function" ? await given(services) : given;
-  return createWorkerOutcomes({ transport: services.transport, backend: services.options.backend, hostname: services.hostname, registry: services.registry });
+  return connectWorkerOutcomes(
+    {
+      transport: services.transport,
+      backend: o.backend,
+      hostname: services.hostname,
+      registry: services.registry,
+      ...(o.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: o.connectTimeoutMs }),
+    },
+    { connectTimeoutSetting: o.connectSettingNames.connectTimeout, urlSetting: o.connectSettingNames.backend, signal },
+  );
 }
 
 /** Events: the given dispatcher or factory, else Celery's dispatcher on the worker's broker (task events per `-E`). */

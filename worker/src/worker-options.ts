@@ -33,8 +33,8 @@ export interface WorkerOptions {
   readonly brokerConnectionRetryOnStartup?: boolean;
   /** `broker_connection_max_retries`: start-up retries before `start()` rejects; `Infinity` retries forever. Default 100. */
   readonly brokerConnectionMaxRetries?: number;
-  /** How connection errors name the two settings above (`proto worker` passes its flags). Default: these options' names. */
-  readonly connectSettingNames?: ConnectSettingNames;
+  /** How connection errors name the settings above and `backend` (`proto worker` passes its flags). Default: these options' names. */
+  readonly connectSettingNames?: WorkerConnectSettingNames;
   /** Queues to consume (`-Q`): names (Celery's default declaration) or full specs. Default `["celery"]`. */
   readonly queues?: readonly (string | QueueSpec)[];
   /** Simultaneous executions (`-c`). Default `os.availableParallelism()`. */
@@ -78,6 +78,12 @@ export interface WorkerOptions {
    * process pool, since handlers cannot cross processes. Default none.
    */
   readonly taskModule?: string | null;
+}
+
+/** How a worker's connection errors name its settings: the broker's (`ConnectSettingNames`) and the result backend's. */
+export interface WorkerConnectSettingNames extends ConnectSettingNames {
+  /** What sets `backend`, as a result backend refusing its password or database names it. Default `"backend"`. */
+  readonly backend?: string;
 }
 
 /** Celery's defaults (those that are constants). */
@@ -153,7 +159,7 @@ export interface CompiledWorkerOptions {
   readonly connectTimeoutMs: number | undefined;
   readonly brokerConnectionRetryOnStartup: boolean;
   readonly brokerConnectionMaxRetries: number;
-  readonly connectSettingNames: Required<ConnectSettingNames>;
+  readonly connectSettingNames: Required<WorkerConnectSettingNames>;
   readonly queues: readonly QueueSpec[];
   readonly concurrency: number;
   readonly prefetchMultiplier: number;

@@ -62,7 +62,7 @@ export class Worker implements WorkerControl {
   private coldStop: Promise<void> | null = null;
   private pidboxClosed: Promise<void> | null = null;
   private resolveStopped: () => void = () => undefined;
-  /** Aborted by `stop()`: ends start-up connection retries at once. */
+  /** Aborted by `stop()`: ends start-up connection retries (and the wait for the result backend) at once. */
   private readonly connecting = new AbortController();
   /** Resolves once the worker has stopped (after `stop()`, the `shutdown` control command, or a failed start). */
   readonly stopped: Promise<void>;
@@ -109,7 +109,7 @@ export class Worker implements WorkerControl {
     try {
       if (o.statedb !== null) await loadStateDb(o.statedb, this.state);
       const services: WorkerServices = { options: o, hostname: this.hostname, transport, registry: this.registry, state: this.state, logger: this.logger };
-      const outcomes = await createDefaultOutcomes(services);
+      const outcomes = await createDefaultOutcomes(services, this.connecting.signal);
       running.outcomes = outcomes;
       const events = await createDefaultEventDispatcher(services);
       running.events = events;

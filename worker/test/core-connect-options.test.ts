@@ -11,7 +11,7 @@ describe("worker connection options", () => {
     assert.equal(o.brokerConnectionRetryOnStartup, true);
     assert.equal(o.brokerConnectionMaxRetries, 100);
     assert.equal(o.connectTimeoutMs, undefined);
-    assert.deepEqual(o.connectSettingNames, { connectTimeout: "connectTimeoutMs", maxRetries: "brokerConnectionMaxRetries" });
+    assert.deepEqual(o.connectSettingNames, { connectTimeout: "connectTimeoutMs", maxRetries: "brokerConnectionMaxRetries", backend: "backend" });
   });
 
   it("takes Infinity retries, no retry at start-up and a timeout; refuses bad values naming the option", () => {

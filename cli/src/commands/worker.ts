@@ -52,9 +52,9 @@ export default class WorkerCommand extends Command {
     pool: Flags.string({ char: "P", description: "where handlers run", options: ["async", "process"], default: "async" }),
     "prefetch-multiplier": Flags.integer({ description: "prefetch = concurrency × this (0 = no limit)", default: 4 }),
     broker: Flags.string({ char: "b", description: "broker URL", env: "CELERY_BROKER_URL" }),
-    backend: Flags.string({ description: "result backend URL", env: "CELERY_RESULT_BACKEND" }),
+    backend: Flags.string({ description: "result backend URL (a Redis one must connect at start-up, within --broker-connection-timeout)", env: "CELERY_RESULT_BACKEND" }),
     "broker-transport-options": Flags.string({ description: 'kombu transport options as JSON, e.g. {"visibility_timeout": 3600}' }),
-    "broker-connection-timeout": Flags.string({ description: "seconds one attempt to connect to the broker may take (Celery's broker_connection_timeout) [default: 4]" }),
+    "broker-connection-timeout": Flags.string({ description: "seconds one attempt to connect to the broker (or the Redis result backend) may take (Celery's broker_connection_timeout) [default: 4]" }),
     "broker-connection-retry-on-startup": Flags.boolean({
       description: "retry a broker that cannot be reached at start-up, as Celery does (broker_connection_retry_on_startup); --no-broker-connection-retry-on-startup fails at once",
       default: true,
@@ -130,7 +130,7 @@ export default class WorkerCommand extends Command {
       ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
       brokerConnectionRetryOnStartup: flags["broker-connection-retry-on-startup"],
       brokerConnectionMaxRetries: parseMaxRetries(flags["broker-connection-max-retries"]),
-      connectSettingNames: { connectTimeout: CONNECTION_TIMEOUT_FLAG_NAME, maxRetries: "--broker-connection-max-retries" },
+      connectSettingNames: { connectTimeout: CONNECTION_TIMEOUT_FLAG_NAME, maxRetries: "--broker-connection-max-retries", backend: "--backend" },
     };
   }
 

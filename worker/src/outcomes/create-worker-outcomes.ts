@@ -4,6 +4,7 @@ import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js"
 import { DisabledResultBackend } from "../../../sdk/src/results/disabled-result-backend.js";
 import { createRedisResultBackend } from "../../../sdk/src/results/redis-result-backend.js";
 import type { ResultBackend } from "../../../sdk/src/results/result-backend.js";
+import { DEFAULT_REDIS_CONNECT_TIMEOUT_MS } from "../../../sdk/src/transport/redis/wait-for-redis-client.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
 import type { TaskRegistry } from "../app/task-registry.js";
 import { CeleryOutcomeRecorder } from "./create-outcome-recorder.js";
@@ -37,8 +38,13 @@ export interface WorkerOutcomesOptions {
   readonly resultPersistent?: boolean;
   /** `task_inherit_parent_priority`. Default false. */
   readonly inheritParentPriority?: boolean;
+  /**
+   * Time a Redis result backend's connections may take to connect (and each reconnection), in ms. Default 4000
+   * (Celery's `broker_connection_timeout`).
+   */
+  readonly connectTimeoutMs?: number;
   /** The remaining Redis store settings (chord expiry and ordering, key prefix, failure expiry, ...). */
-  readonly redis?: Omit<RedisResultStoreOptions, "url" | "redis" | "resultExtended" | "resultExpiresSeconds">;
+  readonly redis?: Omit<RedisResultStoreOptions, "url" | "redis" | "resultExtended" | "resultExpiresSeconds" | "connectTimeoutMs">;
 }
 
 /** A recorder with the store and producer it opened; `close()` releases them (not the transport). */
@@ -63,10 +69,12 @@ export function createWorkerOutcomes(options: WorkerOutcomesOptions): WorkerOutc
     store = new DisabledResultStore();
     producerBackend = new DisabledResultBackend();
   } else if (scheme === "redis" || scheme === "rediss") {
-    store = new RedisResultStore({ ...options.redis, url, resultExtended: options.resultExtended ?? false, resultExpiresSeconds: expires });
+    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS;
+    store = new RedisResultStore({ ...options.redis, url, connectTimeoutMs, resultExtended: options.resultExtended ?? false, resultExpiresSeconds: expires });
     producerBackend = toWorkerProducerBackend(
       createRedisResultBackend(url, {
         resultExpiresSeconds: expires,
+        redisOptions: { connectTimeout: Math.max(1, Math.round(connectTimeoutMs)) },
         ...(options.redis?.globalKeyprefix === undefined ? {} : { globalKeyprefix: options.redis.globalKeyprefix }),
         ...(options.redis?.chordExpiresSeconds === undefined ? {} : { chordExpiresSeconds: options.redis.chordExpiresSeconds }),
       }),

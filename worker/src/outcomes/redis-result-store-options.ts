@@ -7,6 +7,11 @@ export interface RedisResultStoreOptions {
   readonly url?: string;
   /** A connected ioredis client to use instead of `url` (the store does not close it). */
   readonly redis?: Redis;
+  /**
+   * Time the store's own connection (from `url`) may take to connect, and each reconnection, in ms. Default 4000
+   * (Celery's `broker_connection_timeout`; ioredis alone waits 10 s).
+   */
+  readonly connectTimeoutMs?: number;
   /** `result_extended`: add `name, args, kwargs, worker, retries, queue` (and stamps) to every meta. Default false. */
   readonly resultExtended?: boolean;
   /** `result_expires` in seconds (truncated to an integer); 0 stores without a TTL (SET). Default 86400. */
@@ -36,6 +41,7 @@ export interface RedisResultStoreOptions {
 }
 
 export interface CompiledRedisResultStoreOptions {
+  readonly connectTimeoutMs: number;
   readonly resultExtended: boolean;
   readonly resultExpiresSeconds: number;
   readonly failureExpiresSeconds: number;
@@ -51,6 +57,7 @@ export interface CompiledRedisResultStoreOptions {
 }
 
 export const DEFAULT_REDIS_RESULT_STORE_OPTIONS = Object.freeze({
+  connectTimeoutMs: 4000,
   resultExtended: false,
   resultExpiresSeconds: 86_400,
   chordOrdered: true,
@@ -63,7 +70,12 @@ export function compileRedisResultStoreOptions(options: RedisResultStoreOptions)
   const d = DEFAULT_REDIS_RESULT_STORE_OPTIONS;
   const expires = seconds(options.resultExpiresSeconds ?? d.resultExpiresSeconds, "resultExpiresSeconds");
   const chordExpires = seconds(options.chordExpiresSeconds ?? expires, "chordExpiresSeconds");
+  const connectTimeoutMs = options.connectTimeoutMs ?? d.connectTimeoutMs;
+  if (typeof connectTimeoutMs !== "number" || !Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0) {
+    throw new CeleryProtoError("InvalidOption", `connectTimeoutMs: must be a positive number of milliseconds, got ${String(connectTimeoutMs)}`);
+  }
   return Object.freeze({
+    connectTimeoutMs,
     resultExtended: options.resultExtended ?? d.resultExtended,
     resultExpiresSeconds: expires,
     failureExpiresSeconds: seconds(options.failureExpiresSeconds ?? expires, "failureExpiresSeconds"),

@@ -3,6 +3,8 @@ import type { TaskSender } from "../../../sdk/src/client/task-sender.js";
 import { decodeKombuJson, encodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import { createRedisResultKeys, type RedisResultKeys } from "../../../sdk/src/results/redis-result-keys.js";
+import { disconnectRedis } from "../../../sdk/src/transport/redis/disconnect-redis.js";
+import { type RedisConnectWait, waitForRedisClient } from "../../../sdk/src/transport/redis/wait-for-redis-client.js";
 import { buildResultMeta } from "./build-result-meta.js";
 import {
   compileRedisResultStoreOptions,
@@ -28,19 +30,47 @@ export class RedisResultStore implements ResultStore {
   readonly options: CompiledRedisResultStoreOptions;
   readonly redis: Redis;
   private readonly ownsConnection: boolean;
+  /** The URL of the connection the store opened; null for a client given as `redis`. */
+  private readonly url: string | null;
 
   constructor(options: RedisResultStoreOptions) {
     this.options = compileRedisResultStoreOptions(options);
     if (options.redis !== undefined) {
       this.redis = options.redis;
       this.ownsConnection = false;
+      this.url = null;
     } else if (options.url !== undefined) {
-      this.redis = new Redis(options.url, { maxRetriesPerRequest: 20 });
+      // maxRetriesPerRequest: Celery's result backend `retry_policy` (20 retries), each attempt bounded by the timeout.
+      this.redis = new Redis(options.url, { maxRetriesPerRequest: 20, connectTimeout: Math.max(1, Math.round(this.options.connectTimeoutMs)) });
+      // Commands report a lost connection (after their retries); the reconnection attempts themselves are not news.
+      this.redis.on("error", () => undefined);
       this.ownsConnection = true;
+      this.url = options.url;
     } else {
       throw new CeleryProtoError("InvalidOption", "url: a Redis result backend URL (or a client as `redis`) is required");
     }
     this.keys = createRedisResultKeys(this.options.globalKeyprefix);
+  }
+
+  /**
+   * Resolves once the connection is ready, bounded like the broker's: a refused or unreachable server rejects at once
+   * (`TransportClosed`), one that does not answer after `connectTimeoutMs` (`Timeout`, naming
+   * `wait.connectTimeoutSetting`), a refused password or database at once (`InvalidOption`, naming `wait.urlSetting`,
+   * default `"result backend"`). Messages begin `result backend: cannot connect to <url>` and name host and port; the
+   * store is closed on failure. Resolves at once for a client given as `redis`.
+   */
+  async whenConnected(wait: Omit<RedisConnectWait, "connectTimeoutMs"> = {}): Promise<void> {
+    if (this.url === null) return; // a client given as `redis` is the caller's to connect
+    try {
+      await waitForRedisClient(this.redis, this.url, "result backend", {
+        ...wait,
+        connectTimeoutMs: this.options.connectTimeoutMs,
+        urlSetting: wait.urlSetting ?? "result backend",
+      });
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
   }
 
   async storeResult(write: ResultWrite): Promise<void> {
@@ -68,7 +98,10 @@ export class RedisResultStore implements ResultStore {
   }
 
   async close(): Promise<void> {
-    if (this.ownsConnection) await this.redis.quit().catch(() => this.redis.disconnect());
+    if (!this.ownsConnection) return;
+    // Without a connection QUIT would wait for one (and commands retrying would keep waiting): stop now, failing them.
+    if (this.redis.status !== "ready") return disconnectRedis(this.redis);
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   /** The `status` of a stored meta; `PENDING` when there is none (or it is not a JSON meta we can read). */
