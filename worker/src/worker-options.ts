@@ -16,13 +16,17 @@ import type { TaskRequest } from "./request/task-request.js";
 export interface WorkerOptions {
   /** Broker URL (`amqp://`, `redis://`, `memory://`) or a connected transport. Default `$CELERY_BROKER_URL`, else `amqp://guest:guest@localhost:5672//`. */
   readonly broker?: string | Transport;
-  /** Result backend URL (`redis://`, `rpc://`), or null for none. Default `$CELERY_RESULT_BACKEND`, else none. */
+  /**
+   * Result backend URL (`redis://`, `rpc://`), or null for none. A Redis one is connected at start-up, after the broker,
+   * within `connectTimeoutMs` (not retried: `start()` rejects). Default `$CELERY_RESULT_BACKEND`, else none.
+   */
   readonly backend?: string | null;
   /** kombu Redis transport options (Celery's `broker_transport_options`), for a `redis://` broker URL. Default none. */
   readonly brokerTransportOptions?: KombuRedisOptions;
   /**
-   * Time one attempt to connect to the broker may take, in ms (Celery's `broker_connection_timeout`). Default 4000; for
-   * Redis, `brokerTransportOptions.socket_connect_timeout` when that is set.
+   * Time one attempt to connect to the broker may take, in ms (Celery's `broker_connection_timeout`), and the connection
+   * to a Redis result backend. Default 4000; for a Redis broker, `brokerTransportOptions.socket_connect_timeout` when
+   * that is set.
    */
   readonly connectTimeoutMs?: number;
   /**
