@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { errorToExceptionInfo } from "../src/codec/exceptions/error-to-exception-info.js";
 import { formatPythonTraceback } from "../src/codec/exceptions/format-python-traceback.js";
+import { exceptionInfoToError } from "../src/codec/exceptions/remote-task-error.js";
 
 describe("thrown values that are not Errors", () => {
   it("are carried as Exception(value), as Celery stores an exception raised with that value", () => {
@@ -41,6 +42,15 @@ describe("thrown values that are not Errors", () => {
     assert.deepEqual(errorToExceptionInfo(new TypeError("bad")), { exc_type: "TypeError", exc_message: ["bad"], exc_module: "builtins" });
     assert.deepEqual(errorToExceptionInfo({ name: "ValueError", message: "m" }), { exc_type: "ValueError", exc_message: ["m"], exc_module: "builtins" });
     assert.deepEqual(errorToExceptionInfo({ excType: "KeyError", excModule: "builtins", excArgs: ["k"] }), { exc_type: "KeyError", exc_message: ["k"], exc_module: "builtins" });
+  });
+
+  it("read back, the error's message is Python's str(exc)", () => {
+    const message = (exc_message: unknown[]): string => exceptionInfoToError({ exc_type: "Exception", exc_message, exc_module: "builtins" }).message;
+    assert.equal(message([{ code: 42 }]), "{'code': 42}");
+    assert.equal(message(["text"]), "text");
+    assert.equal(message([null]), "None");
+    assert.equal(message([]), "");
+    assert.equal(message(["a", 1]), "('a', 1)");
   });
 
   it("the traceback's last line is str(exc), as Python prints it", () => {

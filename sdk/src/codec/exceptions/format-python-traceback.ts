@@ -1,6 +1,6 @@
-import { PyTuple, safeRepr } from "../repr/safe-repr.js";
 import type { ExceptionInfo } from "./exception-info.js";
 import { frameFilePath, isInternalFrame } from "./internal-frames.js";
+import { pythonExceptionStr } from "./python-exception-str.js";
 
 const V8_FRAME = /^\s*at (?:(.+?) \()?(.+?):(\d+):\d+\)?$/;
 
@@ -34,12 +34,4 @@ export function formatPythonTraceback(error: unknown, info: ExceptionInfo): stri
   const message = pythonExceptionStr(args);
   lines.push(message === "" ? qualified : `${qualified}: ${message}`);
   return `${lines.join("\n")}\n`;
-}
-
-/** Python's `str(exc)`: the one argument as `str()` shows it, else the repr of the args tuple. */
-function pythonExceptionStr(args: readonly unknown[]): string {
-  if (args.length === 0) return "";
-  if (args.length !== 1) return safeRepr(new PyTuple(args), { maxlevels: 1000 });
-  const [only] = args;
-  return typeof only === "string" ? only : safeRepr(only, { maxlevels: 1000 });
 }

@@ -1,10 +1,11 @@
 import type { ExceptionInfo } from "./exception-info.js";
+import { pythonExceptionStr } from "./python-exception-str.js";
 
 const BRAND = Symbol.for("celery-proto.RemoteTaskError");
 
 /**
  * A task's failure as the result backend reported it: the Python exception's class, module, args and traceback.
- * `name` is the Python class name, so `err.name === "ValueError"` reads naturally.
+ * `name` is the Python class name, so `err.name === "ValueError"` reads naturally; `message` is Python's `str(exc)`.
  */
 export class RemoteTaskError extends Error {
   readonly excType: string;
@@ -15,7 +16,7 @@ export class RemoteTaskError extends Error {
 
   constructor(info: ExceptionInfo, traceback: string | null = null, taskId: string | null = null) {
     const args = Array.isArray(info.exc_message) ? info.exc_message : info.exc_message === undefined ? [] : [info.exc_message];
-    super(args.length === 1 ? String(args[0]) : args.map(String).join(", "));
+    super(pythonExceptionStr(args));
     this.name = info.exc_type;
     this.excType = info.exc_type;
     this.excModule = info.exc_module;
