@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
+import { checkKnownOptions } from "../../sdk/src/errors/check-known-options.js";
 import type { TaskHandler } from "./app/task-handler.js";
 import type { TaskOptions } from "./app/task-options.js";
 import type { TaskRegistry } from "./app/task-registry.js";
@@ -81,11 +82,15 @@ async function applyDefault(value: unknown, registry: TaskRegistry): Promise<boo
   return true;
 }
 
+const ENTRY_KEYS: ReadonlySet<string> = new Set(["handler", "options"]);
+
 function registerTasks(tasks: Readonly<Record<string, TaskModuleEntry>>, registry: TaskRegistry): void {
   if (typeof tasks !== "object" || tasks === null) throw new CeleryProtoError("InvalidOption", "app: `tasks` must be an object of task name → handler");
   for (const [name, entry] of Object.entries(tasks)) {
     if (typeof entry === "function") registry.register(name, entry);
-    else if (typeof entry === "object" && entry !== null && typeof entry.handler === "function") registry.register(name, entry.handler, entry.options ?? {});
-    else throw new CeleryProtoError("InvalidOption", `app: tasks[${JSON.stringify(name)}] must be a handler or { handler, options }`);
+    else if (typeof entry === "object" && entry !== null && typeof entry.handler === "function") {
+      checkKnownOptions(entry, ENTRY_KEYS, `a key of tasks[${JSON.stringify(name)}] ({ handler, options })`);
+      registry.register(name, entry.handler, entry.options ?? {});
+    } else throw new CeleryProtoError("InvalidOption", `app: tasks[${JSON.stringify(name)}] must be a handler or { handler, options }`);
   }
 }
