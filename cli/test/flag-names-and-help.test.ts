@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { before, describe, it } from "node:test";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -76,6 +77,35 @@ describe("proto CLI: help and the names in its messages", () => {
     const r = proto(["beat", path.join(dir, "schedule.json"), "--broker", "memory://", "-s", path.join(dir, "state.json"), "--lock", "redis://127.0.0.1:1/0", "--lock-lease", "0.1"]);
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.equal(r.stderr.trim(), "InvalidOption: --lock-lease: must be at least 0.3 seconds, got 0.1");
+  });
+
+  it("a failure's logged traceback from the built package starts at the task, not in dist/ chunks", () => {
+    writeFileSync(
+      path.join(dir, "traceback.mjs"),
+      [
+        // the package's own entries, from a module outside it (as a user's)
+        `import { MemoryTransport, createClient } from ${JSON.stringify(pathToFileURL(path.join(ROOT, "dist/sdk/index.js")).href)};`,
+        `import { createCeleryLogger, createWorker } from ${JSON.stringify(pathToFileURL(path.join(ROOT, "dist/worker/index.js")).href)};`,
+        "const transport = new MemoryTransport();",
+        "let log = '';",
+        "const worker = createWorker({ broker: transport, backend: null, concurrency: 1, mingle: false, heartbeat: false, logger: createCeleryLogger({ level: 'ERROR', write: (t) => (log += t) }) });",
+        "function failing() { throw new TypeError('from the task'); }",
+        "worker.registry.register('t.fail', () => failing());",
+        "await worker.start();",
+        "const client = await createClient({ broker: transport, backend: null });",
+        "await client.enqueue('t.fail', []);",
+        "while (!log.includes('TypeError: from the task')) await new Promise((r) => setTimeout(r, 20));",
+        "await worker.stop();",
+        "process.stdout.write(log);",
+      ].join("\n"),
+    );
+    const r = spawnSync(process.execPath, [path.join(dir, "traceback.mjs")], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const traceback = r.stdout.slice(r.stdout.indexOf("Traceback (most recent call last):"));
+    const frames = traceback.split("\n").filter((l) => l.startsWith("  File "));
+    assert.ok(frames.length >= 1 && frames.every((f) => f.includes("traceback.mjs")), traceback);
+    assert.match(frames.at(-1) ?? "", /, in failing$/);
+    assert.match(traceback, /\nTypeError: from the task\n/);
   });
 
   it("an uncaught CeleryProtoError from the built package prints as CeleryProtoError", () => {
