@@ -60,38 +60,26 @@ export { EventState, type WorkerInfo, type TaskInfo } from "./events/event-state
 export { CeleryProtoError, isErrorCode, type CeleryProtoErrorOptions } from "./errors/celery-proto-error.js";
 export { ERROR_CODES, type ErrorCode } from "./errors/error-code.js";
 export type { ValidationIssue } from "./errors/validation-issue.js";
-export {
-  createTaskMessage,
-  decodeAmqpMessage,
-  decodeRedisEnvelope,
-  decodeTaskMessage,
-  decodeResultMeta,
-  decodeWireMessage,
-  encodeAmqpPublish,
-  encodeRedisEnvelope,
-  errorToExceptionInfo,
-  exceptionInfoToError,
-  formatPythonTraceback,
-  RemoteTaskError,
-  PyDate,
-  PyDecimal,
-  PyFloat,
-  PyTime,
-  PyUuid,
-  pyFloat,
-  type TaskMessage,
-  type TaskMessageInput,
-  type TaskEmbed,
-  type DeliveryInfo,
-  type DecodeOptions,
-  type EncodeOptions,
-  type ExceptionInfo,
-  type AmqpMessage,
-  type AmqpPublish,
-  type PublishRoute,
-  type ResultMeta,
-  type ResultTuple,
-} from "./codec/index.js";
+// The codec's main functions, each from its own module (not the codec's index, which would load every schema's
+// validators): the rest of the codec is `celery-proto/codec`.
+export { createTaskMessage } from "./codec/task/create-task-message.js";
+export { decodeAmqpMessage } from "./codec/amqp/decode-amqp-message.js";
+export { decodeRedisEnvelope } from "./codec/redis/decode-redis-envelope.js";
+export { decodeTaskMessage } from "./codec/task/decode-task-message.js";
+export { decodeResultMeta } from "./codec/result/decode-result-meta.js";
+export { encodeAmqpPublish, type AmqpPublish, type PublishRoute } from "./codec/amqp/encode-amqp-publish.js";
+export { encodeRedisEnvelope } from "./codec/redis/encode-redis-envelope.js";
+export { errorToExceptionInfo } from "./codec/exceptions/error-to-exception-info.js";
+export { exceptionInfoToError, RemoteTaskError } from "./codec/exceptions/remote-task-error.js";
+export { formatPythonTraceback } from "./codec/exceptions/format-python-traceback.js";
+export { PyDate, PyDecimal, PyFloat, PyTime, PyUuid, pyFloat } from "./codec/json/python-values.js";
+export type { TaskMessage, TaskEmbed, DeliveryInfo } from "./codec/task/task-message.js";
+export type { TaskMessageInput } from "./codec/task/task-message-input.js";
+export type { DecodeOptions } from "./codec/task/raw-task-parts.js";
+export type { EncodeOptions } from "./codec/task/serialize-task-body.js";
+export type { ExceptionInfo } from "./codec/exceptions/exception-info.js";
+export type { AmqpMessage } from "./codec/amqp/amqp-message.js";
+export type { ResultMeta, ResultTuple } from "./gen/json-schema/types.js";
 
 // Typed tasks: what `proto generate` output imports (`defineCatalogTask`) and the typed producers over it.
 export {

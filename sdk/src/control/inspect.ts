@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { decodeControlMessage } from "../codec/message/decode-control-message.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { Consumer, Delivery, Transport } from "../transport/transport.js";
 import { encodeControlRequest } from "./encode-control-request.js";
@@ -60,6 +59,8 @@ export async function inspect(
   const ticket = randomUUID();
   const queue = replyQueue(oid, settings);
   const replies: NodeReply[] = [];
+  // Loaded here, not at import: only remote-control clients need the control schemas' validators.
+  const { decodeControlMessage } = await import("../codec/message/decode-control-message.js");
 
   let finish: () => void = () => {};
   const finished = new Promise<void>((resolve) => (finish = resolve));

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { decodeEventMessage } from "../codec/message/decode-event-message.js";
 import { encodeControlRequest } from "../control/encode-control-request.js";
 import { pidboxExchange } from "../control/pidbox-entities.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
@@ -20,6 +19,8 @@ export async function receiveEvents(
   onEvent: (event: ReceivedEvent) => void,
   options: ReceiveEventsOptions = {},
 ): Promise<EventReceiver> {
+  // Loaded here, not at import: the event schemas' validators are large and only event consumers need them.
+  const { decodeEventMessage } = await import("../codec/message/decode-event-message.js");
   const queue = eventReceiverQueue(transport.kind, randomUUID(), options);
   const accept = options.accept ?? ["json"];
   // The receiver's Lamport clock (`app.clock`): adjusted by each event's `clock`. Producers never sync theirs, so a
