@@ -183,6 +183,34 @@ describe("proto worker whose Redis result backend is not there, or refuses the U
   });
 });
 
+describe("proto worker whose Redis result backend goes away while it runs", () => {
+  it("a result write gives up after Celery's 20 retries, 1 s apart, so the first SIGTERM stops it within a minute", async () => {
+    const server = await PrivateRedisServer.start();
+    const queue = `backend-lost-${process.pid}`;
+    const broker = redisDbUrl(0);
+    const w = await ProtoWorkerProcess.start(["-A", TASKS, "-l", "info", "-c", "1", "--without-mingle", "--without-heartbeat", "-Q", queue, "--broker", broker, "--backend", server.url(1)]);
+    const client = await createClient({ broker, backend: null, defaultQueue: queue });
+    try {
+      await server.stop();
+      await client.enqueue("conformance.add", [1, 2]);
+      await w.waitFor(/Task conformance\.add\[[^\]]+\] received/, 20_000);
+      const started = Date.now();
+      w.signal("SIGTERM");
+      // About 20 s (Celery: 20 retries 1 s apart); ioredis's own pace took 73 s.
+      const killer = setTimeout(() => w.signal("SIGKILL"), 60_000);
+      const { code, signal } = await w.exited;
+      clearTimeout(killer);
+      assert.equal(signal, null, `still running 60 s after SIGTERM:\n${w.log}`);
+      assert.equal(code, 0, w.log);
+      assert.ok(Date.now() - started < 60_000);
+    } finally {
+      await client.close();
+      await w.stop();
+      await server.dispose();
+    }
+  });
+});
+
 describe("proto worker started before its broker", () => {
   it("redis: connects once a redis-server comes up on its port, runs a task, stops on SIGTERM", async () => {
     const port = await findFreePort();
