@@ -37,7 +37,10 @@ async function ours(broker: string, queue: string, confirms = true): Promise<Rat
 }
 
 function python(broker: string, queue: string): Rate {
-  const out = execFileSync(path.join(ROOT, ".venv/bin/python"), ["bench/python/apply_async_rate.py", broker, queue, String(COUNT)], { cwd: ROOT, encoding: "utf8" });
+  const out = execFileSync(path.join(ROOT, ".venv/bin/python"), ["bench/python/apply_async_rate.py", broker, queue, String(COUNT)], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   const parsed = JSON.parse(out) as { seconds: number; rate: number };
   return { seconds: parsed.seconds, rate: parsed.rate };
 }
@@ -55,19 +58,28 @@ async function cleanup(broker: "redis" | "amqp", url: string, queues: string[]):
 }
 
 const rows: string[] = [];
-for (const [broker, url] of [["redis", redisDbUrl(28)], ["amqp", AMQP_URL]] as const) {
+for (const [broker, url] of [
+  ["redis", redisDbUrl(28)],
+  ["amqp", AMQP_URL],
+] as const) {
   const q = `bench-producer-${process.pid}`;
   await cleanup(broker, url, [`${q}-py`, `${q}-ts`]);
   const py = python(url, `${q}-py`);
   const ts = await ours(url, `${q}-ts`);
   await cleanup(broker, url, [`${q}-py`, `${q}-ts`]);
-  rows.push(`${broker.padEnd(6)} python ${py.rate.toFixed(0).padStart(7)}/s  celery-proto ${ts.rate.toFixed(0).padStart(7)}/s  ratio ${(ts.rate / py.rate).toFixed(2)}x`);
+  rows.push(
+    `${broker.padEnd(6)} python ${py.rate.toFixed(0).padStart(7)}/s  celery-proto ${ts.rate.toFixed(0).padStart(7)}/s  ratio ${(ts.rate / py.rate).toFixed(2)}x`,
+  );
   if (broker === "amqp") {
     // Like for like: Python Celery does not wait for publisher confirms by default.
     const unconfirmed = await ours(url, `${q}-ts`, false);
     await cleanup(broker, url, [`${q}-ts`]);
-    rows.push(`${"amqp".padEnd(6)} python ${py.rate.toFixed(0).padStart(7)}/s  celery-proto ${unconfirmed.rate.toFixed(0).padStart(7)}/s  ratio ${(unconfirmed.rate / py.rate).toFixed(2)}x  (confirms off, as Python)`);
+    rows.push(
+      `${"amqp".padEnd(6)} python ${py.rate.toFixed(0).padStart(7)}/s  celery-proto ${unconfirmed.rate.toFixed(0).padStart(7)}/s  ratio ${(unconfirmed.rate / py.rate).toFixed(2)}x  (confirms off, as Python)`,
+    );
   }
 }
-console.log(`producer: ${COUNT} tasks each (celery-proto: ${WINDOW} in flight, publisher confirms on unless noted; Python: send_task, sequential, no confirms)`);
+console.log(
+  `producer: ${COUNT} tasks each (celery-proto: ${WINDOW} in flight, publisher confirms on unless noted; Python: send_task, sequential, no confirms)`,
+);
 for (const row of rows) console.log(row);

@@ -27,12 +27,14 @@ interface Drain {
 async function enqueue(broker: string, queue: string): Promise<void> {
   const client = await createClient({ broker, backend: null, defaultQueue: queue });
   let next = 0;
-  await Promise.all(Array.from({ length: 1024 }, async () => {
-    while (next < COUNT) {
-      next++;
-      await client.enqueue("conformance.noop", [], {}, { ignoreResult: true });
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 1024 }, async () => {
+      while (next < COUNT) {
+        next++;
+        await client.enqueue("conformance.noop", [], {}, { ignoreResult: true });
+      }
+    }),
+  );
   await client.close();
 }
 
@@ -50,7 +52,13 @@ async function enqueueWithMalformed(broker: string, queue: string): Promise<void
     if (bad < MALFORMED) {
       const m = malformed(bad++);
       if (redis !== null) await redis.lpush(queue, rawRedisEnvelope(queue, { ...m, encoding: "utf-8" }));
-      else await amqp!.publish({ exchange: "", routingKey: queue, body: Buffer.from(m.body, "latin1"), properties: { content_type: m.type, content_encoding: "utf-8", delivery_mode: 2, headers: m.headers } });
+      else
+        await amqp!.publish({
+          exchange: "",
+          routingKey: queue,
+          body: Buffer.from(m.body, "latin1"),
+          properties: { content_type: m.type, content_encoding: "utf-8", delivery_mode: 2, headers: m.headers },
+        });
     }
   }
   redis?.disconnect();
@@ -64,7 +72,6 @@ function malformed(i: number): { headers: Record<string, unknown>; body: string;
   if (i % 3 === 1) return { headers: { id, task: "conformance.noop", lang: "py" }, body: "\u0080\u0004K\u0005.", type: "application/x-python-serialize" };
   return { headers: { task: "conformance.noop", lang: "py" }, body: "[[], {}, {}]", type: "application/json" };
 }
-
 
 async function queueLength(broker: string, queue: string): Promise<number> {
   if (broker.startsWith("redis")) {
@@ -133,24 +140,76 @@ async function drain(start: () => ChildProcess, isEmpty: () => Promise<boolean>,
 
 function tsWorker(broker: string, queue: string, concurrency: number): () => ChildProcess {
   return () =>
-    spawn(process.execPath, ["--max-semi-space-size=4", "bin/proto.js", "worker", "-A", "bench/tasks/noop-tasks.mjs", "-Q", queue, "-c", String(concurrency), "-l", "INFO", "-n", `bench-ts-${process.pid}@%h`, "--broker", broker, "--without-mingle", "--without-heartbeat"], {
-      cwd: ROOT,
-      env: { ...process.env, CELERY_RESULT_BACKEND: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    spawn(
+      process.execPath,
+      [
+        "--max-semi-space-size=4",
+        "bin/proto.js",
+        "worker",
+        "-A",
+        "bench/tasks/noop-tasks.mjs",
+        "-Q",
+        queue,
+        "-c",
+        String(concurrency),
+        "-l",
+        "INFO",
+        "-n",
+        `bench-ts-${process.pid}@%h`,
+        "--broker",
+        broker,
+        "--without-mingle",
+        "--without-heartbeat",
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, CELERY_RESULT_BACKEND: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
 }
 
 function pyWorker(broker: string, queue: string): () => ChildProcess {
   return () =>
-    spawn(path.join(ROOT, ".venv/bin/celery"), ["-A", "conformance_app", "worker", "-P", "prefork", "-c", String(CONCURRENCY), "-Q", queue, "-n", `bench-py-${process.pid}@%h`, "--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "INFO"], {
-      cwd: ROOT,
-      env: { ...process.env, PYTHONPATH: path.join(ROOT, "conformance/python"), CONFORMANCE_BROKER_URL: broker, CONFORMANCE_RESULT_BACKEND: "", CONFORMANCE_QUEUE: queue },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    spawn(
+      path.join(ROOT, ".venv/bin/celery"),
+      [
+        "-A",
+        "conformance_app",
+        "worker",
+        "-P",
+        "prefork",
+        "-c",
+        String(CONCURRENCY),
+        "-Q",
+        queue,
+        "-n",
+        `bench-py-${process.pid}@%h`,
+        "--without-mingle",
+        "--without-gossip",
+        "--without-heartbeat",
+        "-l",
+        "INFO",
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          PYTHONPATH: path.join(ROOT, "conformance/python"),
+          CONFORMANCE_BROKER_URL: broker,
+          CONFORMANCE_RESULT_BACKEND: "",
+          CONFORMANCE_QUEUE: queue,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
 }
 
 const rows: string[] = [];
-for (const [name, broker] of [["redis", redisDbUrl(28)], ["amqp", AMQP_URL]] as const) {
+for (const [name, broker] of [
+  ["redis", redisDbUrl(28)],
+  ["amqp", AMQP_URL],
+] as const) {
   const queue = `bench-worker-${process.pid}-${name}`;
   const empty = async (): Promise<boolean> => (await queueLength(broker, queue)) === 0;
   await enqueue(broker, queue);
@@ -162,7 +221,9 @@ for (const [name, broker] of [["redis", redisDbUrl(28)], ["amqp", AMQP_URL]] as 
   );
   await enqueueWithMalformed(broker, queue);
   const mixed = await drain(tsWorker(broker, queue, CONCURRENCY), empty, (log) => /ready/i.test(log));
-  rows.push(`${name.padEnd(6)} celery-proto with ${MALFORMED} malformed mixed in: ${mixed.rate.toFixed(0)}/s (${((mixed.rate / ts.rate) * 100).toFixed(0)}% of the clean drain), peak RSS ${mixed.peakRssMb.toFixed(0)} MB`);
+  rows.push(
+    `${name.padEnd(6)} celery-proto with ${MALFORMED} malformed mixed in: ${mixed.rate.toFixed(0)}/s (${((mixed.rate / ts.rate) * 100).toFixed(0)}% of the clean drain), peak RSS ${mixed.peakRssMb.toFixed(0)} MB`,
+  );
   if (name === "redis") {
     await enqueue(broker, queue);
     const wide = await drain(tsWorker(broker, queue, 100), empty, (log) => /ready/i.test(log));

@@ -12,8 +12,29 @@ const queue = `demo-${randomUUID().slice(0, 8)}`;
 const broker = redisDbUrl(8);
 const backend = redisDbUrl(9);
 
-const worker = await ProtoWorkerProcess.start(["-A", "examples/demo/tasks.ts", "-Q", queue, "-c", "4", "-l", "INFO", "-n", `demo-${process.pid}@%h`, "--broker", broker, "--backend", backend]);
-console.log(worker.log.split("\n").filter((l) => l.trim() !== "").slice(0, 20).join("\n"));
+const worker = await ProtoWorkerProcess.start([
+  "-A",
+  "examples/demo/tasks.ts",
+  "-Q",
+  queue,
+  "-c",
+  "4",
+  "-l",
+  "INFO",
+  "-n",
+  `demo-${process.pid}@%h`,
+  "--broker",
+  broker,
+  "--backend",
+  backend,
+]);
+console.log(
+  worker.log
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .slice(0, 20)
+    .join("\n"),
+);
 
 const client = await createClient({ broker, backend, defaultQueue: queue });
 try {
@@ -27,7 +48,9 @@ try {
     if (!RemoteTaskError.is(e)) throw e;
     console.log(`typescript: demo.fail raised ${e.excModule}.${e.excType}: ${e.message}`);
   }
-  process.stdout.write(execFileSync(path.join(ROOT, ".venv/bin/python"), ["examples/demo/python_client.py", broker, backend, queue], { cwd: ROOT, encoding: "utf8" }));
+  process.stdout.write(
+    execFileSync(path.join(ROOT, ".venv/bin/python"), ["examples/demo/python_client.py", broker, backend, queue], { cwd: ROOT, encoding: "utf8" }),
+  );
 } finally {
   await client.close();
   await worker.stop();

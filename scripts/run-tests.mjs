@@ -38,7 +38,10 @@ function collect(entry) {
 }
 
 function filesOf(entries) {
-  return entries.flatMap(collect).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+  return entries
+    .flatMap(collect)
+    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+    .sort();
 }
 
 /** Runs `files` on the node binary `node`; returns the counts the reporter wrote and the runner's exit status. */
@@ -78,6 +81,10 @@ if (suite === "all" || suite === "matrix") {
   }
 }
 
-const total = runs.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = runs.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), {
+  passed: 0,
+  failed: 0,
+  skipped: 0,
+});
 console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(runs.every((r) => r.ok) && total.failed === 0 ? 0 : 1);

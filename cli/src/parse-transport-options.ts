@@ -9,6 +9,7 @@ export function parseTransportOptions(text: string): KombuRedisOptions {
   } catch (e) {
     throw new CeleryProtoError("InvalidOption", `--broker-transport-options: not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CeleryProtoError("InvalidOption", "--broker-transport-options: must be a JSON object");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new CeleryProtoError("InvalidOption", "--broker-transport-options: must be a JSON object");
   return value as KombuRedisOptions;
 }

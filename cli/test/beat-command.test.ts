@@ -24,8 +24,16 @@ describe("proto beat (bad input)", () => {
   const cases: [string, string, RegExp][] = [
     ["bad-cron.yaml", "entries:\n  nightly: {task: t, schedule: {cron: '0 25 * * *'}}\n", /InvalidOption: entries\.nightly: crontab hour/u],
     ["bad-tz.json", JSON.stringify({ timezone: "Europe/Atlantis", entries: {} }), /InvalidOption: timezone: unknown IANA time zone "Europe\/Atlantis"/u],
-    ["bad-shape.json", JSON.stringify({ entries: { a: { task: "t" } } }), /InvalidOption: .*bad-shape\.json invalid: \/entries\/a\/schedule required property 'schedule' is missing/u],
-    ["bad-solar.json", JSON.stringify({ entries: { a: { task: "t", schedule: { solar: "moonrise", lat: 0, lon: 0 } } } }), /InvalidOption: .*bad-solar\.json invalid: \/entries\/a\/schedule\/solar must be equal to one of the allowed values/u],
+    [
+      "bad-shape.json",
+      JSON.stringify({ entries: { a: { task: "t" } } }),
+      /InvalidOption: .*bad-shape\.json invalid: \/entries\/a\/schedule required property 'schedule' is missing/u,
+    ],
+    [
+      "bad-solar.json",
+      JSON.stringify({ entries: { a: { task: "t", schedule: { solar: "moonrise", lat: 0, lon: 0 } } } }),
+      /InvalidOption: .*bad-solar\.json invalid: \/entries\/a\/schedule\/solar must be equal to one of the allowed values/u,
+    ],
   ];
   for (const [name, text, expected] of cases) {
     it(`${name}: exits 1 and names the field`, () => {

@@ -74,7 +74,18 @@ describe("proto CLI: help and the names in its messages", () => {
 
   it("proto beat: a lease below the minimum names --lock-lease in seconds", () => {
     writeFileSync(path.join(dir, "schedule.json"), JSON.stringify({ entries: { a: { task: "t.a", schedule: { every: 10 } } } }));
-    const r = proto(["beat", path.join(dir, "schedule.json"), "--broker", "memory://", "-s", path.join(dir, "state.json"), "--lock", "redis://127.0.0.1:1/0", "--lock-lease", "0.1"]);
+    const r = proto([
+      "beat",
+      path.join(dir, "schedule.json"),
+      "--broker",
+      "memory://",
+      "-s",
+      path.join(dir, "state.json"),
+      "--lock",
+      "redis://127.0.0.1:1/0",
+      "--lock-lease",
+      "0.1",
+    ]);
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.equal(r.stderr.trim(), "InvalidOption: --lock-lease: must be at least 0.3 seconds, got 0.1");
   });

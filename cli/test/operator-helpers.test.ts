@@ -25,7 +25,10 @@ describe("compileArguments (celery's _compile_arguments)", () => {
   });
 
   it("refuses unknown commands, commands of the other kind, extra and malformed arguments", () => {
-    assert.throws(() => compileArguments("inspect", "revoke", []), /inspect command "revoke" not recognized\. Available inspect commands: active, active-queues/);
+    assert.throws(
+      () => compileArguments("inspect", "revoke", []),
+      /inspect command "revoke" not recognized\. Available inspect commands: active, active-queues/,
+    );
     assert.throws(() => compileArguments("control", "nope", []), /control command "nope" not recognized/);
     assert.throws(() => compileArguments("control", "shutdown", ["now"]), /shutdown: takes arguments/);
     assert.throws(() => compileArguments("control", "pool-grow", ["two"]), /pool-grow n: must be an integer/);
@@ -36,7 +39,10 @@ describe("compileArguments (celery's _compile_arguments)", () => {
 describe("connectBroker", () => {
   it("refuses transport options that are not a JSON object, or for a non-Redis broker, naming the flag", async () => {
     await assert.rejects(connectBroker({ broker: "redis://localhost:1/0", "broker-transport-options": "{nope" }), /--broker-transport-options: not valid JSON/);
-    await assert.rejects(connectBroker({ broker: "redis://localhost:1/0", "broker-transport-options": "[1]" }), /--broker-transport-options: must be a JSON object/);
+    await assert.rejects(
+      connectBroker({ broker: "redis://localhost:1/0", "broker-transport-options": "[1]" }),
+      /--broker-transport-options: must be a JSON object/,
+    );
     await assert.rejects(connectBroker({ broker: "amqp://localhost", "broker-transport-options": "{}" }), /only a Redis broker URL/);
   });
 });
@@ -50,7 +56,10 @@ describe("reply formatting (celery's CLIContext.pretty / say_chat)", () => {
     assert.equal(formatNodeReply({ "w@h": ["a", "b [rate_limit=1/s]"] }, true), "->  w@h: OK\n    * a\n    * b [rate_limit=1/s]");
     assert.equal(formatNodeReply({ "w@h": null }, true), "->  w@h: OK\n    None");
     assert.equal(prettyReply([{ name: "q", durable: true, arguments: null }]).text, "* {'name': 'q', 'durable': True, 'arguments': None}");
-    assert.equal(prettyReply({ b: 1, a: { d: [1, 2], c: null } }).text, '{\n    "a": {\n        "c": null,\n        "d": [\n            1,\n            2\n        ]\n    },\n    "b": 1\n}');
+    assert.equal(
+      prettyReply({ b: 1, a: { d: [1, 2], c: null } }).text,
+      '{\n    "a": {\n        "c": null,\n        "d": [\n            1,\n            2\n        ]\n    },\n    "b": 1\n}',
+    );
     assert.deepEqual([nodesOnline(1), nodesOnline(2)], ["1 node online.", "2 nodes online."]);
   });
 });
@@ -58,8 +67,11 @@ describe("reply formatting (celery's CLIContext.pretty / say_chat)", () => {
 describe("events live view", () => {
   it("renders the workers with their status by heartbeat and the latest tasks", () => {
     const state = new EventState();
-    const ev = (fields: Record<string, unknown>): ReceivedEvent => ({ utcoffset: 0, pid: 1, clock: 1, timestamp: 100, local_received: 100, ...fields }) as unknown as ReceivedEvent;
-    state.event(ev({ type: "worker-heartbeat", hostname: "py@h", freq: 2, active: 1, processed: 7, loadavg: [0.5, 0.25, 0.1], sw_ident: "py-celery", sw_ver: "5.7.0" }));
+    const ev = (fields: Record<string, unknown>): ReceivedEvent =>
+      ({ utcoffset: 0, pid: 1, clock: 1, timestamp: 100, local_received: 100, ...fields }) as unknown as ReceivedEvent;
+    state.event(
+      ev({ type: "worker-heartbeat", hostname: "py@h", freq: 2, active: 1, processed: 7, loadavg: [0.5, 0.25, 0.1], sw_ident: "py-celery", sw_ver: "5.7.0" }),
+    );
     state.event(ev({ type: "worker-heartbeat", hostname: "ts@h", freq: 2, local_received: 90, sw_ident: "celery-proto", sw_ver: "0.1.0" }));
     state.event(ev({ type: "task-received", hostname: "py@h", uuid: "t1", name: "tasks.add", args: "(1, 2)", kwargs: "{}" }));
     state.event(ev({ type: "task-succeeded", hostname: "py@h", uuid: "t1", result: "3", runtime: 0.5, timestamp: 101 }));

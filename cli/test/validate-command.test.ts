@@ -40,14 +40,21 @@ describe("proto validate", () => {
 
   it("decodes an AMQP message from stdin", () => {
     const p = encodeAmqpPublish(message, { routingKey: "celery" });
-    const json = JSON.stringify({ properties: p.properties, delivery_info: { exchange: "", routing_key: "celery" }, body: Buffer.from(p.body).toString("base64") });
+    const json = JSON.stringify({
+      properties: p.properties,
+      delivery_info: { exchange: "", routing_key: "celery" },
+      body: Buffer.from(p.body).toString("base64"),
+    });
     const r = proto(["validate", "-"], json);
     assert.equal(r.status, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { transport: string }).transport, "amqp");
   });
 
   it("decodes a result meta with --kind result", () => {
-    const r = proto(["validate", "--kind", "result", "-"], '{"status": "FAILURE", "result": {"exc_type": "ValueError", "exc_message": ["boom"], "exc_module": "builtins"}, "traceback": "Traceback...", "children": [], "date_done": "2025-01-31T12:00:00.123456+00:00", "task_id": "t1"}');
+    const r = proto(
+      ["validate", "--kind", "result", "-"],
+      '{"status": "FAILURE", "result": {"exc_type": "ValueError", "exc_message": ["boom"], "exc_module": "builtins"}, "traceback": "Traceback...", "children": [], "date_done": "2025-01-31T12:00:00.123456+00:00", "task_id": "t1"}',
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { message: { status: string } }).message.status, "FAILURE");
   });

@@ -38,7 +38,7 @@ describe("generate:check", () => {
       assert.match(failed.stderr, new RegExp(`missing\\s+${escapeRegExp(VALIDATORS_DTS)}`));
       assert.match(failed.stderr, new RegExp(`stale\\s+${escapeRegExp(STALE)}`));
       assert.doesNotMatch(failed.stderr, new RegExp(escapeRegExp(VALIDATORS_JS)), "an untouched file must not be reported");
-      assert.equal(await readFile(at(TYPES), "utf8") !== original, true, "--check must not write");
+      assert.equal((await readFile(at(TYPES), "utf8")) !== original, true, "--check must not write");
 
       const generated = await runGenerateCli(copy.root, []);
       assert.equal(generated.code, 0, generated.stderr);

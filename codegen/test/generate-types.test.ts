@@ -28,7 +28,10 @@ describe("listNamedSchemas", () => {
       makeLoadedSchema("a.schema.json", { $defs: { X: { title: "Thing", type: "string" } } }),
       makeLoadedSchema("b.schema.json", { title: "Thing", type: "object" }),
     ];
-    assert.throws(() => listNamedSchemas(schemas), /duplicate schema title "Thing": schemas\/json\/a\.schema\.json#\/\$defs\/X and schemas\/json\/b\.schema\.json/);
+    assert.throws(
+      () => listNamedSchemas(schemas),
+      /duplicate schema title "Thing": schemas\/json\/a\.schema\.json#\/\$defs\/X and schemas\/json\/b\.schema\.json/,
+    );
   });
 
   it("rejects a title that is not a PascalCase identifier", () => {

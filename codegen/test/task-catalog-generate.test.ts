@@ -17,7 +17,10 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const BUF = path.join(ROOT, "node_modules/.bin/buf");
 
 function protoCli(args: readonly string[]): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "conformance/harness/run-proto-cli.ts"), "generate", ...args], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "conformance/harness/run-proto-cli.ts"), "generate", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -31,7 +34,11 @@ before(() => {
 describe("protobuf catalogs", () => {
   it("buf generate with protoc-gen-celery-es writes exactly what proto generate committed for the example", async () => {
     const out = path.join(tmp, "buf-out");
-    const r = spawnSync(BUF, ["generate", "--template", "examples/typed/proto/buf.gen.yaml", "--path", "examples/typed/proto/typed/v1/catalog.proto", "-o", out], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(
+      BUF,
+      ["generate", "--template", "examples/typed/proto/buf.gen.yaml", "--path", "examples/typed/proto/typed/v1/catalog.proto", "-o", out],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     assert.equal(r.status, 0, r.stderr);
     const generated = path.join(out, "examples/typed/proto/gen");
     const committed = path.join(ROOT, "examples/typed/proto/gen");
@@ -70,7 +77,10 @@ message MixedRequest { string a = 1; string b = 2 [(celery.v1.argument) = { keyw
     const out = path.join(tmp, "proto-out");
     const files = await generateCatalog({ catalog: path.join(workspace, "demo/v1/kinds.proto"), outDir: out, runtime: "celery-proto" });
     const ts = files.find((f) => f.name === "demo/v1/kinds_tasks.ts")?.content ?? "";
-    assert.match(ts, /export const everything = defineCatalogTask<\[\], null, \{ readonly small: number; readonly big: number; readonly ratio: number; readonly flag: boolean; readonly blob: string; readonly color: "COLOR_UNSPECIFIED" \| "COLOR_RED"; readonly counts: \{\n\s+\[key: string\]: number;\n\s*\}; readonly items: Item\[\]; readonly note\?: string \}>\(\{/);
+    assert.match(
+      ts,
+      /export const everything = defineCatalogTask<\[\], null, \{ readonly small: number; readonly big: number; readonly ratio: number; readonly flag: boolean; readonly blob: string; readonly color: "COLOR_UNSPECIFIED" \| "COLOR_RED"; readonly counts: \{\n\s+\[key: string\]: number;\n\s*\}; readonly items: Item\[\]; readonly note\?: string \}>\(\{/,
+    );
     assert.match(ts, /name: "demo\.everything",/);
     assert.match(ts, /defaults: \{ priority: 7, timeLimit: 30 \},\n  retry: \{ maxRetries: null, autoretryFor: \["ValueError"\], retryBackoff: 2 \},/);
     assert.match(ts, /export const mixed = defineCatalogTask<\[a: string\], Item, \{ readonly b: string \}>/);
@@ -91,7 +101,10 @@ service BadService { option (celery.v1.tasks) = { task_prefix: "bad" }; rpc Go(G
 message GoRequest { string a = 1 [(celery.v1.argument) = { keyword: true }]; string b = 2; }
 `,
     );
-    await assert.rejects(generateCatalog({ catalog: path.join(workspace, "demo/v1/bad.proto"), outDir: tmp }), /GoRequest\.b: a positional field follows a keyword one/);
+    await assert.rejects(
+      generateCatalog({ catalog: path.join(workspace, "demo/v1/bad.proto"), outDir: tmp }),
+      /GoRequest\.b: a positional field follows a keyword one/,
+    );
     writeFileSync(path.join(workspace, "demo/v1/none.proto"), `syntax = "proto3";\npackage demo.v1;\nmessage Nothing {}\n`);
     await assert.rejects(generateCatalog({ catalog: path.join(workspace, "demo/v1/none.proto"), outDir: tmp }), /no task service/);
   });
@@ -99,16 +112,34 @@ message GoRequest { string a = 1 [(celery.v1.argument) = { keyword: true }]; str
 
 describe("JSON Schema catalogs", () => {
   const invalid = (document: unknown, pattern: RegExp) =>
-    assert.throws(() => parseJsonSchemaCatalog(document, "bad.json"), (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && pattern.test(e.message));
+    assert.throws(
+      () => parseJsonSchemaCatalog(document, "bad.json"),
+      (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && pattern.test(e.message),
+    );
 
   it("refuses a document that breaks task-catalog.schema.json, naming where", () => {
-    invalid({ tasks: { "a.b": { args: [{ name: "x" }] } } }, /^bad\.json: not a task catalog .*at \/tasks\/a\.b\/args\/0: must have required property 'schema'/);
+    invalid(
+      { tasks: { "a.b": { args: [{ name: "x" }] } } },
+      /^bad\.json: not a task catalog .*at \/tasks\/a\.b\/args\/0: must have required property 'schema'/,
+    );
     invalid({ tasks: { "a.b": { retries: 3 } } }, /at \/tasks\/a\.b: must NOT have additional properties/);
     invalid({}, /must have required property 'tasks'/);
   });
 
   it("refuses a required positional parameter after an optional one, duplicate export names and duplicate parameters", () => {
-    invalid({ tasks: { "a.f": { args: [{ name: "x", schema: true, required: false }, { name: "y", schema: true }] } } }, /tasks\["a\.f"\]\.args: required parameter "y" follows an optional one/);
+    invalid(
+      {
+        tasks: {
+          "a.f": {
+            args: [
+              { name: "x", schema: true, required: false },
+              { name: "y", schema: true },
+            ],
+          },
+        },
+      },
+      /tasks\["a\.f"\]\.args: required parameter "y" follows an optional one/,
+    );
     invalid({ tasks: { "a.f": {}, "b.f": {} } }, /tasks\["b\.f"\]\.export: "f" is also the export name of a\.f; set "export"/);
     invalid({ tasks: { "a.f": { args: [{ name: "x", schema: true }], kwargs: [{ name: "x", schema: true }] } } }, /parameter "x" is declared twice/);
   });

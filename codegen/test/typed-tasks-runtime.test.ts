@@ -17,7 +17,6 @@ async function setup(): Promise<{ transport: MemoryTransport; client: Client }> 
   return { transport, client };
 }
 
-
 /** Calls `fn` expecting a CeleryProtoError with `code`; returns it. */
 async function refused(fn: () => unknown, code: string): Promise<CeleryProtoError> {
   try {
@@ -47,15 +46,35 @@ describe("typed producers: validation at enqueue", () => {
     await client.close();
   });
 
-  const cases: ReadonlyArray<{ name: string; call: (t: ReturnType<typeof bindTasks<typeof tasks>>) => unknown; message: RegExp}> = [
+  const cases: ReadonlyArray<{ name: string; call: (t: ReturnType<typeof bindTasks<typeof tasks>>) => unknown; message: RegExp }> = [
     { name: "a wrongly typed argument", call: (t) => t.add.delay(2, "3" as never), message: /^typed\.add: argument "y" must be integer \(rule: type\)$/ },
     { name: "a non-integer number", call: (t) => t.add.delay(2.5, 3), message: /^typed\.add: argument "x" must be integer \(rule: type\)$/ },
-    { name: "a missing argument", call: (t) => t.add.delay(...([2] as unknown as [number, number])), message: /^typed\.add: argument "y" is required \(rule: required\)$/ },
-    { name: "too many arguments", call: (t) => t.add.delay(...([1, 2, 3] as unknown as [number, number])), message: /takes 2 positional argument\(s\) but 3 were given \(rule: maxItems\)/ },
-    { name: "an unknown keyword", call: (t) => t.describePoint.enqueue([{ x: 1, y: 2 }], { kwargs: { colour: "red" } as never }), message: /^typed\.describe_point: argument "colour" is not a parameter of this task \(rule: additionalProperties\)$/ },
-    { name: "a nested value", call: (t) => t.describePoint.delay({ x: 1, y: "2" as never }), message: /^typed\.describe_point: argument "point" at \/y must be number \(rule: type\)$/ },
+    {
+      name: "a missing argument",
+      call: (t) => t.add.delay(...([2] as unknown as [number, number])),
+      message: /^typed\.add: argument "y" is required \(rule: required\)$/,
+    },
+    {
+      name: "too many arguments",
+      call: (t) => t.add.delay(...([1, 2, 3] as unknown as [number, number])),
+      message: /takes 2 positional argument\(s\) but 3 were given \(rule: maxItems\)/,
+    },
+    {
+      name: "an unknown keyword",
+      call: (t) => t.describePoint.enqueue([{ x: 1, y: 2 }], { kwargs: { colour: "red" } as never }),
+      message: /^typed\.describe_point: argument "colour" is not a parameter of this task \(rule: additionalProperties\)$/,
+    },
+    {
+      name: "a nested value",
+      call: (t) => t.describePoint.delay({ x: 1, y: "2" as never }),
+      message: /^typed\.describe_point: argument "point" at \/y must be number \(rule: type\)$/,
+    },
     { name: "a schema constraint", call: (t) => t.shout.delay("hi", 11), message: /^typed\.shout: argument "times" must be <= 10 \(rule: maximum\)$/ },
-    { name: "an empty list where minItems is 1", call: (t) => t.stats.delay([]), message: /^typed\.stats: argument "numbers" must NOT have fewer than 1 items \(rule: minItems\)$/ },
+    {
+      name: "an empty list where minItems is 1",
+      call: (t) => t.stats.delay([]),
+      message: /^typed\.stats: argument "numbers" must NOT have fewer than 1 items \(rule: minItems\)$/,
+    },
   ];
   for (const c of cases) {
     it(`refuses ${c.name} with InvalidArguments naming the task, argument and rule, and publishes nothing`, async () => {
@@ -95,7 +114,10 @@ describe("worker stubs: validation at receipt and of results", () => {
     assert.equal(registry.get("typed.shout")?.options.defaultRetryDelay, 1);
     const entry = registry.get("typed.shout");
     assert.ok(entry?.validate);
-    assert.throws(() => entry.validate?.([42], {}), (e: unknown) => CeleryProtoError.is(e, "InvalidArguments") && /argument "text" must be string/.test(e.message));
+    assert.throws(
+      () => entry.validate?.([42], {}),
+      (e: unknown) => CeleryProtoError.is(e, "InvalidArguments") && /argument "text" must be string/.test(e.message),
+    );
     assert.equal(await entry.handler(["ab", 2], {}, context), "abab");
     // Python binds positional parameters passed by keyword (shout.delay(text="ab", times=3)); so does the stub.
     assert.equal(await entry.handler([], { text: "ab", times: 3 }, context), "ababab");
@@ -107,7 +129,10 @@ describe("worker stubs: validation at receipt and of results", () => {
     implementTasks(registry, { stats }, { stats: () => ({ count: 1, sum: 1 }) as never });
     const entry = registry.get("typed.stats");
     assert.ok(entry);
-    await assert.rejects(Promise.resolve(entry.handler([[1]], {}, context)), (e: unknown) => CeleryProtoError.is(e, "InvalidResult") && /typed\.stats: result must have required property 'mean'/.test(e.message));
+    await assert.rejects(
+      Promise.resolve(entry.handler([[1]], {}, context)),
+      (e: unknown) => CeleryProtoError.is(e, "InvalidResult") && /typed\.stats: result must have required property 'mean'/.test(e.message),
+    );
   });
 
   it("describePoint accepts its positional parameter by keyword, as Python does", () => {

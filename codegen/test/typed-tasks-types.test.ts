@@ -116,17 +116,16 @@ describe("generated typed tasks: compile-time checks", () => {
 
   it("only the snippets have diagnostics (the generated code and runtime compile cleanly)", () => {
     const elsewhere = [...byFile.entries()].filter(([file]) => !file.startsWith(dir));
-    assert.deepEqual(elsewhere.map(([file, d]) => `${file}: ${d.map((x) => ts.flattenDiagnosticMessageText(x.messageText, " ")).join("; ")}`), []);
+    assert.deepEqual(
+      elsewhere.map(([file, d]) => `${file}: ${d.map((x) => ts.flattenDiagnosticMessageText(x.messageText, " ")).join("; ")}`),
+      [],
+    );
   });
 
   for (const { name, file, expect } of files) {
     it(expect.length === 0 ? `${name} compile` : `${name} does not compile (TS${expect.join(", TS")})`, () => {
       const diagnostics = (byFile.get(file) ?? []).map((d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`);
-      assert.deepEqual(
-        [...new Set((byFile.get(file) ?? []).map((d) => d.code))],
-        [...expect],
-        diagnostics.join("\n"),
-      );
+      assert.deepEqual([...new Set((byFile.get(file) ?? []).map((d) => d.code))], [...expect], diagnostics.join("\n"));
     });
   }
 });

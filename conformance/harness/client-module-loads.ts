@@ -9,7 +9,13 @@ const packages = (): string[] => [
   ...new Set(
     Object.keys(createRequire(import.meta.url).cache)
       .filter((file) => file.includes("/node_modules/"))
-      .map((file) => file.slice(file.lastIndexOf("/node_modules/") + 14).split("/").slice(0, file.includes("/node_modules/@") ? 2 : 1).join("/")),
+      .map((file) =>
+        file
+          .slice(file.lastIndexOf("/node_modules/") + 14)
+          .split("/")
+          .slice(0, file.includes("/node_modules/@") ? 2 : 1)
+          .join("/"),
+      ),
   ),
 ];
 const before = packages();

@@ -30,7 +30,10 @@ export class CodecTaskSender implements TaskSender {
     const { queue, exchange: _exchange, routingKey: _routingKey, serializer, compression, ...input } = options;
     const message = createTaskMessage({ ...input, task: name, args, kwargs, id, replyTo: options.replyTo ?? this.backend.replyTo });
     const target = queue ?? this.defaultQueue;
-    await this.publisher.lpush(target, encodeRedisEnvelope(message, { routingKey: target }, { ...(serializer === undefined ? {} : { serializer }), compression: compression ?? null }));
+    await this.publisher.lpush(
+      target,
+      encodeRedisEnvelope(message, { routingKey: target }, { ...(serializer === undefined ? {} : { serializer }), compression: compression ?? null }),
+    );
     this.sent.push({ id, name, args, options });
     return id;
   }

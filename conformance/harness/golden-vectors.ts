@@ -39,7 +39,9 @@ export function loadGoldenVectors(): GoldenVector[] {
   for (const version of readdirSync(VECTORS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory())) {
     for (const broker of readdirSync(path.join(VECTORS_DIR, version.name), { withFileTypes: true }).filter((d) => d.isDirectory())) {
       const dir = path.join(VECTORS_DIR, version.name, broker.name);
-      for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
+      for (const name of readdirSync(dir)
+        .filter((n) => n.endsWith(".json"))
+        .sort()) {
         const file = path.join(dir, name);
         // Python's JSON reader, not JSON.parse: inputs hold integers beyond 2^53 that must stay exact.
         const vector = parsePythonJson(readFileSync(file, "utf8")) as unknown as GoldenVector;
@@ -58,7 +60,11 @@ export function capturedToParts(message: CapturedMessage): RawTaskParts {
     headers: headers ?? {},
     properties,
     body: decodeBase64Strict(message.body, "captured AMQP body"),
-    deliveryInfo: { exchange: message.delivery_info.exchange, routingKey: message.delivery_info.routing_key, priority: (properties["priority"] as number | undefined) ?? null },
+    deliveryInfo: {
+      exchange: message.delivery_info.exchange,
+      routingKey: message.delivery_info.routing_key,
+      priority: (properties["priority"] as number | undefined) ?? null,
+    },
     deliveryTag: null,
   };
 }

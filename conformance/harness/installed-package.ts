@@ -56,7 +56,11 @@ export function installIntoFreshProject(tarball: string, devDependencies: readon
   if (runtime.status !== 0) throw new Error(`npm install ${tarball} failed:\n${runtime.stderr}`);
   const installedBytes = diskBytes(path.join(dir, "node_modules"));
   if (devDependencies.length > 0) {
-    const dev = spawnSync("npm", ["install", "--save-dev", "--no-audit", "--no-fund", "--loglevel=error", ...devDependencies], { cwd: dir, encoding: "utf8", env: userEnv() });
+    const dev = spawnSync("npm", ["install", "--save-dev", "--no-audit", "--no-fund", "--loglevel=error", ...devDependencies], {
+      cwd: dir,
+      encoding: "utf8",
+      env: userEnv(),
+    });
     if (dev.status !== 0) throw new Error(`npm install ${devDependencies.join(" ")} failed:\n${dev.stderr}`);
   }
   return { dir, installedBytes };
@@ -113,7 +117,8 @@ export class InstalledProto {
   async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(this.output)) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`${this.description} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.output}`);
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        throw new Error(`${this.description} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.output}`);
       if (Date.now() > deadline) throw new Error(`${this.description} did not print ${pattern} within ${timeoutMs} ms:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -39,7 +39,8 @@ export class ProtoCliProcess {
   async waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(this.output)) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`proto ${this.command} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.output}`);
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        throw new Error(`proto ${this.command} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.output}`);
       if (Date.now() > deadline) throw new Error(`proto ${this.command} did not print ${pattern} within ${timeoutMs} ms:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 50));
     }

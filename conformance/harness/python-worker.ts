@@ -37,12 +37,21 @@ export class PythonWorker {
     const celery = path.join(ROOT, venv, "bin", "celery");
     if (!existsSync(celery)) throw new Error(`${celery} is missing: run bash scripts/setup/python.sh`);
     const args = [
-      "-A", options.app ?? "conformance_app", "worker",
-      "-P", options.pool ?? "solo",
-      "-c", String(options.concurrency ?? 1),
-      "-Q", options.queue,
-      "-n", options.nodeName ?? `conformance-${process.pid}-${Date.now()}@%h`,
-      "--without-mingle", "--without-gossip", "-l", "INFO",
+      "-A",
+      options.app ?? "conformance_app",
+      "worker",
+      "-P",
+      options.pool ?? "solo",
+      "-c",
+      String(options.concurrency ?? 1),
+      "-Q",
+      options.queue,
+      "-n",
+      options.nodeName ?? `conformance-${process.pid}-${Date.now()}@%h`,
+      "--without-mingle",
+      "--without-gossip",
+      "-l",
+      "INFO",
     ];
     if (options.events === true) args.push("-E");
     args.push(...(options.extraArgs ?? []));

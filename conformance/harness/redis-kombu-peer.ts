@@ -39,11 +39,15 @@ export class KombuPeer {
 
   /** Starts a peer on `url` with kombu `transport_options`; `venv` picks the kombu line (`.venv` = 5.7). */
   static async start(url: string, transportOptions: Record<string, unknown> = {}, venv = ".venv"): Promise<KombuPeer> {
-    const child = spawn(path.join(ROOT, venv, "bin", "python"), [path.join(ROOT, "conformance/python/reference/kombu_peer.py"), url, JSON.stringify(transportOptions)], {
-      cwd: ROOT,
-      env: { ...process.env, PYTHONUNBUFFERED: "1" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(
+      path.join(ROOT, venv, "bin", "python"),
+      [path.join(ROOT, "conformance/python/reference/kombu_peer.py"), url, JSON.stringify(transportOptions)],
+      {
+        cwd: ROOT,
+        env: { ...process.env, PYTHONUNBUFFERED: "1" },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     const peer = new KombuPeer(child);
     child.stderr?.on("data", (d: Buffer) => (peer.stderr += d.toString()));
     const ready = new Promise<void>((resolve, reject) => {
@@ -81,11 +85,25 @@ export class KombuPeer {
     });
   }
 
-  publish(args: { exchange?: string; type?: string; routing_key: string; body: unknown; headers?: Record<string, unknown>; priority?: number; declare?: PeerQueueSpec[] }): Promise<void> {
+  publish(args: {
+    exchange?: string;
+    type?: string;
+    routing_key: string;
+    body: unknown;
+    headers?: Record<string, unknown>;
+    priority?: number;
+    declare?: PeerQueueSpec[];
+  }): Promise<void> {
     return this.call("publish", args);
   }
 
-  consume(args: { queues: PeerQueueSpec[]; count: number; timeout?: number; ack?: "ack" | "reject" | "requeue" | "keep"; no_ack?: boolean }): Promise<PeerMessage[]> {
+  consume(args: {
+    queues: PeerQueueSpec[];
+    count: number;
+    timeout?: number;
+    ack?: "ack" | "reject" | "requeue" | "keep";
+    no_ack?: boolean;
+  }): Promise<PeerMessage[]> {
     return this.call("consume", args);
   }
 

@@ -38,7 +38,12 @@ export function startTypedPythonWorker(env: TypedExampleEnv): Promise<PythonWork
 }
 
 /** Starts a TypeScript worker loading a task module (the example's ts-worker by default) on `queues`. */
-export async function startTypedTsWorker(brokerUrl: string, resultBackend: string, queues: readonly string[], module = "examples/typed/ts-worker/tasks.ts"): Promise<{ worker: Worker; log: string[] }> {
+export async function startTypedTsWorker(
+  brokerUrl: string,
+  resultBackend: string,
+  queues: readonly string[],
+  module = "examples/typed/ts-worker/tasks.ts",
+): Promise<{ worker: Worker; log: string[] }> {
   const log: string[] = [];
   const worker = createWorker({
     broker: brokerUrl,
@@ -57,7 +62,12 @@ export async function startTypedTsWorker(brokerUrl: string, resultBackend: strin
 }
 
 /** Runs a Python script of the example (cwd = its folder) and returns stdout; rejects on a non-zero exit. */
-export function runTypedPythonScript(env: TypedExampleEnv, script: string, args: readonly string[] = [], extraEnv: Readonly<Record<string, string>> = {}): Promise<string> {
+export function runTypedPythonScript(
+  env: TypedExampleEnv,
+  script: string,
+  args: readonly string[] = [],
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<string> {
   const dir = env.pythonDir ?? path.join(ROOT, "examples/typed/python");
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(ROOT, ".venv/bin/python"), [path.join(dir, script), ...args], {

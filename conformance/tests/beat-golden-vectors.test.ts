@@ -18,7 +18,10 @@ const VOLATILE = new Set(["id", "root_id", "origin", "expires"]);
 
 class NoState implements BeatStateStore {
   async load(): Promise<Map<string, BeatEntryState>> {
-    return new Map([["add", { lastRunAtMs: 0, totalRunCount: 0 }], ["echo", { lastRunAtMs: 0, totalRunCount: 0 }]]);
+    return new Map([
+      ["add", { lastRunAtMs: 0, totalRunCount: 0 }],
+      ["echo", { lastRunAtMs: 0, totalRunCount: 0 }],
+    ]);
   }
   async reserve(): Promise<boolean> {
     return true;

@@ -77,10 +77,22 @@ async function protoBeatDrivesPythonWorker(kind: BrokerKind): Promise<void> {
   const results = new RedisResultReader(redisDbUrl(RESULT_DB));
   let beat: ProtoBeatProcess | undefined;
   try {
-    beat = await ProtoBeatProcess.start([schedule, "--broker", brokerUrl(kind, BROKER_DB[kind]), "-s", path.join(TMP, `proto-${kind}-state.json`), "-l", "debug"]);
+    beat = await ProtoBeatProcess.start([
+      schedule,
+      "--broker",
+      brokerUrl(kind, BROKER_DB[kind]),
+      "-s",
+      path.join(TMP, `proto-${kind}-state.json`),
+      "-l",
+      "debug",
+    ]);
     const b = beat;
     // A crontab `* * * * *` fires at the next minute boundary: at most 60 s away.
-    await until(() => b.sends.some((s) => s.entry === "cron-every-minute") && b.sends.filter((s) => s.entry === "interval-1s").length >= 5, 75_000, "a crontab send and 5 interval sends");
+    await until(
+      () => b.sends.some((s) => s.entry === "cron-every-minute") && b.sends.filter((s) => s.entry === "interval-1s").length >= 5,
+      75_000,
+      "a crontab send and 5 interval sends",
+    );
     await beat.stop();
     const sends = beat.sends;
     const ids = parseSentIds(beat.log, "conformance.echo_request");
@@ -128,9 +140,20 @@ async function celeryBeatDrivesProtoWorker(kind: BrokerKind): Promise<void> {
   const priorityQueue = `celery-beat-live-${kind}-priority`;
   const broker = brokerUrl(kind, CELERY_BEAT_DB);
   const backend = redisDbUrl(RESULT_DB);
-  const worker = await ProtoWorkerProcess.start(
-    ["-A", "conformance/ts-tasks/conformance-tasks.ts", "-Q", queue, "-l", "info", "--broker", broker, "--backend", backend, "--without-mingle", "--without-heartbeat"],
-  );
+  const worker = await ProtoWorkerProcess.start([
+    "-A",
+    "conformance/ts-tasks/conformance-tasks.ts",
+    "-Q",
+    queue,
+    "-l",
+    "info",
+    "--broker",
+    broker,
+    "--backend",
+    backend,
+    "--without-mingle",
+    "--without-heartbeat",
+  ]);
   const celery = path.join(ROOT, ".venv/bin/celery");
   const child = spawn(celery, ["-A", "conformance_app", "beat", "-l", "debug", "-s", path.join(TMP, `celerybeat-${kind}`)], {
     cwd: ROOT,
@@ -153,7 +176,11 @@ async function celeryBeatDrivesProtoWorker(kind: BrokerKind): Promise<void> {
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const results = new RedisResultReader(backend);
   try {
-    await until(() => parseBeatSends(log).some((s) => s.entry === "conformance-echo-crontab") && parseSentIds(log, "conformance.add").length >= 4, 80_000, `celery beat (${kind}) crontab and interval sends:\n${log}`);
+    await until(
+      () => parseBeatSends(log).some((s) => s.entry === "conformance-echo-crontab") && parseSentIds(log, "conformance.add").length >= 4,
+      80_000,
+      `celery beat (${kind}) crontab and interval sends:\n${log}`,
+    );
     child.kill("SIGTERM");
     await exited;
     const sends = parseBeatSends(log);
@@ -204,8 +231,19 @@ async function twoLockedBeatsSendOnce(): Promise<void> {
     ].join("\n"),
   );
   const args = (n: number): string[] => [
-    schedule, "--broker", redisDbUrl(LOCK_DB), "-s", path.join(TMP, `lock-state-${n}.json`), "-l", "info",
-    "--lock", redisDbUrl(LOCK_DB), "--lock-key", "beat-live:lock", "--lock-lease", String(LEASE_S),
+    schedule,
+    "--broker",
+    redisDbUrl(LOCK_DB),
+    "-s",
+    path.join(TMP, `lock-state-${n}.json`),
+    "-l",
+    "info",
+    "--lock",
+    redisDbUrl(LOCK_DB),
+    "--lock-key",
+    "beat-live:lock",
+    "--lock-lease",
+    String(LEASE_S),
   ];
   const beats = [await ProtoBeatProcess.start(args(1)), await ProtoBeatProcess.start(args(2))];
   try {
@@ -253,12 +291,21 @@ async function reloadRestartAndShutdown(): Promise<void> {
   const state = path.join(TMP, "reload-state.json");
   const broker = redisDbUrl(RELOAD_DB);
   // State as a previous run left it: `slow` last ran an hour ago, so it is overdue by 59 minutes.
-  writeFileSync(state, JSON.stringify({ version: 1, timezone: "UTC", entries: { slow: { last_run_at: new Date(Date.now() - 3_600_000).toISOString(), total_run_count: 5 } } }));
-  writeFileSync(schedule, `entries:\n  slow: {task: t.slow, schedule: {every: 60}, options: {queue: ${queue}}}\n  fast: {task: t.before, schedule: {every: 1}, options: {queue: ${queue}}}\n`);
+  writeFileSync(
+    state,
+    JSON.stringify({ version: 1, timezone: "UTC", entries: { slow: { last_run_at: new Date(Date.now() - 3_600_000).toISOString(), total_run_count: 5 } } }),
+  );
+  writeFileSync(
+    schedule,
+    `entries:\n  slow: {task: t.slow, schedule: {every: 60}, options: {queue: ${queue}}}\n  fast: {task: t.before, schedule: {every: 1}, options: {queue: ${queue}}}\n`,
+  );
   const beat = await ProtoBeatProcess.start([schedule, "--broker", broker, "-s", state, "-l", "info"]);
   try {
     await beat.waitFor(/Sending due task fast \(t\.before\)/u, 15_000);
-    writeFileSync(schedule, `entries:\n  slow: {task: t.slow, schedule: {every: 60}, options: {queue: ${queue}}}\n  fast: {task: t.after, schedule: {every: 1}, options: {queue: ${queue}}}\n`);
+    writeFileSync(
+      schedule,
+      `entries:\n  slow: {task: t.slow, schedule: {every: 60}, options: {queue: ${queue}}}\n  fast: {task: t.after, schedule: {every: 1}, options: {queue: ${queue}}}\n`,
+    );
     beat.signal("SIGHUP");
     await beat.waitFor(/schedule reloaded/u, 10_000);
     await beat.waitFor(/Sending due task fast \(t\.after\)/u, 10_000);
@@ -272,7 +319,11 @@ async function reloadRestartAndShutdown(): Promise<void> {
     const saved = JSON.parse(readFileSync(state, "utf8")) as { entries: Record<string, { last_run_at: string; total_run_count: number }> };
     assert.equal(saved.entries["slow"]!.total_run_count, 6);
     assert.ok(Math.abs(Date.parse(saved.entries["slow"]!.last_run_at) - slow[0]!.at) < 1000, "re-anchored on the send");
-    assert.equal(saved.entries["fast"]!.total_run_count, beat.sends.filter((s) => s.entry === "fast").length, "the state file counts every send, across the reload");
+    assert.equal(
+      saved.entries["fast"]!.total_run_count,
+      beat.sends.filter((s) => s.entry === "fast").length,
+      "the state file counts every send, across the reload",
+    );
     const r = new Redis(broker, { maxRetriesPerRequest: 2 });
     const queued = await r.llen(queue);
     await r.quit();
@@ -293,7 +344,9 @@ describe("beat live (real brokers, real Celery)", { concurrency: true }, async (
   it("two proto beats with --lock: each due task sent exactly once; the standby takes over within the lease", { timeout: 150_000 }, async () => {
     await twoLockedBeatsSendOnce();
   });
-  it("proto beat: a missed run fires once then re-anchors; SIGHUP reloads the schedule; SIGTERM exits 0 with the state saved", { timeout: 60_000 }, async () => {
+  it("proto beat: a missed run fires once then re-anchors; SIGHUP reloads the schedule; SIGTERM exits 0 with the state saved", {
+    timeout: 60_000,
+  }, async () => {
     await reloadRestartAndShutdown();
   });
 });

@@ -55,7 +55,7 @@ const TRANSITIONS: Readonly<Record<string, readonly string[]>> = {
 
 function generateCases(): Case[] {
   const rnd = prng(20260121);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const numeric = (max: number, min: number): string | number | number[] => {
     const a = int(min, min + max - 1);
@@ -79,8 +79,7 @@ function generateCases(): Case[] {
       : rnd() < 0.6
         ? pick(["mon-fri", "fri-mon", "sat,sun", "sun", "mon", "tue-thu/2", "*/2", "monday", "wed,fri", "sat-tue", "thu-sun/2", "0", "6"])
         : numeric(7, 0);
-  const dom = (): string | number | number[] =>
-    rnd() < 0.5 ? "*" : pick(["1", "1-7", "15-21", "*/3", "31", "29", "28-3", "10,20,30", "2-30/2", "13", "30"]);
+  const dom = (): string | number | number[] => (rnd() < 0.5 ? "*" : pick(["1", "1-7", "15-21", "*/3", "31", "29", "28-3", "10,20,30", "2-30/2", "13", "30"]));
   const moy = (): string | number | number[] =>
     rnd() < 0.6 ? "*" : pick(["jan", "feb", "mar-may", "nov-feb", "*/3", "2-12/2", "dec", "oct,nov", "jan-dec/5", "3", "10-11"]);
   const isoAt = (ms: number): string => new Date(ms).toISOString().replace("Z", "+00:00");
@@ -106,18 +105,48 @@ function generateCases(): Case[] {
   }
   // Edge cases of Celery's parser, valid and invalid, each in two zones.
   const edges: CrontabFields[] = [
-    { minute: "60" }, { hour: "24" }, { day_of_week: "7" }, { day_of_month: "0" }, { month_of_year: "13" },
-    { minute: "*/0" }, { minute: "1-" }, { minute: "" }, { minute: "5/2" }, { day_of_week: "mon-" }, { minute: "-5" },
-    { hour: "1,,2" }, { day_of_month: "30", month_of_year: "feb" }, { day_of_month: "31", month_of_year: "apr,jun" },
-    { minute: "jan" }, { hour: "sun" }, { day_of_week: "monday-friday" }, { minute: "1-5/" }, { minute: "*/" },
-    { minute: "*/abc" }, { minute: " 5" }, { day_of_week: "sat-sun" }, { day_of_month: "29", month_of_year: "feb" },
-    { minute: [0, 30], hour: [12] }, { minute: 61 }, { day_of_week: "fri-tue/2" }, { month_of_year: "dec-jan" },
-    { minute: "0", hour: "0", day_of_month: "31" }, { minute: "59", hour: "23", day_of_month: "1-7", day_of_week: "mon" },
+    { minute: "60" },
+    { hour: "24" },
+    { day_of_week: "7" },
+    { day_of_month: "0" },
+    { month_of_year: "13" },
+    { minute: "*/0" },
+    { minute: "1-" },
+    { minute: "" },
+    { minute: "5/2" },
+    { day_of_week: "mon-" },
+    { minute: "-5" },
+    { hour: "1,,2" },
+    { day_of_month: "30", month_of_year: "feb" },
+    { day_of_month: "31", month_of_year: "apr,jun" },
+    { minute: "jan" },
+    { hour: "sun" },
+    { day_of_week: "monday-friday" },
+    { minute: "1-5/" },
+    { minute: "*/" },
+    { minute: "*/abc" },
+    { minute: " 5" },
+    { day_of_week: "sat-sun" },
+    { day_of_month: "29", month_of_year: "feb" },
+    { minute: [0, 30], hour: [12] },
+    { minute: 61 },
+    { day_of_week: "fri-tue/2" },
+    { month_of_year: "dec-jan" },
+    { minute: "0", hour: "0", day_of_month: "31" },
+    { minute: "59", hour: "23", day_of_month: "1-7", day_of_week: "mon" },
   ];
   for (const [i, fields] of edges.entries()) {
     for (const tz of ["UTC", "America/New_York"]) {
       const now = Date.parse("2025-01-01T00:00:00Z") + int(0, 2 * 365 * 86400) * 1000 + int(0, 999);
-      cases.push({ id: `cron-edge-${i}-${tz}`, kind: "crontab", tz, last_run_at: isoAt(now - int(0, 40 * 86400) * 1000), now: isoAt(now), fields, deadline: null });
+      cases.push({
+        id: `cron-edge-${i}-${tz}`,
+        kind: "crontab",
+        tz,
+        last_run_at: isoAt(now - int(0, 40 * 86400) * 1000),
+        now: isoAt(now),
+        fields,
+        deadline: null,
+      });
     }
   }
   for (let i = 0; i < 200; i++) {
@@ -183,7 +212,8 @@ describe("beat schedules: TS vs Python celery.schedules (Celery 5.7, .venv)", ()
   const reference = python(cases);
   const skip = reference === null ? ".venv missing: run bash scripts/setup/python.sh" : false;
 
-  const ephemMissing = reference !== null && Object.entries(reference).some(([id, a]) => id.startsWith("solar-") && "error" in a && a.error === "ImproperlyConfigured");
+  const ephemMissing =
+    reference !== null && Object.entries(reference).some(([id, a]) => id.startsWith("solar-") && "error" in a && a.error === "ImproperlyConfigured");
   for (const kind of ["crontab", "interval", "solar"] as const) {
     const skipKind = skip !== false ? skip : kind === "solar" && ephemMissing ? "ephem is not installed in .venv" : false;
     it(`${kind}: every generated case agrees (remaining_estimate, is_due, next)`, { skip: skipKind }, () => {

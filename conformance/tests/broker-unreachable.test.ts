@@ -117,7 +117,10 @@ describe("createClient: a Redis result backend that refuses the URL fails at onc
   it("no password: InvalidOption saying where to put it", async () => {
     const { error, ms } = await failure(patientClient(server.url(0)));
     assert.equal(error.code, "InvalidOption", error.message);
-    assert.ok(error.message.includes(`127.0.0.1:${server.port} requires a password (NOAUTH`) && error.message.includes("put it in the backend URL"), error.message);
+    assert.ok(
+      error.message.includes(`127.0.0.1:${server.port} requires a password (NOAUTH`) && error.message.includes("put it in the backend URL"),
+      error.message,
+    );
     assert.ok(ms < BOUND_MS, `failed after ${ms} ms`);
   });
 
@@ -213,7 +216,10 @@ describe("proto commands: a broker that is not there fails within --broker-conne
       const r = await runProto(["enqueue", "t.add", "--broker", url(), "--broker-connection-timeout", "1.5"]);
       const ms = Date.now() - started;
       assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, new RegExp(`^Timeout: .*127\\.0\\.0\\.1:${blackhole.port} did not complete the connection within 1\\.5 s; raise --broker-connection-timeout`));
+      assert.match(
+        r.stderr,
+        new RegExp(`^Timeout: .*127\\.0\\.0\\.1:${blackhole.port} did not complete the connection within 1\\.5 s; raise --broker-connection-timeout`),
+      );
       assert.ok(ms >= TIMEOUT_MS && ms < PROCESS_BOUND_MS, `took ${ms} ms`);
     });
 
@@ -235,7 +241,10 @@ describe("proto commands: a broker that is not there fails within --broker-conne
       results.forEach((r, i) => {
         const name = commands[i]![0];
         assert.notEqual(r.code, 0, `${name} exits non-zero`);
-        assert.ok(r.stderr.includes(`127.0.0.1:${blackhole.port} did not complete the connection within 1 s; raise --broker-connection-timeout`), `${name}: ${r.stderr}`);
+        assert.ok(
+          r.stderr.includes(`127.0.0.1:${blackhole.port} did not complete the connection within 1 s; raise --broker-connection-timeout`),
+          `${name}: ${r.stderr}`,
+        );
       });
       assert.ok(ms < PROCESS_BOUND_MS + commands.length * 1000, `took ${ms} ms`);
     });
@@ -261,7 +270,18 @@ describe("proto commands: a Redis result backend or beat --lock that is not ther
   });
 
   function beat(lock: string, timeout: string): string[] {
-    return ["beat", path.join(dir, "schedule.json"), "--broker", "memory://", "--lock", lock, "--lock-key", `unreachable-${process.pid}`, "--broker-connection-timeout", timeout];
+    return [
+      "beat",
+      path.join(dir, "schedule.json"),
+      "--broker",
+      "memory://",
+      "--lock",
+      lock,
+      "--lock-key",
+      `unreachable-${process.pid}`,
+      "--broker-connection-timeout",
+      timeout,
+    ];
   }
 
   it("beat --lock: refused at once, silent after --broker-connection-timeout, a wrong password at once naming --lock", async () => {
@@ -277,12 +297,30 @@ describe("proto commands: a Redis result backend or beat --lock that is not ther
     const [refused, silent, password, database, result] = await runProtoBatch(commands);
     const ms = Date.now() - started;
     for (const r of [refused, silent, password, database, result]) assert.equal(r!.code, 1, `${r!.stdout}\n${r!.stderr}`);
-    assert.match(refused!.stderr, new RegExp(`^TransportClosed: lock server: cannot connect to redis://127\\.0\\.0\\.1:${closedPort}/0: connection refused by 127\\.0\\.0\\.1:${closedPort}`));
+    assert.match(
+      refused!.stderr,
+      new RegExp(
+        `^TransportClosed: lock server: cannot connect to redis://127\\.0\\.0\\.1:${closedPort}/0: connection refused by 127\\.0\\.0\\.1:${closedPort}`,
+      ),
+    );
     assert.doesNotMatch(refused!.stdout, /lock connection/, "the refusal is said once, by the error");
-    assert.match(silent!.stderr, new RegExp(`^Timeout: lock server: .*127\\.0\\.0\\.1:${blackhole.port} did not complete the connection within 1 s; raise --broker-connection-timeout if the lock server is slow to answer`));
-    assert.match(password!.stderr, new RegExp(`^InvalidOption: lock server: cannot connect to redis://:\\*\\*@127\\.0\\.0\\.1:${server.port}/0: 127\\.0\\.0\\.1:${server.port} refused the user or password of the --lock URL \\(WRONGPASS`));
+    assert.match(
+      silent!.stderr,
+      new RegExp(
+        `^Timeout: lock server: .*127\\.0\\.0\\.1:${blackhole.port} did not complete the connection within 1 s; raise --broker-connection-timeout if the lock server is slow to answer`,
+      ),
+    );
+    assert.match(
+      password!.stderr,
+      new RegExp(
+        `^InvalidOption: lock server: cannot connect to redis://:\\*\\*@127\\.0\\.0\\.1:${server.port}/0: 127\\.0\\.0\\.1:${server.port} refused the user or password of the --lock URL \\(WRONGPASS`,
+      ),
+    );
     assert.match(database!.stderr, /^InvalidOption: lock server: .*has no database 99 .*the --lock URL's path, \/99/);
-    assert.match(result!.stderr, new RegExp(`^InvalidOption: result backend: .*127\\.0\\.0\\.1:${server.port} refused the user or password of the --backend URL \\(WRONGPASS`));
+    assert.match(
+      result!.stderr,
+      new RegExp(`^InvalidOption: result backend: .*127\\.0\\.0\\.1:${server.port} refused the user or password of the --backend URL \\(WRONGPASS`),
+    );
     for (const r of [password, result]) assert.ok(!r!.stderr.includes(SECRET), r!.stderr);
     // Four of them were given 60 s: only failing at once keeps the batch under this.
     assert.ok(ms < PROCESS_BOUND_MS + commands.length * 1000, `took ${ms} ms`);

@@ -38,16 +38,34 @@ const CASES: Record<string, () => Signature> = {
   "task-kwargs": () => echo.signature([1, "two"], { k: "v", n: null }),
   "task-immutable": () => add.si(2, 2),
   "task-options": () =>
-    add.signature([1], {}, {
-      id: ID1, countdown: 10, queue: "math", priority: 3, expires: 60, timeLimit: 30, softTimeLimit: 20, shadow: "shadowed",
-      headers: { "x-h": 1 }, routingKey: "rk", exchange: "ex", ignoreResult: true, rootId: ID2, parentId: ID3, groupId: ID4,
-      groupIndex: 2, replyTo: OID, retries: 1,
-    }),
+    add.signature(
+      [1],
+      {},
+      {
+        id: ID1,
+        countdown: 10,
+        queue: "math",
+        priority: 3,
+        expires: 60,
+        timeLimit: 30,
+        softTimeLimit: 20,
+        shadow: "shadowed",
+        headers: { "x-h": 1 },
+        routingKey: "rk",
+        exchange: "ex",
+        ignoreResult: true,
+        rootId: ID2,
+        parentId: ID3,
+        groupId: ID4,
+        groupIndex: 2,
+        replyTo: OID,
+        retries: 1,
+      },
+    ),
   "task-stamps": () => setOptions(add.s(1, 1), { stamps: { tenant: "acme" } }),
   "task-link": () => linkError(link(link(link(add.s(1, 1), mul.s(2)), mul.s(2)), mul.s(3)), errback.s()),
   "task-link-chain": () => link(add.s(1, 1), chain(mul.s(2), mul.s(3))),
-  "task-frozen": () =>
-    freeze(add.signature([1, 2], {}, { replyTo: OID }), { id: ID1, groupId: ID2, groupIndex: 0, rootId: ID3, parentId: ID4 }).signature,
+  "task-frozen": () => freeze(add.signature([1, 2], {}, { replyTo: OID }), { id: ID1, groupId: ID2, groupIndex: 0, rootId: ID3, parentId: ID4 }).signature,
   chain: () => chain(add.s(1, 2), mul.s(3), add.s(1)),
   "chain-one": () => chain(add.s(1, 2)),
   "chain-list": () => chain([add.s(1, 2), mul.s(3)]),
@@ -63,12 +81,33 @@ const CASES: Record<string, () => Signature> = {
   "group-link": () => link(group(add.s(1, 1), add.s(2, 2)), echo.s()),
   "group-link-error": () => linkError(group(add.s(1, 1), add.s(2, 2)), errback.s()),
   "group-immutable": () => setImmutable(group(add.s(1), add.s(2)), true),
-  chord: () => chord([0, 1, 2].map((i) => add.s(i, i)), xsum.s()),
+  chord: () =>
+    chord(
+      [0, 1, 2].map((i) => add.s(i, i)),
+      xsum.s(),
+    ),
   "chord-group-header": () => chord(group(add.s(1, 1), add.s(2, 2)), xsum.s()),
   "chord-link": () => linkError(link(chord([add.s(1, 1)], xsum.s()), echo.s()), errback.s()),
-  chunks: () => chunks(add.s(), [[1, 1], [2, 2], [3, 3]], 2),
-  map: () => map(xsum.s(), [[1, 2], [3, 4]]),
-  starmap: () => starmap(add.s(), [[1, 2], [3, 4]]),
+  chunks: () =>
+    chunks(
+      add.s(),
+      [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ],
+      2,
+    ),
+  map: () =>
+    map(xsum.s(), [
+      [1, 2],
+      [3, 4],
+    ]),
+  starmap: () =>
+    starmap(add.s(), [
+      [1, 2],
+      [3, 4],
+    ]),
   "starmap-options": () => setOptions(starmap(add.s(), [[1, 2]]), { queue: "q", id: ID1 }),
 };
 
@@ -85,7 +124,11 @@ interface PythonDicts {
 function python(venv: string): Record<string, PythonDicts> | null {
   const bin = path.join(ROOT, venv, "bin", "python");
   if (!existsSync(bin)) return null;
-  const out = execFileSync(bin, [path.join(ROOT, "conformance/python/reference/canvas_dicts.py")], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const out = execFileSync(bin, [path.join(ROOT, "conformance/python/reference/canvas_dicts.py")], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   return JSON.parse(out) as Record<string, PythonDicts>;
 }
 

@@ -44,7 +44,8 @@ const CASES = (JSON.parse(readFileSync(CASES_FILE, "utf8")) as { cases: Record<s
  * still differ (the list cannot go stale); every other case must match 5.3 too.
  */
 const KNOWN_53_DIFFERENCES: Readonly<Record<string, string>> = {
-  "chain-chord-chain-body": "5.3 keeps the chain body inside the chord (5.7 splits it into the chain) and copies the body into every header task of a chord inside a chain option",
+  "chain-chord-chain-body":
+    "5.3 keeps the chain body inside the chord (5.7 splits it into the chain) and copies the body into every header task of a chord inside a chain option",
   "chain-chord-first": "5.3 sends the chain body as the header tasks' chord; 5.7 sends the first body task with the rest as its chain option",
   "chain-with-chord": "5.3 copies the chord body into every header task of a chord travelling in a chain option (5.7 strips them)",
   "chain-link-error-with-chord": "same header copies of the chord body as chain-with-chord",
@@ -120,7 +121,8 @@ function build(spec: Spec, conf: Record<string, unknown> = {}): Signature {
   }
   if ("set" in spec) sig = { ...sig, options: { ...sig.options, ...(spec["set"] as Record<string, unknown>) } };
   for (const cb of (spec["link"] as Spec[] | undefined) ?? []) sig = link(sig, sub(cb));
-  for (const eb of (spec["link_error"] as Spec[] | undefined) ?? []) sig = linkError(sig, sub(eb), { allowErrorCallbackOnChordHeader: conf["task_allow_error_cb_on_chord_header"] === true });
+  for (const eb of (spec["link_error"] as Spec[] | undefined) ?? [])
+    sig = linkError(sig, sub(eb), { allowErrorCallbackOnChordHeader: conf["task_allow_error_cb_on_chord_header"] === true });
   if ("immutable" in spec) sig = setImmutable(sig, spec["immutable"] as boolean);
   return sig;
 }
@@ -199,7 +201,6 @@ async function runTs(c: Case): Promise<Record<string, unknown>> {
     return { error: error instanceof Error ? error.message : String(error) };
   }
 }
-
 
 /** Renames ids by first appearance across the parts of a run that are compared. */
 function canonical(value: unknown): unknown {

@@ -70,111 +70,138 @@ before(async () => {
   await admin.close();
 });
 
-for (const venv of VENVS) describe(`canvas → real Python Celery worker from ${venv} (Redis)`, { timeout: 120_000 }, () => {
-  const queue = `t-canvas-${process.pid}-${venv === ".venv" ? "57" : "53"}`;
-  let worker: PythonWorker;
-  let backend: LoggingRedisBackend;
-  let sender: CodecTaskSender;
+for (const venv of VENVS)
+  describe(`canvas → real Python Celery worker from ${venv} (Redis)`, { timeout: 120_000 }, () => {
+    const queue = `t-canvas-${process.pid}-${venv === ".venv" ? "57" : "53"}`;
+    let worker: PythonWorker;
+    let backend: LoggingRedisBackend;
+    let sender: CodecTaskSender;
 
-  before(async () => {
-    backend = new LoggingRedisBackend(RESULTS);
-    sender = new CodecTaskSender(BROKER, backend, queue);
-    backend.sender = sender;
-    worker = await PythonWorker.start({ brokerUrl: BROKER, resultBackend: RESULTS, queue, venv, pool: "prefork", concurrency: 2 });
+    before(async () => {
+      backend = new LoggingRedisBackend(RESULTS);
+      sender = new CodecTaskSender(BROKER, backend, queue);
+      backend.sender = sender;
+      worker = await PythonWorker.start({ brokerUrl: BROKER, resultBackend: RESULTS, queue, venv, pool: "prefork", concurrency: 2 });
+    });
+
+    after(async () => {
+      await worker?.stop();
+      await sender?.close();
+    });
+
+    it("chain(add(1, 2), mul(3), add(4)) = 13; the result's parents are the earlier steps", async () => {
+      const result = await applyAsync(chain(add.s(1, 2), mul.s(3), add.s(4)), sender);
+      assert.ok(result instanceof AsyncResult);
+      assert.equal(await result.get(WAIT), 13);
+      assert.equal(await result.parent?.get(WAIT), 9);
+      assert.equal(await result.parent?.parent?.get(WAIT), 3);
+      assert.equal(sender.sent.filter((s) => s.id === result.parent?.parent?.id).length, 1, "only the first step is published by us");
+      // The worker published the later steps with root_id = the first task and parent_id = the previous one.
+      const last = await backend.getMeta(result.id);
+      assert.equal(last.status, "SUCCESS");
+    });
+
+    it("a group of 10 adds", async () => {
+      const result = await applyAsync(group(Array.from({ length: 10 }, (_, i) => add.s(i, i))), sender);
+      assert.ok(result instanceof GroupResult);
+      assert.deepEqual(
+        await result.get(WAIT),
+        Array.from({ length: 10 }, (_, i) => 2 * i),
+      );
+    });
+
+    it("chord(group of 10 adds, xsum) = 90, the chord size written before the last header task", async () => {
+      const before = sender.sent.length;
+      const applied = await applyCanvas(
+        chord(
+          Array.from({ length: 10 }, (_, i) => add.s(i, i)),
+          xsum.s(),
+        ),
+        sender,
+      );
+      assert.equal(await applied.result.get(WAIT), 90);
+      const header = applied.frozen.parent;
+      assert.equal(header?.type, "group");
+      assert.deepEqual(backend.chordSizes.at(-1), { groupId: header?.id, size: 10, afterSends: before + 9 });
+    });
+
+    it("a chord inside a chain: add(1,1) | chord([mul(2), mul(3)], xsum) | mul(10) = 100", async () => {
+      const result = await applyAsync(chain(add.s(1, 1), chord([mul.s(2), mul.s(3)], xsum.s()), mul.s(10)), sender);
+      assert.equal(await result.get(WAIT), 100);
+    });
+
+    it("a chain starting with a group is a chord: group(add(1,1), add(2,2)) | xsum | mul(10) = 60", async () => {
+      const result = await applyAsync(chain(group(add.s(1, 1), add.s(2, 2)), xsum.s(), mul.s(10)), sender);
+      assert.equal(await result.get(WAIT), 60);
+    });
+
+    it("chunks: 10 pairs in chunks of 3 → 4 celery.starmap tasks", async () => {
+      const pairs = Array.from({ length: 10 }, (_, i) => [i, i]);
+      const result = await applyAsync(chunks(add.s(), pairs, 3), sender);
+      assert.ok(result instanceof GroupResult);
+      assert.deepEqual(await result.get(WAIT), [[0, 2, 4], [6, 8, 10], [12, 14, 16], [18]]);
+    });
+
+    it("map and starmap run in one built-in task each", async () => {
+      const mapped = await applyAsync(
+        map(xsum.s(), [
+          [1, 2],
+          [3, 4],
+        ]),
+        sender,
+      );
+      const starmapped = await applyAsync(
+        starmap(add.s(), [
+          [1, 2],
+          [3, 4],
+        ]),
+        sender,
+      );
+      assert.deepEqual(await mapped.get(WAIT), [3, 7]);
+      assert.deepEqual(await starmapped.get(WAIT), [3, 7]);
+    });
+
+    it("link: the callback gets the result; link_error: the errback gets the failed task's id", async () => {
+      const callbackId = crypto.randomUUID();
+      const ok = await applyAsync(link(add.s(2, 2), mul.signature([3], {}, { id: callbackId })), sender);
+      assert.equal(await ok.get(WAIT), 4);
+      assert.equal(await new AsyncResult(callbackId, sender).get(WAIT), 12);
+
+      const errbackId = crypto.randomUUID();
+      const failed = await applyAsync(linkError(fail.s("boom"), errback.signature([], {}, { id: errbackId })), sender);
+      await assert.rejects(failed.get(WAIT), (e: unknown) => RemoteTaskError.is(e) && e.excType === "ValueError");
+      assert.deepEqual(await new AsyncResult(errbackId, sender).get(WAIT), [failed.id]);
+    });
+
+    it("a failing step fails the chain: the LAST step's id is stored as FAILURE too", async () => {
+      const result = await applyAsync(chain(add.s(1, 1), fail.s(), add.s(1)), sender);
+      await assert.rejects(result.get(WAIT), (e: unknown) => RemoteTaskError.is(e) && e.excType === "ValueError");
+      const meta = await backend.waitForReady(result.id, WAIT);
+      assert.equal(meta.status, "FAILURE");
+      assert.equal((await backend.getMeta(result.parent?.id ?? "")).status, "FAILURE");
+    });
+
+    it("a TS-built signature is the link of a task Python publishes (app.signature(dict))", async () => {
+      const callbackId = crypto.randomUUID();
+      const tsCallback = toSignatureDict(setOptions(mul.s(10), { id: callbackId }));
+      const pyId = python(
+        venv,
+        queue,
+        "r = app.tasks['conformance.add'].apply_async((2, 3), link=app.signature(json.loads(sys.argv[4])))\nprint(r.id)",
+        JSON.stringify(tsCallback),
+      );
+      assert.equal(await new AsyncResult(pyId, sender).get(WAIT), 5);
+      assert.equal(await new AsyncResult(callbackId, sender).get(WAIT), 50);
+    });
+
+    it("Python-built signature dicts (a task and a chain) inside a TS chain", async () => {
+      const dicts = JSON.parse(
+        python(venv, queue, "print(dumps([app.tasks['conformance.mul'].s(7), app.tasks['conformance.add'].s(10) | app.tasks['conformance.mul'].s(2)]))"),
+      ) as unknown[];
+      const [pyMul, pyChain] = dicts.map(fromSignatureDict);
+      assert.ok(pyMul && pyChain);
+      assert.equal(pyChain.subtask_type, "chain");
+      const result = await applyAsync(chain(add.s(1, 1), pyMul, pyChain), sender);
+      assert.equal(await result.get(WAIT), ((1 + 1) * 7 + 10) * 2);
+    });
   });
-
-  after(async () => {
-    await worker?.stop();
-    await sender?.close();
-  });
-
-  it("chain(add(1, 2), mul(3), add(4)) = 13; the result's parents are the earlier steps", async () => {
-    const result = await applyAsync(chain(add.s(1, 2), mul.s(3), add.s(4)), sender);
-    assert.ok(result instanceof AsyncResult);
-    assert.equal(await result.get(WAIT), 13);
-    assert.equal(await result.parent?.get(WAIT), 9);
-    assert.equal(await result.parent?.parent?.get(WAIT), 3);
-    assert.equal(sender.sent.filter((s) => s.id === result.parent?.parent?.id).length, 1, "only the first step is published by us");
-    // The worker published the later steps with root_id = the first task and parent_id = the previous one.
-    const last = await backend.getMeta(result.id);
-    assert.equal(last.status, "SUCCESS");
-  });
-
-  it("a group of 10 adds", async () => {
-    const result = await applyAsync(group(Array.from({ length: 10 }, (_, i) => add.s(i, i))), sender);
-    assert.ok(result instanceof GroupResult);
-    assert.deepEqual(await result.get(WAIT), Array.from({ length: 10 }, (_, i) => 2 * i));
-  });
-
-  it("chord(group of 10 adds, xsum) = 90, the chord size written before the last header task", async () => {
-    const before = sender.sent.length;
-    const applied = await applyCanvas(chord(Array.from({ length: 10 }, (_, i) => add.s(i, i)), xsum.s()), sender);
-    assert.equal(await applied.result.get(WAIT), 90);
-    const header = applied.frozen.parent;
-    assert.equal(header?.type, "group");
-    assert.deepEqual(backend.chordSizes.at(-1), { groupId: header?.id, size: 10, afterSends: before + 9 });
-  });
-
-  it("a chord inside a chain: add(1,1) | chord([mul(2), mul(3)], xsum) | mul(10) = 100", async () => {
-    const result = await applyAsync(chain(add.s(1, 1), chord([mul.s(2), mul.s(3)], xsum.s()), mul.s(10)), sender);
-    assert.equal(await result.get(WAIT), 100);
-  });
-
-  it("a chain starting with a group is a chord: group(add(1,1), add(2,2)) | xsum | mul(10) = 60", async () => {
-    const result = await applyAsync(chain(group(add.s(1, 1), add.s(2, 2)), xsum.s(), mul.s(10)), sender);
-    assert.equal(await result.get(WAIT), 60);
-  });
-
-  it("chunks: 10 pairs in chunks of 3 → 4 celery.starmap tasks", async () => {
-    const pairs = Array.from({ length: 10 }, (_, i) => [i, i]);
-    const result = await applyAsync(chunks(add.s(), pairs, 3), sender);
-    assert.ok(result instanceof GroupResult);
-    assert.deepEqual(await result.get(WAIT), [[0, 2, 4], [6, 8, 10], [12, 14, 16], [18]]);
-  });
-
-  it("map and starmap run in one built-in task each", async () => {
-    const mapped = await applyAsync(map(xsum.s(), [[1, 2], [3, 4]]), sender);
-    const starmapped = await applyAsync(starmap(add.s(), [[1, 2], [3, 4]]), sender);
-    assert.deepEqual(await mapped.get(WAIT), [3, 7]);
-    assert.deepEqual(await starmapped.get(WAIT), [3, 7]);
-  });
-
-  it("link: the callback gets the result; link_error: the errback gets the failed task's id", async () => {
-    const callbackId = crypto.randomUUID();
-    const ok = await applyAsync(link(add.s(2, 2), mul.signature([3], {}, { id: callbackId })), sender);
-    assert.equal(await ok.get(WAIT), 4);
-    assert.equal(await new AsyncResult(callbackId, sender).get(WAIT), 12);
-
-    const errbackId = crypto.randomUUID();
-    const failed = await applyAsync(linkError(fail.s("boom"), errback.signature([], {}, { id: errbackId })), sender);
-    await assert.rejects(failed.get(WAIT), (e: unknown) => RemoteTaskError.is(e) && e.excType === "ValueError");
-    assert.deepEqual(await new AsyncResult(errbackId, sender).get(WAIT), [failed.id]);
-  });
-
-  it("a failing step fails the chain: the LAST step's id is stored as FAILURE too", async () => {
-    const result = await applyAsync(chain(add.s(1, 1), fail.s(), add.s(1)), sender);
-    await assert.rejects(result.get(WAIT), (e: unknown) => RemoteTaskError.is(e) && e.excType === "ValueError");
-    const meta = await backend.waitForReady(result.id, WAIT);
-    assert.equal(meta.status, "FAILURE");
-    assert.equal((await backend.getMeta(result.parent?.id ?? "")).status, "FAILURE");
-  });
-
-  it("a TS-built signature is the link of a task Python publishes (app.signature(dict))", async () => {
-    const callbackId = crypto.randomUUID();
-    const tsCallback = toSignatureDict(setOptions(mul.s(10), { id: callbackId }));
-    const pyId = python(venv, queue, "r = app.tasks['conformance.add'].apply_async((2, 3), link=app.signature(json.loads(sys.argv[4])))\nprint(r.id)", JSON.stringify(tsCallback));
-    assert.equal(await new AsyncResult(pyId, sender).get(WAIT), 5);
-    assert.equal(await new AsyncResult(callbackId, sender).get(WAIT), 50);
-  });
-
-  it("Python-built signature dicts (a task and a chain) inside a TS chain", async () => {
-    const dicts = JSON.parse(
-      python(venv, queue, "print(dumps([app.tasks['conformance.mul'].s(7), app.tasks['conformance.add'].s(10) | app.tasks['conformance.mul'].s(2)]))"),
-    ) as unknown[];
-    const [pyMul, pyChain] = dicts.map(fromSignatureDict);
-    assert.ok(pyMul && pyChain);
-    assert.equal(pyChain.subtask_type, "chain");
-    const result = await applyAsync(chain(add.s(1, 1), pyMul, pyChain), sender);
-    assert.equal(await result.get(WAIT), ((1 + 1) * 7 + 10) * 2);
-  });
-});

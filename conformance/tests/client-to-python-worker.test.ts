@@ -72,21 +72,26 @@ for (const { broker, backend, brokerDb, resultDb } of MATRIX) {
       const rootId = randomUUID();
       const parentId = randomUUID();
       const sent = Date.now();
-      const result = await client.enqueue("conformance.echo_request", [1], { k: "v" }, {
-        countdown: 1,
-        expires: 120,
-        timeLimit: 30,
-        softTimeLimit: 20,
-        headers: { "x-tenant": "acme" },
-        shadow: "shadowed.echo",
-        retries: 1,
-        rootId,
-        parentId,
-        stamps: { monitoring_id: "m-1" },
-        priority: 3,
-        serializer: "msgpack",
-        compression: "gzip",
-      });
+      const result = await client.enqueue(
+        "conformance.echo_request",
+        [1],
+        { k: "v" },
+        {
+          countdown: 1,
+          expires: 120,
+          timeLimit: 30,
+          softTimeLimit: 20,
+          headers: { "x-tenant": "acme" },
+          shadow: "shadowed.echo",
+          retries: 1,
+          rootId,
+          parentId,
+          stamps: { monitoring_id: "m-1" },
+          priority: 3,
+          serializer: "msgpack",
+          compression: "gzip",
+        },
+      );
       const echo = (await result.get({ timeoutMs: 30_000 })) as EchoRequest;
       const r = echo.request;
       assert.ok(Date.parse(echo.utc_now) >= sent + 900, "countdown honoured");

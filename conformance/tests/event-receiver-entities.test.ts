@@ -25,10 +25,18 @@ function asKombu(spec: QueueSpec): Record<string, unknown> {
   };
 }
 
-for (const [venv, exclusive] of [[".venv", true], [".venv-5.3", false]] as const) {
+for (const [venv, exclusive] of [
+  [".venv", true],
+  [".venv-5.3", false],
+] as const) {
   describe(`event receiver queue vs Celery's EventReceiver (${venv})`, () => {
     it("AMQP (topic exchange) and Redis (fanout exchange) declarations match", async () => {
-      const result = await runPython({ brokerUrl: redisDbUrl(22), resultBackend: redisDbUrl(22) }, "conformance/python/reference/event_receiver_queue.py", ["node-1"], venv);
+      const result = await runPython(
+        { brokerUrl: redisDbUrl(22), resultBackend: redisDbUrl(22) },
+        "conformance/python/reference/event_receiver_queue.py",
+        ["node-1"],
+        venv,
+      );
       assert.equal(result.code, 0, result.stderr);
       const kombu = JSON.parse(result.stdout) as { amqp: unknown; redis: unknown };
       assert.deepEqual(asKombu(eventReceiverQueue("amqp", "node-1", { queueExclusive: exclusive })), kombu.amqp);

@@ -32,7 +32,10 @@ for (const venv of [".venv", ".venv-5.3"]) {
       input: `${infos.map((i) => JSON.stringify(i)).join("\n")}\n`,
       encoding: "utf8",
     });
-    const seen = output.trim().split("\n").map((l) => JSON.parse(l) as { class: string; module: string; args: string[]; is_builtin_subclass: boolean; is_exception: boolean });
+    const seen = output
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { class: string; module: string; args: string[]; is_builtin_subclass: boolean; is_exception: boolean });
     CASES.forEach((c, i) => {
       it(`${c.pyModule}.${c.pyClass}(${c.args.join(", ")})`, () => {
         assert.deepEqual(seen[i], { class: c.pyClass, module: c.pyModule, args: c.args, is_builtin_subclass: c.builtin, is_exception: true });

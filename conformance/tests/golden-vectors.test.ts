@@ -26,8 +26,19 @@ const ACCEPT = ["json", "msgpack", "yaml"];
 const vectors = loadGoldenVectors();
 /** Single-task scenarios whose options we map one to one (canvas scenarios are the producer issue's). */
 const COMPARABLE = new Set([
-  "simple-call", "kwargs-only", "countdown", "eta-expires", "expires-seconds", "priority", "rich-args", "link-link-error",
-  "options-shadow-headers-timelimits", "compression-gzip", "serializer-msgpack", "serializer-yaml", "stamps",
+  "simple-call",
+  "kwargs-only",
+  "countdown",
+  "eta-expires",
+  "expires-seconds",
+  "priority",
+  "rich-args",
+  "link-link-error",
+  "options-shadow-headers-timelimits",
+  "compression-gzip",
+  "serializer-msgpack",
+  "serializer-yaml",
+  "stamps",
 ]);
 
 const COMPRESSION_NAMES: Record<string, CompressionName> = { "application/x-gzip": "gzip", "application/x-brotli": "brotli" };
@@ -120,13 +131,19 @@ function checkRoundTrip(vector: GoldenVector, message: CapturedMessage): void {
       ? decodeRedisEnvelope(encodeRedisEnvelope(decoded, route, { ...options, deliveryTag: decoded.deliveryTag ?? undefined }), { accept: ACCEPT })
       : (() => {
           const p = encodeAmqpPublish(decoded, route, options);
-          return decodeAmqpMessage({ properties: p.properties, body: p.body, deliveryInfo: { exchange: p.exchange, routingKey: p.routingKey } }, { accept: ACCEPT });
+          return decodeAmqpMessage(
+            { properties: p.properties, body: p.body, deliveryInfo: { exchange: p.exchange, routingKey: p.routingKey } },
+            { accept: ACCEPT },
+          );
         })();
   const strip = (m: TaskMessage) => ({ ...m, headers: { ...m.headers, compression: undefined }, deliveryInfo: null, protocol: 2 });
   if (decoded.protocol === 2) assert.deepEqual(strip(again), strip(decoded));
   else {
     // Protocol 1 is re-encoded as protocol 2: the normalised message is what must survive.
-    assert.deepEqual([again.args, again.kwargs, again.embed, again.headers.id, again.headers.task], [decoded.args, decoded.kwargs, decoded.embed, decoded.headers.id, decoded.headers.task]);
+    assert.deepEqual(
+      [again.args, again.kwargs, again.embed, again.headers.id, again.headers.task],
+      [decoded.args, decoded.kwargs, decoded.embed, decoded.headers.id, decoded.headers.task],
+    );
   }
 }
 
@@ -180,7 +197,10 @@ function compareWithKombu(vector: GoldenVector): void {
   let oursBody: string;
   let theirsBody: string;
   if (message.transport === "redis") {
-    const ourEnvelope = JSON.parse(encodeRedisEnvelope(ours, route, { serializer, compression, deliveryTag: theirs.deliveryTag ?? undefined })) as Record<string, unknown>;
+    const ourEnvelope = JSON.parse(encodeRedisEnvelope(ours, route, { serializer, compression, deliveryTag: theirs.deliveryTag ?? undefined })) as Record<
+      string,
+      unknown
+    >;
     const theirEnvelope = JSON.parse(message.raw) as Record<string, unknown>;
     assert.deepEqual(Object.keys(ourEnvelope), Object.keys(theirEnvelope), "envelope keys");
     assert.equal(ourEnvelope["content-type"], theirEnvelope["content-type"]);

@@ -52,15 +52,32 @@ describe(`the installed package (${NODE})`, () => {
   before(() => {
     packed = packPackage();
     // Node without type stripping (20) needs tsx for a .ts worker module, as the README tells its users.
-    ({ dir: project, installedBytes } = installIntoFreshProject(packed.tarball, [`typescript@${OLDEST_TYPESCRIPT}`, "@types/node@20", ...(nativeTypeScript ? [] : ["tsx@4"])]));
+    ({ dir: project, installedBytes } = installIntoFreshProject(packed.tarball, [
+      `typescript@${OLDEST_TYPESCRIPT}`,
+      "@types/node@20",
+      ...(nativeTypeScript ? [] : ["tsx@4"]),
+    ]));
   });
 
   it("the tarball holds the build, the bins, the schemas, LICENSE and README, and no source maps or tests", () => {
     const files = new Set(packed.files);
-    for (const needed of ["package.json", "LICENSE", "README.md", "bin/proto.js", "dist/sdk/index.js", "dist/worker/index.js", "dist/worker/pool-child-main.js", "dist/cli/commands.js", "schemas/json/task-message-v2.schema.json"]) {
+    for (const needed of [
+      "package.json",
+      "LICENSE",
+      "README.md",
+      "bin/proto.js",
+      "dist/sdk/index.js",
+      "dist/worker/index.js",
+      "dist/worker/pool-child-main.js",
+      "dist/cli/commands.js",
+      "schemas/json/task-message-v2.schema.json",
+    ]) {
       assert.ok(files.has(needed), `${needed} is missing from the tarball`);
     }
-    assert.deepEqual(packed.files.filter((f) => f.endsWith(".map") || f.includes("/test/") || f.endsWith(".test.ts")), []);
+    assert.deepEqual(
+      packed.files.filter((f) => f.endsWith(".map") || f.includes("/test/") || f.endsWith(".test.ts")),
+      [],
+    );
   });
 
   it("stays within its size budgets: tarball, unpacked, installed, and what import { createClient } loads", () => {
@@ -82,7 +99,10 @@ describe(`the installed package (${NODE})`, () => {
     writeFileSync(path.join(project, "tasks.proto"), 'syntax = "proto3";\npackage demo.v1;\n');
     const generate = runInProject(project, "proto", ["generate", "tasks.proto", "--out", "gen-proto"]);
     assert.equal(generate.status, 2, `${generate.stdout}${generate.stderr}`);
-    assert.match(generate.stderr, /InvalidOption: catalog: \.proto catalogs need protobuf-es and buf in your project: npm install --save-dev @bufbuild\/protobuf @bufbuild\/protoplugin @bufbuild\/buf/);
+    assert.match(
+      generate.stderr,
+      /InvalidOption: catalog: \.proto catalogs need protobuf-es and buf in your project: npm install --save-dev @bufbuild\/protobuf @bufbuild\/protoplugin @bufbuild\/buf/,
+    );
     const plugin = runInProject(project, "protoc-gen-celery-es", []);
     assert.equal(plugin.status, 1, `${plugin.stdout}${plugin.stderr}`);
     assert.match(plugin.stderr, /protoc-gen-celery-es needs protobuf-es in your project: npm install --save-dev @bufbuild\/protobuf @bufbuild\/protoplugin/);
@@ -99,7 +119,10 @@ describe(`the installed package (${NODE})`, () => {
       await Promise.all(workers.map((w) => w.stop()));
     });
 
-    for (const [name, broker] of [["Redis", BROKER], ["RabbitMQ", AMQP_URL]] as const) {
+    for (const [name, broker] of [
+      ["Redis", BROKER],
+      ["RabbitMQ", AMQP_URL],
+    ] as const) {
       it(`a producer (import { createClient } from "celery-proto") enqueues to a Python worker on ${name} and reads the result`, () => {
         const r = runInProject(project, "node", ["producer.mjs", broker, BACKEND, queue]);
         assert.equal(r.status, 0, r.stderr);
@@ -113,7 +136,23 @@ describe(`the installed package (${NODE})`, () => {
     const node = `${unique("node")}@%h`;
     let worker: InstalledProto;
     before(async () => {
-      worker = InstalledProto.start(project, ["worker", "-A", "./tasks.ts", "-Q", queue, "-c", "4", "-l", "INFO", "-n", node, "--broker", BROKER, "--backend", BACKEND]);
+      worker = InstalledProto.start(project, [
+        "worker",
+        "-A",
+        "./tasks.ts",
+        "-Q",
+        queue,
+        "-c",
+        "4",
+        "-l",
+        "INFO",
+        "-n",
+        node,
+        "--broker",
+        BROKER,
+        "--backend",
+        BACKEND,
+      ]);
       await worker.waitFor(/\] \S+ ready\.\n/);
     });
     after(async () => {
@@ -121,17 +160,33 @@ describe(`the installed package (${NODE})`, () => {
     });
 
     it("runs tasks a Python producer sends", async () => {
-      const [sum, shout] = await runCeleryClient("call", { broker: BROKER, backend: BACKEND, queue, timeout: 20, calls: [{ task: "installed.add", args: "[2, 3]" }, { task: "installed.shout", args: '["hey", 2]' }] });
+      const [sum, shout] = await runCeleryClient("call", {
+        broker: BROKER,
+        backend: BACKEND,
+        queue,
+        timeout: 20,
+        calls: [
+          { task: "installed.add", args: "[2, 3]" },
+          { task: "installed.shout", args: '["hey", 2]' },
+        ],
+      });
       assert.deepEqual([sum?.ok && sum.value, shout?.ok && shout.value], [5, "HEYHEY"]);
     });
 
     it(`proto generate writes a typed client that TypeScript ${OLDEST_TYPESCRIPT} type-checks, refuses a mistyped call, compiles and runs`, () => {
       const generated = runInProject(project, "proto", ["generate", "catalog.json", "--out", "gen"]);
       assert.equal(generated.status, 0, `${generated.stdout}${generated.stderr}`);
-      assert.doesNotMatch(readFileSync(path.join(project, "gen", "catalog_validators.js"), "utf8"), /from "ajv\//, "generated validators import ajv, which the user never declared");
+      assert.doesNotMatch(
+        readFileSync(path.join(project, "gen", "catalog_validators.js"), "utf8"),
+        /from "ajv\//,
+        "generated validators import ajv, which the user never declared",
+      );
       const compiled = runInProject(project, "tsc", ["-p", "tsconfig.json"]);
       assert.deepEqual(typeErrors(compiled.stdout), [], compiled.stdout);
-      writeFileSync(path.join(project, "tsconfig.bad.json"), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { noEmit: true }, include: ["bad-call.ts"] }));
+      writeFileSync(
+        path.join(project, "tsconfig.bad.json"),
+        JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { noEmit: true }, include: ["bad-call.ts"] }),
+      );
       const refused = runInProject(project, "tsc", ["-p", "tsconfig.bad.json"]);
       assert.match(typeErrors(refused.stdout).join("\n"), /bad-call\.ts.*Argument of type 'string' is not assignable to parameter of type 'number'/);
       const ran = runInProject(project, "node", ["service.js", BROKER, BACKEND, queue]);
@@ -145,7 +200,16 @@ describe(`the installed package (${NODE})`, () => {
     it("proto beat sends a scheduled task to it", async () => {
       const schedule = path.join(project, "beat.json.yaml");
       writeFileSync(schedule, readFileSync(path.join(project, "beat.yaml"), "utf8").replace("@QUEUE@", queue));
-      const beat = InstalledProto.start(project, ["beat", schedule, "--broker", BROKER, "-l", "info", "--schedule-state", path.join(project, `beat-state-${queue}.json`)]);
+      const beat = InstalledProto.start(project, [
+        "beat",
+        schedule,
+        "--broker",
+        BROKER,
+        "-l",
+        "info",
+        "--schedule-state",
+        path.join(project, `beat-state-${queue}.json`),
+      ]);
       try {
         await worker.waitFor(/Task installed\.tick\[[^\]]+\] succeeded in [\d.]+s: 'tick 1'/, 30_000);
       } finally {
@@ -162,15 +226,45 @@ describe(`the installed package (${NODE})`, () => {
     });
   });
 
-  for (const [module, broker, brokerName] of [["./tasks.js", AMQP_URL, "RabbitMQ"], ["./tasks.ts", BROKER, "Redis"]] as const) {
+  for (const [module, broker, brokerName] of [
+    ["./tasks.js", AMQP_URL, "RabbitMQ"],
+    ["./tasks.ts", BROKER, "Redis"],
+  ] as const) {
     it(`proto worker -A ${module} -P process (${brokerName}) runs a Python producer's tasks in child processes`, async () => {
       const queue = unique("process");
-      const worker = InstalledProto.start(project, ["worker", "-A", module, "-P", "process", "-c", "2", "-Q", queue, "-l", "INFO", "-n", `${unique("node")}@%h`, "--broker", broker, "--backend", BACKEND]);
+      const worker = InstalledProto.start(project, [
+        "worker",
+        "-A",
+        module,
+        "-P",
+        "process",
+        "-c",
+        "2",
+        "-Q",
+        queue,
+        "-l",
+        "INFO",
+        "-n",
+        `${unique("node")}@%h`,
+        "--broker",
+        broker,
+        "--backend",
+        BACKEND,
+      ]);
       try {
         await worker.waitFor(/\] \S+ ready\.\n/);
-        const [sum, pid] = await runCeleryClient("call", { broker, backend: BACKEND, queue, timeout: 20, calls: [{ task: "installed.add", args: "[20, 22]" }, { task: "installed.pid" }] });
+        const [sum, pid] = await runCeleryClient("call", {
+          broker,
+          backend: BACKEND,
+          queue,
+          timeout: 20,
+          calls: [{ task: "installed.add", args: "[20, 22]" }, { task: "installed.pid" }],
+        });
         assert.equal(sum?.ok && sum.value, 42);
-        assert.ok(pid?.ok === true && typeof pid.value === "number" && pid.value !== worker.pid, `the task ran in the worker's own process: ${JSON.stringify(pid)}`);
+        assert.ok(
+          pid?.ok === true && typeof pid.value === "number" && pid.value !== worker.pid,
+          `the task ran in the worker's own process: ${JSON.stringify(pid)}`,
+        );
       } finally {
         await worker.stop();
       }

@@ -17,9 +17,41 @@ export interface WorkerPair {
 export async function startWorkerPair(env: PythonEnv & { readonly queue: string }, tag: string): Promise<WorkerPair> {
   const pyNode = `ops-py-${tag}@testhost`;
   const tsNode = `ops-ts-${tag}@testhost`;
-  const python = PythonProcess.start(env, "celery", ["worker", "-P", "threads", "-c", "2", "-Q", `${env.queue},${env.queue}-py`, "-n", pyNode, "-E", "--without-mingle", "--without-gossip", "-l", "INFO"]);
+  const python = PythonProcess.start(env, "celery", [
+    "worker",
+    "-P",
+    "threads",
+    "-c",
+    "2",
+    "-Q",
+    `${env.queue},${env.queue}-py`,
+    "-n",
+    pyNode,
+    "-E",
+    "--without-mingle",
+    "--without-gossip",
+    "-l",
+    "INFO",
+  ]);
   const [ts] = await Promise.all([
-    ProtoWorkerProcess.start(["-A", "conformance/ts-tasks/conformance-tasks.ts", "-l", "info", "-Q", `${env.queue},${env.queue}-ts`, "-c", "2", "-n", tsNode, "-E", "--without-mingle", "--broker", env.brokerUrl, "--backend", env.resultBackend]),
+    ProtoWorkerProcess.start([
+      "-A",
+      "conformance/ts-tasks/conformance-tasks.ts",
+      "-l",
+      "info",
+      "-Q",
+      `${env.queue},${env.queue}-ts`,
+      "-c",
+      "2",
+      "-n",
+      tsNode,
+      "-E",
+      "--without-mingle",
+      "--broker",
+      env.brokerUrl,
+      "--backend",
+      env.resultBackend,
+    ]),
     python.waitFor(/ready\./, 60_000),
   ]);
   return { queue: env.queue, pyNode, tsNode, python, ts };
@@ -39,7 +71,11 @@ export class ProtoProcess {
 
   static start(args: readonly string[], env: Readonly<Record<string, string>> = {}): ProtoProcess {
     return new ProtoProcess(
-      spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "conformance/harness/run-proto-cli.ts"), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }),
+      spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "conformance/harness/run-proto-cli.ts"), ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
     );
   }
 
@@ -90,7 +126,12 @@ export function normalise(method: string, reply: unknown): unknown {
 /** Type and keys, one level down: what "the same shape" means for a TS node's reply next to a Python node's. */
 export function shapeOf(value: unknown): unknown {
   if (Array.isArray(value)) return ["array", value.length === 0 ? "empty" : kind(value[0])];
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.keys(value).sort().map((k) => [k, kind((value as Record<string, unknown>)[k])]));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, kind((value as Record<string, unknown>)[k])]),
+    );
   return kind(value);
 }
 
@@ -104,7 +145,11 @@ function kind(value: unknown): string {
 /** Runs several `proto` commands in one process, one after another (run-proto-cli-batch.ts). */
 export async function runProtoBatch(batch: readonly (readonly string[])[], env: Readonly<Record<string, string>> = {}): Promise<CliResult[]> {
   const p = new ProtoProcess(
-    spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "conformance/harness/run-proto-cli-batch.ts"), JSON.stringify(batch)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }),
+    spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "conformance/harness/run-proto-cli-batch.ts"), JSON.stringify(batch)], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
   );
   const code = await p.exited;
   if (code !== 0) throw new Error(`proto batch exited ${code}:\n${p.stdout}\n${p.stderr}`);

@@ -64,7 +64,10 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       const running = await Promise.all([`${queue}-py`, `${queue}-ts`].map((q) => client.enqueue("conformance.sleep", [20], {}, { queue: q })));
       const eta = await Promise.all([`${queue}-py`, `${queue}-ts`].map((q) => client.enqueue("conformance.add", [1, 2], {}, { queue: q, countdown: 600 })));
       const ids = [...running, ...eta].map((r) => r.id);
-      await Promise.all([pair.python.waitFor(new RegExp(`${running[0]!.id}\\] received`), 20_000), pair.ts.waitFor(new RegExp(`${running[1]!.id}\\] received`), 20_000)]);
+      await Promise.all([
+        pair.python.waitFor(new RegExp(`${running[0]!.id}\\] received`), 20_000),
+        pair.ts.waitFor(new RegExp(`${running[1]!.id}\\] received`), 20_000),
+      ]);
       await new Promise((r) => setTimeout(r, 500));
       const calls = [...INSPECT.map((method) => ({ kind: "inspect", method })), { kind: "inspect", method: "query_task", args: { ids } }];
       const jobs: (() => Promise<unknown>)[] = [
@@ -79,8 +82,17 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       for (const [i, method] of [...INSPECT, "query_task"].entries()) {
         const replies = ours[i]!;
         assert.deepEqual(Object.keys(replies).sort(), [pair.pyNode, pair.tsNode].sort(), method);
-        assert.deepEqual(normalise(method, replies[pair.pyNode]), normalise(method, celery[i]![pair.pyNode]), `${method}: proto and Celery disagree about the Python node`);
-        if (method !== "conf" && method !== "report") assert.deepEqual(shapeOf(comparableReply(method, replies[pair.tsNode])), shapeOf(comparableReply(method, replies[pair.pyNode])), `${method}: our node's reply has another shape`);
+        assert.deepEqual(
+          normalise(method, replies[pair.pyNode]),
+          normalise(method, celery[i]![pair.pyNode]),
+          `${method}: proto and Celery disagree about the Python node`,
+        );
+        if (method !== "conf" && method !== "report")
+          assert.deepEqual(
+            shapeOf(comparableReply(method, replies[pair.tsNode])),
+            shapeOf(comparableReply(method, replies[pair.pyNode])),
+            `${method}: our node's reply has another shape`,
+          );
       }
       const byMethod = Object.fromEntries([...INSPECT, "query_task"].map((m, i) => [m, ours[i] as Record<string, unknown>]));
       assert.deepEqual(cliPing, { [pair.pyNode]: { ok: "pong" } });
@@ -88,11 +100,20 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       assert.deepEqual(cliQueues, { [pair.pyNode]: byMethod["active_queues"]![pair.pyNode] });
       for (const node of [pair.pyNode, pair.tsNode]) {
         const active = byMethod["active"]![node] as Record<string, unknown>[];
-        assert.deepEqual(active.map((a) => a["id"]), [running[node === pair.pyNode ? 0 : 1]!.id]);
+        assert.deepEqual(
+          active.map((a) => a["id"]),
+          [running[node === pair.pyNode ? 0 : 1]!.id],
+        );
         const scheduled = byMethod["scheduled"]![node] as { request: { id: string } }[];
-        assert.deepEqual(scheduled.map((s) => s.request.id), [eta[node === pair.pyNode ? 0 : 1]!.id]);
+        assert.deepEqual(
+          scheduled.map((s) => s.request.id),
+          [eta[node === pair.pyNode ? 0 : 1]!.id],
+        );
         const query = byMethod["query_task"]![node] as Record<string, [string, unknown]>;
-        assert.deepEqual(Object.fromEntries(Object.entries(query).map(([id, [where]]) => [id, where])), node === pair.pyNode ? { [running[0]!.id]: "active", [eta[0]!.id]: "scheduled" } : { [running[1]!.id]: "active", [eta[1]!.id]: "scheduled" });
+        assert.deepEqual(
+          Object.fromEntries(Object.entries(query).map(([id, [where]]) => [id, where])),
+          node === pair.pyNode ? { [running[0]!.id]: "active", [eta[0]!.id]: "scheduled" } : { [running[1]!.id]: "active", [eta[1]!.id]: "scheduled" },
+        );
         const conf = byMethod["conf"]![node] as Record<string, unknown>;
         assert.ok(Object.keys(conf).length > 0, `${node} conf`);
         if (node === pair.pyNode) assert.equal(conf["task_default_queue"], queue);
@@ -103,7 +124,11 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
 
     it("inspect / status human output: `->  node: OK`, the reply indented, `N nodes online.`", async () => {
       const py = ["-d", pair.pyNode, "-t", "10"];
-      const human = [["inspect", "registered", ...py], ["inspect", "active_queues", ...py], ["status", ...py]];
+      const human = [
+        ["inspect", "registered", ...py],
+        ["inspect", "active_queues", ...py],
+        ["status", ...py],
+      ];
       const [ours, ...celery] = await runLimited<CliResult[] | CliResult>(
         [
           () =>
@@ -169,8 +194,11 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       ]);
       const [revoke, rate, time, add, grow, shrink, heartbeat, disable, revokedR, queuesR, enable, cancel, afterR, terminate] = ours;
       /** `control --json` prints the list of `{node: reply}`: as one object. */
-      const merged = (r: CliResult | undefined): Record<string, unknown> => Object.assign({}, ...(lastJson(r!) as Record<string, unknown>[])) as Record<string, unknown>;
-      const [refRevoke, refRate, refTime, refHeartbeat, refTerminate, refGrow, refShrink, refAdd, refCancel] = (lastJson(reference!) as Record<string, unknown>[][]).map((list) => Object.assign({}, ...list) as Record<string, unknown>);
+      const merged = (r: CliResult | undefined): Record<string, unknown> =>
+        Object.assign({}, ...(lastJson(r!) as Record<string, unknown>[])) as Record<string, unknown>;
+      const [refRevoke, refRate, refTime, refHeartbeat, refTerminate, refGrow, refShrink, refAdd, refCancel] = (
+        lastJson(reference!) as Record<string, unknown>[][]
+      ).map((list) => Object.assign({}, ...list) as Record<string, unknown>);
       const each = (r: Record<string, unknown>, expected: unknown): void => assert.deepEqual(r, { [pair.pyNode]: expected, [pair.tsNode]: expected });
       assert.equal(reference.code, 0, reference.stderr);
       each(merged(revoke), { ok: `tasks {'${revokeId}'} flagged as revoked` });
@@ -222,18 +250,28 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
         const lines = dump.stdout.split("\n");
         for (const [i, node] of [pair.pyNode, pair.tsNode].entries()) {
           const id = results[i]!.id;
-          assert.ok(lines.some((l) => l.startsWith(`${node} [`) && / heartbeat: .*freq=/.test(l)), `${node} heartbeat`);
+          assert.ok(
+            lines.some((l) => l.startsWith(`${node} [`) && / heartbeat: .*freq=/.test(l)),
+            `${node} heartbeat`,
+          );
           for (const type of ["received", "started", "succeeded"]) {
-            assert.ok(lines.some((l) => l.startsWith(`${node} [`) && l.includes(`task ${type}: conformance.add(${id}) args=(20, 22) kwargs={}`)), `${node} task ${type}\n${dump.stdout}`);
+            assert.ok(
+              lines.some((l) => l.startsWith(`${node} [`) && l.includes(`task ${type}: conformance.add(${id}) args=(20, 22) kwargs={}`)),
+              `${node} task ${type}\n${dump.stdout}`,
+            );
           }
           assert.ok(lines.some((l) => l.startsWith(`${node} [`) && l.includes(`task succeeded: conformance.add(${id})`) && l.includes("result=42")));
         }
-        const events = json.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+        const events = json.stdout
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
         for (const node of [pair.pyNode, pair.tsNode]) {
           const types = new Set(events.filter((e) => e["hostname"] === node).map((e) => e["type"]));
           for (const type of ["worker-heartbeat", "task-received", "task-started", "task-succeeded"]) assert.ok(types.has(type), `${node}: ${type}`);
         }
-        for (const node of [pair.pyNode, pair.tsNode]) assert.match(monitor.stdout, new RegExp(`^${node} \\[[^\\]]+\\] started: .*freq=`, "m"), `${node} worker-online`);
+        for (const node of [pair.pyNode, pair.tsNode])
+          assert.match(monitor.stdout, new RegExp(`^${node} \\[[^\\]]+\\] started: .*freq=`, "m"), `${node} worker-online`);
         assert.match(live.stdout, new RegExp(`${pair.pyNode}\\s+ONLINE`));
         assert.match(live.stdout, new RegExp(`${pair.tsNode}\\s+ONLINE`));
       } finally {
@@ -265,7 +303,10 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
     });
 
     it("result prints a stored result, waits with --wait, and says when a task is not ready", async () => {
-      const [slow, failing] = await Promise.all([client.enqueue("conformance.sleep", [1], {}, { queue: `${queue}-ts` }), client.enqueue("conformance.fail", ["nope"], {}, { queue: `${queue}-py` })]);
+      const [slow, failing] = await Promise.all([
+        client.enqueue("conformance.sleep", [1], {}, { queue: `${queue}-ts` }),
+        client.enqueue("conformance.fail", ["nope"], {}, { queue: `${queue}-py` }),
+      ]);
       const pending = randomUUID();
       const [waited, notReady, failed, meta] = await batch([
         ["result", slow.id, "--wait", "--timeout", "30"],

@@ -23,10 +23,14 @@ for (const broker of ["amqp", "redis"] as BrokerKind[]) {
       const pyQueue = `t-prio-${process.pid}-${broker}-py`;
       const tsQueue = `t-prio-${process.pid}-${broker}-ts`;
 
-      execFileSync(path.join(ROOT, ".venv/bin/python"), ["conformance/python/reference/publish_priorities.py", brokerUrl, pyQueue, JSON.stringify(PRIORITIES)], {
-        cwd: ROOT,
-        env: { ...process.env, PYTHONPATH: path.join(ROOT, "conformance/python") },
-      });
+      execFileSync(
+        path.join(ROOT, ".venv/bin/python"),
+        ["conformance/python/reference/publish_priorities.py", brokerUrl, pyQueue, JSON.stringify(PRIORITIES)],
+        {
+          cwd: ROOT,
+          env: { ...process.env, PYTHONPATH: path.join(ROOT, "conformance/python") },
+        },
+      );
       const client = await createClient({ broker: brokerUrl, backend: resultsUrl, queues: [{ name: tsQueue, maxPriority: 10 }] });
       const ids: string[] = [];
       for (const [index, priority] of PRIORITIES.entries()) {
@@ -61,10 +65,14 @@ async function runOrder(brokerUrl: string, resultsUrl: string, queue: string): P
     const deadline = Date.now() + 60_000;
     for (;;) {
       const keys = await redis.keys("celery-task-meta-*");
-      const metas = (await Promise.all(keys.map((k) => redis.get(k)))).map((v) => JSON.parse(v ?? "{}") as { status?: string; result?: { args?: number[]; utc_now?: string }; queue?: string });
+      const metas = (await Promise.all(keys.map((k) => redis.get(k)))).map(
+        (v) => JSON.parse(v ?? "{}") as { status?: string; result?: { args?: number[]; utc_now?: string }; queue?: string },
+      );
       const mine = metas.filter((m) => m.status === "SUCCESS" && m.queue === queue);
       if (mine.length === PRIORITIES.length) {
-        return mine.sort((a, b) => Date.parse(a.result!.utc_now!) - Date.parse(b.result!.utc_now!) || a.result!.utc_now!.localeCompare(b.result!.utc_now!)).map((m) => m.result!.args![0]!);
+        return mine
+          .sort((a, b) => Date.parse(a.result!.utc_now!) - Date.parse(b.result!.utc_now!) || a.result!.utc_now!.localeCompare(b.result!.utc_now!))
+          .map((m) => m.result!.args![0]!);
       }
       if (Date.now() > deadline) throw new Error(`only ${mine.length} of ${PRIORITIES.length} tasks finished on ${queue}`);
       await new Promise((r) => setTimeout(r, 100));

@@ -6,10 +6,39 @@ import { TaskMessageV2Schema } from "../../sdk/src/gen/proto/celery/v1/task_mess
 import { decodeMessageBody } from "../../sdk/src/codec/message/decode-message-body.js";
 import { capturedToParts, loadGoldenVectors } from "../harness/golden-vectors.js";
 
-const SCENARIOS = new Set(["simple-call", "countdown", "eta-expires", "link-link-error", "options-shadow-headers-timelimits", "chain", "chord", "group", "stamps"]);
+const SCENARIOS = new Set([
+  "simple-call",
+  "countdown",
+  "eta-expires",
+  "link-link-error",
+  "options-shadow-headers-timelimits",
+  "chain",
+  "chord",
+  "group",
+  "stamps",
+]);
 const KNOWN_HEADERS = new Set([
-  "lang", "task", "id", "shadow", "eta", "expires", "group", "group_index", "retries", "timelimit", "root_id", "parent_id",
-  "argsrepr", "kwargsrepr", "origin", "ignore_result", "replaced_task_nesting", "stamped_headers", "stamps", "compression", "redelivered",
+  "lang",
+  "task",
+  "id",
+  "shadow",
+  "eta",
+  "expires",
+  "group",
+  "group_index",
+  "retries",
+  "timelimit",
+  "root_id",
+  "parent_id",
+  "argsrepr",
+  "kwargsrepr",
+  "origin",
+  "ignore_result",
+  "replaced_task_nesting",
+  "stamped_headers",
+  "stamps",
+  "compression",
+  "redelivered",
 ]);
 
 describe("protobuf projection (protobuf-es from schemas/proto)", () => {
@@ -37,7 +66,10 @@ describe("protobuf projection (protobuf-es from schemas/proto)", () => {
         assert.deepEqual(back["headers"]?.["eta"] ?? null, headers["eta"] ?? null);
         assert.deepEqual(back["properties"]?.["correlation_id"], properties["correlation_id"]);
         assert.deepEqual((back["body"] as { args?: unknown })?.args ?? [], args);
-        assert.deepEqual(decoded.body?.embed?.chain.map((s) => s.task) ?? [], ((embed as { chain?: Array<{ task: string }> | null }).chain ?? []).map((s) => s.task));
+        assert.deepEqual(
+          decoded.body?.embed?.chain.map((s) => s.task) ?? [],
+          ((embed as { chain?: Array<{ task: string }> | null }).chain ?? []).map((s) => s.task),
+        );
       }
     });
   }
@@ -46,7 +78,11 @@ describe("protobuf projection (protobuf-es from schemas/proto)", () => {
 function pruneNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(pruneNulls);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, pruneNulls(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, pruneNulls(v)]),
+    );
   }
   return value;
 }

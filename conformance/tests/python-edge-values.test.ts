@@ -53,15 +53,12 @@ for (const pool of ["async", "process"] as const) {
     it("a thrown non-Error value reaches Python as Exception(value), as Celery stores it", async () => {
       const values = ['{"code": 42}', '"text"', "42", "null"];
       const results = await runCeleryClient("call", command({ calls: values.map((v) => ({ task: "wcore.throw_value", args: `[${v}]` })) }));
-      assert.deepEqual(
-        results.map(failure),
-        [
-          { state: "FAILURE", exc_type: "Exception", exc_module: "builtins", exc_repr: "Exception({'code': 42})", exc_str: "{'code': 42}" },
-          { state: "FAILURE", exc_type: "Exception", exc_module: "builtins", exc_repr: "Exception('text')", exc_str: "text" },
-          { state: "FAILURE", exc_type: "Exception", exc_module: "builtins", exc_repr: "Exception(42)", exc_str: "42" },
-          { state: "FAILURE", exc_type: "Exception", exc_module: "builtins", exc_repr: "Exception(None)", exc_str: "None" },
-        ],
-      );
+      assert.deepEqual(results.map(failure), [
+        { state: "FAILURE", exc_type: "Exception", exc_module: "builtins", exc_repr: "Exception({'code': 42})", exc_str: "{'code': 42}" },
+        { state: "FAILURE", exc_type: "Exception", exc_module: "builtins", exc_repr: "Exception('text')", exc_str: "text" },
+        { state: "FAILURE", exc_type: "Exception", exc_module: "builtins", exc_repr: "Exception(42)", exc_str: "42" },
+        { state: "FAILURE", exc_type: "Exception", exc_module: "builtins", exc_repr: "Exception(None)", exc_str: "None" },
+      ]);
       const log = lines.join("");
       assert.match(log, new RegExp(`Task wcore.throw_value\\[${results[0]?.id}\\] raised unexpected: Exception\\(\\{'code': 42\\}\\)`));
       assert.match(log, /Exception: \{'code': 42\}\n/, "the logged traceback ends with str(exc)");
@@ -91,7 +88,15 @@ for (const pool of ["async", "process"] as const) {
       const read = await Promise.all(results.map((r) => client.result(r.id).get({ timeoutMs: 10_000 })));
       assert.deepEqual(read, [NaN, Infinity, -Infinity]);
       // A Python int beyond 2^53 reaches the handler as a bigint and goes back to Python as the same int.
-      const [big, types] = await runCeleryClient("call", command({ calls: [{ task: "wcore.identity", args: "[18446744073709551616]" }, { task: "wcore.types", args: "[18446744073709551616, 7]" }] }));
+      const [big, types] = await runCeleryClient(
+        "call",
+        command({
+          calls: [
+            { task: "wcore.identity", args: "[18446744073709551616]" },
+            { task: "wcore.types", args: "[18446744073709551616, 7]" },
+          ],
+        }),
+      );
       assert.deepEqual(big?.ok ? big.value : big, { py_type: "int", repr: "18446744073709551616", str: "18446744073709551616" });
       assert.deepEqual(types?.ok ? (types.value as { types: string[] }).types : types, ["bigint", "number"]);
       // And from our own producer to our own worker.
@@ -119,7 +124,9 @@ describe("our client ← Python Celery worker: non-finite floats and big integer
   });
 
   it("reads Python's NaN, Infinity and -Infinity results", async () => {
-    const results = await Promise.all([[NaN], [Infinity, 1], [-Infinity]].map(async (numbers) => (await client.enqueue(xsum, [numbers])).get({ timeoutMs: 20_000 })));
+    const results = await Promise.all(
+      [[NaN], [Infinity, 1], [-Infinity]].map(async (numbers) => (await client.enqueue(xsum, [numbers])).get({ timeoutMs: 20_000 })),
+    );
     assert.deepEqual(results, [NaN, Infinity, -Infinity]);
   });
 

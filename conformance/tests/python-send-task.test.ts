@@ -7,7 +7,10 @@ import { Redis } from "ioredis";
 import { decodeRedisEnvelope } from "../../sdk/src/codec/redis/decode-redis-envelope.js";
 import { redisDbUrl } from "../harness/broker-urls.js";
 
-for (const [venv, expected] of [[".venv", null], [".venv-5.3", false]] as const) {
+for (const [venv, expected] of [
+  [".venv", null],
+  [".venv-5.3", false],
+] as const) {
   describe(`app.send_task messages (${venv})`, () => {
     it(`decode, with ignore_result ${String(expected)}`, async () => {
       const url = redisDbUrl(29);

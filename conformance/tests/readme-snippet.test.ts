@@ -57,7 +57,20 @@ describe("README worker and Python snippets", { timeout: 90_000 }, () => {
     const file = path.join(ROOT, ".tmp", `readme-tasks-${process.pid}.ts`);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, tasks);
-    worker = await ProtoWorkerProcess.start(["-A", file, "-Q", queue, "-l", "INFO", "-n", `readme-${process.pid}@%h`, "--broker", broker, "--backend", backend]);
+    worker = await ProtoWorkerProcess.start([
+      "-A",
+      file,
+      "-Q",
+      queue,
+      "-l",
+      "INFO",
+      "-n",
+      `readme-${process.pid}@%h`,
+      "--broker",
+      broker,
+      "--backend",
+      backend,
+    ]);
   });
   after(async () => worker?.stop());
 

@@ -237,7 +237,14 @@ describe("Redis result backend ← real Celery workers (prefork)", { timeout: 12
       it("chord: setChordSize + header tasks → the real worker counts the parts and runs the body", async () => {
         const gid = randomUUID();
         const bodyId = randomUUID();
-        const body = { task: "conformance.xsum", args: [], kwargs: {}, options: { task_id: bodyId, reply_to: backend.replyTo }, subtask_type: null, immutable: false } as Signature;
+        const body = {
+          task: "conformance.xsum",
+          args: [],
+          kwargs: {},
+          options: { task_id: bodyId, reply_to: backend.replyTo },
+          subtask_type: null,
+          immutable: false,
+        } as Signature;
         await backend.setChordSize(gid, 2);
         for (const [i, n] of [3, 4].entries()) {
           await send(line.queue, { task: "conformance.add", args: [n, n], groupId: gid, groupIndex: i, chord: body });
@@ -265,13 +272,23 @@ describe("Redis result backend ← real Celery workers (prefork)", { timeout: 12
       const parent = new AsyncResult(randomUUID(), app);
       await new GroupResult(ours, [new AsyncResult(ids[0]!, app), new AsyncResult(ids[1]!, app, parent)], app).save();
       const out = JSON.parse(await runPython(line.venv, GROUP_SCRIPT, [ours, theirs, ...ids])) as { ours: Array<[string, string | null]> };
-      assert.deepEqual(out.ours, [[ids[0], null], [ids[1], parent.id]], "Python's GroupResult.restore reads our save, parents included");
+      assert.deepEqual(
+        out.ours,
+        [
+          [ids[0], null],
+          [ids[1], parent.id],
+        ],
+        "Python's GroupResult.restore reads our save, parents included",
+      );
       const pythonText = await results.get(`celery-taskset-meta-${theirs}`);
       assert.equal(pythonText, encodeGroupMeta(createGroupTuple(theirs, ids)), "byte-identical");
       await GroupResult.of(theirs, ids, app).save();
       assert.equal(await results.get(`celery-taskset-meta-${theirs}`), pythonText);
       const restored = await GroupResult.restore(theirs, app);
-      assert.deepEqual(restored?.results.map((m) => m.id), ids);
+      assert.deepEqual(
+        restored?.results.map((m) => m.id),
+        ids,
+      );
       await results.del(`celery-taskset-meta-${ours}`, `celery-taskset-meta-${theirs}`);
     });
   }

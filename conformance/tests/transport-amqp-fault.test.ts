@@ -12,7 +12,10 @@ import type { OutgoingMessage, TransportEvent } from "../../sdk/src/transport/tr
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const message = (routingKey: string, body: string): OutgoingMessage => ({
-  exchange: "", routingKey, body: new TextEncoder().encode(body), properties: { delivery_mode: 2, content_type: "text/plain" },
+  exchange: "",
+  routingKey,
+  body: new TextEncoder().encode(body),
+  properties: { delivery_mode: 2, content_type: "text/plain" },
 });
 
 before(async () => {
@@ -27,7 +30,11 @@ describe("broker restart (rabbitmqctl stop_app/start_app on the fault node)", { 
   it("during a publish burst with confirms: every acknowledged publish is in the queue; publishing and consuming resume by themselves", async () => {
     const events: Array<TransportEvent & { at: number; acked: number }> = [];
     const acked = new Set<number>();
-    const transport = await createAmqpTransport({ url: FAULT_NODE.url, backoff: () => 100, onEvent: (e) => events.push({ ...e, at: Date.now(), acked: acked.size }) });
+    const transport = await createAmqpTransport({
+      url: FAULT_NODE.url,
+      backoff: () => 100,
+      onEvent: (e) => events.push({ ...e, at: Date.now(), acked: acked.size }),
+    });
     const q = amqpTestName("burst");
     const cq = amqpTestName("burst-consumer");
     try {
@@ -135,7 +142,10 @@ describe("broker restart (rabbitmqctl stop_app/start_app on the fault node)", { 
       );
       await closing;
       assert.deepEqual(failures, []);
-      assert.ok(events.some((e) => e.type === "disconnected"), "the connection was closed by the broker");
+      assert.ok(
+        events.some((e) => e.type === "disconnected"),
+        "the connection was closed by the broker",
+      );
       const reader = createDeliveryCollector();
       const readConsumer = await transport.consume([q], reader.onDelivery, { prefetch: 0, noAck: true });
       await reader.next(acked.size, 15_000);
@@ -143,7 +153,11 @@ describe("broker restart (rabbitmqctl stop_app/start_app on the fault node)", { 
       await readConsumer.cancel();
       const seen = reader.got.map((d) => Number(new TextDecoder().decode(d.message.body)));
       const distinct = new Set(seen);
-      assert.deepEqual([...acked].filter((n) => !distinct.has(n)), [], "no confirmed message is missing");
+      assert.deepEqual(
+        [...acked].filter((n) => !distinct.has(n)),
+        [],
+        "no confirmed message is missing",
+      );
       const duplicates = seen.length - distinct.size;
       assert.ok(duplicates <= CONCURRENCY, `duplicates (${duplicates}) only among the ${CONCURRENCY} in flight when the connection dropped`);
       console.log(`[fault] forced close: ${acked.size} confirmed, ${seen.length} in the queue, ${duplicates} duplicates (re-sent after lost confirms)`);

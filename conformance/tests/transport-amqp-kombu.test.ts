@@ -73,21 +73,38 @@ function scenarios(tag: string, exclusive: boolean): Scenario[] {
     { kind: "celery-task-queue", pyName: n("task"), spec: { name: n("task"), maxPriority: 10 }, ownExchange: true },
     { kind: "quorum-queue", pyName: n("quorum"), spec: { name: n("quorum"), queueType: "quorum" }, ownExchange: true, sinceCelery: "5.5" },
     {
-      kind: "pidbox-queue", pyName: `${n("node")}@host`,
+      kind: "pidbox-queue",
+      pyName: `${n("node")}@host`,
       conf: { control_queue_exclusive: exclusive },
       spec: { name: `${n("node")}@host.celery.pidbox`, exchange: pidboxExchange, routingKey: "", ...transientQueue, expiresMs: 10_000, messageTtlMs: 300_000 },
       ownExchange: false,
     },
     {
-      kind: "pidbox-reply-queue", pyName: n("oid"),
+      kind: "pidbox-reply-queue",
+      pyName: n("oid"),
       conf: { control_queue_exclusive: exclusive },
-      spec: { name: `${n("oid")}.reply.celery.pidbox`, exchange: replyExchange, routingKey: n("oid"), ...transientQueue, expiresMs: 10_000, messageTtlMs: 300_000 },
+      spec: {
+        name: `${n("oid")}.reply.celery.pidbox`,
+        exchange: replyExchange,
+        routingKey: n("oid"),
+        ...transientQueue,
+        expiresMs: 10_000,
+        messageTtlMs: 300_000,
+      },
       ownExchange: false,
     },
     {
-      kind: "event-queue", pyName: `celeryev.${n("ev")}`,
+      kind: "event-queue",
+      pyName: `celeryev.${n("ev")}`,
       conf: { event_queue_exclusive: exclusive },
-      spec: { name: `celeryev.${n("ev")}`, exchange: { name: "celeryev", type: "topic" }, routingKey: "#", ...transientQueue, expiresMs: 60_000, messageTtlMs: 5_000 },
+      spec: {
+        name: `celeryev.${n("ev")}`,
+        exchange: { name: "celeryev", type: "topic" },
+        routingKey: "#",
+        ...transientQueue,
+        expiresMs: 60_000,
+        messageTtlMs: 5_000,
+      },
       ownExchange: false,
     },
   ];
@@ -111,9 +128,20 @@ after(async () => {
 describe("URLs resolve to the endpoints kombu connects to", () => {
   it("matches kombu's Connection(url).info() for every failover alternate", async () => {
     const urls = [
-      "amqp://", "amqp://localhost/", "amqp://localhost//", "amqp://h/%2F", "amqp://h/a/b", "pyamqp://guest@127.0.0.1:5683/celery-proto",
-      "amqps://x:y@H.example.com", "amqp://a:b@[::1]:99/v%20h", "amqp://:@host/", "amqp://user@host", "amqp://u:p:q@h/x?heartbeat=10",
-      "amqp://u%40x:p%2Fw@h/x#frag", "amqp://u:p@h1:1234/vh;amqp://h2;amqp://h3:99", "amqp://h1;amqps://h2//",
+      "amqp://",
+      "amqp://localhost/",
+      "amqp://localhost//",
+      "amqp://h/%2F",
+      "amqp://h/a/b",
+      "pyamqp://guest@127.0.0.1:5683/celery-proto",
+      "amqps://x:y@H.example.com",
+      "amqp://a:b@[::1]:99/v%20h",
+      "amqp://:@host/",
+      "amqp://user@host",
+      "amqp://u:p:q@h/x?heartbeat=10",
+      "amqp://u%40x:p%2Fw@h/x#frag",
+      "amqp://u:p@h1:1234/vh;amqp://h2;amqp://h3:99",
+      "amqp://h1;amqps://h2//",
     ];
     const kombu = await runAmqpReference<Array<Array<Record<string, unknown>>>>("urls", { urls });
     urls.forEach((url, i) => {
@@ -132,18 +160,38 @@ for (const venv of VENVS) {
 
     it("flag for flag and argument for argument (types included), for Celery's own entities", async () => {
       const list = scenarios(`${tag}d`, celeryExclusive).filter(applicable);
-      const described = await runAmqpReference<Described[]>("declare", { url: AMQP_URL, declare: false, scenarios: list.map((s) => ({ kind: s.kind, name: s.pyName })) }, venv);
+      const described = await runAmqpReference<Described[]>(
+        "declare",
+        { url: AMQP_URL, declare: false, scenarios: list.map((s) => ({ kind: s.kind, name: s.pyName })) },
+        venv,
+      );
       list.forEach((s, i) => {
         const py = described[i]!;
         assert.ok(py.ok, py.error);
         const ours = resolveQueueDeclaration(s.spec);
         assert.deepEqual(
           {
-            queue: ours.name, durable: ours.durable, exclusive: ours.exclusive, auto_delete: ours.autoDelete, routing_key: ours.routingKey,
+            queue: ours.name,
+            durable: ours.durable,
+            exclusive: ours.exclusive,
+            auto_delete: ours.autoDelete,
+            routing_key: ours.routingKey,
             arguments: Object.fromEntries(Object.entries(ours.arguments).map(([k, v]) => [k, typedOf(v)])),
-            exchange: ours.exchange === null ? null : { name: ours.exchange.name, type: ours.exchange.type, durable: ours.exchange.durable, auto_delete: ours.exchange.autoDelete, arguments: typedOf(ours.exchange.arguments) },
+            exchange:
+              ours.exchange === null
+                ? null
+                : {
+                    name: ours.exchange.name,
+                    type: ours.exchange.type,
+                    durable: ours.exchange.durable,
+                    auto_delete: ours.exchange.autoDelete,
+                    arguments: typedOf(ours.exchange.arguments),
+                  },
           },
-          (({ ok: _ok, error: _error, exchange, ...rest }) => ({ ...rest, exchange: exchange === null ? null : (({ delivery_mode: _dm, ...ex }) => ex)(exchange) }))(py),
+          (({ ok: _ok, error: _error, exchange, ...rest }) => ({
+            ...rest,
+            exchange: exchange === null ? null : (({ delivery_mode: _dm, ...ex }) => ex)(exchange),
+          }))(py),
           s.kind,
         );
         assert.equal(s.spec.exchange?.deliveryMode ?? null, py.exchange?.delivery_mode ?? null, `${s.kind}: exchange delivery_mode`);
@@ -181,8 +229,14 @@ describe("the equivalence check is real", () => {
     exchangesToDelete.add(name);
     const py = await runAmqpReference<Described[]>("declare", { url: AMQP_URL, scenarios: [{ kind: "priority-queue", name }] });
     assert.ok(py[0]!.ok);
-    await assert.rejects(transport.declareQueue({ name, maxPriority: 5 }), (e) => CeleryProtoError.is(e, "BrokerError") && /PRECONDITION.FAILED/.test(e.message) && e.message.includes("x-max-priority"));
-    await assert.rejects(transport.declareQueue({ name, maxPriority: 10, durable: false }), (e) => CeleryProtoError.is(e, "BrokerError") && /PRECONDITION.FAILED/.test(e.message));
+    await assert.rejects(
+      transport.declareQueue({ name, maxPriority: 5 }),
+      (e) => CeleryProtoError.is(e, "BrokerError") && /PRECONDITION.FAILED/.test(e.message) && e.message.includes("x-max-priority"),
+    );
+    await assert.rejects(
+      transport.declareQueue({ name, maxPriority: 10, durable: false }),
+      (e) => CeleryProtoError.is(e, "BrokerError") && /PRECONDITION.FAILED/.test(e.message),
+    );
     await transport.declareQueue({ name, maxPriority: 10 }); // and the transport carries on
   });
 });
@@ -197,7 +251,11 @@ interface CompareReport {
 describe("header tables: what we publish, py-amqp reads exactly as Celery's own", () => {
   const vectors = loadGoldenVectors().filter((v) => v.broker === "amqp");
 
-  async function publishAndCompare(queue: string, items: Array<{ file: string; index: number; publish: () => Promise<void> }>, compareBody: boolean): Promise<void> {
+  async function publishAndCompare(
+    queue: string,
+    items: Array<{ file: string; index: number; publish: () => Promise<void> }>,
+    compareBody: boolean,
+  ): Promise<void> {
     await transport.declareQueue({ name: queue, exchange: null });
     queuesToDelete.add(queue);
     for (const item of items) await item.publish();
@@ -212,10 +270,19 @@ describe("header tables: what we publish, py-amqp reads exactly as Celery's own"
       v.messages.flatMap((m, index) => {
         if (m.transport !== "amqp") return [];
         const { headers, ...properties } = m.properties;
-        return [{
-          file: v.file, index,
-          publish: () => transport.publish({ exchange: "", routingKey: queue, body: decodeBase64Strict(m.body, "vector body"), properties: { ...properties, headers: headers ?? null } }),
-        }];
+        return [
+          {
+            file: v.file,
+            index,
+            publish: () =>
+              transport.publish({
+                exchange: "",
+                routingKey: queue,
+                body: decodeBase64Strict(m.body, "vector body"),
+                properties: { ...properties, headers: headers ?? null },
+              }),
+          },
+        ];
       }),
     );
     assert.ok(items.length > 100, `${items.length} messages`);
@@ -228,15 +295,17 @@ describe("header tables: what we publish, py-amqp reads exactly as Celery's own"
     const compressions = Object.fromEntries(Object.entries(COMPRESSION_MIME_TYPES).map(([name, mime]) => [mime, name as CompressionName]));
     // Protocol 1 / hybrid messages are re-encoded as protocol 2, and bzip2 is decode-only in the codec: those are
     // covered by the raw republish above.
-    const items = vectors.filter((v) => v.kind === "task" && v.scenario !== "compression-bzip2").flatMap((v) =>
-      v.messages.flatMap((m, index) => {
-        const decoded = decodeTaskMessage(capturedToParts(m), { accept });
-        if (decoded.protocol !== 2) return [];
-        const serializer: SerializerName = findSerializer(String(decoded.properties.content_type))?.name ?? "json";
-        const compression = typeof decoded.headers.compression === "string" ? (compressions[decoded.headers.compression] ?? null) : null;
-        return [{ file: v.file, index, publish: () => transport.publish(encodeAmqpPublish(decoded, { routingKey: queue }, { serializer, compression })) }];
-      }),
-    );
+    const items = vectors
+      .filter((v) => v.kind === "task" && v.scenario !== "compression-bzip2")
+      .flatMap((v) =>
+        v.messages.flatMap((m, index) => {
+          const decoded = decodeTaskMessage(capturedToParts(m), { accept });
+          if (decoded.protocol !== 2) return [];
+          const serializer: SerializerName = findSerializer(String(decoded.properties.content_type))?.name ?? "json";
+          const compression = typeof decoded.headers.compression === "string" ? (compressions[decoded.headers.compression] ?? null) : null;
+          return [{ file: v.file, index, publish: () => transport.publish(encodeAmqpPublish(decoded, { routingKey: queue }, { serializer, compression })) }];
+        }),
+      );
     assert.ok(items.length >= 50, `${items.length} task messages`);
     // Bodies: the codec's own concern (golden-vectors.test.ts); gzip, YAML and 5.3's rich-args differ in bytes there.
     await publishAndCompare(queue, items, false);
@@ -247,22 +316,69 @@ describe("header tables: what we publish, py-amqp reads exactly as Celery's own"
     await transport.declareQueue({ name: queue, exchange: null });
     queuesToDelete.add(queue);
     await transport.publish({
-      exchange: "", routingKey: queue, body: new Uint8Array([1]),
+      exchange: "",
+      routingKey: queue,
+      body: new Uint8Array([1]),
       properties: {
-        content_type: "application/json", delivery_mode: 2, message_id: "m", timestamp: 1700000000, type: "t", app_id: "a", user_id: "guest",
+        content_type: "application/json",
+        delivery_mode: 2,
+        message_id: "m",
+        timestamp: 1700000000,
+        type: "t",
+        app_id: "a",
+        user_id: "guest",
         headers: {
-          i: 5, i64: 2 ** 40, b: 2n ** 62n, f: 1.5, pf: pyFloat(2), n: null, t: true, s: "caf\u00e9", l: [1, null, [2]], tup: new PyTuple([1, 2]),
-          d: { x: { y: 1 } }, bytes: new Uint8Array([0xff, 0]), dt: new Date("2025-01-31T12:00:05Z"), dec: new PyDecimal("-1.25"),
+          i: 5,
+          i64: 2 ** 40,
+          b: 2n ** 62n,
+          f: 1.5,
+          pf: pyFloat(2),
+          n: null,
+          t: true,
+          s: "caf\u00e9",
+          l: [1, null, [2]],
+          tup: new PyTuple([1, 2]),
+          d: { x: { y: 1 } },
+          bytes: new Uint8Array([0xff, 0]),
+          dt: new Date("2025-01-31T12:00:05Z"),
+          dec: new PyDecimal("-1.25"),
         },
       },
     });
     const [msg] = await runAmqpReference<Array<{ properties: Record<string, Typed>; headers: Typed }>>("read", { url: AMQP_URL, queue, count: 1 });
     assert.ok(msg);
-    assert.deepEqual(msg.headers, ["dict", {
-      i: ["int", 5], i64: ["int", 2 ** 40], b: ["int", String(2n ** 62n)], f: ["float", "1.5"], pf: ["float", "2.0"], n: ["NoneType", null], t: ["bool", true],
-      s: ["str", "caf\u00e9"], l: ["list", [["int", 1], ["NoneType", null], ["list", [["int", 2]]]]], tup: ["list", [["int", 1], ["int", 2]]],
-      d: ["dict", { x: ["dict", { y: ["int", 1] }] }], bytes: ["bytes", "ff00"], dt: ["datetime", "2025-01-31T12:00:05"], dec: ["Decimal", "-1.25"],
-    }]);
+    assert.deepEqual(msg.headers, [
+      "dict",
+      {
+        i: ["int", 5],
+        i64: ["int", 2 ** 40],
+        b: ["int", String(2n ** 62n)],
+        f: ["float", "1.5"],
+        pf: ["float", "2.0"],
+        n: ["NoneType", null],
+        t: ["bool", true],
+        s: ["str", "caf\u00e9"],
+        l: [
+          "list",
+          [
+            ["int", 1],
+            ["NoneType", null],
+            ["list", [["int", 2]]],
+          ],
+        ],
+        tup: [
+          "list",
+          [
+            ["int", 1],
+            ["int", 2],
+          ],
+        ],
+        d: ["dict", { x: ["dict", { y: ["int", 1] }] }],
+        bytes: ["bytes", "ff00"],
+        dt: ["datetime", "2025-01-31T12:00:05"],
+        dec: ["Decimal", "-1.25"],
+      },
+    ]);
     assert.deepEqual(msg.properties["message_id"], ["str", "m"]);
     assert.deepEqual(msg.properties["user_id"], ["str", "guest"]);
     assert.deepEqual(msg.properties["delivery_mode"], ["int", 2]);
@@ -275,14 +391,18 @@ describe("py-amqp and Celery producers → our consumer", () => {
       const got: Delivery[] = [];
       const timer = setTimeout(() => reject(new Error(`received ${got.length}/${count} from ${queue}`)), 10_000);
       void transport
-        .consume([queue], (d) => {
-          got.push(d);
-          void d.ack();
-          if (got.length === count) {
-            clearTimeout(timer);
-            resolve(got);
-          }
-        }, { prefetch: 10 })
+        .consume(
+          [queue],
+          (d) => {
+            got.push(d);
+            void d.ack();
+            if (got.length === count) {
+              clearTimeout(timer);
+              resolve(got);
+            }
+          },
+          { prefetch: 10 },
+        )
         .then((c) => setTimeout(() => void c.cancel(), 0).unref(), reject);
     }).then(async (d) => {
       await new Promise((r) => setTimeout(r, 50));
@@ -299,15 +419,40 @@ describe("py-amqp and Celery producers → our consumer", () => {
     const [d] = await receive(queue, 1);
     const m = d!.message as RawTaskParts & { headers: Record<string, unknown> };
     assert.equal(events.filter((e) => e.type === "disconnected").length, disconnectsBefore, "the connection survived");
-    assert.deepEqual({ ...m.headers, decimal: String(m.headers["decimal"]) }, {
-      int32: 2 ** 31 - 1, int64: 2 ** 40, neg64: -(2n ** 62n), max64: 2n ** 63n - 1n, small: -5, float: 1.5, float_integral: 2, str: "caf\u00e9",
-      bytes_utf8: "abc", bytes_binary: new Uint8Array([0xff, 0]), none: null, true: true, decimal: "-1.25",
-      datetime: new Date("2025-01-31T12:00:05Z"), list: [1, "a", null, [2 ** 40]], dict: { nested: { x: 1 } }, tuple: [1, 2],
-    });
+    assert.deepEqual(
+      { ...m.headers, decimal: String(m.headers["decimal"]) },
+      {
+        int32: 2 ** 31 - 1,
+        int64: 2 ** 40,
+        neg64: -(2n ** 62n),
+        max64: 2n ** 63n - 1n,
+        small: -5,
+        float: 1.5,
+        float_integral: 2,
+        str: "caf\u00e9",
+        bytes_utf8: "abc",
+        bytes_binary: new Uint8Array([0xff, 0]),
+        none: null,
+        true: true,
+        decimal: "-1.25",
+        datetime: new Date("2025-01-31T12:00:05Z"),
+        list: [1, "a", null, [2 ** 40]],
+        dict: { nested: { x: 1 } },
+        tuple: [1, 2],
+      },
+    );
     assert.ok(m.headers["decimal"] instanceof PyDecimal);
     assert.deepEqual(m.properties, {
-      content_type: "text/plain", delivery_mode: 2, priority: 3, correlation_id: "c-1", reply_to: "r-1", expiration: "60000",
-      message_id: "m-1", timestamp: 1700000000, type: "t", app_id: "py",
+      content_type: "text/plain",
+      delivery_mode: 2,
+      priority: 3,
+      correlation_id: "c-1",
+      reply_to: "r-1",
+      expiration: "60000",
+      message_id: "m-1",
+      timestamp: 1700000000,
+      type: "t",
+      app_id: "py",
     });
     assert.deepEqual(m.deliveryInfo, { exchange: "", routingKey: queue, redelivered: false, priority: 3 });
     assert.deepEqual(Buffer.from(m.body).toString(), "typed");
@@ -362,7 +507,10 @@ describe("quorum queues", () => {
       await d.ack();
       assert.deepEqual([...d.message.body], [7]);
       // RabbitMQ 3.10 answers basic.consume with global QoS on a quorum queue by closing the whole connection (540).
-      assert.deepEqual(seen.map((e) => e.type).filter((t) => t !== "reconnecting"), ["connected", "disconnected", "connected"]);
+      assert.deepEqual(
+        seen.map((e) => e.type).filter((t) => t !== "reconnecting"),
+        ["connected", "disconnected", "connected"],
+      );
       await consumer.cancel();
     } finally {
       await local.close();
@@ -379,7 +527,10 @@ describe("quorum queues", () => {
       await local.declareQueue({ name, queueType: "quorum" });
       const consumer = await local.consume([name], () => undefined, { prefetch: 2 });
       await consumer.cancel();
-      assert.deepEqual(seen.map((e) => e.type), ["connected"]);
+      assert.deepEqual(
+        seen.map((e) => e.type),
+        ["connected"],
+      );
     } finally {
       await local.close();
     }

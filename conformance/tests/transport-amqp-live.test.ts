@@ -36,23 +36,49 @@ after(async () => {
   for (const q of queues) await transport.deleteQueue(q).catch(() => undefined);
   for (const e of exchanges) await transport.deleteExchange(e).catch(() => undefined);
   await transport.close();
-  assert.deepEqual(events.filter((e) => e.type === "disconnected"), [], "the shared connection never dropped");
+  assert.deepEqual(
+    events.filter((e) => e.type === "disconnected"),
+    [],
+    "the shared connection never dropped",
+  );
 });
 
 describe("publish and consume", () => {
   it("maps every property both ways, acks, and requeues on reject(true) with redelivered=true", async () => {
     const q = queueName("roundtrip");
     await transport.declareQueue({ name: q, maxPriority: 10 });
-    await transport.publish(message(q, "hello", {
-      content_type: "application/json", content_encoding: "utf-8", correlation_id: "c", reply_to: "r", priority: 5, expiration: "60000",
-      message_id: "m", timestamp: 1700000000, type: "t", user_id: "guest", app_id: "a", headers: { task: "x", n: null, l: [1, "a"] },
-    }));
+    await transport.publish(
+      message(q, "hello", {
+        content_type: "application/json",
+        content_encoding: "utf-8",
+        correlation_id: "c",
+        reply_to: "r",
+        priority: 5,
+        expiration: "60000",
+        message_id: "m",
+        timestamp: 1700000000,
+        type: "t",
+        user_id: "guest",
+        app_id: "a",
+        headers: { task: "x", n: null, l: [1, "a"] },
+      }),
+    );
     const c = createDeliveryCollector();
     const consumer = await transport.consume([q], c.onDelivery, { prefetch: 1 });
     const [first] = await c.next(1);
     assert.deepEqual(first!.message.properties, {
-      content_type: "application/json", content_encoding: "utf-8", delivery_mode: 2, priority: 5, correlation_id: "c", reply_to: "r",
-      expiration: "60000", message_id: "m", timestamp: 1700000000, type: "t", user_id: "guest", app_id: "a",
+      content_type: "application/json",
+      content_encoding: "utf-8",
+      delivery_mode: 2,
+      priority: 5,
+      correlation_id: "c",
+      reply_to: "r",
+      expiration: "60000",
+      message_id: "m",
+      timestamp: 1700000000,
+      type: "t",
+      user_id: "guest",
+      app_id: "a",
     });
     assert.deepEqual(first!.message.headers, { task: "x", n: null, l: [1, "a"] });
     assert.deepEqual(first!.message.deliveryInfo, { exchange: "", routingKey: q, redelivered: false, priority: 5 });
@@ -82,7 +108,10 @@ describe("publish and consume", () => {
   });
 
   it("consuming from a queue that does not exist rejects with BrokerError (404) and leaves the transport usable", async () => {
-    await assert.rejects(transport.consume([amqpTestName("missing")], () => undefined, { prefetch: 1 }), (e) => CeleryProtoError.is(e, "BrokerError") && /NOT.FOUND/.test(e.message));
+    await assert.rejects(
+      transport.consume([amqpTestName("missing")], () => undefined, { prefetch: 1 }),
+      (e) => CeleryProtoError.is(e, "BrokerError") && /NOT.FOUND/.test(e.message),
+    );
     const q = queueName("after-missing");
     await transport.declareQueue({ name: q });
     await transport.publish(message(q, "ok"));
@@ -204,7 +233,10 @@ describe("publisher confirms", () => {
     const pending = Array.from({ length: 500 }, (_, i) => local.publish(message(q, `m${i}`)));
     await local.close();
     const outcomes = await Promise.allSettled(pending);
-    assert.deepEqual(outcomes.filter((o) => o.status === "rejected"), []);
+    assert.deepEqual(
+      outcomes.filter((o) => o.status === "rejected"),
+      [],
+    );
     assert.equal(await transport.purge(q), 500);
     await assert.rejects(local.publish(message(q, "late")), (e) => CeleryProtoError.is(e, "TransportClosed"));
     await assert.rejects(local.declareQueue({ name: q }), (e) => CeleryProtoError.is(e, "TransportClosed"));
@@ -231,9 +263,16 @@ describe("declarations", () => {
 describe("URLs", () => {
   it("fails over to the next alternate of a ';' list, reporting the failed one as an error event", async () => {
     const seen: TransportEvent[] = [];
-    const local = await createAmqpTransport({ url: `amqp://guest:guest@127.0.0.1:1/celery-proto;${AMQP_URL}`, backoff: () => 10, onEvent: (e) => seen.push(e) });
+    const local = await createAmqpTransport({
+      url: `amqp://guest:guest@127.0.0.1:1/celery-proto;${AMQP_URL}`,
+      backoff: () => 10,
+      onEvent: (e) => seen.push(e),
+    });
     try {
-      assert.deepEqual(seen.map((e) => e.type), ["error", "reconnecting", "connected"]);
+      assert.deepEqual(
+        seen.map((e) => e.type),
+        ["error", "reconnecting", "connected"],
+      );
       assert.equal(local.currentEndpoint, AMQP_URL.replace(/:guest@/, ":**@"));
       const q = queueName("failover");
       await local.declareQueue({ name: q });

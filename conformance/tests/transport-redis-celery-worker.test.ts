@@ -46,13 +46,25 @@ describe("Redis transport → real Celery worker (db 15)", { timeout: 90_000 }, 
       // half through the direct exchange (SMEMBERS + LPUSH), half through the default exchange (LPUSH)
       await t.publish(encodeAmqpPublish(message, i % 3 === 0 ? { routingKey: QUEUE } : { exchange: QUEUE, routingKey: QUEUE }));
     }
-    worker = await PythonWorker.start({ brokerUrl: URL, resultBackend: URL, queue: QUEUE, pool: "solo", extraEnv: { CONFORMANCE_PRIORITY_QUEUE: `${QUEUE}-unused` } });
+    worker = await PythonWorker.start({
+      brokerUrl: URL,
+      resultBackend: URL,
+      queue: QUEUE,
+      pool: "solo",
+      extraEnv: { CONFORMANCE_PRIORITY_QUEUE: `${QUEUE}-unused` },
+    });
     const metas = await Promise.all(ids.map((id) => results.waitFor(id, 30_000)));
-    assert.deepEqual(metas.map((m) => m.status), ids.map(() => "SUCCESS"));
+    assert.deepEqual(
+      metas.map((m) => m.status),
+      ids.map(() => "SUCCESS"),
+    );
 
     const received = [...worker.log.matchAll(/Task conformance\.echo(?:_request)?\[([0-9a-f-]+)\] received/g)].map((m) => ids.indexOf(m[1] as string));
     const step = (p: number): number => (p >= 9 ? 9 : p >= 6 ? 6 : p >= 3 ? 3 : 0);
-    const expected = priorities.map((p, i) => ({ i, s: step(p) })).sort((a, b) => a.s - b.s || a.i - b.i).map((x) => x.i);
+    const expected = priorities
+      .map((p, i) => ({ i, s: step(p) }))
+      .sort((a, b) => a.s - b.s || a.i - b.i)
+      .map((x) => x.i);
     assert.deepEqual(received, expected);
 
     // Celery saw our priority in delivery_info and acked through kombu's QoS: nothing is left unacked or queued.

@@ -42,7 +42,13 @@ function peerBody(message: PeerMessage): Body {
 }
 
 /** Consumes `count` deliveries with our transport, settling each with `settle`. */
-async function consumeOurs(t: RedisTransport, queues: string[], count: number, settle: "ack" | "keep" | "requeue" = "ack", noAck = false): Promise<{ deliveries: Delivery[]; cancel: () => Promise<void> }> {
+async function consumeOurs(
+  t: RedisTransport,
+  queues: string[],
+  count: number,
+  settle: "ack" | "keep" | "requeue" = "ack",
+  noAck = false,
+): Promise<{ deliveries: Delivery[]; cancel: () => Promise<void> }> {
   const deliveries: Delivery[] = [];
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
@@ -103,9 +109,15 @@ describe("Redis transport ↔ kombu 5.7 (db 14)", { timeout: 60_000 }, () => {
     const kombuGot = await peer.consume({ queues: [spec], count: prios.length });
     await publishAll();
     const ours = await consumeOurs(t, [q], prios.length);
-    assert.deepEqual(ours.deliveries.map((d) => bodyOf(d.message).i), kombuGot.map((m) => peerBody(m).i));
+    assert.deepEqual(
+      ours.deliveries.map((d) => bodyOf(d.message).i),
+      kombuGot.map((m) => peerBody(m).i),
+    );
     // priority 0 first (the opposite of RabbitMQ), FIFO within a step
-    assert.deepEqual(kombuGot.map((m) => peerBody(m).i), [0, 4, 7, 11, 2, 5, 9, 12, 3, 6, 8, 13, 1, 10]);
+    assert.deepEqual(
+      kombuGot.map((m) => peerBody(m).i),
+      [0, 4, 7, 11, 2, 5, 9, 12, 3, 6, 8, 13, 1, 10],
+    );
     for (const [k, d] of ours.deliveries.entries()) {
       const theirs = kombuGot[k] as PeerMessage;
       assert.equal(d.queue, q);
@@ -129,7 +141,10 @@ describe("Redis transport ↔ kombu 5.7 (db 14)", { timeout: 60_000 }, () => {
     const kombuRr = await peer.consume({ queues: [{ name: qa }, { name: qb }], count: 7 });
     await rr();
     const oursRr = await consumeOurs(t, [qa, qb], 7);
-    assert.deepEqual(oursRr.deliveries.map((d) => `${d.queue}:${bodyOf(d.message).i}`), kombuRr.map((m) => `${m.queue}:${peerBody(m).i}`));
+    assert.deepEqual(
+      oursRr.deliveries.map((d) => `${d.queue}:${bodyOf(d.message).i}`),
+      kombuRr.map((m) => `${m.queue}:${peerBody(m).i}`),
+    );
     await oursRr.cancel();
   });
 
@@ -139,7 +154,10 @@ describe("Redis transport ↔ kombu 5.7 (db 14)", { timeout: 60_000 }, () => {
     const prios = [5, 0, 9, 3];
     for (const [i, p] of prios.entries()) await t.publish(outgoing(q, q, { i, p }, { priority: p, headers: { "x-i": i } }));
     const got = await peer.consume({ queues: [{ name: q }], count: 4 });
-    assert.deepEqual(got.map((m) => peerBody(m).i), [1, 0, 3, 2]);
+    assert.deepEqual(
+      got.map((m) => peerBody(m).i),
+      [1, 0, 3, 2],
+    );
     for (const m of got) {
       const { i, p } = peerBody(m);
       assert.deepEqual(m.headers, { "x-i": i });
@@ -167,8 +185,14 @@ describe("Redis transport ↔ kombu 5.7 (db 14)", { timeout: 60_000 }, () => {
     );
     await t.declareExchange({ name: ex, type: "topic" });
     for (const [i, rk] of ["a.b.c", "a.b.b.c", "x.y.z", "x.y.y.z", "nope"].entries()) await t.publish(outgoing(ex, rk, { i }));
-    assert.deepEqual((await peer.consume({ queues: [{ name: q57, exchange: ex, type: "topic", routing_key: "a.*.c" }], count: 2, timeout: 0.5 })).map((m) => peerBody(m).i), [0]);
-    assert.deepEqual((await peer.consume({ queues: [{ name: q53, exchange: ex, type: "topic", routing_key: "x.*.z" }], count: 2 })).map((m) => peerBody(m).i), [2, 3]);
+    assert.deepEqual(
+      (await peer.consume({ queues: [{ name: q57, exchange: ex, type: "topic", routing_key: "a.*.c" }], count: 2, timeout: 0.5 })).map((m) => peerBody(m).i),
+      [0],
+    );
+    assert.deepEqual(
+      (await peer.consume({ queues: [{ name: q53, exchange: ex, type: "topic", routing_key: "x.*.z" }], count: 2 })).map((m) => peerBody(m).i),
+      [2, 3],
+    );
 
     // and kombu publishing through a topic binding we wrote
     const qOurs = `${P}-topic-ours`;
@@ -219,7 +243,16 @@ describe("Redis transport ↔ kombu 5.7 (db 14)", { timeout: 60_000 }, () => {
       const keysOf = async (prefix: string): Promise<string[]> => (await raw.keys(`${prefix}*`)).map((k) => k.slice(prefix.length)).sort();
       const kombuKeys = await keysOf("k:");
       assert.deepEqual(await keysOf("o:"), kombuKeys);
-      for (const expected of ["unacked", "unacked_index", q1.name, `${q1.name}${SEP}3`, `${q1.name}${SEP}6`, `${q1.name}${SEP}9`, `_kombu.binding.${P}-lay-t`, `_kombu.binding_permanent.${P}-lay-t`]) {
+      for (const expected of [
+        "unacked",
+        "unacked_index",
+        q1.name,
+        `${q1.name}${SEP}3`,
+        `${q1.name}${SEP}6`,
+        `${q1.name}${SEP}9`,
+        `_kombu.binding.${P}-lay-t`,
+        `_kombu.binding_permanent.${P}-lay-t`,
+      ]) {
         assert.ok(kombuKeys.includes(expected), expected);
       }
       for (const key of kombuKeys.filter((k) => k.startsWith("_kombu."))) {
@@ -308,7 +341,10 @@ describe("Redis transport ↔ kombu 5.7 (db 14)", { timeout: 60_000 }, () => {
     );
     await Promise.race([gotThree, new Promise((r) => setTimeout(r, 5000))]);
     await c.cancel();
-    assert.deepEqual(seen.map((d) => bodyOf(d.message).i), [1, 2, 1]);
+    assert.deepEqual(
+      seen.map((d) => bodyOf(d.message).i),
+      [1, 2, 1],
+    );
     assert.equal(seen[2]?.message.deliveryInfo?.redelivered, true);
     assert.equal(await raw.hlen("unacked"), 0);
     assert.equal(await raw.zcard("unacked_index"), 0);
@@ -324,7 +360,10 @@ describe("Redis transport ↔ kombu 5.7 (db 14)", { timeout: 60_000 }, () => {
       await crashing.consume({ queues: [{ name: q }], count: 3, ack: "keep" });
       await crashing.abandon();
       const kombuEntries = await Promise.all(tags.map((tag) => raw.hget("unacked", tag)));
-      assert.ok(kombuEntries.every((e) => e !== null), "kombu recorded every delivery");
+      assert.ok(
+        kombuEntries.every((e) => e !== null),
+        "kombu recorded every delivery",
+      );
       await raw.hdel("unacked", ...tags);
       await raw.zrem("unacked_index", ...tags);
 
@@ -386,13 +425,24 @@ describe("Redis transport ↔ kombu 5.7 (db 14)", { timeout: 60_000 }, () => {
 
   it("key_to_pattern equals kombu 5.7's and 5.3's for awkward keys", () => {
     const keys = ["celery", "a.*.c", "#", "*.x-y", "usa.#", "é.*.ü", "a b.(c)", "x.#.y", "*", "a+b?.[z]", "tab\tkey", "😀.*"];
-    for (const [venv, flavor] of [[".venv", "kombu5.7"], [".venv-5.3", "kombu5.3"]] as const) {
+    for (const [venv, flavor] of [
+      [".venv", "kombu5.7"],
+      [".venv-5.3", "kombu5.3"],
+    ] as const) {
       const out = execFileSync(
         path.join(ROOT, venv, "bin/python"),
-        ["-c", "import json,sys\nfrom kombu.transport.virtual.exchange import TopicExchange\nt=TopicExchange(None)\nprint(json.dumps([t.key_to_pattern(k) for k in json.loads(sys.argv[1])]))", JSON.stringify(keys)],
+        [
+          "-c",
+          "import json,sys\nfrom kombu.transport.virtual.exchange import TopicExchange\nt=TopicExchange(None)\nprint(json.dumps([t.key_to_pattern(k) for k in json.loads(sys.argv[1])]))",
+          JSON.stringify(keys),
+        ],
         { encoding: "utf8" },
       );
-      assert.deepEqual(keys.map((k) => keyToPattern(k, flavor)), JSON.parse(out), flavor);
+      assert.deepEqual(
+        keys.map((k) => keyToPattern(k, flavor)),
+        JSON.parse(out),
+        flavor,
+      );
     }
   });
 

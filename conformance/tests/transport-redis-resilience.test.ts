@@ -50,10 +50,14 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
     const t = await createRedisTransport(server.url(0), { backoff: () => 50, maxBufferedPublishes: 500, onEvent: (e) => events.push(e) });
     const q = `${P}-restart`;
     const got = new Set<number>();
-    const consumer = await t.consume([q], (d) => {
-      got.add(indexOf(d.message.body));
-      void d.ack().catch(() => undefined);
-    }, { prefetch: 4 });
+    const consumer = await t.consume(
+      [q],
+      (d) => {
+        got.add(indexOf(d.message.body));
+        void d.ack().catch(() => undefined);
+      },
+      { prefetch: 4 },
+    );
     for (let i = 0; i < 5; i++) await t.publish(message(q, i));
     await waitFor(() => got.size === 5, "5 messages before the restart");
 
@@ -78,10 +82,17 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
     await publisher;
     const last = next;
     const settled = await Promise.allSettled(results);
-    assert.deepEqual(settled.filter((s) => s.status === "rejected"), [], "no publish failed");
+    assert.deepEqual(
+      settled.filter((s) => s.status === "rejected"),
+      [],
+      "no publish failed",
+    );
     // Messages already in the killed server were lost with it (no persistence); everything issued after the kill was
     // buffered, sent to the new server and consumed by the same consumer.
-    await waitFor(() => Array.from({ length: last - issuedAfterKill }, (_, k) => issuedAfterKill + k).every((i) => got.has(i)), "messages issued during the outage");
+    await waitFor(
+      () => Array.from({ length: last - issuedAfterKill }, (_, k) => issuedAfterKill + k).every((i) => got.has(i)),
+      "messages issued during the outage",
+    );
     assert.ok(last - issuedAfterKill > 50, `published ${last - issuedAfterKill} messages during and after the outage`);
     const types = events.map((e) => e.type);
     assert.deepEqual(types.slice(0, 1), ["connected"]);
@@ -104,7 +115,12 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
     await server.restart();
     await Promise.all(buffered);
     const raw = new Redis(server.url(1));
-    assert.deepEqual((await raw.lrange(q, 0, -1)).map((e) => (JSON.parse(e) as { properties: { delivery_info: { routing_key: string } } }).properties.delivery_info.routing_key), [q, q, q]);
+    assert.deepEqual(
+      (await raw.lrange(q, 0, -1)).map(
+        (e) => (JSON.parse(e) as { properties: { delivery_info: { routing_key: string } } }).properties.delivery_info.routing_key,
+      ),
+      [q, q, q],
+    );
     await raw.quit();
     await t.close();
     await assert.rejects(t.publish(message(q, 4)), (e) => CeleryProtoError.is(e, "TransportClosed"));
@@ -156,7 +172,10 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
       assert.equal(await check.llen(`${P}-socket`), 1);
       await check.quit();
       await viaSocket.close();
-      await assert.rejects(createRedisTransport(`redis://:wrong@127.0.0.1:${secured.port}/0`), (e) => CeleryProtoError.is(e, "InvalidOption") && /WRONGPASS|invalid/i.test(e.message));
+      await assert.rejects(
+        createRedisTransport(`redis://:wrong@127.0.0.1:${secured.port}/0`),
+        (e) => CeleryProtoError.is(e, "InvalidOption") && /WRONGPASS|invalid/i.test(e.message),
+      );
     } finally {
       await secured.dispose();
     }
@@ -168,10 +187,15 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
       const insecure = await createRedisTransport(`rediss://127.0.0.1:${tlsServer.port}/0?ssl_cert_reqs=CERT_NONE`);
       await insecure.publish(message(`${P}-tls`, 1));
       await insecure.close();
-      const verified = await createRedisTransport(`rediss://localhost:${tlsServer.port}/0?ssl_cert_reqs=required&ssl_ca_certs=${encodeURIComponent(tlsServer.caFile)}`);
+      const verified = await createRedisTransport(
+        `rediss://localhost:${tlsServer.port}/0?ssl_cert_reqs=required&ssl_ca_certs=${encodeURIComponent(tlsServer.caFile)}`,
+      );
       assert.equal(await verified.purge(`${P}-tls`), 1);
       await verified.close();
-      await assert.rejects(createRedisTransport(`rediss://localhost:${tlsServer.port}/0`), (e) => CeleryProtoError.is(e, "InvalidOption") && /ssl_ca_certs/.test(e.message));
+      await assert.rejects(
+        createRedisTransport(`rediss://localhost:${tlsServer.port}/0`),
+        (e) => CeleryProtoError.is(e, "InvalidOption") && /ssl_ca_certs/.test(e.message),
+      );
     } finally {
       await tlsServer.dispose();
     }
@@ -180,7 +204,10 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
   it("sentinel:// URLs find the master named by transportOptions.master_name", async () => {
     const sentinel = await PrivateRedisServer.startSentinel("cpmaster", server.port);
     try {
-      await assert.rejects(createRedisTransport(`sentinel://127.0.0.1:${sentinel.port}`), (e) => CeleryProtoError.is(e, "InvalidOption") && /master_name/.test(e.message));
+      await assert.rejects(
+        createRedisTransport(`sentinel://127.0.0.1:${sentinel.port}`),
+        (e) => CeleryProtoError.is(e, "InvalidOption") && /master_name/.test(e.message),
+      );
       const t = await createRedisTransport(`sentinel://127.0.0.1:${sentinel.port}/5;sentinel://127.0.0.1:${await findFreePort()}`, {
         transportOptions: { master_name: "cpmaster" },
         backoff: () => 20,

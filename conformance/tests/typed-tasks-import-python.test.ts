@@ -36,7 +36,21 @@ function proto(args: readonly string[]): string {
 /** import-python + generate in one command, into `dir/<name>`; returns the generated module. */
 function importApp(name: string, app: string, workdir: string): string {
   const out = path.join(dir, name);
-  const output = proto(["import-python", "-A", app, "--workdir", workdir, "--python", ".venv/bin/python", "--out", path.join(out, "catalog.json"), "--gen", path.join(out, "gen"), "--runtime", SDK]);
+  const output = proto([
+    "import-python",
+    "-A",
+    app,
+    "--workdir",
+    workdir,
+    "--python",
+    ".venv/bin/python",
+    "--out",
+    path.join(out, "catalog.json"),
+    "--gen",
+    path.join(out, "gen"),
+    "--runtime",
+    SDK,
+  ]);
   assert.match(output, /generate: 3 files \(3 written/);
   return path.join(out, "gen/catalog_tasks.ts");
 }
@@ -69,7 +83,10 @@ describe("proto import-python → generated clients against real Python workers 
     });
     assert.deepEqual(catalog.tasks["conformance.fail"], { args: [{ name: "message", schema: { type: "string" }, required: false }], result: { type: "null" } });
     assert.deepEqual(catalog.tasks["conformance.echo"], { varargs: true, varkwargs: true, result: { type: "object", additionalProperties: true } });
-    const example = JSON.parse(readFileSync(path.join(dir, "example/catalog.json"), "utf8")) as { tasks: Record<string, unknown>; $defs: Record<string, unknown> };
+    const example = JSON.parse(readFileSync(path.join(dir, "example/catalog.json"), "utf8")) as {
+      tasks: Record<string, unknown>;
+      $defs: Record<string, unknown>;
+    };
     assert.deepEqual(example.$defs["Point"], {
       description: "A point in the plane.",
       type: "object",
@@ -77,11 +94,17 @@ describe("proto import-python → generated clients against real Python workers 
       required: ["x", "y"],
       additionalProperties: false,
     });
-    assert.deepEqual((example.tasks["typed.describe_point"] as { kwargs: unknown }).kwargs, [{ name: "label", schema: { type: ["string", "null"] }, required: false }]);
+    assert.deepEqual((example.tasks["typed.describe_point"] as { kwargs: unknown }).kwargs, [
+      { name: "label", schema: { type: ["string", "null"] }, required: false },
+    ]);
   });
 
   it("maps Python hints: dataclass, TypedDict, Enum, Literal, tuple, Optional[dict], keyword-only, *args/**kwargs, task options", async () => {
-    const catalog = await importPythonCatalog({ app: "import_python_fixture", cwd: path.join(ROOT, "conformance/python"), python: path.join(ROOT, ".venv/bin/python") });
+    const catalog = await importPythonCatalog({
+      app: "import_python_fixture",
+      cwd: path.join(ROOT, "conformance/python"),
+      python: path.join(ROOT, ".venv/bin/python"),
+    });
     assert.deepEqual(catalog.tasks["fixture.run"], {
       description: "Runs a job.",
       args: [
@@ -96,17 +119,38 @@ describe("proto import-python → generated clients against real Python workers 
       result: { $ref: "#/$defs/Summary" },
       options: { queue: "jobs", timeLimit: 60, retry: { maxRetries: 5, retryBackoff: true, autoretryFor: ["ValueError"] } },
     });
-    assert.deepEqual(catalog.tasks["fixture.untyped"], { args: [{ name: "a", schema: true }, { name: "b", schema: true, required: false }], varargs: true, varkwargs: true, result: true });
+    assert.deepEqual(catalog.tasks["fixture.untyped"], {
+      args: [
+        { name: "a", schema: true },
+        { name: "b", schema: true, required: false },
+      ],
+      varargs: true,
+      varkwargs: true,
+      result: true,
+    });
     assert.deepEqual(catalog.$defs, {
       Color: { enum: ["red", "blue"] },
-      Job: { type: "object", properties: { name: { type: "string" }, size: { type: "integer" }, tags: { type: "array", items: { type: "string" } } }, required: ["name"], additionalProperties: false },
-      Summary: { type: "object", properties: { jobs: { type: "integer" }, color: { $ref: "#/$defs/Color" } }, required: ["jobs", "color"], additionalProperties: false },
+      Job: {
+        type: "object",
+        properties: { name: { type: "string" }, size: { type: "integer" }, tags: { type: "array", items: { type: "string" } } },
+        required: ["name"],
+        additionalProperties: false,
+      },
+      Summary: {
+        type: "object",
+        properties: { jobs: { type: "integer" }, color: { $ref: "#/$defs/Color" } },
+        required: ["jobs", "color"],
+        additionalProperties: false,
+      },
     });
     const out = path.join(dir, "fixture");
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, "fixture.json"), JSON.stringify(catalog));
     const files = await generateCatalog({ catalog: path.join(out, "fixture.json"), outDir: out, runtime: SDK });
-    assert.match(files[0]?.content ?? "", /export const run = defineCatalogTask<\[job: Job, mode: "fast" \| "slow", pair: \[number, string\]\], Summary, \{ readonly limits\?: \{\n    \[key: string\]: number;\n  \} \| null; readonly color\?: Color \}>/);
+    assert.match(
+      files[0]?.content ?? "",
+      /export const run = defineCatalogTask<\[job: Job, mode: "fast" \| "slow", pair: \[number, string\]\], Summary, \{ readonly limits\?: \{\n    \[key: string\]: number;\n  \} \| null; readonly color\?: Color \}>/,
+    );
   });
 
   it("the generated clients compile, and wrong calls do not", () => {
@@ -120,19 +164,28 @@ export async function f(): Promise<void> {
   const tc = bindTasks(client, c);
   const te = bindTasks(client, e);
 `;
-    writeFileSync(ok, `${prelude}  const n: number = await (await tc.add.delay(1, 2)).get();
+    writeFileSync(
+      ok,
+      `${prelude}  const n: number = await (await tc.add.delay(1, 2)).get();
   const s: number = await (await tc.xsum.delay([1, 2.5])).get();
   const d: string = await (await te.describePoint.enqueue([{ x: 1, y: 2 }], { kwargs: { label: null } })).get();
   const echoed: { [key: string]: unknown } = await (await tc.echo.enqueue([1, "a"], { kwargs: { k: true } })).get();
   void n; void s; void d; void echoed;
 }
-`);
-    writeFileSync(bad, `${prelude}  await tc.add.delay(1, "2");
+`,
+    );
+    writeFileSync(
+      bad,
+      `${prelude}  await tc.add.delay(1, "2");
 }
-`);
+`,
+    );
     const diagnostics = typeCheckFiles([ok, bad]);
     const text = (file: string) => diagnostics.filter((d) => d.file?.fileName === file).map((d) => `TS${d.code}`);
-    assert.deepEqual(diagnostics.filter((d) => d.file?.fileName !== bad).map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")), []);
+    assert.deepEqual(
+      diagnostics.filter((d) => d.file?.fileName !== bad).map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")),
+      [],
+    );
     assert.deepEqual(text(bad), ["TS2345"]);
   });
 
@@ -144,16 +197,41 @@ export async function f(): Promise<void> {
       assert.equal(await (await t["add"]!.delay(2, 3)).get({ timeoutMs: 30_000 }), 5);
       assert.equal(await (await t["xsum"]!.delay([1, 2, 3.5])).get({ timeoutMs: 30_000 }), 6.5);
       await assert.rejects((await t["fail"]!.delay("bad")).get({ timeoutMs: 30_000 }), /bad/);
-      await assert.rejects(t["add"]!.delay(2, "3"), (e: unknown) => CeleryProtoError.is(e, "InvalidArguments") && e.message === 'conformance.add: argument "y" must be integer (rule: type)');
+      await assert.rejects(
+        t["add"]!.delay(2, "3"),
+        (e: unknown) => CeleryProtoError.is(e, "InvalidArguments") && e.message === 'conformance.add: argument "y" must be integer (rule: type)',
+      );
 
       // A catalog that claims more than the Python task delivers: the typed result is checked when read.
       const lying = path.join(dir, "lying");
       mkdirSync(lying, { recursive: true });
-      writeFileSync(path.join(lying, "lying.json"), JSON.stringify({ tasks: { "conformance.add": { args: [{ name: "x", schema: { type: "integer" } }, { name: "y", schema: { type: "integer" } }], result: { type: "string" } } } }));
-      await writeCatalogOutput(path.join(lying, "gen"), await generateCatalog({ catalog: path.join(lying, "lying.json"), outDir: path.join(lying, "gen"), runtime: SDK }));
+      writeFileSync(
+        path.join(lying, "lying.json"),
+        JSON.stringify({
+          tasks: {
+            "conformance.add": {
+              args: [
+                { name: "x", schema: { type: "integer" } },
+                { name: "y", schema: { type: "integer" } },
+              ],
+              result: { type: "string" },
+            },
+          },
+        }),
+      );
+      await writeCatalogOutput(
+        path.join(lying, "gen"),
+        await generateCatalog({ catalog: path.join(lying, "lying.json"), outDir: path.join(lying, "gen"), runtime: SDK }),
+      );
       const lyingTasks = ((await import(pathToFileURL(path.join(lying, "gen/lying_tasks.ts")).href)) as { tasks: Record<string, AnyCatalogTask> }).tasks;
-      const l = bindTasks(client, lyingTasks) as unknown as Record<string, { delay: (...args: unknown[]) => Promise<{ get: (o: object) => Promise<unknown> }> }>;
-      await assert.rejects((await l["add"]!.delay(2, 3)).get({ timeoutMs: 30_000 }), (e: unknown) => CeleryProtoError.is(e, "InvalidResult") && e.message === "conformance.add: result must be string (rule: type)");
+      const l = bindTasks(client, lyingTasks) as unknown as Record<
+        string,
+        { delay: (...args: unknown[]) => Promise<{ get: (o: object) => Promise<unknown> }> }
+      >;
+      await assert.rejects(
+        (await l["add"]!.delay(2, 3)).get({ timeoutMs: 30_000 }),
+        (e: unknown) => CeleryProtoError.is(e, "InvalidResult") && e.message === "conformance.add: result must be string (rule: type)",
+      );
     } finally {
       await worker.stop();
     }
@@ -163,7 +241,10 @@ export async function f(): Promise<void> {
     const worker = await startTypedPythonWorker({ brokerUrl: BROKER, resultBackend: RESULTS, pyQueue: "celery" });
     try {
       const { tasks } = (await import(pathToFileURL(exampleGen).href)) as { tasks: Record<string, AnyCatalogTask> };
-      const t = bindTasks(client, tasks) as unknown as Record<string, { enqueue: (args: unknown[], o?: object) => Promise<{ get: (o: object) => Promise<unknown> }> }>;
+      const t = bindTasks(client, tasks) as unknown as Record<
+        string,
+        { enqueue: (args: unknown[], o?: object) => Promise<{ get: (o: object) => Promise<unknown> }> }
+      >;
       assert.equal(await (await t["describePoint"]!.enqueue([{ x: 3, y: 4 }], { kwargs: { label: "Q" } })).get({ timeoutMs: 30_000 }), "Q (3, 4)");
       assert.equal(await (await t["mul"]!.enqueue([6, 7])).get({ timeoutMs: 30_000 }), 42);
     } finally {

@@ -81,7 +81,12 @@ for (const broker of BROKERS) {
         await waitFor(async () => (await storedSuccesses(results, ids)) >= 30, 60_000, "30 results before the restart");
         const before = await storedSuccesses(results, ids);
         await broker.restart();
-        await waitFor(async () => (await storedSuccesses(results, ids)) === COUNT, 120_000, `all ${COUNT} results after the restart`, async () => lines.slice(-5).join(""));
+        await waitFor(
+          async () => (await storedSuccesses(results, ids)) === COUNT,
+          120_000,
+          `all ${COUNT} results after the restart`,
+          async () => lines.slice(-5).join(""),
+        );
         assert.ok(before < COUNT, `the restart came mid-batch (${before} of ${COUNT} done before it)`);
         assert.ok(!lines.join("").includes("Unrecoverable error"), "the worker did not give up");
       } finally {
@@ -164,13 +169,23 @@ describe("TS worker across repeated Redis crashes in one drain", { timeout: 240_
         await new Promise((r) => setTimeout(r, 300));
         await server.restart();
       }
-      await waitFor(async () => (await storedSuccesses(results, ids)) === TASKS_IN_DRAIN, 120_000, `all ${TASKS_IN_DRAIN} results`, async () => lines.slice(-5).join(""));
+      await waitFor(
+        async () => (await storedSuccesses(results, ids)) === TASKS_IN_DRAIN,
+        120_000,
+        `all ${TASKS_IN_DRAIN} results`,
+        async () => lines.slice(-5).join(""),
+      );
     } finally {
       await worker.stop();
     }
     const runs = new Map<string, number>();
-    for (const match of lines.join("").matchAll(/Task conformance\.sleep\[([0-9a-f-]+)\] succeeded/g)) runs.set(match[1] as string, (runs.get(match[1] as string) ?? 0) + 1);
-    assert.deepEqual([...runs.entries()].filter(([, n]) => n !== 1), [], "no task ran twice");
+    for (const match of lines.join("").matchAll(/Task conformance\.sleep\[([0-9a-f-]+)\] succeeded/g))
+      runs.set(match[1] as string, (runs.get(match[1] as string) ?? 0) + 1);
+    assert.deepEqual(
+      [...runs.entries()].filter(([, n]) => n !== 1),
+      [],
+      "no task ran twice",
+    );
     assert.equal(runs.size, TASKS_IN_DRAIN);
     const broker = new Redis(server.url(0));
     try {
@@ -182,4 +197,3 @@ describe("TS worker across repeated Redis crashes in one drain", { timeout: 240_
     }
   });
 });
-

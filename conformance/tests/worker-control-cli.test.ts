@@ -52,11 +52,25 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       registerConformanceTasks(registry);
       holdRequest(state, "active", fakeRequest({ id: `${node}-active`, task: "conformance.sleep", args: [1.5], kwargs: { k: "v" }, hostname: node }));
       holdRequest(state, "reserved", fakeRequest({ id: `${node}-reserved`, task: "conformance.add", args: [2, 2], hostname: node }));
-      holdRequest(state, "scheduled", fakeRequest({ id: `${node}-eta`, task: "conformance.echo", args: ["later"], hostname: node, eta: new Date(Date.now() + 3_600_000) }));
+      holdRequest(
+        state,
+        "scheduled",
+        fakeRequest({ id: `${node}-eta`, task: "conformance.echo", args: ["later"], hostname: node, eta: new Date(Date.now() + 3_600_000) }),
+      );
       state.countProcessed("conformance.add");
       state.revoked.add("previously-revoked");
       dispatcher = createEventDispatcher({ transport, hostname: node, clock: state.clock, log });
-      pidbox = await startPidbox({ transport, hostname: node, state, control, registry, dispatcher, mingle: false, log, onRevoked: (ids) => void revokedHook.push(...ids) });
+      pidbox = await startPidbox({
+        transport,
+        hostname: node,
+        state,
+        control,
+        registry,
+        dispatcher,
+        mingle: false,
+        log,
+        onRevoked: (ids) => void revokedHook.push(...ids),
+      });
     });
 
     after(async () => {
@@ -79,9 +93,26 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
     });
 
     it("celery inspect (CLI; conf and report through app.control.inspect): every reply parses, with Celery's shapes", async () => {
-      const commands = [["ping"], ["active"], ["registered"], ["stats"], ["scheduled"], ["reserved"], ["revoked"], ["active_queues"], ["query_task", `${node}-active`, `${node}-eta`], ["clock"]];
+      const commands = [
+        ["ping"],
+        ["active"],
+        ["registered"],
+        ["stats"],
+        ["scheduled"],
+        ["reserved"],
+        ["revoked"],
+        ["active_queues"],
+        ["query_task", `${node}-active`, `${node}-eta`],
+        ["clock"],
+      ];
       const calls = ["conf", "report"].map((method) => ({ kind: "inspect", method }));
-      const [fromScript, ...results] = await runLimited([() => runPython(env, "conformance/python/reference/control_client.py", [node, "10", JSON.stringify(calls)]), ...commands.map((c) => () => cli(["inspect", ...c]))], 4);
+      const [fromScript, ...results] = await runLimited(
+        [
+          () => runPython(env, "conformance/python/reference/control_client.py", [node, "10", JSON.stringify(calls)]),
+          ...commands.map((c) => () => cli(["inspect", ...c])),
+        ],
+        4,
+      );
       const [ping, active, registered, stats, scheduled, reserved, revoked, queues, query, clock] = results.map((r) => json(r)[node]);
       assert.equal(fromScript!.code, 0, fromScript!.stderr);
       const [conf, report] = (JSON.parse(fromScript!.stdout) as Record<string, unknown>[]).map((r) => {
@@ -91,7 +122,10 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       assert.deepEqual(ping, { ok: "pong" });
       const [info] = active as Record<string, unknown>[];
       assert.deepEqual(Object.keys(info!), ["id", "name", "args", "kwargs", "type", "hostname", "time_start", "acknowledged", "delivery_info", "worker_pid"]);
-      assert.deepEqual([info!["id"], info!["args"], info!["kwargs"], info!["time_start"], info!["worker_pid"]], [`${node}-active`, [1.5], { k: "v" }, 1_700_000_000.5, process.pid]);
+      assert.deepEqual(
+        [info!["id"], info!["args"], info!["kwargs"], info!["time_start"], info!["worker_pid"]],
+        [`${node}-active`, [1.5], { k: "v" }, 1_700_000_000.5, process.pid],
+      );
       assert.deepEqual(registered, ["conformance.add", "conformance.echo [rate_limit=10/m]", "conformance.sleep"]);
       const s = stats as Record<string, unknown>;
       assert.deepEqual(Object.keys(s), ["total", "pid", "clock", "uptime", "pool", "broker", "prefetch_count", "rusage"]);
@@ -100,9 +134,15 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       const [eta] = scheduled as Record<string, unknown>[];
       assert.match(String(eta!["eta"]), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/);
       assert.equal((eta!["request"] as Record<string, unknown>)["id"], `${node}-eta`);
-      assert.deepEqual((reserved as Record<string, unknown>[]).map((r) => r["id"]), [`${node}-reserved`]);
+      assert.deepEqual(
+        (reserved as Record<string, unknown>[]).map((r) => r["id"]),
+        [`${node}-reserved`],
+      );
       assert.deepEqual(revoked, ["previously-revoked"]);
-      assert.deepEqual((queues as Record<string, unknown>[]).map((q) => [q["name"], (q["exchange"] as Record<string, unknown>)["type"], q["routing_key"]]), [["celery", "direct", "celery"]]);
+      assert.deepEqual(
+        (queues as Record<string, unknown>[]).map((q) => [q["name"], (q["exchange"] as Record<string, unknown>)["type"], q["routing_key"]]),
+        [["celery", "direct", "celery"]],
+      );
       const q = query as Record<string, [string, Record<string, unknown>]>;
       assert.deepEqual([q[`${node}-active`]![0], q[`${node}-eta`]![0]], ["active", "scheduled"]);
       assert.equal(typeof (clock as { clock: unknown }).clock, "number");
@@ -141,12 +181,19 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       ];
       const result = await runPython(env, "conformance/python/reference/control_client.py", [node, "10", JSON.stringify(calls)], ".venv-5.3");
       assert.equal(result.code, 0, result.stderr);
-      const [ping, stats, revoke] = JSON.parse(result.stdout) as [Record<string, unknown>, Record<string, Record<string, unknown>>, Record<string, { ok: string }>[]];
+      const [ping, stats, revoke] = JSON.parse(result.stdout) as [
+        Record<string, unknown>,
+        Record<string, Record<string, unknown>>,
+        Record<string, { ok: string }>[],
+      ];
       assert.deepEqual(ping, { [node]: { ok: "pong" } });
       assert.equal(stats[node]!["pid"], process.pid);
       assert.match(revoke[0]![node]!.ok, /^tasks \{'.+', '.+'\} flagged as revoked$/);
       assert.ok(state.revoked.has(`${node}-53b`));
-      assert.deepEqual(log.lines.filter((l) => /Cannot decode|failed|Control command error/.test(l)), []);
+      assert.deepEqual(
+        log.lines.filter((l) => /Cannot decode|failed|Control command error/.test(l)),
+        [],
+      );
     });
   });
 }

@@ -47,10 +47,21 @@ function ourQueue(spec: QueueSpec): KombuQueue {
       return [k, typed.value];
     }),
   );
-  return { name: d.name, durable: d.durable, exclusive: d.exclusive, auto_delete: d.autoDelete, arguments: args, routing_key: d.routingKey, exchange: ourExchange(spec.exchange!) };
+  return {
+    name: d.name,
+    durable: d.durable,
+    exclusive: d.exclusive,
+    auto_delete: d.autoDelete,
+    arguments: args,
+    routing_key: d.routingKey,
+    exchange: ourExchange(spec.exchange!),
+  };
 }
 
-for (const [venv, exclusive] of [[".venv", true], [".venv-5.3", false]] as const) {
+for (const [venv, exclusive] of [
+  [".venv", true],
+  [".venv-5.3", false],
+] as const) {
   describe(`pidbox/event entities vs kombu (${venv})`, () => {
     it("node queue, reply queue and event exchange match", async () => {
       const env = { brokerUrl: redisDbUrl(6), resultBackend: redisDbUrl(6) };

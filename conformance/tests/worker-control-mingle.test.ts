@@ -18,7 +18,10 @@ import { PythonProcess, runCelery, type PythonEnv } from "./worker-control-pytho
 
 const REDIS_DB = 7;
 
-for (const [broker, venv] of [["redis", ".venv-5.3"], ["amqp", ".venv"]] as const) {
+for (const [broker, venv] of [
+  ["redis", ".venv-5.3"],
+  ["amqp", ".venv"],
+] as const) {
   describe(`mingle with a real Celery worker (${broker}, ${venv})`, { timeout: 60_000 }, () => {
     const prefix = `t-wctl-${process.pid}-mg-${broker}`;
     const queue = `${prefix}-q`;
@@ -54,7 +57,15 @@ for (const [broker, venv] of [["redis", ".venv-5.3"], ["amqp", ".venv"]] as cons
 
     it("a Python worker's mingle takes our revoked ids; ours takes the Python worker's ids and clock", async () => {
       oursState.revoked.add(oursRevoked);
-      first = await startPidbox({ transport, hostname: ours, state: oursState, control: new StubControl(ours), registry: new TaskRegistry(), mingle: false, log: recordingLog() });
+      first = await startPidbox({
+        transport,
+        hostname: ours,
+        state: oursState,
+        control: new StubControl(ours),
+        registry: new TaskRegistry(),
+        mingle: false,
+        log: recordingLog(),
+      });
 
       worker = PythonProcess.start(env, "celery", ["worker", "-P", "solo", "-c", "1", "-Q", queue, "-n", python, "--without-gossip", "-l", "INFO"], venv);
       await worker.waitFor(/ready\./, 40_000);
@@ -67,10 +78,19 @@ for (const [broker, venv] of [["redis", ".venv-5.3"], ["amqp", ".venv"]] as cons
       const pythonRevoked = `${prefix}-revoked-on-python-${randomUUID()}`;
       const revokeReplies = await inspect(transport, "revoke", { task_id: [pythonRevoked] }, { destination: [python], timeoutMs: 10_000 });
       assert.deepEqual(flattenReplies(revokeReplies), { [python]: { ok: `tasks {'${pythonRevoked}'} flagged as revoked` } });
-      const pythonClock = (flattenReplies(await inspect(transport, "clock", {}, { destination: [python], timeoutMs: 10_000 }))[python] as { clock: number }).clock;
+      const pythonClock = (flattenReplies(await inspect(transport, "clock", {}, { destination: [python], timeoutMs: 10_000 }))[python] as { clock: number })
+        .clock;
 
       const lateState = new WorkerState();
-      second = await startPidbox({ transport, hostname: late, state: lateState, control: new StubControl(late), registry: new TaskRegistry(), mingleTimeoutMs: 1000, log: recordingLog() });
+      second = await startPidbox({
+        transport,
+        hostname: late,
+        state: lateState,
+        control: new StubControl(late),
+        registry: new TaskRegistry(),
+        mingleTimeoutMs: 1000,
+        log: recordingLog(),
+      });
       assert.ok(second.mingle?.nodes.includes(python), `mingle replies from ${second.mingle?.nodes.join(", ")}`);
       assert.ok(second.mingle?.nodes.includes(ours));
       assert.ok(lateState.revoked.has(pythonRevoked), "merged the Python worker's revoked ids");

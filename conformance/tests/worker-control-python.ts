@@ -78,7 +78,11 @@ export class PythonProcess {
 
   static start(env: PythonEnv, command: "celery" | "python", args: readonly string[], venv = ".venv"): PythonProcess {
     const bin = path.join(ROOT, venv, "bin", command);
-    const child = spawn(bin, command === "celery" ? ["-A", "conformance_app", ...args] : args, { cwd: ROOT, env: environment(env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(bin, command === "celery" ? ["-A", "conformance_app", ...args] : args, {
+      cwd: ROOT,
+      env: environment(env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     return new PythonProcess(child);
   }
 

@@ -31,7 +31,18 @@ export function defineLifecycleSuite(broker: BrokerKind): void {
       ...extra,
     });
     const startWorker = async (name: string, transportOptions: Record<string, unknown> = {}, prefetchMultiplier = 2): Promise<ProtoWorkerProcess> => {
-      const args = ["-A", "conformance/ts-tasks/conformance-tasks.ts", "-l", "info", "-Q", queue, "-c", "2", "--prefetch-multiplier", String(prefetchMultiplier)];
+      const args = [
+        "-A",
+        "conformance/ts-tasks/conformance-tasks.ts",
+        "-l",
+        "info",
+        "-Q",
+        queue,
+        "-c",
+        "2",
+        "--prefetch-multiplier",
+        String(prefetchMultiplier),
+      ];
       args.push("--broker", brokerUrl, "--backend", redisDbUrl(RESULT_DB), "-n", `${name}-${process.pid}@%h`, "--without-mingle", "--without-heartbeat");
       if (broker === "redis") args.push("--broker-transport-options", JSON.stringify({ ...redisOptions, ...transportOptions }));
       const worker = await ProtoWorkerProcess.start(args);
@@ -66,7 +77,10 @@ export function defineLifecycleSuite(broker: BrokerKind): void {
       // those, not while fetching (kombu's Redis ack emulation, like ours, has a short window between BRPOP and the
       // `unacked` record in which a kill -9 loses the message).
       const a = await startWorker("killed", {}, 1);
-      const sent = await runCeleryClient("send", command({ calls: Array.from({ length: 6 }, (_, i) => ({ task: "wcore.batch_late", args: JSON.stringify([i, 1]) })) }));
+      const sent = await runCeleryClient(
+        "send",
+        command({ calls: Array.from({ length: 6 }, (_, i) => ({ task: "wcore.batch_late", args: JSON.stringify([i, 1]) })) }),
+      );
       await a.waitFor(/(succeeded in [^\n]*\n[\s\S]*){2}/, 20_000);
       await new Promise((r) => setTimeout(r, 300));
       a.signal("SIGKILL");
@@ -90,7 +104,13 @@ export function defineLifecycleSuite(broker: BrokerKind): void {
       const w = await startWorker("warm");
       const sent = await runCeleryClient(
         "send",
-        command({ calls: [{ task: "conformance.sleep", args: "[2]" }, { task: "conformance.sleep", args: "[2]" }, { task: "wcore.now", options: { countdown: 3 } }] }),
+        command({
+          calls: [
+            { task: "conformance.sleep", args: "[2]" },
+            { task: "conformance.sleep", args: "[2]" },
+            { task: "wcore.now", options: { countdown: 3 } },
+          ],
+        }),
       );
       await w.waitFor(new RegExp(sent.map((s) => `\\[${s.id}\\] received[\\s\\S]*`).join("")), 10_000);
       await new Promise((r) => setTimeout(r, 200));

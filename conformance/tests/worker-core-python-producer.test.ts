@@ -87,7 +87,12 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       assert.deepEqual(pick(echo), { ok: true, state: "SUCCESS", value: { args: [1, "two", [3, 4]], kwargs: { k: { nested: [true, null] } } } });
 
       assert.ok(types?.ok, JSON.stringify(types));
-      const typed = types.value as { types: string[]; kwarg_types: Record<string, string>; values: { py_type: string; repr: string }[]; kwargs: { when: { py_type: string; iso: string } } };
+      const typed = types.value as {
+        types: string[];
+        kwarg_types: Record<string, string>;
+        values: { py_type: string; repr: string }[];
+        kwargs: { when: { py_type: string; iso: string } };
+      };
       assert.deepEqual(typed.types, ["Date", "PyDecimal", "Uint8Array", "PyDate", "PyUuid"]);
       assert.deepEqual(typed.kwarg_types, { when: "Date" });
       // Sent back unchanged, Python reads the same Python types again.
@@ -104,7 +109,13 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       assert.equal(typed.kwargs.when.iso, "2030-06-01T00:00:00+00:00");
 
       assert.deepEqual(pick(fail), { ok: false, state: "FAILURE", exc_type: "ValueError", exc_module: "builtins", exc_str: "boom" });
-      assert.deepEqual(pick(unknown), { ok: false, state: "FAILURE", exc_type: "NotRegistered", exc_module: "celery.exceptions", exc_str: "'wcore.no_such_task'" });
+      assert.deepEqual(pick(unknown), {
+        ok: false,
+        state: "FAILURE",
+        exc_type: "NotRegistered",
+        exc_module: "celery.exceptions",
+        exc_str: "'wcore.no_such_task'",
+      });
       assert.deepEqual(pick(expired), { ok: false, state: "REVOKED", exc_type: "TaskRevokedError", exc_module: "celery.exceptions", exc_str: "expired" });
 
       assert.ok(countdown?.ok && typeof countdown.value === "object", JSON.stringify(countdown));
@@ -115,7 +126,13 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       assert.deepEqual(pick(retried), { ok: true, state: "SUCCESS", value: "retried" });
       // time limits from the message's `timelimit` header (soft_time_limit / time_limit); billiard prints str(TimeLimitExceeded(0.5)) as "TimeLimitExceeded(0.5,)"
       assert.deepEqual(pick(soft), { ok: true, state: "SUCCESS", value: "soft" });
-      assert.deepEqual(pick(hard), { ok: false, state: "FAILURE", exc_type: "TimeLimitExceeded", exc_module: "billiard.exceptions", exc_str: "TimeLimitExceeded(0.5,)" });
+      assert.deepEqual(pick(hard), {
+        ok: false,
+        state: "FAILURE",
+        exc_type: "TimeLimitExceeded",
+        exc_module: "billiard.exceptions",
+        exc_str: "TimeLimitExceeded(0.5,)",
+      });
 
       const log = lines.join("");
       assert.match(log, new RegExp(`INFO/MainProcess\\] Task conformance.add\\[${add?.id}\\] succeeded in [0-9.e-]+s: 5\\n`));
@@ -140,13 +157,24 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       const env = { brokerUrl, resultBackend: redisDbUrl(RESULT_DB) };
       const run = await runPython(env, "conformance/python/reference/control_client.py", [worker.hostname, "5", JSON.stringify(calls)]);
       assert.equal(run.code, 0, run.stderr);
-      const [stats, queues, scheduled, revoke] = JSON.parse(run.stdout) as [Record<string, Record<string, unknown>>, Record<string, { name: string }[]>, Record<string, { request: { id: string } }[]>, Record<string, unknown>[]];
+      const [stats, queues, scheduled, revoke] = JSON.parse(run.stdout) as [
+        Record<string, Record<string, unknown>>,
+        Record<string, { name: string }[]>,
+        Record<string, { request: { id: string } }[]>,
+        Record<string, unknown>[],
+      ];
       const own = stats[worker.hostname]!;
       assert.deepEqual((own["pool"] as Record<string, unknown>)["max-concurrency"], 4);
       assert.equal(own["prefetch_count"], 4 * 4 + 1, "the held ETA task raised the prefetch by one");
       assert.equal((own["broker"] as Record<string, unknown>)["transport"], broker);
-      assert.deepEqual(queues[worker.hostname]!.map((q) => q.name), [queue]);
-      assert.deepEqual(scheduled[worker.hostname]!.map((s) => s.request.id), [eta.id]);
+      assert.deepEqual(
+        queues[worker.hostname]!.map((q) => q.name),
+        [queue],
+      );
+      assert.deepEqual(
+        scheduled[worker.hostname]!.map((s) => s.request.id),
+        [eta.id],
+      );
       assert.deepEqual(revoke, [{ [worker.hostname]: { ok: `tasks {'${eta.id}'} flagged as revoked` } }]);
       const [revoked] = await runCeleryClient("get", command({ ids: [eta.id] }));
       assert.deepEqual(pick(revoked), { ok: false, state: "REVOKED", exc_type: "TaskRevokedError", exc_module: "celery.exceptions", exc_str: "revoked" });
@@ -170,25 +198,46 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       } else {
         const raw = await RawAmqpPublisher.connect(AMQP_URL);
         for (const m of Object.values(bad)) {
-          await raw.publish({ exchange: "", routingKey: queue, body: Buffer.from(m.body, "latin1"), properties: { content_type: m.type, content_encoding: "utf-8", delivery_mode: 2, headers: m.headers } });
+          await raw.publish({
+            exchange: "",
+            routingKey: queue,
+            body: Buffer.from(m.body, "latin1"),
+            properties: { content_type: m.type, content_encoding: "utf-8", delivery_mode: 2, headers: m.headers },
+          });
         }
         await raw.close();
       }
       const [after] = await runCeleryClient("call", command({ calls: [{ task: "conformance.add", args: kombu([20, 22]) }] }));
       assert.deepEqual(pick(after), { ok: true, state: "SUCCESS", value: 42 });
       const log = lines.join("");
-      assert.match(log, new RegExp(`CRITICAL/MainProcess\\] Can't decode message body: DecodeError: [^\\n]*\\[type:'application/json'[^\\n]*'id': '${bad.badJson.headers.id}'`));
-      assert.match(log, /ERROR\/MainProcess\] Received invalid task message: InvalidHeaders: task headers invalid: \/headers\/id required property 'id' is missing\n/);
-      assert.match(log, /ERROR\/MainProcess\] Received invalid task message: ContentDisallowed: refusing to deserialize content of type application\/x-python-serialize \(pickle\)/);
+      assert.match(
+        log,
+        new RegExp(`CRITICAL/MainProcess\\] Can't decode message body: DecodeError: [^\\n]*\\[type:'application/json'[^\\n]*'id': '${bad.badJson.headers.id}'`),
+      );
+      assert.match(
+        log,
+        /ERROR\/MainProcess\] Received invalid task message: InvalidHeaders: task headers invalid: \/headers\/id required property 'id' is missing\n/,
+      );
+      assert.match(
+        log,
+        /ERROR\/MainProcess\] Received invalid task message: ContentDisallowed: refusing to deserialize content of type application\/x-python-serialize \(pickle\)/,
+      );
       assert.match(log, /ERROR\/MainProcess\] Received invalid task message: InvalidBody: task body invalid: \/body\/1 must be object\n/);
-      if (broker === "redis") assert.match(log, /WARNING\/MainProcess\] consumer: InvalidEnvelope: message from queue "[^"]+" dropped: Redis envelope is not valid JSON/);
+      if (broker === "redis")
+        assert.match(log, /WARNING\/MainProcess\] consumer: InvalidEnvelope: message from queue "[^"]+" dropped: Redis envelope is not valid JSON/);
     });
   });
 }
 
 describe("TS worker with the process pool ← Python Celery producer (redis)", { timeout: 60_000 }, () => {
   const queue = `t-wcore-${process.pid}-process`;
-  const command = (extra: Partial<ClientCommand>): ClientCommand => ({ broker: redisDbUrl(BROKER_DB), backend: redisDbUrl(RESULT_DB), queue, timeout: 15, ...extra });
+  const command = (extra: Partial<ClientCommand>): ClientCommand => ({
+    broker: redisDbUrl(BROKER_DB),
+    backend: redisDbUrl(RESULT_DB),
+    queue,
+    timeout: 15,
+    ...extra,
+  });
   let worker: Worker;
 
   before(async () => {
@@ -224,7 +273,13 @@ describe("TS worker with the process pool ← Python Celery producer (redis)", {
     );
     assert.deepEqual(pick(add), { ok: true, state: "SUCCESS", value: 42 });
     assert.ok(pid?.ok && typeof pid.value === "number" && pid.value !== process.pid, "ran in another process");
-    assert.deepEqual(pick(spin), { ok: false, state: "FAILURE", exc_type: "TimeLimitExceeded", exc_module: "billiard.exceptions", exc_str: "TimeLimitExceeded(1,)" });
+    assert.deepEqual(pick(spin), {
+      ok: false,
+      state: "FAILURE",
+      exc_type: "TimeLimitExceeded",
+      exc_module: "billiard.exceptions",
+      exc_str: "TimeLimitExceeded(1,)",
+    });
     assert.deepEqual(pick(fail), { ok: false, state: "FAILURE", exc_type: "ValueError", exc_module: "builtins", exc_str: "in a child" });
     assert.equal(worker.poolImplementation(), "process");
   });
@@ -240,7 +295,9 @@ async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> 
 
 function pick(r: ClientResult | undefined): Record<string, unknown> {
   assert.ok(r !== undefined);
-  return r.ok ? { ok: true, state: r.state, value: r.value } : { ok: false, state: r.state, exc_type: r.exc_type, exc_module: r.exc_module, exc_str: r.exc_str };
+  return r.ok
+    ? { ok: true, state: r.state, value: r.value }
+    : { ok: false, state: r.state, exc_type: r.exc_type, exc_module: r.exc_module, exc_str: r.exc_str };
 }
 
 /** A kombu Redis envelope around arbitrary body bytes (as `LPUSH` puts it; the body base64 as kombu encodes it). */

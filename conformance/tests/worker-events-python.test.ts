@@ -50,7 +50,16 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
         if (type === "worker-heartbeat" && fields["freq"] === 5) wakeups.push(fields);
         send(type, fields);
       };
-      pidbox = await startPidbox({ transport, hostname: node, state, control: new StubControl(node), registry: new TaskRegistry(), dispatcher, mingle: false, log });
+      pidbox = await startPidbox({
+        transport,
+        hostname: node,
+        state,
+        control: new StubControl(node),
+        registry: new TaskRegistry(),
+        dispatcher,
+        mingle: false,
+        log,
+      });
     });
 
     after(async () => {
@@ -64,7 +73,13 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
     it("State sees the worker alive and every task in its final state; events --dump prints them", async () => {
       const [ok, failed, revoked] = [randomUUID(), randomUUID(), randomUUID()];
       const probeNode = `${node}-probe`;
-      const monitor = PythonProcess.start(env, "python", ["conformance/python/reference/events_monitor.py", node, [ok, failed, revoked].join(","), probeNode, "40"]);
+      const monitor = PythonProcess.start(env, "python", [
+        "conformance/python/reference/events_monitor.py",
+        node,
+        [ok, failed, revoked].join(","),
+        probeNode,
+        "40",
+      ]);
       const dump = PythonProcess.start(env, "celery", ["events", "--dump"]);
       processes.push(monitor, dump);
       // Both receivers broadcast `heartbeat` when they start consuming (our pidbox answers with a worker-heartbeat),
@@ -87,7 +102,11 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       dispatcher.send("task-succeeded", { uuid: ok, result: "4", runtime: 0.0123 });
       received(failed, "conformance.fail", "('boom',)");
       dispatcher.send("task-started", { uuid: failed });
-      dispatcher.send("task-failed", { uuid: failed, exception: "ValueError('boom')", traceback: "Traceback (most recent call last):\n  ...\nValueError: boom\n" });
+      dispatcher.send("task-failed", {
+        uuid: failed,
+        exception: "ValueError('boom')",
+        traceback: "Traceback (most recent call last):\n  ...\nValueError: boom\n",
+      });
       received(revoked, "conformance.sleep", "(5,)");
       dispatcher.send("task-revoked", { uuid: revoked, terminated: false, signum: null, expired: false });
       state.countProcessed("conformance.add");
@@ -96,11 +115,33 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       const [aliveLine] = await monitor.waitFor(/^\{"phase": "(alive|timeout)".*$/m, 30_000, "stdout");
       const alive = JSON.parse(aliveLine) as Snapshot;
       assert.equal(alive.phase, "alive", aliveLine);
-      assert.deepEqual(alive.worker && [alive.worker["alive"], alive.worker["status"], alive.worker["freq"], alive.worker["pid"]], [true, "ONLINE", 1, process.pid]);
-      assert.deepEqual(alive.worker && [alive.worker["sw_ident"], alive.worker["sw_ver"], alive.worker["sw_sys"]], [SOFTWARE_INFO.sw_ident, SOFTWARE_INFO.sw_ver, SOFTWARE_INFO.sw_sys]);
+      assert.deepEqual(alive.worker && [alive.worker["alive"], alive.worker["status"], alive.worker["freq"], alive.worker["pid"]], [
+        true,
+        "ONLINE",
+        1,
+        process.pid,
+      ]);
+      assert.deepEqual(alive.worker && [alive.worker["sw_ident"], alive.worker["sw_ver"], alive.worker["sw_sys"]], [
+        SOFTWARE_INFO.sw_ident,
+        SOFTWARE_INFO.sw_ver,
+        SOFTWARE_INFO.sw_sys,
+      ]);
       assert.equal((alive.worker!["loadavg"] as number[]).length, 3);
-      assert.deepEqual(alive.tasks[ok], { state: "SUCCESS", name: "conformance.add", args: "(2, 2)", result: "4", exception: null, runtime: 0.0123, worker: node, received: true, started: true });
-      assert.deepEqual([alive.tasks[failed]!["state"], alive.tasks[failed]!["name"], alive.tasks[failed]!["exception"]], ["FAILURE", "conformance.fail", "ValueError('boom')"]);
+      assert.deepEqual(alive.tasks[ok], {
+        state: "SUCCESS",
+        name: "conformance.add",
+        args: "(2, 2)",
+        result: "4",
+        exception: null,
+        runtime: 0.0123,
+        worker: node,
+        received: true,
+        started: true,
+      });
+      assert.deepEqual(
+        [alive.tasks[failed]!["state"], alive.tasks[failed]!["name"], alive.tasks[failed]!["exception"]],
+        ["FAILURE", "conformance.fail", "ValueError('boom')"],
+      );
       assert.deepEqual([alive.tasks[revoked]!["state"], alive.tasks[revoked]!["name"]], ["REVOKED", "conformance.sleep"]);
 
       await heart.stop();
@@ -118,9 +159,16 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       await dump.stop("SIGINT");
       const lines = dump.stdout.split("\n").filter((l) => l.startsWith(`${node} `));
       const kinds = lines.map((l) => /\] ([a-z ]+?):/.exec(l)?.[1]);
-      for (const kind of ["started", "heartbeat", "task received", "task started", "task succeeded", "task failed", "task revoked", "shutdown"]) assert.ok(kinds.includes(kind), `${kind} missing in:\n${lines.join("\n")}`);
-      assert.ok(lines.some((l) => l.includes(`task succeeded: conformance.add(${ok}) args=(2, 2) kwargs={} `) && l.includes("result=4, runtime=0.0123, utcoffset=0.0")), lines.join("\n"));
-      assert.deepEqual(log.lines.filter((l) => l.startsWith("WARNING") || l.startsWith("ERROR")), []);
+      for (const kind of ["started", "heartbeat", "task received", "task started", "task succeeded", "task failed", "task revoked", "shutdown"])
+        assert.ok(kinds.includes(kind), `${kind} missing in:\n${lines.join("\n")}`);
+      assert.ok(
+        lines.some((l) => l.includes(`task succeeded: conformance.add(${ok}) args=(2, 2) kwargs={} `) && l.includes("result=4, runtime=0.0123, utcoffset=0.0")),
+        lines.join("\n"),
+      );
+      assert.deepEqual(
+        log.lines.filter((l) => l.startsWith("WARNING") || l.startsWith("ERROR")),
+        [],
+      );
     });
   });
 }

@@ -35,17 +35,48 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
     let client: Client;
 
     before(async () => {
-      worker = await ProtoWorkerProcess.start(["-A", "conformance/ts-tasks/conformance-tasks.ts", "-l", "info", "-Q", queue, "-c", "2", "-n", node, "-E", "--without-mingle", "--broker", brokerUrl, "--backend", redisDbUrl(RESULT_DB)]);
+      worker = await ProtoWorkerProcess.start([
+        "-A",
+        "conformance/ts-tasks/conformance-tasks.ts",
+        "-l",
+        "info",
+        "-Q",
+        queue,
+        "-c",
+        "2",
+        "-n",
+        node,
+        "-E",
+        "--without-mingle",
+        "--broker",
+        brokerUrl,
+        "--backend",
+        redisDbUrl(RESULT_DB),
+      ]);
       const port = await findFreePort();
       base = `http://127.0.0.1:${port}`;
       flower = spawn(path.join(ROOT, ".venv/bin/celery"), ["-A", "conformance_app", "flower", "--address=127.0.0.1", `--port=${port}`], {
         cwd: ROOT,
-        env: { ...process.env, PYTHONPATH: path.join(ROOT, "conformance/python"), CONFORMANCE_BROKER_URL: brokerUrl, CONFORMANCE_RESULT_BACKEND: redisDbUrl(RESULT_DB), CONFORMANCE_QUEUE: queue, FLOWER_UNAUTHENTICATED_API: "true" },
+        env: {
+          ...process.env,
+          PYTHONPATH: path.join(ROOT, "conformance/python"),
+          CONFORMANCE_BROKER_URL: brokerUrl,
+          CONFORMANCE_RESULT_BACKEND: redisDbUrl(RESULT_DB),
+          CONFORMANCE_QUEUE: queue,
+          FLOWER_UNAUTHENTICATED_API: "true",
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       flower.stdout?.on("data", (d: Buffer) => (flowerLog += d.toString()));
       flower.stderr?.on("data", (d: Buffer) => (flowerLog += d.toString()));
-      await poll(async () => (await fetch(`${base}/healthcheck`).then((r) => r.text()).catch(() => "")) === "OK", 30_000, () => `Flower did not start:\n${flowerLog}`);
+      await poll(
+        async () =>
+          (await fetch(`${base}/healthcheck`)
+            .then((r) => r.text())
+            .catch(() => "")) === "OK",
+        30_000,
+        () => `Flower did not start:\n${flowerLog}`,
+      );
       client = await createClient({ broker: brokerUrl, backend: redisDbUrl(RESULT_DB), defaultQueue: queue });
     });
 
@@ -56,13 +87,23 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
     });
 
     it("lists the worker with its stats, registered tasks and queues (Flower's inspect calls), online by heartbeat", async () => {
-      const workers = (await getJson(`${base}/api/workers?refresh=1`)) as Record<string, { stats?: { pool?: unknown }; registered?: string[]; active_queues?: { name: string }[] }>;
+      const workers = (await getJson(`${base}/api/workers?refresh=1`)) as Record<
+        string,
+        { stats?: { pool?: unknown }; registered?: string[]; active_queues?: { name: string }[] }
+      >;
       const info = workers[node];
       assert.ok(info !== undefined, `Flower lists ${node}: ${Object.keys(workers).join(", ")}`);
       assert.ok(info.registered?.includes("conformance.add"), "registered tasks");
-      assert.deepEqual(info.active_queues?.map((q) => q.name), [queue]);
+      assert.deepEqual(
+        info.active_queues?.map((q) => q.name),
+        [queue],
+      );
       assert.equal(typeof info.stats?.pool, "object", "stats with a pool section");
-      await poll(async () => ((await getJson(`${base}/api/workers?status=1`)) as Record<string, boolean>)[node] === true, 15_000, () => "Flower never saw the worker online");
+      await poll(
+        async () => ((await getJson(`${base}/api/workers?status=1`)) as Record<string, boolean>)[node] === true,
+        15_000,
+        () => "Flower never saw the worker online",
+      );
     });
 
     it("tracks each task the TS worker runs to its final state, with its name, worker and result", async () => {

@@ -37,8 +37,14 @@ const KINDS: readonly { readonly name: string; readonly make: () => RawMessage; 
   },
   {
     name: "pickle",
-    make: () => ({ headers: { id: randomUUID(), task: "conformance.add", lang: "py" }, body: "\u0080\u0004K\u0005.", type: "application/x-python-serialize", encoding: "binary" }),
-    logged: /ERROR\/MainProcess\] Received invalid task message: ContentDisallowed: refusing to deserialize content of type application\/x-python-serialize \(pickle\)/g,
+    make: () => ({
+      headers: { id: randomUUID(), task: "conformance.add", lang: "py" },
+      body: "\u0080\u0004K\u0005.",
+      type: "application/x-python-serialize",
+      encoding: "binary",
+    }),
+    logged:
+      /ERROR\/MainProcess\] Received invalid task message: ContentDisallowed: refusing to deserialize content of type application\/x-python-serialize \(pickle\)/g,
   },
   {
     name: "kwargs not a mapping",
@@ -115,22 +121,42 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       for (const { message } of bad) {
         for (let j = 0; j < 2; j++, valid++) validIds.add((await client.enqueue("conformance.add", [valid, valid])).id);
         if (redisRaw !== null) await redisRaw.lpush(queue, rawRedisEnvelope(queue, { ...message, encoding: message.encoding ?? "utf-8" }));
-        else await amqpRaw!.publish({ exchange: "", routingKey: queue, body: Buffer.from(message.body, "latin1"), properties: { content_type: message.type, content_encoding: message.encoding ?? "utf-8", delivery_mode: 2, headers: message.headers } });
+        else
+          await amqpRaw!.publish({
+            exchange: "",
+            routingKey: queue,
+            body: Buffer.from(message.body, "latin1"),
+            properties: { content_type: message.type, content_encoding: message.encoding ?? "utf-8", delivery_mode: 2, headers: message.headers },
+          });
       }
       await redisRaw?.close();
       await amqpRaw?.close();
       assert.equal(valid, VALID);
 
       await worker.start();
-      await waitFor(async () => (await countResults(results)) >= VALID, 150_000, async () => {
-        const log = lines.join("");
-        const kinds = KINDS.map((k) => `${k.name}: ${log.match(k.logged)?.length ?? 0}`).join(", ");
-        return `${await countResults(results)} results, ${await queueDepth(broker, brokerUrl, queue)} queued/unacked; logged ${kinds}; last lines: ${lines.slice(-3).join("")}`;
-      });
+      await waitFor(
+        async () => (await countResults(results)) >= VALID,
+        150_000,
+        async () => {
+          const log = lines.join("");
+          const kinds = KINDS.map((k) => `${k.name}: ${log.match(k.logged)?.length ?? 0}`).join(", ");
+          return `${await countResults(results)} results, ${await queueDepth(broker, brokerUrl, queue)} queued/unacked; logged ${kinds}; last lines: ${lines.slice(-3).join("")}`;
+        },
+      );
       const stored = await readStates(results);
       const unexpected = [...stored.keys()].map((k) => k.slice("celery-task-meta-".length)).filter((id) => !validIds.has(id));
       const log0 = lines.join("");
-      assert.deepEqual(unexpected.slice(0, 2).map((id) => `${id}: ${stored.get(`celery-task-meta-${id}`)} ${log0.split("\n").filter((l) => l.includes(id)).join(" | ")}`), [], `${unexpected.length} unexpected results`);
+      assert.deepEqual(
+        unexpected.slice(0, 2).map(
+          (id) =>
+            `${id}: ${stored.get(`celery-task-meta-${id}`)} ${log0
+              .split("\n")
+              .filter((l) => l.includes(id))
+              .join(" | ")}`,
+        ),
+        [],
+        `${unexpected.length} unexpected results`,
+      );
       const others = [...stored.values()].filter((s) => s !== "SUCCESS");
       assert.deepEqual(others.slice(0, 3), [], `${others.length} results other than SUCCESS`);
       assert.equal(stored.size, VALID, "one result per valid task");
@@ -147,12 +173,17 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       // Nothing left behind: the queue is empty and (Redis) nothing stays unacked.
       await waitFor(async () => (await queueDepth(broker, brokerUrl, queue)) === 0, 10_000);
       // Still serving: a Python producer's task after the storm.
-      const [afterwards] = await runCeleryClient("call", { broker: brokerUrl, backend: redisDbUrl(RESULT_DB[broker]), queue, timeout: 15, calls: [{ task: "conformance.add", args: "[20, 22]" }] });
+      const [afterwards] = await runCeleryClient("call", {
+        broker: brokerUrl,
+        backend: redisDbUrl(RESULT_DB[broker]),
+        queue,
+        timeout: 15,
+        calls: [{ task: "conformance.add", args: "[20, 22]" }],
+      });
       assert.ok(afterwards?.ok === true && afterwards.value === 42, `Python's get() after the storm: ${JSON.stringify(afterwards)}`);
     });
   });
 }
-
 
 async function countResults(redis: Redis): Promise<number> {
   let n = 0;

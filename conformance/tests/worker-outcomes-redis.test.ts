@@ -93,7 +93,10 @@ describe("what we store, read by Python's AsyncResult (Redis backend)", { timeou
       t.echo.apply_async(queue="${PARKED}").id,
     ]`);
     const [ok, failed, revoked, unknown, retried, custom] = await takeAll(6);
-    assert.deepEqual([ok, failed, revoked, unknown, retried, custom].map((r) => r!.id), ids);
+    assert.deepEqual(
+      [ok, failed, revoked, unknown, retried, custom].map((r) => r!.id),
+      ids,
+    );
     await recorder.succeeded(ok!, add, 5, 0.001);
     await recorder.failed(failed!, fail, pyError("ValueError", "boom"));
     await recorder.revoked(revoked!, "revoked", add);
@@ -108,12 +111,10 @@ describe("what we store, read by Python's AsyncResult (Redis backend)", { timeou
     assert.deepEqual([revokedError.type, revokedError.module, revokedError.args], ["TaskRevokedError", "celery.exceptions", ["revoked"]]);
     const notRegistered = await py.error("AsyncResult(arg).get(timeout=10)", ids[3]);
     assert.deepEqual([notRegistered.type, notRegistered.args], ["NotRegistered", ["nope.unknown"]]);
-    assert.deepEqual(await py.value("r = AsyncResult(arg); out = [r.state, repr(r.result), r.traceback.splitlines()[-1], r._get_task_meta()['children']]", ids[4]), [
-      "RETRY",
-      "RuntimeError('retry once')",
-      "celery.exceptions.Retry: Retry in 60s: RuntimeError('retry once')",
-      [[[ids[4], null], null]],
-    ]);
+    assert.deepEqual(
+      await py.value("r = AsyncResult(arg); out = [r.state, repr(r.result), r.traceback.splitlines()[-1], r._get_task_meta()['children']]", ids[4]),
+      ["RETRY", "RuntimeError('retry once')", "celery.exceptions.Retry: Retry in 60s: RuntimeError('retry once')", [[[ids[4], null], null]]],
+    );
     assert.deepEqual(await py.value("r = AsyncResult(arg); out = [r.state, r.info]", ids[5]), ["PROGRESS", { done: 1 }]);
     const meta = await py.value<Record<string, unknown>>("out = AsyncResult(arg)._get_task_meta()", ids[0]);
     assert.deepEqual([meta["name"], meta["args"], meta["worker"], meta["queue"]], ["conformance.add", [2, 3], HOST, PARKED]);
@@ -213,7 +214,11 @@ out = {"body": r.id, "gid": r.parent.id}`);
   }
 
   async function checkBody(chord: { body: string; gid: string }): Promise<void> {
-    assert.deepEqual(await py.value("out = AsyncResult(arg).get(timeout=20)", chord.body), { args: [[0, 2, 4, 6]], kwargs: {} }, "results in group_index order");
+    assert.deepEqual(
+      await py.value("out = AsyncResult(arg).get(timeout=20)", chord.body),
+      { args: [[0, 2, 4, 6]], kwargs: {} },
+      "results in group_index order",
+    );
     const runs = worker.log.split("\n").filter((line) => line.includes(`conformance.echo[${chord.body}] succeeded`)).length;
     assert.equal(runs, 1, "the body ran exactly once");
     const results = new Redis(RESULTS);

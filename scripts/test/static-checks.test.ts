@@ -29,6 +29,11 @@ describe("static checks", () => {
     assert.equal(r.status, 0, r.output);
   });
 
+  it("the code is formatted as biome.json says (npm run format)", () => {
+    const r = run(path.join(ROOT, "node_modules/.bin/biome"), ["format", ".", "--max-diagnostics=20"]);
+    assert.equal(r.status, 0, r.output);
+  });
+
   it("no import cycles across folders of sdk/src, worker/src, cli/src, codegen/src", () => {
     const r = run(process.execPath, ["scripts/check-import-cycles.mjs"]);
     assert.equal(r.status, 0, r.output);
@@ -38,7 +43,9 @@ describe("static checks", () => {
     ensureBuilt();
     const found: string[] = [];
     for (const file of listDeclarations(path.join(ROOT, "dist"))) {
-      const code = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+      const code = readFileSync(file, "utf8")
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/\/\/.*$/gm, "");
       for (const line of code.split("\n")) if (/(:|<|\||,) ?any\b[^-]/.test(line)) found.push(`${path.relative(ROOT, file)}: ${line.trim()}`);
     }
     assert.deepEqual(found, [], "found 'any' in public types");
@@ -55,7 +62,9 @@ describe("static checks", () => {
       "celery-proto/validator-runtime": ["ucs2length"],
     };
     const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { exports: Record<string, unknown> };
-    const exported = Object.keys(manifest.exports).filter((key) => key !== "./package.json").map((key) => (key === "." ? "celery-proto" : `celery-proto/${key.slice(2)}`));
+    const exported = Object.keys(manifest.exports)
+      .filter((key) => key !== "./package.json")
+      .map((key) => (key === "." ? "celery-proto" : `celery-proto/${key.slice(2)}`));
     assert.deepEqual(exported.sort(), Object.keys(probes).sort(), "a subpath without a probe here, or a probe without a subpath");
     const probe = `const out = {}; for (const [name, keys] of Object.entries(${JSON.stringify(probes)})) { const m = await import(name); out[name] = keys.filter((k) => typeof m[k] !== "function"); } console.log(JSON.stringify(out));`;
     const r = run(process.execPath, ["--input-type=module", "-e", probe]);

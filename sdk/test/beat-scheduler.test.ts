@@ -52,8 +52,19 @@ describe("crontab fields (Celery's crontab_parser)", () => {
   });
 
   it("rejects bad fields with InvalidOption naming the field", () => {
-    for (const [spec, field, max, min] of [["7", "day_of_week", 7, 0], ["*/0", "minute", 60, 0], ["0", "day_of_month", 31, 1], ["1,,2", "hour", 24, 0], ["funday", "day_of_week", 7, 0], ["-1", "minute", 60, 0]] as const) {
-      assert.throws(() => parseCrontabField(spec, field, max, min), (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && e.message.includes(`crontab ${field}`), `${field}=${spec}`);
+    for (const [spec, field, max, min] of [
+      ["7", "day_of_week", 7, 0],
+      ["*/0", "minute", 60, 0],
+      ["0", "day_of_month", 31, 1],
+      ["1,,2", "hour", 24, 0],
+      ["funday", "day_of_week", 7, 0],
+      ["-1", "minute", 60, 0],
+    ] as const) {
+      assert.throws(
+        () => parseCrontabField(spec, field, max, min),
+        (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && e.message.includes(`crontab ${field}`),
+        `${field}=${spec}`,
+      );
     }
     assert.throws(() => new CrontabSchedule({ day_of_month: "30", month_of_year: "feb" }), /never occurs/u);
     assert.throws(() => new CrontabSchedule({}, { timeZone: "Mars/Olympus" }), /timezone/u);
@@ -71,13 +82,26 @@ describe("schedule file", () => {
       },
     });
     assert.equal(s.timeZone, "Europe/London");
-    assert.deepEqual(s.entries.map((e) => e.name), ["a", "b"]);
-    assert.deepEqual(s.entries[0]!.options, { queue: "q", routingKey: "rk", priority: 3, expires: 10, headers: { x: 1, celery_beat_task: true }, argsrepr: "[1]" });
+    assert.deepEqual(
+      s.entries.map((e) => e.name),
+      ["a", "b"],
+    );
+    assert.deepEqual(s.entries[0]!.options, {
+      queue: "q",
+      routingKey: "rk",
+      priority: 3,
+      expires: 10,
+      headers: { x: 1, celery_beat_task: true },
+      argsrepr: "[1]",
+    });
     assert.match(s.entries[1]!.schedule.describe(), /<crontab: 0 4 \* \* mon-fri/u);
   });
 
   it("rejects invalid files with the entry and field in the message", () => {
-    assert.throws(() => compileBeatSchedule({ entries: { a: { task: "t", schedule: { every: -1 } } } }), (e: unknown) => CeleryProtoError.is(e, "InvalidOption"));
+    assert.throws(
+      () => compileBeatSchedule({ entries: { a: { task: "t", schedule: { every: -1 } } } }),
+      (e: unknown) => CeleryProtoError.is(e, "InvalidOption"),
+    );
     assert.throws(() => compileBeatSchedule({ entries: { a: { task: "t", schedule: { cron: "* * * 13 *" } } } }), /entries\.a: crontab month_of_year/u);
     assert.throws(() => compileBeatSchedule({ timezone: "Nowhere/City", entries: {} }), /timezone/u);
   });
@@ -95,17 +119,29 @@ describe("BeatService (fake clock)", () => {
 
   it("a run missed during downtime fires once, then re-anchors on that send", async () => {
     const start = Date.parse("2025-06-01T12:00:00.500Z");
-    const store = new MemoryStore(new Map([["a", { lastRunAtMs: start - 3_600_000, totalRunCount: 7 }], ["c", { lastRunAtMs: start - 3_600_000, totalRunCount: 2 }]]));
+    const store = new MemoryStore(
+      new Map([
+        ["a", { lastRunAtMs: start - 3_600_000, totalRunCount: 7 }],
+        ["c", { lastRunAtMs: start - 3_600_000, totalRunCount: 2 }],
+      ]),
+    );
     const h = harness({ entries: { a: { task: "t.a", schedule: { every: 60 } }, c: { task: "t.c", schedule: { cron: "*/5 * * * *" } } } }, store, start);
     const delay = await h.service.tick();
-    assert.deepEqual(h.sent.map((s) => s.entry.name), ["a", "c"], "each overdue entry once, not once per missed slot");
+    assert.deepEqual(
+      h.sent.map((s) => s.entry.name),
+      ["a", "c"],
+      "each overdue entry once, not once per missed slot",
+    );
     assert.deepEqual(store.states.get("a"), { lastRunAtMs: start, totalRunCount: 8 });
     assert.equal(delay, 60_000 - 10, "next check: the interval entry, one interval after this send");
     await h.service.tick();
     assert.equal(h.sent.length, 2, "nothing more is due right after");
     h.advance(60_000);
     await h.service.tick();
-    assert.deepEqual(h.sent.map((s) => s.entry.name), ["a", "c", "a"]);
+    assert.deepEqual(
+      h.sent.map((s) => s.entry.name),
+      ["a", "c", "a"],
+    );
   });
 
   it("cron_starting_deadline skips a missed crontab run that is too old", async () => {
@@ -126,10 +162,17 @@ describe("BeatService (fake clock)", () => {
     h.service.reload(compileBeatSchedule({ entries: { a: { task: "t.a2", schedule: { every: 10 } }, b: { task: "t.b", schedule: { every: 5 } } } }));
     h.advance(5_000);
     await h.service.tick();
-    assert.deepEqual(h.sent.map((s) => s.entry.task), ["t.a", "t.b"], "b is anchored at the reload; a keeps its last run");
+    assert.deepEqual(
+      h.sent.map((s) => s.entry.task),
+      ["t.a", "t.b"],
+      "b is anchored at the reload; a keeps its last run",
+    );
     h.advance(5_000);
     await h.service.tick();
-    assert.deepEqual(h.sent.map((s) => s.entry.task), ["t.a", "t.b", "t.a2", "t.b"]);
+    assert.deepEqual(
+      h.sent.map((s) => s.entry.task),
+      ["t.a", "t.b", "t.a2", "t.b"],
+    );
   });
 });
 
@@ -144,7 +187,7 @@ describe("state file", () => {
     assert.equal(json.entries.a.last_run_at, "2025-01-31T04:00:00.123000+00:00");
     assert.deepEqual([...(await new FileBeatStateStore(file).load("UTC"))], [["a", { lastRunAtMs: Date.parse("2025-01-31T04:00:00.123Z"), totalRunCount: 3 }]]);
     assert.equal((await new FileBeatStateStore(file).load("Europe/Paris")).size, 0);
-    writeFileSync(file, "{\"entries\": 5}");
+    writeFileSync(file, '{"entries": 5}');
     await assert.rejects(new FileBeatStateStore(file).load("UTC"), /--schedule-state/u);
   });
 });
@@ -157,7 +200,10 @@ describe("README", () => {
     const file = path.join(TMP, "readme-beat.yaml");
     writeFileSync(file, example);
     const schedule = await loadBeatSchedule(file);
-    assert.deepEqual(schedule.entries.map((e) => e.name), ["add-every-30s", "weekday-report", "end-of-quarter", "at-sunset"]);
+    assert.deepEqual(
+      schedule.entries.map((e) => e.name),
+      ["add-every-30s", "weekday-report", "end-of-quarter", "at-sunset"],
+    );
   });
 });
 
@@ -166,7 +212,8 @@ describe("DST fall-back (Celery 5.7 sends continuously; proto beat does not)", (
     const start = Date.parse("2025-11-02T06:10:00Z"); // 01:10 EST, the second 01:10 of the night in New York
     const h = harness({ timezone: "America/New_York", entries: { q: { task: "t.q", schedule: { cron: "*/15 * * * *" } } } }, new MemoryStore(), start);
     // Celery's own arithmetic (checked in the differential test) says due, next check in 0 s:
-    const schedule = compileBeatSchedule({ timezone: "America/New_York", entries: { q: { task: "t", schedule: { cron: "*/15 * * * *" } } } }).entries[0]!.schedule;
+    const schedule = compileBeatSchedule({ timezone: "America/New_York", entries: { q: { task: "t", schedule: { cron: "*/15 * * * *" } } } }).entries[0]!
+      .schedule;
     assert.deepEqual(schedule.isDue(start, start + 1000), { isDue: true, nextSeconds: 0 });
     for (let i = 0; i < 100; i++) {
       await h.service.tick();

@@ -88,7 +88,10 @@ describe("building signatures", () => {
     assert.equal(signatureKind(chunks(add.s(), [[1, 2]], 1)), "chunks");
     assert.throws(() => fromSignatureDict({ task: "t", subtask_type: "nope" }), isError("InvalidMessage", /subtask_type/));
     assert.throws(() => fromSignatureDict({ task: "t", args: "no" }), isError("InvalidMessage", /^signature\.args/));
-    assert.throws(() => fromSignatureDict({ task: "celery.group", kwargs: { tasks: [{}] }, subtask_type: "group" }), isError("InvalidMessage", /kwargs\.tasks\[0\]/));
+    assert.throws(
+      () => fromSignatureDict({ task: "celery.group", kwargs: { tasks: [{}] }, subtask_type: "group" }),
+      isError("InvalidMessage", /kwargs\.tasks\[0\]/),
+    );
   });
 
   it("fromSignatureDict fills Celery's defaults and reads a chord's group header as its tasks", () => {
@@ -100,7 +103,10 @@ describe("building signatures", () => {
 
   it("chain(): nested chains spliced, group | task → chord, chord | task → the body, a leading group makes a chord", () => {
     const spliced = chain(add.s(1), chain(mul.s(2), add.s(3)), add.s(4));
-    assert.deepEqual((spliced.kwargs["tasks"] as Signature[]).map((t) => t.args), [[1], [2], [3], [4]]);
+    assert.deepEqual(
+      (spliced.kwargs["tasks"] as Signature[]).map((t) => t.args),
+      [[1], [2], [3], [4]],
+    );
     const upgraded = chain(add.s(1, 1), group(mul.s(2), mul.s(3)), xsum.s());
     const steps = upgraded.kwargs["tasks"] as Signature[];
     assert.deepEqual(steps.map(signatureKind), ["task", "chord"]);
@@ -178,7 +184,11 @@ describe("freeze", () => {
 describe("applying: what is published", () => {
   it("a task: partial args prepended, kwargs merged, call options override except groupId and stamps", async () => {
     const sig = signature("tasks.add", [2], { z: 1 }, { queue: "a", groupId: "keep", stamps: { s: "v1" }, priority: 3 });
-    const { tasks } = await sent(sig, { args: [1], kwargs: { y: 2 }, options: { queue: "b", groupId: "new", stamps: { s: "v2" }, countdown: 5, priority: null as never } });
+    const { tasks } = await sent(sig, {
+      args: [1],
+      kwargs: { y: 2 },
+      options: { queue: "b", groupId: "new", stamps: { s: "v2" }, countdown: 5, priority: null as never },
+    });
     const [t] = tasks;
     assert.deepEqual([t?.name, t?.args, t?.kwargs], ["tasks.add", [1, 2], { z: 1, y: 2 }]);
     assert.deepEqual(t?.options, { queue: "b", groupId: "keep", stamps: { s: "v1" }, priority: 3, countdown: 5 });
@@ -197,7 +207,13 @@ describe("applying: what is published", () => {
     assert.equal(others.length, 0);
     assert.deepEqual(first?.args, [0, 1, 2]);
     const rest = first?.options.chain ?? [];
-    assert.deepEqual(rest.map((s) => [s.task, s.args]), [["tasks.add", [1]], ["tasks.mul", [3]]]);
+    assert.deepEqual(
+      rest.map((s) => [s.task, s.args]),
+      [
+        ["tasks.add", [1]],
+        ["tasks.mul", [3]],
+      ],
+    );
     assert.ok(rest.every((s) => (s.options.link_error as unknown[]).length === 1));
     assert.equal((rest[0]?.options.link as unknown[]).length, 1);
     assert.equal(rest[1]?.options.link, undefined);
@@ -212,12 +228,15 @@ describe("applying: what is published", () => {
     const result = await applyAsync(group(add.s(1), group(add.s(2), add.s(3)), add.s(4)), sender, { args: [10], options: { id: "gid" } });
     assert.ok(result instanceof GroupResult);
     assert.equal(result.id, "gid");
-    assert.deepEqual(sender.sent.map((t) => [t.args, t.options.groupId, t.options.groupIndex]), [
-      [[10, 1], "gid", 0],
-      [[10, 2], "gid", 0],
-      [[10, 3], "gid", 1],
-      [[10, 4], "gid", 2],
-    ]);
+    assert.deepEqual(
+      sender.sent.map((t) => [t.args, t.options.groupId, t.options.groupIndex]),
+      [
+        [[10, 1], "gid", 0],
+        [[10, 2], "gid", 0],
+        [[10, 3], "gid", 1],
+        [[10, 4], "gid", 2],
+      ],
+    );
     assert.deepEqual(sender.backend.calls, []);
   });
 
@@ -242,7 +261,10 @@ describe("applying: what is published", () => {
       assert.equal(chordBody?.options.group_id, gid);
     }
     assert.deepEqual([...bodyIds], [result.id]);
-    assert.deepEqual(sender.sent.map((t) => t.options.groupIndex ?? t.options.chain?.[0]?.options.group_index), [0, 1, 2]);
+    assert.deepEqual(
+      sender.sent.map((t) => t.options.groupIndex ?? t.options.chain?.[0]?.options.group_index),
+      [0, 1, 2],
+    );
   });
 
   it("an empty chord header applies the body at once with []", async () => {
@@ -253,15 +275,39 @@ describe("applying: what is published", () => {
   it("a chord whose header member returns a group saves the header GroupResult first (Redis apply_chord)", async () => {
     const sender = new RecordingTaskSender();
     await applyAsync(chord([chain(add.s(1, 1), group(mul.s(2), mul.s(3))), add.s(3, 3)], xsum.s()), sender);
-    assert.deepEqual(sender.log.map((e) => e.op), ["save_group", "send", "set_chord_size", "send"]);
+    assert.deepEqual(
+      sender.log.map((e) => e.op),
+      ["save_group", "send", "set_chord_size", "send"],
+    );
   });
 
   it("chunks → a group of celery.starmap; map/starmap → one built-in task each", async () => {
-    const { tasks } = await sent(chunks(add.s(), [[1, 1], [2, 2], [3, 3]], 2));
-    assert.deepEqual(tasks.map((t) => [t.name, t.args, (t.kwargs as { it: unknown }).it, t.options.groupIndex]), [
-      ["celery.starmap", [], [[1, 1], [2, 2]], 0],
-      ["celery.starmap", [], [[3, 3]], 1],
-    ]);
+    const { tasks } = await sent(
+      chunks(
+        add.s(),
+        [
+          [1, 1],
+          [2, 2],
+          [3, 3],
+        ],
+        2,
+      ),
+    );
+    assert.deepEqual(
+      tasks.map((t) => [t.name, t.args, (t.kwargs as { it: unknown }).it, t.options.groupIndex]),
+      [
+        [
+          "celery.starmap",
+          [],
+          [
+            [1, 1],
+            [2, 2],
+          ],
+          0,
+        ],
+        ["celery.starmap", [], [[3, 3]], 1],
+      ],
+    );
     const m = await sent(map(xsum.s(), [[1, 2]]));
     assert.deepEqual([m.tasks[0]?.name, m.tasks[0]?.kwargs], ["celery.map", { task: toSignatureDict(xsum.s()), it: [[1, 2]] }]);
     const s = await sent(starmap(add.s(), [[1, 2]]));
@@ -273,7 +319,17 @@ describe("toSendTaskOptions", () => {
   it("maps Celery's names to SendTaskOptions; stamps, delivery mode names, callbacks as dict lists", () => {
     const cb = toSignatureDict(add.s());
     assert.deepEqual(
-      toSendTaskOptions({ task_id: "i", group_id: "g", link: cb, stamped_headers: ["a"], a: 1, delivery_mode: "transient", add_to_parent: false, queue: null, routing_key: "rk" }),
+      toSendTaskOptions({
+        task_id: "i",
+        group_id: "g",
+        link: cb,
+        stamped_headers: ["a"],
+        a: 1,
+        delivery_mode: "transient",
+        add_to_parent: false,
+        queue: null,
+        routing_key: "rk",
+      }),
       { id: "i", groupId: "g", link: [cb], stamps: { a: 1 }, deliveryMode: 1, routingKey: "rk" },
     );
   });

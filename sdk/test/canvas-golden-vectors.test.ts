@@ -28,7 +28,6 @@ function shape(m: TaskMessage): Record<string, unknown> {
   return { headers, properties, args: m.args, kwargs: m.kwargs, embed: m.embed };
 }
 
-
 async function publishLikeVector(vector: GoldenVector): Promise<{ messages: TaskMessage[]; backend: RecordingResultBackend }> {
   assert.ok(vector.input !== null);
   const transport = new MemoryTransport();
@@ -54,7 +53,12 @@ describe("canvas vs the golden vectors of Celery 5.7.0", () => {
   }
 
   it("vectors for every scenario on both brokers were found", () => {
-    for (const scenario of SCENARIOS) for (const broker of ["redis", "amqp"]) assert.ok(vectors.some((v) => v.celery === "5.7.0" && v.broker === broker && v.scenario === scenario), `${broker}/${scenario}`);
+    for (const scenario of SCENARIOS)
+      for (const broker of ["redis", "amqp"])
+        assert.ok(
+          vectors.some((v) => v.celery === "5.7.0" && v.broker === broker && v.scenario === scenario),
+          `${broker}/${scenario}`,
+        );
   });
 });
 
@@ -90,7 +94,10 @@ describe("canvas relationships in the chord and chain vectors (5.7.0, redis)", (
     const gid = messages[0]?.headers.group;
     const bodyIds = new Set(messages.map((m) => (m.embed.chord as { options: { task_id: string } }).options.task_id));
     assert.equal(bodyIds.size, 1);
-    assert.deepEqual(messages.map((m) => m.headers.group_index), [0, 1, 2]);
+    assert.deepEqual(
+      messages.map((m) => m.headers.group_index),
+      [0, 1, 2],
+    );
     assert.ok(messages.every((m) => m.headers.group === gid && m.headers.root_id === m.headers.id));
     assert.deepEqual(backend.calls, [{ op: "set_chord_size", groupId: gid, size: 3 }]);
   });
@@ -99,6 +106,12 @@ describe("canvas relationships in the chord and chain vectors (5.7.0, redis)", (
     const { messages } = await publishLikeVector(find("chain"));
     assert.equal(messages.length, 1);
     const chain = messages[0]?.embed.chain ?? [];
-    assert.deepEqual(chain.map((s) => [s.task, s.args]), [["conformance.add", [1]], ["conformance.mul", [3]]]);
+    assert.deepEqual(
+      chain.map((s) => [s.task, s.args]),
+      [
+        ["conformance.add", [1]],
+        ["conformance.mul", [3]],
+      ],
+    );
   });
 });

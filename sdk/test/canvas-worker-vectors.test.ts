@@ -30,13 +30,11 @@ function shape(m: TaskMessage): Record<string, unknown> {
   return { headers, correlation_id: p["correlation_id"], args: m.args, kwargs: m.kwargs, embed: m.embed };
 }
 
-
 /** A client on an in-memory broker whose reply_to is the recorded one (the worker copies the step's reply_to). */
 function client(): { transport: MemoryTransport; client: CeleryClient } {
   const transport = new MemoryTransport();
   return { transport, client: new CeleryClient(transport, new RecordingResultBackend(), compileClientOptions({ broker: transport }, {})) };
 }
-
 
 const vectors = loadGoldenVectors().filter((v) => v.kind === "task" && v.scenario.startsWith("worker-"));
 const recorded = (v: GoldenVector): TaskMessage => decodeTaskMessage(capturedToParts(v.messages[0] as GoldenVector["messages"][number]));
@@ -69,7 +67,15 @@ for (const version of ["5.7.0", "5.3.6"]) {
           case "worker-chord-body": {
             const input = vector.input as unknown as Signature;
             const body = fromSignatureDict(input.kwargs["body"]);
-            const frozenBody = { ...body, options: { ...body.options, task_id: expected.headers.id, reply_to: expected.properties.reply_to, ...(expected.headers.group === null ? {} : { group_id: expected.headers.group }) } };
+            const frozenBody = {
+              ...body,
+              options: {
+                ...body.options,
+                task_id: expected.headers.id,
+                reply_to: expected.properties.reply_to,
+                ...(expected.headers.group === null ? {} : { group_id: expected.headers.group }),
+              },
+            };
             // on_chord_part_return → body.delay(results) (5.7) / body.apply_async((results,)) with the worker's root/parent.
             await applyAsync(frozenBody, sender, { args: [[2, 4]], options: { parentId, rootId } });
             break;

@@ -19,9 +19,18 @@ describe("enqueue options", () => {
   after(() => client.close());
 
   it("an unknown key is refused with the nearest valid name; nothing is sent", async () => {
-    await assert.rejects(client.enqueue("t.add", [1], {}, { countdwn: 5 } as SendTaskOptions), refused("countdwn: not an enqueue option; did you mean countdown?"));
-    await assert.rejects(client.enqueue("t.add", [1], {}, { routing_key: "x" } as SendTaskOptions), refused("routing_key: not an enqueue option; did you mean routingKey?"));
-    await assert.rejects(client.sendTask("t.add", [1], {}, { prioirty: 1 } as SendTaskOptions), refused("prioirty: not an enqueue option; did you mean priority?"));
+    await assert.rejects(
+      client.enqueue("t.add", [1], {}, { countdwn: 5 } as SendTaskOptions),
+      refused("countdwn: not an enqueue option; did you mean countdown?"),
+    );
+    await assert.rejects(
+      client.enqueue("t.add", [1], {}, { routing_key: "x" } as SendTaskOptions),
+      refused("routing_key: not an enqueue option; did you mean routingKey?"),
+    );
+    await assert.rejects(
+      client.sendTask("t.add", [1], {}, { prioirty: 1 } as SendTaskOptions),
+      refused("prioirty: not an enqueue option; did you mean priority?"),
+    );
     const task = defineTask<[number], number>("t.add", { queu: "q" } as SendTaskOptions);
     await assert.rejects(client.enqueue(task, [1]), refused('queu: not an enqueue option (in the defaults of "t.add"); did you mean queue?'));
     assert.equal(await client.transport.purge("celery"), 0);
@@ -29,10 +38,37 @@ describe("enqueue options", () => {
 
   it("every valid option passes", async () => {
     const options: Required<SendTaskOptions> = {
-      id: "00000000-0000-4000-8000-000000000001", countdown: 0, eta: null, expires: null, shadow: null, groupId: null, groupIndex: null,
-      retries: 0, timeLimit: null, softTimeLimit: null, rootId: null, parentId: null, origin: "gen1@host", ignoreResult: true,
-      replacedTaskNesting: 0, stamps: {}, headers: {}, link: null, linkError: null, chain: null, chord: null, replyTo: "", priority: 0,
-      deliveryMode: 2, argsrepr: "(1,)", kwargsrepr: "{}", queue: "celery", exchange: "", routingKey: "celery", serializer: "json", compression: null,
+      id: "00000000-0000-4000-8000-000000000001",
+      countdown: 0,
+      eta: null,
+      expires: null,
+      shadow: null,
+      groupId: null,
+      groupIndex: null,
+      retries: 0,
+      timeLimit: null,
+      softTimeLimit: null,
+      rootId: null,
+      parentId: null,
+      origin: "gen1@host",
+      ignoreResult: true,
+      replacedTaskNesting: 0,
+      stamps: {},
+      headers: {},
+      link: null,
+      linkError: null,
+      chain: null,
+      chord: null,
+      replyTo: "",
+      priority: 0,
+      deliveryMode: 2,
+      argsrepr: "(1,)",
+      kwargsrepr: "{}",
+      queue: "celery",
+      exchange: "",
+      routingKey: "celery",
+      serializer: "json",
+      compression: null,
     };
     assert.deepEqual([...SEND_TASK_OPTION_NAMES].sort(), Object.keys(options).sort());
     const result = await client.enqueue("t.add", [1], {}, options);

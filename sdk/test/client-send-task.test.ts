@@ -18,7 +18,6 @@ async function setup(options: ClientOptions = {}) {
   return { transport, client };
 }
 
-
 describe("CeleryClient.sendTask", () => {
   it("publishes to the default queue through the default exchange, with Celery's headers", async () => {
     const { transport, client } = await setup();
@@ -35,7 +34,9 @@ describe("CeleryClient.sendTask", () => {
   });
 
   it("routes by exact name, glob, and router function; per-call queue wins", async () => {
-    const { transport, client } = await setup({ routes: [{ "feeds.*": "feeds", "tasks.mul": { queue: "math", priority: 7 } }, (name) => (name === "x.y" ? "fn-queue" : undefined)] });
+    const { transport, client } = await setup({
+      routes: [{ "feeds.*": "feeds", "tasks.mul": { queue: "math", priority: 7 } }, (name) => (name === "x.y" ? "fn-queue" : undefined)],
+    });
     await client.sendTask("feeds.fetch", [], {}, {});
     await client.sendTask("tasks.mul", [1, 2], {}, {});
     await client.sendTask("x.y", [], {}, {});
@@ -75,7 +76,13 @@ describe("CeleryClient.sendTask", () => {
     assert.ok(d);
     const decoded = decodeControlMessage(d.message);
     assert.equal(decoded.type, "request");
-    assert.deepEqual(decoded.type === "request" ? decoded.request : null, { method: "revoke", arguments: { task_id: "abc", terminate: false, signal: "SIGTERM" }, destination: null, pattern: null, matcher: null });
+    assert.deepEqual(decoded.type === "request" ? decoded.request : null, {
+      method: "revoke",
+      arguments: { task_id: "abc", terminate: false, signal: "SIGTERM" },
+      destination: null,
+      pattern: null,
+      matcher: null,
+    });
     assert.deepEqual(Object.keys(decoded.headers), ["clock", "expires"]);
   });
 
@@ -89,8 +96,14 @@ describe("CeleryClient.sendTask", () => {
   });
 
   it("refuses bad options loudly, naming the option", async () => {
-    assert.throws(() => compileClientOptions({ serializer: "pickle" as never }), (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("serializer:"));
-    assert.throws(() => compileClientOptions({ queues: [{ name: "a" }, { name: "a" }] }), (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("queues:"));
+    assert.throws(
+      () => compileClientOptions({ serializer: "pickle" as never }),
+      (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("serializer:"),
+    );
+    assert.throws(
+      () => compileClientOptions({ queues: [{ name: "a" }, { name: "a" }] }),
+      (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("queues:"),
+    );
   });
 
   it("reading results without a backend is refused with a clear error", async () => {

@@ -40,8 +40,26 @@ describe("createTaskMessage follows as_task_v2", () => {
   it("writes every header in Celery's order with [hard, soft] time limits", () => {
     const m = sample();
     assert.deepEqual(Object.keys(m.headers), [
-      "lang", "task", "id", "shadow", "eta", "expires", "group", "group_index", "retries", "timelimit", "root_id",
-      "parent_id", "argsrepr", "kwargsrepr", "origin", "ignore_result", "replaced_task_nesting", "stamped_headers", "stamps", "x-custom",
+      "lang",
+      "task",
+      "id",
+      "shadow",
+      "eta",
+      "expires",
+      "group",
+      "group_index",
+      "retries",
+      "timelimit",
+      "root_id",
+      "parent_id",
+      "argsrepr",
+      "kwargsrepr",
+      "origin",
+      "ignore_result",
+      "replaced_task_nesting",
+      "stamped_headers",
+      "stamps",
+      "x-custom",
     ]);
     assert.deepEqual(m.headers.timelimit, [30, 20]);
     assert.equal(m.headers.eta, "2025-01-31T12:00:10.000000+00:00");
@@ -53,15 +71,29 @@ describe("createTaskMessage follows as_task_v2", () => {
   });
 
   it("refuses bad options with InvalidOption naming the option", () => {
-    assert.throws(() => createTaskMessage({ task: "" }), (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("task:"));
-    assert.throws(() => createTaskMessage({ task: "t", countdown: NaN }), (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("countdown:"));
-    assert.throws(() => createTaskMessage({ task: "t", kwargs: [] as never }), (e) => CeleryProtoError.is(e, "InvalidOption"));
+    assert.throws(
+      () => createTaskMessage({ task: "" }),
+      (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("task:"),
+    );
+    assert.throws(
+      () => createTaskMessage({ task: "t", countdown: NaN }),
+      (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("countdown:"),
+    );
+    assert.throws(
+      () => createTaskMessage({ task: "t", kwargs: [] as never }),
+      (e) => CeleryProtoError.is(e, "InvalidOption"),
+    );
   });
 });
 
 describe("encode → decode round trips", () => {
   const combos: Array<[SerializerName, CompressionName | null]> = [
-    ["json", null], ["json", "gzip"], ["json", "brotli"], ["msgpack", null], ["yaml", null], ["msgpack", "zlib"],
+    ["json", null],
+    ["json", "gzip"],
+    ["json", "brotli"],
+    ["msgpack", null],
+    ["yaml", null],
+    ["msgpack", "zlib"],
   ];
   for (const [serializer, compression] of combos) {
     it(`${serializer}${compression ? ` + ${compression}` : ""} over Redis and AMQP`, () => {

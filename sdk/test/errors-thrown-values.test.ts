@@ -16,7 +16,10 @@ describe("thrown values that are not Errors", () => {
       [undefined, null],
       [true, true],
       [2n ** 64n, 2n ** 64n],
-      [[1, "a"], [1, "a"]],
+      [
+        [1, "a"],
+        [1, "a"],
+      ],
       [{ when: new Date(0) }, { when: new Date(0) }],
     ];
     for (const [thrown, arg] of cases) {
@@ -29,7 +32,10 @@ describe("thrown values that are not Errors", () => {
     cyclic["self"] = cyclic;
     const info = (thrown: unknown): unknown => errorToExceptionInfo(thrown).exc_message;
     assert.deepEqual(info(Symbol("s")), ["Symbol(s)"]);
-    assert.deepEqual(info(function handler() {}), ["<function handler>"]);
+    assert.deepEqual(
+      info(function handler() {}),
+      ["<function handler>"],
+    );
     assert.deepEqual(info(new Map([[1, 2]])), ["<Map object>"]);
     assert.deepEqual(info([1, () => 2]), ["[1, <function <anonymous>>]"]);
     assert.deepEqual(info(cyclic), ["{'a': 1, 'self': {'a': 1, 'self': {'a': 1, 'self': {...}}}}"]);
@@ -41,7 +47,11 @@ describe("thrown values that are not Errors", () => {
   it("errors, errors of other realms and objects naming their Python class keep their mapping", () => {
     assert.deepEqual(errorToExceptionInfo(new TypeError("bad")), { exc_type: "TypeError", exc_message: ["bad"], exc_module: "builtins" });
     assert.deepEqual(errorToExceptionInfo({ name: "ValueError", message: "m" }), { exc_type: "ValueError", exc_message: ["m"], exc_module: "builtins" });
-    assert.deepEqual(errorToExceptionInfo({ excType: "KeyError", excModule: "builtins", excArgs: ["k"] }), { exc_type: "KeyError", exc_message: ["k"], exc_module: "builtins" });
+    assert.deepEqual(errorToExceptionInfo({ excType: "KeyError", excModule: "builtins", excArgs: ["k"] }), {
+      exc_type: "KeyError",
+      exc_message: ["k"],
+      exc_module: "builtins",
+    });
   });
 
   it("read back, the error's message is Python's str(exc)", () => {

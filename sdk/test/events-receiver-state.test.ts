@@ -35,7 +35,10 @@ describe("receiveEvents", () => {
     ]);
     await publish("task.sent", { ...base, type: "task-sent", uuid: "t2", name: "add", clock: 999 });
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(got.map((e) => e.type), ["worker-heartbeat", "task-started", "task-succeeded", "task-sent"]);
+    assert.deepEqual(
+      got.map((e) => e.type),
+      ["worker-heartbeat", "task-started", "task-succeeded", "task-sent"],
+    );
     for (const e of got) assert.equal(typeof e.local_received, "number");
     // Celery's CLIENT_CLOCK_SKEW: a producer's clock is replaced by the receiver's minus one.
     assert.ok((got[3]!["clock"] as number) < 999);

@@ -47,7 +47,10 @@ describe("malformed corpus", () => {
       const text = typeof input === "string" ? input : JSON.stringify(input);
       const error = expectRefusal(() => decodeWireMessage(text, c.kind ?? "task", { accept: c.accept ?? ACCEPT }), c.code);
       if (c.path !== undefined) {
-        assert.ok(error.details.some((d) => d.path === c.path), `expected a detail at ${c.path}: ${error.describe()}`);
+        assert.ok(
+          error.details.some((d) => d.path === c.path),
+          `expected a detail at ${c.path}: ${error.describe()}`,
+        );
       }
     });
   }

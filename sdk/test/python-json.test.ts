@@ -14,12 +14,29 @@ describe("Python json.dumps emulation", () => {
 
   it("formats floats like Python's repr", () => {
     const cases: Array<[number, string]> = [
-      [1, "1.0"], [-0, "-0.0"], [0.1, "0.1"], [1e16, "1e+16"], [1e15, "1000000000000000.0"], [1.5e16, "1.5e+16"],
-      [0.0001, "0.0001"], [0.00001, "1e-05"], [1.2345e-7, "1.2345e-07"], [123456.789, "123456.789"], [1e100, "1e+100"],
-      [Number.MAX_VALUE, "1.7976931348623157e+308"], [5e-324, "5e-324"], [NaN, "NaN"], [Infinity, "Infinity"], [-Infinity, "-Infinity"],
+      [1, "1.0"],
+      [-0, "-0.0"],
+      [0.1, "0.1"],
+      [1e16, "1e+16"],
+      [1e15, "1000000000000000.0"],
+      [1.5e16, "1.5e+16"],
+      [0.0001, "0.0001"],
+      [0.00001, "1e-05"],
+      [1.2345e-7, "1.2345e-07"],
+      [123456.789, "123456.789"],
+      [1e100, "1e+100"],
+      [Number.MAX_VALUE, "1.7976931348623157e+308"],
+      [5e-324, "5e-324"],
+      [NaN, "NaN"],
+      [Infinity, "Infinity"],
+      [-Infinity, "-Infinity"],
       // the edges of the range written with JS's own shortest digits
-      [9.999999999999999e-5, "9.999999999999999e-05"], [-0.0001, "-0.0001"], [9999999999999998, "9999999999999998.0"], [-1234.5, "-1234.5"],
-      [0.1 + 0.2, "0.30000000000000004"], [0.000123, "0.000123"],
+      [9.999999999999999e-5, "9.999999999999999e-05"],
+      [-0.0001, "-0.0001"],
+      [9999999999999998, "9999999999999998.0"],
+      [-1234.5, "-1234.5"],
+      [0.1 + 0.2, "0.30000000000000004"],
+      [0.000123, "0.000123"],
     ];
     for (const [value, expected] of cases) assert.equal(formatPythonFloat(value), expected, String(value));
   });
@@ -31,7 +48,10 @@ describe("Python json.dumps emulation", () => {
   it("refuses cycles with EncodeError", () => {
     const a: unknown[] = [];
     a.push(a);
-    assert.throws(() => stringifyPythonJson(a as never), (e) => CeleryProtoError.is(e, "EncodeError"));
+    assert.throws(
+      () => stringifyPythonJson(a as never),
+      (e) => CeleryProtoError.is(e, "EncodeError"),
+    );
   });
 });
 
@@ -53,7 +73,10 @@ describe("Python json.loads emulation", () => {
 
   for (const bad of ['{"a": 1', "[1, 2", '"\\x"', "01", "[1,]", '{"a" 1}', "tru", '"a\nb"', "1 2", ""]) {
     it(`refuses ${JSON.stringify(bad)} with DecodeError`, () => {
-      assert.throws(() => parsePythonJson(bad), (e) => CeleryProtoError.is(e, "DecodeError"));
+      assert.throws(
+        () => parsePythonJson(bad),
+        (e) => CeleryProtoError.is(e, "DecodeError"),
+      );
     });
   }
 

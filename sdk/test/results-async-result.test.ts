@@ -69,7 +69,11 @@ function meta(id: string, status: string, result: string, extra = ""): string {
 const BOOM = '{"exc_type": "ValueError", "exc_message": ["boom"], "exc_module": "builtins"}';
 const REVOKED = '{"exc_type": "TaskRevokedError", "exc_message": ["revoked"], "exc_module": "celery.exceptions"}';
 
-function setup(): { backend: FakeBackend; broadcasts: Array<[string, Record<string, unknown>]>; app: { backend: FakeBackend; broadcast(m: string, a: Readonly<Record<string, unknown>>): Promise<void> } } {
+function setup(): {
+  backend: FakeBackend;
+  broadcasts: Array<[string, Record<string, unknown>]>;
+  app: { backend: FakeBackend; broadcast(m: string, a: Readonly<Record<string, unknown>>): Promise<void> };
+} {
   const backend = new FakeBackend();
   const broadcasts: Array<[string, Record<string, unknown>]> = [];
   return { backend, broadcasts, app: { backend, broadcast: async (m, a) => void broadcasts.push([m, { ...a }]) } };
@@ -85,7 +89,13 @@ describe("AsyncResult", () => {
     backend.store(meta("t1", "STARTED", '{"pid": 10, "hostname": "w@h"}'));
     assert.equal(await r.state(), "STARTED");
     assert.deepEqual(await r.result(), { pid: 10, hostname: "w@h" });
-    backend.store(meta("t1", "SUCCESS", '{"amount": {"__type__": "decimal", "__value__": "10.50"}, "when": {"__type__": "datetime", "__value__": "2025-01-31T12:00:00+00:00"}}'));
+    backend.store(
+      meta(
+        "t1",
+        "SUCCESS",
+        '{"amount": {"__type__": "decimal", "__value__": "10.50"}, "when": {"__type__": "datetime", "__value__": "2025-01-31T12:00:00+00:00"}}',
+      ),
+    );
     const value = await pending;
     assert.ok(value.amount instanceof PyDecimal);
     assert.equal(value.amount.toString(), "10.50");
@@ -116,7 +126,10 @@ describe("AsyncResult", () => {
   it("REVOKED rejects with TaskRevokedError from celery.exceptions", async () => {
     const { backend, app } = setup();
     backend.store(meta("t3", "REVOKED", REVOKED));
-    await assert.rejects(new AsyncResult("t3", app).get(), (e: unknown) => RemoteTaskError.is(e) && e.name === "TaskRevokedError" && e.excModule === "celery.exceptions");
+    await assert.rejects(
+      new AsyncResult("t3", app).get(),
+      (e: unknown) => RemoteTaskError.is(e) && e.name === "TaskRevokedError" && e.excModule === "celery.exceptions",
+    );
   });
 
   it("custom states and RETRY keep get() waiting until a ready state; onMessage sees each", async () => {
@@ -171,13 +184,30 @@ describe("AsyncResult", () => {
     const back = AsyncResult.fromTuple(r.toTuple(), app);
     assert.ok(back instanceof AsyncResult);
     assert.equal(back.parent?.id, "a");
-    const group = resultFromTuple([["g", null], [[["x", null], null], [["y", [["x", null], null]], null]]], app);
+    const group = resultFromTuple(
+      [
+        ["g", null],
+        [
+          [["x", null], null],
+          [["y", [["x", null], null]], null],
+        ],
+      ],
+      app,
+    );
     assert.ok(group instanceof GroupResult);
-    assert.deepEqual(group.results.map((m) => m.id), ["x", "y"]);
+    assert.deepEqual(
+      group.results.map((m) => m.id),
+      ["x", "y"],
+    );
     assert.equal(group.results[1]?.parent?.id, "x");
-    assert.throws(() => resultFromTuple(["bad"] as unknown as ResultTuple, app), (e: unknown) => CeleryProtoError.is(e, "InvalidMessage"));
+    assert.throws(
+      () => resultFromTuple(["bad"] as unknown as ResultTuple, app),
+      (e: unknown) => CeleryProtoError.is(e, "InvalidMessage"),
+    );
     backend.store(meta("c", "SUCCESS", "1", ""));
-    backend.store(`{"status": "SUCCESS", "result": null, "traceback": null, "children": [[["k1", null], null], [["g2", null], [[["k2", null], null]]]], "date_done": null, "task_id": "d"}`);
+    backend.store(
+      `{"status": "SUCCESS", "result": null, "traceback": null, "children": [[["k1", null], null], [["g2", null], [[["k2", null], null]]]], "date_done": null, "task_id": "d"}`,
+    );
     const children = await new AsyncResult("d", app).children();
     assert.equal(children?.length, 2);
     assert.ok(children?.[0] instanceof AsyncResult);

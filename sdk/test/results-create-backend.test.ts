@@ -28,7 +28,10 @@ describe("createResultBackend", () => {
       assert.equal(backend.kind, "disabled");
       assert.ok(backend.replyTo.length > 0, "messages still carry a reply_to");
       await backend.onTaskCall("t");
-      await assert.rejects(new AsyncResult("t", { backend }).get(), (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && /No result backend is configured/.test(e.message));
+      await assert.rejects(
+        new AsyncResult("t", { backend }).get(),
+        (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && /No result backend is configured/.test(e.message),
+      );
       await assert.rejects(backend.setChordSize("g", 1), /Starting chords requires a result backend/);
     }
   });

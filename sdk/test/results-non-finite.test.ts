@@ -27,7 +27,13 @@ describe("non-finite and big results", () => {
   it("the RPC backend's reader decodes them", () => {
     for (const [text, value] of STORED) {
       const reply = decodeRpcReply(
-        { headers: {}, properties: { content_type: "application/json", content_encoding: "utf-8", correlation_id: "t1" }, body: new TextEncoder().encode(meta(text)), deliveryInfo: null, deliveryTag: null },
+        {
+          headers: {},
+          properties: { content_type: "application/json", content_encoding: "utf-8", correlation_id: "t1" },
+          body: new TextEncoder().encode(meta(text)),
+          deliveryInfo: null,
+          deliveryTag: null,
+        },
         ["json"],
       );
       assert.deepEqual(reply.meta.result, value, text);

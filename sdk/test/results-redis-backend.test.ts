@@ -62,7 +62,10 @@ describe("Redis result backend (real Redis, db 16)", { timeout: 30_000 }, () => 
     assert.equal(resolveGlobalKeyprefix("p/"), "p/_");
     assert.equal(createRedisResultKeys("app").task("t1"), "app_celery-task-meta-t1");
     assert.equal(createRedisResultKeys("app:").group("g1", ".s"), "app:celery-taskset-meta-g1.s");
-    assert.throws(() => keys.task(""), (e: unknown) => CeleryProtoError.is(e, "InvalidOption"));
+    assert.throws(
+      () => keys.task(""),
+      (e: unknown) => CeleryProtoError.is(e, "InvalidOption"),
+    );
   });
 
   it("options: defaults (86400 s expiry, limits) and loud rejection of bad values", () => {
@@ -79,7 +82,10 @@ describe("Redis result backend (real Redis, db 16)", { timeout: 30_000 }, () => 
   it("getMeta: PENDING when no key, the decoded meta otherwise (kombu types decoded)", async () => {
     const id = randomUUID();
     assert.deepEqual(await backend.getMeta(id), { status: "PENDING", result: null, task_id: id });
-    await celeryStore(id, metaText(id, "SUCCESS", '{"when": {"__type__": "datetime", "__value__": "2025-01-31T12:00:00.123456+00:00"}, "n": 12345678901234567890}'));
+    await celeryStore(
+      id,
+      metaText(id, "SUCCESS", '{"when": {"__type__": "datetime", "__value__": "2025-01-31T12:00:00.123456+00:00"}, "n": 12345678901234567890}'),
+    );
     const meta = await backend.getMeta(id);
     assert.equal(meta.status, "SUCCESS");
     const value = meta.result as { when: Date; n: bigint };
@@ -111,7 +117,10 @@ describe("Redis result backend (real Redis, db 16)", { timeout: 30_000 }, () => 
     const seen: string[] = [];
     const waiting = backend.waitForReady(id, { timeoutMs: 5000, onMessage: (m) => seen.push(m.status) });
     await new Promise((r) => setTimeout(r, 50));
-    await celeryStore(id, `{"status": "STARTED", "result": {"pid": 1, "hostname": "w@h"}, "traceback": null, "children": [], "date_done": null, "task_id": "${id}"}`);
+    await celeryStore(
+      id,
+      `{"status": "STARTED", "result": {"pid": 1, "hostname": "w@h"}, "traceback": null, "children": [], "date_done": null, "task_id": "${id}"}`,
+    );
     await celeryStore(id, `{"status": "PROGRESS", "result": {"done": 1}, "traceback": null, "children": [], "date_done": null, "task_id": "${id}"}`);
     await celeryStore(id, metaText(id, "SUCCESS", "7"));
     const meta = await waiting;
@@ -213,7 +222,10 @@ describe("Redis result backend (real Redis, db 16)", { timeout: 30_000 }, () => 
       assert.ok(ttl > 86390 && ttl <= 86400, `ttl ${ttl}`);
       await sub.quit();
       const restored = await GroupResult.restore(gid, { backend });
-      assert.deepEqual(restored?.results.map((r) => r.id), ids);
+      assert.deepEqual(
+        restored?.results.map((r) => r.id),
+        ids,
+      );
       assert.deepEqual(await backend.restoreGroup(gid), ids);
       await restored?.delete();
       assert.equal(await GroupResult.restore(gid, { backend }), null);
@@ -243,9 +255,14 @@ describe("Redis result backend (real Redis, db 16)", { timeout: 30_000 }, () => 
       waitLive.catch(() => {});
       await new Promise((r) => setTimeout(r, 100));
       // Kill both connections of this backend (found by their connection name); store while they are down.
-      const clients = String(await redis.client("LIST")).split("\n").filter((l) => l.includes(` name=${name} `));
+      const clients = String(await redis.client("LIST"))
+        .split("\n")
+        .filter((l) => l.includes(` name=${name} `));
       assert.equal(clients.length, 2);
-      assert.ok(clients.some((l) => / sub=[1-9]/.test(l)), "one of them is the subscriber");
+      assert.ok(
+        clients.some((l) => / sub=[1-9]/.test(l)),
+        "one of them is the subscriber",
+      );
       for (const line of clients) await redis.client("KILL", "ID", /(?:^| )id=(\d+)/.exec(line)![1]!);
       await redis.set(keys.task(lost), metaText(lost, "SUCCESS", '"while down"'), "EX", 600);
       assert.equal((await waitLost).result, "while down", "MGET after reconnect");
@@ -280,7 +297,10 @@ describe("Redis result backend (real Redis, db 16)", { timeout: 30_000 }, () => 
 
   it("an unreachable Redis: commands reject with TransportClosed, errors go to onError, close() is immediate", async () => {
     const errors: Error[] = [];
-    const b = createRedisResultBackend("redis://127.0.0.1:1/16", { onError: (e) => errors.push(e), redisOptions: { maxRetriesPerRequest: 1, retryStrategy: () => 20 } });
+    const b = createRedisResultBackend("redis://127.0.0.1:1/16", {
+      onError: (e) => errors.push(e),
+      redisOptions: { maxRetriesPerRequest: 1, retryStrategy: () => 20 },
+    });
     await assert.rejects(b.getMeta(randomUUID()), (e: unknown) => CeleryProtoError.is(e, "TransportClosed"));
     assert.ok(errors.length > 0);
     const t0 = Date.now();

@@ -50,7 +50,15 @@ describe("RPC result backend (in-memory transport)", () => {
     await backend.onTaskCall("t");
     await backend.onTaskCall("t2");
     assert.equal(declared.length, 1, "declared once, on first use");
-    assert.deepEqual(declared[0], { name: "oid-1", exchange: null, routingKey: "oid-1", durable: true, exclusive: false, autoDelete: true, expiresMs: 86_400_000 });
+    assert.deepEqual(declared[0], {
+      name: "oid-1",
+      exchange: null,
+      routingKey: "oid-1",
+      durable: true,
+      exclusive: false,
+      autoDelete: true,
+      expiresMs: 86_400_000,
+    });
     assert.equal(backend.replyTo, "oid-1");
     const legacy = createRpcResultBackend(transport, { durableReplyQueue: false, resultExpiresSeconds: 0 });
     assert.equal(legacy.replyQueue.durable, false);
@@ -113,7 +121,10 @@ describe("RPC result backend (in-memory transport)", () => {
   it("groups and chords are refused with a typed error, as Celery's ensure_chords_allowed", async () => {
     const backend = createRpcResultBackend(new MemoryTransport());
     for (const op of [backend.saveGroup("g", ["a"]), backend.setChordSize("g", 2), backend.restoreGroup("g"), GroupResult.of("g", ["a"], { backend }).save()]) {
-      await assert.rejects(op, (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && /chords\/groups save not supported by the RPC backend/.test(e.message));
+      await assert.rejects(
+        op,
+        (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && /chords\/groups save not supported by the RPC backend/.test(e.message),
+      );
     }
     await backend.close();
   });
@@ -124,9 +135,15 @@ describe("RPC result backend (in-memory transport)", () => {
     const backend = createRpcResultBackend(transport, { replyTo: "oid-4", onError: (e) => errors.push(e) });
     await backend.onTaskCall("a");
     await transport.publish(reply("oid-4", "a", "{not json"));
-    await transport.publish({ ...reply("oid-4", "a", "x"), properties: { content_type: "application/x-python-serialize", content_encoding: "binary", correlation_id: "a" } });
+    await transport.publish({
+      ...reply("oid-4", "a", "x"),
+      properties: { content_type: "application/x-python-serialize", content_encoding: "binary", correlation_id: "a" },
+    });
     await new Promise((r) => setTimeout(r, 10));
-    assert.deepEqual(errors.map((e) => (e as CeleryProtoError).code), ["DecodeError", "ContentDisallowed"]);
+    assert.deepEqual(
+      errors.map((e) => (e as CeleryProtoError).code),
+      ["DecodeError", "ContentDisallowed"],
+    );
     await assert.rejects(backend.waitForReady("a", { timeoutMs: 20 }), (e: unknown) => CeleryProtoError.is(e, "Timeout"));
     const waiting = assert.rejects(backend.waitForReady("a"), (e: unknown) => CeleryProtoError.is(e, "TransportClosed"));
     await backend.close();

@@ -20,8 +20,13 @@ const isCode = (code: Parameters<typeof CeleryProtoError.is>[1]) => (e: unknown)
 describe("parseAmqpUrl (kombu semantics; the differential test against kombu is in conformance/tests)", () => {
   it("applies kombu's defaults and decodes the vhost", () => {
     const [e] = parseAmqpUrl("amqp://");
-    assert.deepEqual({ ...e, display: undefined }, { protocol: "amqp", hostname: "localhost", port: 5672, username: "guest", password: "guest", vhost: "/", display: undefined });
-    const vhosts = ["amqp://h", "amqp://h/", "amqp://h//", "amqp://h/%2F", "amqp://h/x", "amqp://h/a/b", "amqp://h/v%20h", "amqp://h/x?heartbeat=5#frag"].map((u) => parseAmqpUrl(u)[0]!.vhost);
+    assert.deepEqual(
+      { ...e, display: undefined },
+      { protocol: "amqp", hostname: "localhost", port: 5672, username: "guest", password: "guest", vhost: "/", display: undefined },
+    );
+    const vhosts = ["amqp://h", "amqp://h/", "amqp://h//", "amqp://h/%2F", "amqp://h/x", "amqp://h/a/b", "amqp://h/v%20h", "amqp://h/x?heartbeat=5#frag"].map(
+      (u) => parseAmqpUrl(u)[0]!.vhost,
+    );
     assert.deepEqual(vhosts, ["/", "/", "/", "/", "x", "a/b", "v h", "x"]);
   });
 
@@ -38,13 +43,21 @@ describe("parseAmqpUrl (kombu semantics; the differential test against kombu is 
     const list = parseAmqpUrl("amqp://u:p@h1:1234/vh; amqp://h2 ;amqps://h3:99;");
     assert.deepEqual(
       list.map((e) => [e.protocol, e.hostname, e.port, e.username, e.password, e.vhost]),
-      [["amqp", "h1", 1234, "u", "p", "vh"], ["amqp", "h2", 1234, "guest", "guest", "vh"], ["amqps", "h3", 99, "guest", "guest", "vh"]],
+      [
+        ["amqp", "h1", 1234, "u", "p", "vh"],
+        ["amqp", "h2", 1234, "guest", "guest", "vh"],
+        ["amqps", "h3", 99, "guest", "guest", "vh"],
+      ],
     );
   });
 
   it("refuses non-AMQP schemes and bad ports with InvalidOption naming url", () => {
     for (const bad of ["redis://localhost", "localhost:5672", "amqp://h:99999/", "amqp://h:x/", "", " ; "]) {
-      assert.throws(() => parseAmqpUrl(bad), (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("url:"), bad);
+      assert.throws(
+        () => parseAmqpUrl(bad),
+        (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("url:"),
+        bad,
+      );
     }
   });
 });
@@ -68,11 +81,28 @@ describe("createExponentialBackoff", () => {
 describe("encodeFieldTable: JS values → the AMQP field types py-amqp writes", () => {
   it("types ints as py-amqp does (I within ±(2^31-1), 64-bit beyond), floats as d, and marks the rest", () => {
     const table = encodeFieldTable({
-      small: 5, i32: 2 ** 31 - 1, i32low: -(2 ** 31), big: 2 ** 40, bigint: 2n ** 62n, smallBigint: 7n,
-      frac: 1.5, float: pyFloat(2), negZero: -0, unsafe: 2 ** 60, nan: NaN,
-      none: null, undef: undefined, t: true, s: "x", list: [1, [null]], tuple: new PyTuple([1, "a"]),
-      nested: { a: { b: 1 } }, bytes: new Uint8Array([255, 0]), date: new Date("2025-01-31T12:00:05.900Z"),
-      dec: new PyDecimal("-1.25"), decExp: new PyDecimal("1E+3"),
+      small: 5,
+      i32: 2 ** 31 - 1,
+      i32low: -(2 ** 31),
+      big: 2 ** 40,
+      bigint: 2n ** 62n,
+      smallBigint: 7n,
+      frac: 1.5,
+      float: pyFloat(2),
+      negZero: -0,
+      unsafe: 2 ** 60,
+      nan: NaN,
+      none: null,
+      undef: undefined,
+      t: true,
+      s: "x",
+      list: [1, [null]],
+      tuple: new PyTuple([1, "a"]),
+      nested: { a: { b: 1 } },
+      bytes: new Uint8Array([255, 0]),
+      date: new Date("2025-01-31T12:00:05.900Z"),
+      dec: new PyDecimal("-1.25"),
+      decExp: new PyDecimal("1E+3"),
     });
     assert.deepEqual(table["small"], { "!": "int", value: 5 });
     assert.deepEqual(table["i32"], { "!": "int", value: 2 ** 31 - 1 });
@@ -110,7 +140,11 @@ describe("encodeFieldTable: JS values → the AMQP field types py-amqp writes", 
       [{ ["k".repeat(256)]: 1 }, "/headers/kkkkkkkkkkkkkkkkkkkk..."],
     ];
     for (const [value, path] of cases) {
-      assert.throws(() => encodeFieldTable(value), (e) => CeleryProtoError.is(e, "EncodeError") && e.details[0]?.path === path, path);
+      assert.throws(
+        () => encodeFieldTable(value),
+        (e) => CeleryProtoError.is(e, "EncodeError") && e.details[0]?.path === path,
+        path,
+      );
     }
     const cyclic: Record<string, unknown> = {};
     cyclic["self"] = cyclic;
@@ -180,15 +214,36 @@ describe("toPublishOptions: wire property names → amqplib", () => {
   it("maps every basic property, applies the exchange's delivery mode, and ignores Redis-only properties", () => {
     const options = toPublishOptions(
       {
-        content_type: "application/json", content_encoding: "utf-8", correlation_id: "c", reply_to: "r", priority: 3,
-        expiration: "1000", message_id: "m", type: "t", user_id: "guest", app_id: "a", timestamp: 1700000000,
-        headers: { a: 1 }, body_encoding: "base64", delivery_info: { exchange: "" },
+        content_type: "application/json",
+        content_encoding: "utf-8",
+        correlation_id: "c",
+        reply_to: "r",
+        priority: 3,
+        expiration: "1000",
+        message_id: "m",
+        type: "t",
+        user_id: "guest",
+        app_id: "a",
+        timestamp: 1700000000,
+        headers: { a: 1 },
+        body_encoding: "base64",
+        delivery_info: { exchange: "" },
       },
       1,
     );
     assert.deepEqual(options, {
-      contentType: "application/json", contentEncoding: "utf-8", correlationId: "c", replyTo: "r", messageId: "m", type: "t",
-      userId: "guest", appId: "a", deliveryMode: 1, priority: 3, expiration: "1000", timestamp: 1700000000,
+      contentType: "application/json",
+      contentEncoding: "utf-8",
+      correlationId: "c",
+      replyTo: "r",
+      messageId: "m",
+      type: "t",
+      userId: "guest",
+      appId: "a",
+      deliveryMode: 1,
+      priority: 3,
+      expiration: "1000",
+      timestamp: 1700000000,
       headers: { a: { "!": "int", value: 1 } },
     });
     assert.equal(toPublishOptions({ delivery_mode: 2 }, 1).deliveryMode, 2, "the message's own delivery mode wins");
@@ -196,8 +251,14 @@ describe("toPublishOptions: wire property names → amqplib", () => {
   });
 
   it("refuses values AMQP cannot carry with EncodeError naming the property", () => {
-    assert.throws(() => toPublishOptions({ priority: 256 }), (e) => CeleryProtoError.is(e, "EncodeError") && e.message.includes("priority"));
-    assert.throws(() => toPublishOptions({ correlation_id: "x".repeat(256) }), (e) => CeleryProtoError.is(e, "EncodeError") && e.message.includes("correlation_id"));
+    assert.throws(
+      () => toPublishOptions({ priority: 256 }),
+      (e) => CeleryProtoError.is(e, "EncodeError") && e.message.includes("priority"),
+    );
+    assert.throws(
+      () => toPublishOptions({ correlation_id: "x".repeat(256) }),
+      (e) => CeleryProtoError.is(e, "EncodeError") && e.message.includes("correlation_id"),
+    );
     assert.throws(() => toPublishOptions({ content_type: 5 } as never), isCode("EncodeError"));
   });
 });
@@ -206,7 +267,11 @@ describe("declarations", () => {
   it("resolves Celery's defaults and kombu's argument types", () => {
     const d = resolveQueueDeclaration({ name: "q", maxPriority: 10, expiresMs: 10_000.7 });
     assert.deepEqual(d, {
-      name: "q", durable: true, exclusive: false, autoDelete: false, routingKey: "q",
+      name: "q",
+      durable: true,
+      exclusive: false,
+      autoDelete: false,
+      routingKey: "q",
       arguments: { "x-expires": { "!": "int", value: 10_000 }, "x-max-priority": { "!": "int", value: 10 } },
       exchange: { name: "q", type: "direct", durable: true, autoDelete: false, arguments: {} },
     });
@@ -222,8 +287,17 @@ describe("options and the publish buffer (no broker)", () => {
     assert.equal(o.maxBufferedPublishes, DEFAULT_AMQP_TRANSPORT_OPTIONS.maxBufferedPublishes);
     assert.equal(o.initialConnectAttempts, 2, "each alternate once");
     assert.ok(Object.isFrozen(o));
-    for (const [key, value] of [["maxBufferedPublishes", -1], ["connectTimeoutMs", 0], ["heartbeatSeconds", 1.5], ["globalQos", "yes"]] as const) {
-      assert.throws(() => compileAmqpTransportOptions({ url: "amqp://", [key]: value } as never), (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.includes(key), key);
+    for (const [key, value] of [
+      ["maxBufferedPublishes", -1],
+      ["connectTimeoutMs", 0],
+      ["heartbeatSeconds", 1.5],
+      ["globalQos", "yes"],
+    ] as const) {
+      assert.throws(
+        () => compileAmqpTransportOptions({ url: "amqp://", [key]: value } as never),
+        (e) => CeleryProtoError.is(e, "InvalidOption") && e.message.includes(key),
+        key,
+      );
     }
   });
 
@@ -231,10 +305,19 @@ describe("options and the publish buffer (no broker)", () => {
     const transport = new AmqpTransport(compileAmqpTransportOptions({ url: "amqp://127.0.0.1:1/", maxBufferedPublishes: 3 }));
     const message = { exchange: "", routingKey: "q", body: new Uint8Array([1]), properties: { delivery_mode: 2 } };
     const held = [transport.publish(message), transport.publish(message), transport.publish(message)];
-    const settled = held.map((p) => p.then(() => "resolved", (e: unknown) => e));
+    const settled = held.map((p) =>
+      p.then(
+        () => "resolved",
+        (e: unknown) => e,
+      ),
+    );
     assert.equal(transport.bufferedPublishes, 3);
     await assert.rejects(transport.publish(message), (e) => CeleryProtoError.is(e, "BufferOverflow") && e.message.includes("maxBufferedPublishes"));
-    await assert.rejects(transport.publish({ ...message, properties: { headers: { x: 2n ** 70n } } }), isCode("EncodeError"), "encoding errors are immediate, not buffered");
+    await assert.rejects(
+      transport.publish({ ...message, properties: { headers: { x: 2n ** 70n } } }),
+      isCode("EncodeError"),
+      "encoding errors are immediate, not buffered",
+    );
     await transport.close();
     for (const outcome of await Promise.all(settled)) assert.ok(CeleryProtoError.is(outcome, "TransportClosed"));
     await assert.rejects(transport.publish(message), isCode("TransportClosed"));
@@ -242,15 +325,27 @@ describe("options and the publish buffer (no broker)", () => {
 
   it("PublishQueue keeps FIFO order across shift, unshiftAll and compaction", () => {
     const q = new PublishQueue();
-    const make = (n: number): PendingPublish => ({ exchange: "", routingKey: String(n), content: Buffer.alloc(0), options: {}, resolve: () => {}, reject: () => {}, channelFailures: 0 });
+    const make = (n: number): PendingPublish => ({
+      exchange: "",
+      routingKey: String(n),
+      content: Buffer.alloc(0),
+      options: {},
+      resolve: () => {},
+      reject: () => {},
+      channelFailures: 0,
+    });
     for (let i = 0; i < 3000; i++) q.push(make(i));
     for (let i = 0; i < 2500; i++) assert.equal(q.shift()!.routingKey, String(i));
     q.unshiftAll([make(-2), make(-1)]);
     assert.equal(q.length, 502);
-    assert.deepEqual(q.drain().slice(0, 3).map((p) => p.routingKey), ["-2", "-1", "2500"]);
+    assert.deepEqual(
+      q
+        .drain()
+        .slice(0, 3)
+        .map((p) => p.routingKey),
+      ["-2", "-1", "2500"],
+    );
     assert.equal(q.length, 0);
     assert.equal(q.shift(), undefined);
   });
 });
-
-

@@ -16,7 +16,25 @@ const SEP = "\x06\x16";
 
 describe("priority lists (kombu _q_for_pri)", () => {
   it("clamps with Python int() and bisects on the steps", () => {
-    const cases: [unknown, number][] = [[0, 0], [2, 0], [3, 3], [5, 3], [6, 6], [8, 6], [9, 9], [10, 9], [-4, 0], [4.9, 3], [true, 0], ["7", 6], [" 1_0 ", 9], ["x", 0], [null, 0], [undefined, 0], [NaN, 0]];
+    const cases: [unknown, number][] = [
+      [0, 0],
+      [2, 0],
+      [3, 3],
+      [5, 3],
+      [6, 6],
+      [8, 6],
+      [9, 9],
+      [10, 9],
+      [-4, 0],
+      [4.9, 3],
+      [true, 0],
+      ["7", 6],
+      [" 1_0 ", 9],
+      ["x", 0],
+      [null, 0],
+      [undefined, 0],
+      [NaN, 0],
+    ];
     for (const [input, step] of cases) assert.equal(priorityStep([0, 3, 6, 9], readMessagePriority(input)), step, String(input));
   });
   it("uses Python's steps[-1] below the first step", () => {
@@ -56,7 +74,10 @@ describe("key layout with global_keyprefix and fanout prefixes", () => {
     assert.equal(off.exchangeFromChannel("celeryev"), "celeryev");
     const custom = createRedisKeyLayout(compileRedisOptions({ transportOptions: { fanout_prefix: "/x{db}{{." } }), 3);
     assert.equal(custom.fanoutChannel("e", "k"), "/x3{.e/k");
-    assert.throws(() => compileRedisOptions({ transportOptions: { fanout_prefix: "/{host}." } }), (e) => CeleryProtoError.is(e, "InvalidOption"));
+    assert.throws(
+      () => compileRedisOptions({ transportOptions: { fanout_prefix: "/{host}." } }),
+      (e) => CeleryProtoError.is(e, "InvalidOption"),
+    );
   });
 });
 
@@ -104,12 +125,16 @@ describe("topic patterns (kombu key_to_pattern)", () => {
 describe("Python JSON round trip (kombu dumps(loads(x)))", () => {
   it("keeps floats, key order and big ints; writes Python separators and ensure_ascii", () => {
     const text = '{"b":1.0,"a":[1,2.5,1e16,-0,123456789012345678901234567890],"s":"é\\u2603","n":null,"t":true}';
-    assert.equal(dumpPythonJson(loadPythonJson(text)), '{"b": 1.0, "a": [1, 2.5, 1e+16, 0, 123456789012345678901234567890], "s": "\\u00e9\\u2603", "n": null, "t": true}');
+    assert.equal(
+      dumpPythonJson(loadPythonJson(text)),
+      '{"b": 1.0, "a": [1, 2.5, 1e+16, 0, 123456789012345678901234567890], "s": "\\u00e9\\u2603", "n": null, "t": true}',
+    );
     assert.equal(dumpPythonJson(loadPythonJson('{"__value__": "x", "__type__": "bytes"}')), '{"__type__": "bytes", "__value__": "x"}');
     assert.equal(dumpPythonJson(loadPythonJson('{"a": 1, "a": 2, "b": 3}')), '{"a": 2, "b": 3}');
   });
   it("builds kombu's unacked triple and redelivered marks", () => {
-    const envelope = '{"body": "e30=", "headers": {"x": 1.5}, "properties": {"delivery_info": {"exchange": "e", "routing_key": "k"}, "priority": 0, "delivery_tag": "t"}}';
+    const envelope =
+      '{"body": "e30=", "headers": {"x": 1.5}, "properties": {"delivery_info": {"exchange": "e", "routing_key": "k"}, "priority": 0, "delivery_tag": "t"}}';
     const entry = entryFromEnvelope(envelope, "q");
     assert.deepEqual([entry.exchange, entry.routingKey], ["e", "k"]);
     // kombu's QoS.append writes dumps([loads(envelope), EX, RK]); for a kombu-written envelope that is the text as popped.
@@ -132,7 +157,10 @@ describe("broker URLs as Celery users write them", () => {
     const plain = parseRedisUrl("redis://:p%40ss@example.com:6380/3");
     assert.equal(plain.kind, "servers");
     if (plain.kind !== "servers") return;
-    assert.deepEqual({ ...plain.servers[0] }, { kind: "tcp", host: "example.com", port: 6380, path: "", username: null, password: "p@ss", db: 3, tls: null, connectTimeout: null });
+    assert.deepEqual(
+      { ...plain.servers[0] },
+      { kind: "tcp", host: "example.com", port: 6380, path: "", username: null, password: "p@ss", db: 3, tls: null, connectTimeout: null },
+    );
     const user = parseRedisUrl("redis://u:pw@h");
     assert.equal(user.kind === "servers" && user.servers[0]?.username, "u");
     const tls = parseRedisUrl("rediss://h:6379/0?ssl_cert_reqs=CERT_NONE");
@@ -148,13 +176,20 @@ describe("broker URLs as Celery users write them", () => {
     assert.deepEqual(failover.kind === "servers" && failover.servers.map((s) => `${s.host}:${s.port}`), ["a:1", "b:2"]);
     const sentinel = parseRedisUrl("sentinel://:pw@s1:26379/1;sentinel://s2");
     assert.ok(sentinel.kind === "sentinel");
-    assert.deepEqual(sentinel.sentinels, [{ host: "s1", port: 26379 }, { host: "s2", port: 26379 }]);
+    assert.deepEqual(sentinel.sentinels, [
+      { host: "s1", port: 26379 },
+      { host: "s2", port: 26379 },
+    ]);
     assert.equal(sentinel.password, "pw");
     assert.equal(sentinel.db, 1);
   });
   it("refuses what kombu refuses, naming the problem", () => {
     for (const bad of ["amqp://h", "redis://h/x", "redis://h/0?bogus=1", "rediss://h?ssl_cert_reqs=maybe", "sentinel://a;redis://b"]) {
-      assert.throws(() => parseRedisUrl(bad), (e) => CeleryProtoError.is(e, "InvalidOption"), bad);
+      assert.throws(
+        () => parseRedisUrl(bad),
+        (e) => CeleryProtoError.is(e, "InvalidOption"),
+        bad,
+      );
     }
   });
 });
@@ -179,7 +214,12 @@ describe("options", () => {
       { transportOptions: { bogus: 1 } as never },
       { maxBufferedPublishes: -1 },
     ];
-    for (const options of bad) assert.throws(() => compileRedisOptions(options), (e) => CeleryProtoError.is(e, "InvalidOption"), JSON.stringify(options));
+    for (const options of bad)
+      assert.throws(
+        () => compileRedisOptions(options),
+        (e) => CeleryProtoError.is(e, "InvalidOption"),
+        JSON.stringify(options),
+      );
   });
 });
 

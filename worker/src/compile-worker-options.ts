@@ -9,10 +9,33 @@ import { parseLogLevel } from "./logging/log-level.js";
 import { DEFAULT_WORKER_OPTIONS, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  "broker", "backend", "brokerTransportOptions", "connectTimeoutMs", "brokerConnectionRetryOnStartup", "brokerConnectionMaxRetries",
-  "connectSettingNames", "queues", "concurrency", "prefetchMultiplier", "etaTaskLimit", "hostname",
-  "pool", "events", "accept", "logLevel", "logger", "statedb", "heartbeat", "mingle", "disableRateLimits", "registry",
-  "outcomes", "eventDispatcher", "control", "processPool", "taskModule",
+  "broker",
+  "backend",
+  "brokerTransportOptions",
+  "connectTimeoutMs",
+  "brokerConnectionRetryOnStartup",
+  "brokerConnectionMaxRetries",
+  "connectSettingNames",
+  "queues",
+  "concurrency",
+  "prefetchMultiplier",
+  "etaTaskLimit",
+  "hostname",
+  "pool",
+  "events",
+  "accept",
+  "logLevel",
+  "logger",
+  "statedb",
+  "heartbeat",
+  "mingle",
+  "disableRateLimits",
+  "registry",
+  "outcomes",
+  "eventDispatcher",
+  "control",
+  "processPool",
+  "taskModule",
 ]);
 
 /**
@@ -29,15 +52,18 @@ export function compileWorkerOptions(options: WorkerOptions = {}, env: NodeJS.Pr
     throw invalid("brokerTransportOptions", "only a redis:// broker URL takes kombu transport options here (configure a Transport yourself for anything else)");
   }
   const connectTimeoutMs = options.connectTimeoutMs;
-  if (connectTimeoutMs !== undefined && !(Number.isFinite(connectTimeoutMs) && connectTimeoutMs > 0)) throw invalid("connectTimeoutMs", `must be a positive number of milliseconds, got ${String(connectTimeoutMs)}`);
+  if (connectTimeoutMs !== undefined && !(Number.isFinite(connectTimeoutMs) && connectTimeoutMs > 0))
+    throw invalid("connectTimeoutMs", `must be a positive number of milliseconds, got ${String(connectTimeoutMs)}`);
   const maxRetries = options.brokerConnectionMaxRetries ?? d.brokerConnectionMaxRetries;
-  if (!(maxRetries === Infinity || (Number.isSafeInteger(maxRetries) && maxRetries >= 0))) throw invalid("brokerConnectionMaxRetries", `must be an integer >= 0 or Infinity, got ${String(maxRetries)}`);
+  if (!(maxRetries === Infinity || (Number.isSafeInteger(maxRetries) && maxRetries >= 0)))
+    throw invalid("brokerConnectionMaxRetries", `must be an integer >= 0 or Infinity, got ${String(maxRetries)}`);
   const backend = options.backend === undefined ? (env["CELERY_RESULT_BACKEND"] ?? d.backend) : options.backend;
   if (backend !== null && typeof backend !== "string") throw invalid("backend", "must be a result backend URL or null");
   const concurrency = options.concurrency ?? os.availableParallelism();
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw invalid("concurrency", `must be an integer >= 1, got ${String(concurrency)}`);
   const prefetchMultiplier = options.prefetchMultiplier ?? d.prefetchMultiplier;
-  if (!Number.isSafeInteger(prefetchMultiplier) || prefetchMultiplier < 0) throw invalid("prefetchMultiplier", `must be an integer >= 0 (0 = no prefetch limit), got ${String(prefetchMultiplier)}`);
+  if (!Number.isSafeInteger(prefetchMultiplier) || prefetchMultiplier < 0)
+    throw invalid("prefetchMultiplier", `must be an integer >= 0 (0 = no prefetch limit), got ${String(prefetchMultiplier)}`);
   const etaTaskLimit = options.etaTaskLimit ?? d.etaTaskLimit;
   if (etaTaskLimit !== null && (!Number.isSafeInteger(etaTaskLimit) || etaTaskLimit < 1)) throw invalid("etaTaskLimit", "must be an integer >= 1 or null");
   const pool = options.pool ?? d.pool;
@@ -58,12 +84,16 @@ export function compileWorkerOptions(options: WorkerOptions = {}, env: NodeJS.Pr
     const value = options[flag];
     if (value !== undefined && typeof value !== "boolean") throw invalid(flag, "must be true or false");
   }
-  if (options.control !== undefined && options.control !== false && typeof options.control !== "function") throw invalid("control", "must be a pidbox factory or false");
+  if (options.control !== undefined && options.control !== false && typeof options.control !== "function")
+    throw invalid("control", "must be a pidbox factory or false");
   if (options.processPool !== undefined && typeof options.processPool !== "function") throw invalid("processPool", "must be a pool factory");
   const taskModule = options.taskModule ?? null;
   if (taskModule !== null && (typeof taskModule !== "string" || taskModule === "")) throw invalid("taskModule", "must be the path of a task module or null");
   if (pool === "process" && taskModule === null && options.processPool === undefined) {
-    throw invalid("taskModule", 'the process pool loads the tasks in its child processes: give the task module path (proto worker -A sets it), or use pool: "async"');
+    throw invalid(
+      "taskModule",
+      'the process pool loads the tasks in its child processes: give the task module path (proto worker -A sets it), or use pool: "async"',
+    );
   }
   return Object.freeze({
     broker,

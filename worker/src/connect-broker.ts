@@ -14,7 +14,13 @@ import type { CompiledWorkerOptions } from "./worker-options.js";
  * stop) ends the retries at once. `onRequeuedByBroker` is told when a lost AMQP connection made the broker requeue
  * every unacknowledged delivery.
  */
-export async function connectBroker(url: string, o: CompiledWorkerOptions, logger: WorkerLogger, signal: AbortSignal, onRequeuedByBroker: () => void): Promise<Transport> {
+export async function connectBroker(
+  url: string,
+  o: CompiledWorkerOptions,
+  logger: WorkerLogger,
+  signal: AbortSignal,
+  onRequeuedByBroker: () => void,
+): Promise<Transport> {
   const display = maskBrokerUrl(url);
   const family = brokerFamily(url);
   const onEvent = (event: TransportEvent): void => {
@@ -24,11 +30,15 @@ export async function connectBroker(url: string, o: CompiledWorkerOptions, logge
         return;
       case "connect-retry": {
         const max = event.maxRetries === Infinity ? "None" : String(event.maxRetries);
-        logger.error(`consumer: Cannot connect to ${display}: ${reasonOf(event.error, display)}.\n${`Trying again ${humanizeSeconds(event.delayMs / 1000)}... (${event.retry}/${max})`}\n`);
+        logger.error(
+          `consumer: Cannot connect to ${display}: ${reasonOf(event.error, display)}.\n${`Trying again ${humanizeSeconds(event.delayMs / 1000)}... (${event.retry}/${max})`}\n`,
+        );
         return;
       }
       case "disconnected":
-        logger.warning(`consumer: Connection to broker lost. Trying to re-establish the connection...${event.error === null ? "" : ` (${event.error.message})`}`);
+        logger.warning(
+          `consumer: Connection to broker lost. Trying to re-establish the connection...${event.error === null ? "" : ` (${event.error.message})`}`,
+        );
         // RabbitMQ requeues what the connection had unacknowledged; Redis keeps it in `unacked` (acks still work).
         if (family === "amqp") onRequeuedByBroker();
         return;
@@ -53,7 +63,9 @@ export async function connectBroker(url: string, o: CompiledWorkerOptions, logge
   } catch (e) {
     const error = CeleryProtoError.from(e, "TransportClosed");
     if (o.brokerConnectionRetryOnStartup || signal.aborted || (error.code !== "TransportClosed" && error.code !== "Timeout")) throw error;
-    throw new CeleryProtoError(error.code, `${error.message} (retrying at start-up is disabled: broker_connection_retry_on_startup is false)`, { cause: error });
+    throw new CeleryProtoError(error.code, `${error.message} (retrying at start-up is disabled: broker_connection_retry_on_startup is false)`, {
+      cause: error,
+    });
   }
   if (transport.kind === "memory") logger.info(`Connected to ${display}`);
   return transport;

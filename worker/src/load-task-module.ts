@@ -39,7 +39,9 @@ export async function loadTaskModule(spec: string, registry: TaskRegistry, cwd: 
   try {
     loaded = (await import(pathToFileURL(file).href)) as TaskModule;
   } catch (e) {
-    throw new CeleryProtoError("InvalidOption", `app: cannot import ${file}: ${e instanceof Error ? e.message : String(e)}${nativeTypeScriptHint(mode)}`, { cause: e });
+    throw new CeleryProtoError("InvalidOption", `app: cannot import ${file}: ${e instanceof Error ? e.message : String(e)}${nativeTypeScriptHint(mode)}`, {
+      cause: e,
+    });
   }
   if (!(await applyModule(loaded, registry)) && !(await applyDefault(loaded.default, registry))) {
     throw new CeleryProtoError("InvalidOption", `app: ${file} exports neither register(registry) nor tasks ({ "name": handler | { handler, options } })`);

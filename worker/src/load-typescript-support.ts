@@ -31,7 +31,10 @@ export function currentTypeScriptRuntime(): TypeScriptRuntime {
  * with `--experimental-strip-types`), which takes erasable syntax only. Refuses, saying how to fix it, when neither is
  * there. Returns how the module will be loaded, for error messages.
  */
-export async function ensureTypeScriptSupport(file: string, runtime: TypeScriptRuntime = currentTypeScriptRuntime()): Promise<"javascript" | "loader" | "native"> {
+export async function ensureTypeScriptSupport(
+  file: string,
+  runtime: TypeScriptRuntime = currentTypeScriptRuntime(),
+): Promise<"javascript" | "loader" | "native"> {
   if (!TYPESCRIPT_EXTENSIONS.has(path.extname(file))) return "javascript";
   if (runtime.loaderActive) return "loader";
   const tsx = findTsxLoader(file);
@@ -49,7 +52,9 @@ export async function ensureTypeScriptSupport(file: string, runtime: TypeScriptR
 
 /** The hint added to an import failure of a TypeScript module loaded through Node's type stripping. */
 export function nativeTypeScriptHint(mode: "javascript" | "loader" | "native"): string {
-  return mode === "native" ? " (loaded with Node's type stripping, which takes erasable syntax only and imports with .ts extensions; install tsx next to the module for full TypeScript)" : "";
+  return mode === "native"
+    ? " (loaded with Node's type stripping, which takes erasable syntax only and imports with .ts extensions; install tsx next to the module for full TypeScript)"
+    : "";
 }
 
 function findTsxLoader(file: string): string | null {

@@ -59,7 +59,10 @@ function parseStateDb(text: string, path: string): StateDbFile {
     !file.revoked.every((id) => typeof id === "string") ||
     typeof file.clock !== "number"
   ) {
-    throw new CeleryProtoError("InvalidOption", `statedb: ${path} is not a celery-proto state file (expected {"format": "celery-proto/statedb", "version": 1, "clock", "revoked"})`);
+    throw new CeleryProtoError(
+      "InvalidOption",
+      `statedb: ${path} is not a celery-proto state file (expected {"format": "celery-proto/statedb", "version": 1, "clock", "revoked"})`,
+    );
   }
   return file as StateDbFile;
 }

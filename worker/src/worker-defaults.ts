@@ -77,7 +77,8 @@ async function createPool(kind: string, services: PoolServices): Promise<Executi
   const factory = services.options.processPool;
   if (factory !== null) return factory(services);
   const taskModule = services.options.taskModule;
-  if (taskModule === null) throw new CeleryProtoError("InvalidOption", "taskModule: a task asks for the process pool, whose children load the task module: give its path");
+  if (taskModule === null)
+    throw new CeleryProtoError("InvalidOption", "taskModule: a task asks for the process pool, whose children load the task module: give its path");
   const pool = createProcessPool({ concurrency: services.concurrency, taskModule, onSoftTimeLimit: services.onSoftTimeLimit });
   try {
     await pool.ready();

@@ -86,11 +86,16 @@ export class Worker implements WorkerControl {
     const o = this.options;
     let transport: Transport;
     try {
-      transport = typeof o.broker === "string" ? await connectBroker(o.broker, o, this.logger, this.connecting.signal, () => this.running?.consumer?.dropUnstarted()) : o.broker;
+      transport =
+        typeof o.broker === "string"
+          ? await connectBroker(o.broker, o, this.logger, this.connecting.signal, () => this.running?.consumer?.dropUnstarted())
+          : o.broker;
     } catch (e) {
       this.phase = "stopped";
       this.resolveStopped();
-      throw this.connecting.signal.aborted ? new CeleryProtoError("TransportClosed", "the worker was stopped before it connected to the broker", { cause: e }) : e;
+      throw this.connecting.signal.aborted
+        ? new CeleryProtoError("TransportClosed", "the worker was stopped before it connected to the broker", { cause: e })
+        : e;
     }
     const running: Running = {
       transport,
@@ -240,7 +245,8 @@ export class Worker implements WorkerControl {
         await running.transport.close().catch(() => undefined);
       }
       if (running !== null) {
-        this.pidboxClosed ??= running.pidbox?.close().catch((e: unknown) => this.logger.warning("remote control did not close cleanly", e)) ?? Promise.resolve();
+        this.pidboxClosed ??=
+          running.pidbox?.close().catch((e: unknown) => this.logger.warning("remote control did not close cleanly", e)) ?? Promise.resolve();
         await this.pidboxClosed;
         if (cold) await running.consumer?.stopCold();
         else await running.consumer?.stopWarm();

@@ -43,6 +43,9 @@ describe("task options", () => {
     writeFileSync(path.join(dir, "tasks.mjs"), 'export const tasks = { "m.late": { handler: () => 1, options: { acksLte: true } } };');
     await assert.rejects(loadTaskModule("tasks.mjs", new TaskRegistry(), dir), refused('acksLte: not a task option of "m.late"; did you mean acksLate?'));
     writeFileSync(path.join(dir, "entry.mjs"), 'export const tasks = { "m.late": { handler: () => 1, option: { acksLate: true } } };');
-    await assert.rejects(loadTaskModule("entry.mjs", new TaskRegistry(), dir), refused('option: not a key of tasks["m.late"] ({ handler, options }); did you mean options?'));
+    await assert.rejects(
+      loadTaskModule("entry.mjs", new TaskRegistry(), dir),
+      refused('option: not a key of tasks["m.late"] ({ handler, options }); did you mean options?'),
+    );
   });
 });

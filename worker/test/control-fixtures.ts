@@ -18,7 +18,13 @@ export interface FakeRequestInput {
 
 /** A TaskRequest as the consumer would build it from a message Celery's producer wrote. */
 export function fakeRequest(input: FakeRequestInput): TaskRequest {
-  const message = createTaskMessage({ task: input.task, args: [...(input.args ?? [])], kwargs: { ...input.kwargs }, ...(input.id ? { id: input.id } : {}), ...(input.eta ? { eta: input.eta } : {}) });
+  const message = createTaskMessage({
+    task: input.task,
+    args: [...(input.args ?? [])],
+    kwargs: { ...input.kwargs },
+    ...(input.id ? { id: input.id } : {}),
+    ...(input.eta ? { eta: input.eta } : {}),
+  });
   const h = message.headers;
   return {
     id: h.id,

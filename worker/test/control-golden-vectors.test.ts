@@ -21,7 +21,12 @@ for (const vector of loadGoldenVectors().filter((v) => v.kind === "control-reply
         const [[node, reply]] = Object.entries(decoded.reply) as [[string, unknown]];
         const exchange = message.transport === "amqp" ? message.delivery_info.exchange : "reply.celery.pidbox";
         const routingKey = message.transport === "amqp" ? message.delivery_info.routing_key : message.key.replace(/\.reply\.celery\.pidbox$/, "");
-        const publish = encodeControlReply(node, reply, { exchange, routingKey, ticket: String(decoded.headers["ticket"]), clock: Number(decoded.headers["clock"]) });
+        const publish = encodeControlReply(node, reply, {
+          exchange,
+          routingKey,
+          ticket: String(decoded.headers["ticket"]),
+          clock: Number(decoded.headers["clock"]),
+        });
         if (message.transport === "amqp") {
           assert.deepEqual(publish.properties, message.properties);
           if (EXACT.has(vector.scenario)) assert.equal(Buffer.from(publish.body).toString("base64"), message.body);

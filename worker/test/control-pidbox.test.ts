@@ -39,7 +39,17 @@ describe("pidbox over the memory transport", () => {
     holdRequest(state, "reserved", reserved);
     holdRequest(state, "scheduled", scheduled);
     state.countProcessed("conformance.add");
-    pidbox = await startPidbox({ transport, hostname: NODE, state, control, registry, dispatcher, mingle: false, log, onRevoked: (ids) => void revokedCalls.push([...ids]) });
+    pidbox = await startPidbox({
+      transport,
+      hostname: NODE,
+      state,
+      control,
+      registry,
+      dispatcher,
+      mingle: false,
+      log,
+      onRevoked: (ids) => void revokedCalls.push([...ids]),
+    });
   });
   after(async () => {
     await pidbox.stop();
@@ -64,13 +74,23 @@ describe("pidbox over the memory transport", () => {
     const [info] = (await ask("active")) as Record<string, unknown>[];
     assert.deepEqual(Object.keys(info!), ["id", "name", "args", "kwargs", "type", "hostname", "time_start", "acknowledged", "delivery_info", "worker_pid"]);
     assert.deepEqual(info, {
-      id: "a-1", name: "conformance.sleep", args: [1.5], kwargs: {}, type: "conformance.sleep", hostname: NODE,
-      time_start: 1_700_000_000.5, acknowledged: true,
-      delivery_info: { exchange: "", routing_key: "celery", priority: 0, redelivered: false }, worker_pid: process.pid,
+      id: "a-1",
+      name: "conformance.sleep",
+      args: [1.5],
+      kwargs: {},
+      type: "conformance.sleep",
+      hostname: NODE,
+      time_start: 1_700_000_000.5,
+      acknowledged: true,
+      delivery_info: { exchange: "", routing_key: "celery", priority: 0, redelivered: false },
+      worker_pid: process.pid,
     });
     const [safe] = (await ask("active", { safe: true })) as Record<string, unknown>[];
     assert.equal(safe!["args"], "(1.5,)");
-    assert.deepEqual(((await ask("reserved")) as Record<string, unknown>[]).map((r) => r["id"]), ["r-1"]);
+    assert.deepEqual(
+      ((await ask("reserved")) as Record<string, unknown>[]).map((r) => r["id"]),
+      ["r-1"],
+    );
     const [entry] = (await ask("scheduled")) as Record<string, unknown>[];
     assert.equal(entry!["eta"], "2030-01-02T03:04:05.678000+00:00");
     assert.equal(entry!["priority"], 6);
@@ -84,7 +104,11 @@ describe("pidbox over the memory transport", () => {
 
   it("registered lists sorted names with [rate_limit=..]", async () => {
     assert.deepEqual(await ask("registered"), ["conformance.add", "conformance.echo [rate_limit=10/m]", "conformance.sleep"]);
-    assert.deepEqual(await ask("dump_tasks", { taskinfoitems: ["max_retries"] }), ["conformance.add [max_retries=3]", "conformance.echo [max_retries=3]", "conformance.sleep [max_retries=3]"]);
+    assert.deepEqual(await ask("dump_tasks", { taskinfoitems: ["max_retries"] }), [
+      "conformance.add [max_retries=3]",
+      "conformance.echo [max_retries=3]",
+      "conformance.sleep [max_retries=3]",
+    ]);
   });
 
   it("stats has Celery's keys, clock as a string", async () => {
@@ -92,20 +116,31 @@ describe("pidbox over the memory transport", () => {
     assert.deepEqual(Object.keys(stats), ["total", "pid", "clock", "uptime", "pool", "broker", "prefetch_count", "rusage"]);
     assert.deepEqual(stats["total"], { "conformance.add": 1 });
     assert.equal(typeof stats["clock"], "string");
-    assert.deepEqual(Object.keys(stats["pool"] as object), ["implementation", "max-concurrency", "processes", "max-tasks-per-child", "put-guarded-by-semaphore", "timeouts"]);
+    assert.deepEqual(Object.keys(stats["pool"] as object), [
+      "implementation",
+      "max-concurrency",
+      "processes",
+      "max-tasks-per-child",
+      "put-guarded-by-semaphore",
+      "timeouts",
+    ]);
     assert.equal((stats["rusage"] as Record<string, number>)["maxrss"]! > 0, true);
   });
 
   it("revoke: set repr, onRevoked for idle ids, terminate aborts", async () => {
     assert.deepEqual(await ask("revoke", { task_id: "r-9" }), { ok: "tasks {'r-9'} flagged as revoked" });
-    assert.deepEqual(await ask("revoke", { task_id: ["x-1", "x-2", "x-1"], terminate: false, signal: "SIGTERM" }), { ok: "tasks {'x-1', 'x-2'} flagged as revoked" });
+    assert.deepEqual(await ask("revoke", { task_id: ["x-1", "x-2", "x-1"], terminate: false, signal: "SIGTERM" }), {
+      ok: "tasks {'x-1', 'x-2'} flagged as revoked",
+    });
     assert.deepEqual(revokedCalls, [["r-9"], ["x-1", "x-2"]]);
     assert.deepEqual(await ask("revoke", { task_id: ["a-1", "unknown"], terminate: true, signal: "KILL" }), { ok: "terminate: a-1" });
     assert.deepEqual(activeAborts, ["terminated"]);
     assert.deepEqual(revokedCalls.at(-1), ["unknown"]);
     assert.deepEqual(await ask("terminate", { signal: "TERM", task_id: ["gone"] }), { ok: "terminate: tasks unknown" });
     assert.deepEqual(await ask("revoke", { task_id: "y", terminate: true, signal: "term" }), { error: "TypeError('signal name must be uppercase string.')" });
-    assert.deepEqual(await ask("revoke", { task_id: "y", terminate: true, signal: "NOPE" }), { error: "AttributeError(\"module 'signal' has no attribute 'SIGNOPE'\")" });
+    assert.deepEqual(await ask("revoke", { task_id: "y", terminate: true, signal: "NOPE" }), {
+      error: "AttributeError(\"module 'signal' has no attribute 'SIGNOPE'\")",
+    });
     assert.deepEqual(await ask("revoke", { task_id: [] }), { ok: "tasks set() flagged as revoked" });
     const revoked = (await ask("revoked")) as string[];
     for (const id of ["r-9", "x-1", "x-2", "a-1", "unknown", "y"]) assert.ok(revoked.includes(id), id);
@@ -113,12 +148,18 @@ describe("pidbox over the memory transport", () => {
   });
 
   it("revoke_by_stamped_headers", async () => {
-    assert.deepEqual(await ask("revoke_by_stamped_headers", { headers: ["mtask_id=m1"] }), { ok: "headers {'mtask_id': 'm1'} flagged as revoked, but not terminated" });
+    assert.deepEqual(await ask("revoke_by_stamped_headers", { headers: ["mtask_id=m1"] }), {
+      ok: "headers {'mtask_id': 'm1'} flagged as revoked, but not terminated",
+    });
     const stamped = fakeRequest({ id: "st-1", task: "conformance.add", hostname: NODE, stamps: { mtask_id: ["m2", "m3"] } });
     const aborts = holdRequest(state, "active", stamped);
-    assert.deepEqual(await ask("revoke_by_stamped_headers", { headers: { mtask_id: ["m3"] }, terminate: true }), { ok: "headers defaultdict(<class 'set'>, {'mtask_id': {'m3'}}) revoked" });
+    assert.deepEqual(await ask("revoke_by_stamped_headers", { headers: { mtask_id: ["m3"] }, terminate: true }), {
+      ok: "headers defaultdict(<class 'set'>, {'mtask_id': {'m3'}}) revoked",
+    });
     assert.deepEqual(aborts, ["terminated"]);
-    assert.deepEqual(await ask("revoke_by_stamped_headers", { headers: { other: "z" }, terminate: true }), { ok: "headers {'other': 'z'} were not terminated" });
+    assert.deepEqual(await ask("revoke_by_stamped_headers", { headers: { other: "z" }, terminate: true }), {
+      ok: "headers {'other': 'z'} were not terminated",
+    });
     state.active.delete("st-1");
   });
 
@@ -128,9 +169,13 @@ describe("pidbox over the memory transport", () => {
     assert.deepEqual(await ask("rate_limit", { task_name: "conformance.add", rate_limit: "" }), { ok: "rate limit disabled successfully" });
     assert.equal(registry.get("conformance.add")!.options.rateLimit, null);
     assert.deepEqual(await ask("rate_limit", { task_name: "nope", rate_limit: "1/m" }), { error: "unknown task" });
-    assert.deepEqual(await ask("rate_limit", { task_name: "conformance.add", rate_limit: "abc/s" }), { error: "Invalid rate limit string: ValueError(\"could not convert string to float: 'abc'\")" });
+    assert.deepEqual(await ask("rate_limit", { task_name: "conformance.add", rate_limit: "abc/s" }), {
+      error: "Invalid rate limit string: ValueError(\"could not convert string to float: 'abc'\")",
+    });
     assert.deepEqual(await ask("rate_limit", { task_name: "conformance.add", rate_limit: "1/d" }), { error: "KeyError('d')" });
-    assert.deepEqual(await ask("rate_limit", { task_name: "conformance.add" }), { error: "TypeError(\"rate_limit() missing 1 required positional argument: 'rate_limit'\")" });
+    assert.deepEqual(await ask("rate_limit", { task_name: "conformance.add" }), {
+      error: "TypeError(\"rate_limit() missing 1 required positional argument: 'rate_limit'\")",
+    });
     assert.deepEqual(await ask("time_limit", { task_name: "conformance.sleep", soft: 10, hard: 20 }), { ok: "time limits set successfully" });
     assert.deepEqual([registry.get("conformance.sleep")!.options.softTimeLimit, registry.get("conformance.sleep")!.options.timeLimit], [10, 20]);
     assert.deepEqual(await ask("time_limit", { task_name: "nope" }), { error: "unknown task" });
@@ -155,8 +200,30 @@ describe("pidbox over the memory transport", () => {
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(control.calls.slice(-2), ["addConsumer extra", "cancelConsumer priority"]);
     const queues = (await ask("active_queues")) as Record<string, unknown>[];
-    assert.deepEqual(queues.map((q) => q["name"]), ["celery", "extra"]);
-    assert.deepEqual(Object.keys(queues[0]!), ["name", "exchange", "routing_key", "queue_arguments", "binding_arguments", "consumer_arguments", "durable", "exclusive", "auto_delete", "no_ack", "alias", "bindings", "no_declare", "expires", "message_ttl", "max_length", "max_length_bytes", "max_priority"]);
+    assert.deepEqual(
+      queues.map((q) => q["name"]),
+      ["celery", "extra"],
+    );
+    assert.deepEqual(Object.keys(queues[0]!), [
+      "name",
+      "exchange",
+      "routing_key",
+      "queue_arguments",
+      "binding_arguments",
+      "consumer_arguments",
+      "durable",
+      "exclusive",
+      "auto_delete",
+      "no_ack",
+      "alias",
+      "bindings",
+      "no_declare",
+      "expires",
+      "message_ttl",
+      "max_length",
+      "max_length_bytes",
+      "max_priority",
+    ]);
     assert.deepEqual(await ask("pool_grow", { n: 2 }), { ok: "pool will grow" });
     assert.deepEqual(await ask("pool_shrink"), { ok: "pool will shrink" });
     assert.equal(control.concurrency(), 5);
@@ -176,7 +243,10 @@ describe("pidbox over the memory transport", () => {
   it("shutdown calls WorkerControl.shutdown and sends no reply", async () => {
     assert.deepEqual(await inspect(transport, "shutdown", {}, { destination: [NODE], timeoutMs: 150 }), []);
     assert.equal(control.calls.at(-1), "shutdown");
-    assert.deepEqual(log.lines.filter((l) => /Cannot decode|failed|Control command error/.test(l)), []);
+    assert.deepEqual(
+      log.lines.filter((l) => /Cannot decode|failed|Control command error/.test(l)),
+      [],
+    );
   });
 });
 
@@ -190,7 +260,16 @@ describe("statedb and mingle", () => {
       a.revoked.add("persisted-1");
       for (let i = 0; i < 40; i++) a.clock.forward();
       const registry = new TaskRegistry();
-      const first = await startPidbox({ transport, hostname: "a@h", state: a, control: new StubControl("a@h"), registry, mingle: false, statedbPath: statedb, log: recordingLog() });
+      const first = await startPidbox({
+        transport,
+        hostname: "a@h",
+        state: a,
+        control: new StubControl("a@h"),
+        registry,
+        mingle: false,
+        statedbPath: statedb,
+        log: recordingLog(),
+      });
       const saved = JSON.parse(await readFile(statedb, "utf8").catch(() => "null")) as unknown;
       assert.equal(saved, null);
       await first.stop();
@@ -199,12 +278,29 @@ describe("statedb and mingle", () => {
 
       // A restarted node reads the file; a second node learns its ids and clock through mingle.
       const restarted = new WorkerState();
-      const again = await startPidbox({ transport, hostname: "a@h", state: restarted, control: new StubControl("a@h"), registry, mingle: false, statedbPath: statedb, log: recordingLog() });
+      const again = await startPidbox({
+        transport,
+        hostname: "a@h",
+        state: restarted,
+        control: new StubControl("a@h"),
+        registry,
+        mingle: false,
+        statedbPath: statedb,
+        log: recordingLog(),
+      });
       assert.ok(restarted.revoked.has("persisted-1"));
       assert.ok(restarted.clock.current > 40);
       const b = new WorkerState();
       b.revoked.add("from-b");
-      const second = await startPidbox({ transport, hostname: "b@h", state: b, control: new StubControl("b@h"), registry, mingleTimeoutMs: 200, log: recordingLog() });
+      const second = await startPidbox({
+        transport,
+        hostname: "b@h",
+        state: b,
+        control: new StubControl("b@h"),
+        registry,
+        mingleTimeoutMs: 200,
+        log: recordingLog(),
+      });
       assert.deepEqual(second.mingle?.nodes, ["a@h"]);
       assert.ok(b.revoked.has("persisted-1"));
       assert.ok(restarted.revoked.has("from-b"), "the hello handler merged the sender's ids");

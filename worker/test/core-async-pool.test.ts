@@ -14,10 +14,17 @@ import { buildTaskRequest } from "../src/request/build-task-request.js";
 
 const NO_LIMITS: ExecutionLimits = { hard: null, soft: null };
 
-function runOn(pool: AsyncPool, handler: TaskHandler, options: { limits?: ExecutionLimits; id?: string; task?: TaskOptions; accepted?: string[] } = {}): Promise<ExecutionOutcome> {
+function runOn(
+  pool: AsyncPool,
+  handler: TaskHandler,
+  options: { limits?: ExecutionLimits; id?: string; task?: TaskOptions; accepted?: string[] } = {},
+): Promise<ExecutionOutcome> {
   const registry = new TaskRegistry();
   const task = registry.register("t", handler, options.task ?? {});
-  const request = buildTaskRequest({ ...createTaskMessage({ task: "t", ...(options.id === undefined ? {} : { id: options.id }) }), deliveryInfo: null, deliveryTag: null }, "w@h");
+  const request = buildTaskRequest(
+    { ...createTaskMessage({ task: "t", ...(options.id === undefined ? {} : { id: options.id }) }), deliveryInfo: null, deliveryTag: null },
+    "w@h",
+  );
   const hooks: ExecutionHooks = { onAccepted: () => options.accepted?.push(request.id), onUpdateState: async () => undefined };
   return pool.run(task, request, options.limits ?? NO_LIMITS, hooks);
 }
@@ -123,10 +130,14 @@ describe("AsyncPool", () => {
   it("terminate: a running run resolves terminated (signal aborted); a queued one is withdrawn; unknown ids say false", async () => {
     const pool = new AsyncPool({ concurrency: 1 });
     let aborted = false;
-    const running = runOn(pool, async (_a, _k, { signal }) => {
-      signal.addEventListener("abort", () => (aborted = true));
-      await new Promise(() => undefined);
-    }, { id: "run-1" });
+    const running = runOn(
+      pool,
+      async (_a, _k, { signal }) => {
+        signal.addEventListener("abort", () => (aborted = true));
+        await new Promise(() => undefined);
+      },
+      { id: "run-1" },
+    );
     const queued = runOn(pool, () => "never", { id: "queued-1" });
     await delay(10);
     assert.equal(pool.terminate("queued-1", "SIGTERM"), true);
@@ -143,6 +154,9 @@ describe("AsyncPool", () => {
     const run = runOn(pool, () => delay(50).then(() => "done"));
     await pool.close();
     assert.equal((await run).kind, "success");
-    await assert.rejects(runOn(pool, () => 1), /run\(\) after close\(\)/);
+    await assert.rejects(
+      runOn(pool, () => 1),
+      /run\(\) after close\(\)/,
+    );
   });
 });

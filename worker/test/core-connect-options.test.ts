@@ -15,11 +15,19 @@ describe("worker connection options", () => {
   });
 
   it("takes Infinity retries, no retry at start-up and a timeout; refuses bad values naming the option", () => {
-    const o = compileWorkerOptions({ broker: "memory://", brokerConnectionMaxRetries: Infinity, brokerConnectionRetryOnStartup: false, connectTimeoutMs: 1500 }, {});
+    const o = compileWorkerOptions(
+      { broker: "memory://", brokerConnectionMaxRetries: Infinity, brokerConnectionRetryOnStartup: false, connectTimeoutMs: 1500 },
+      {},
+    );
     assert.equal(o.brokerConnectionMaxRetries, Infinity);
     assert.equal(o.brokerConnectionRetryOnStartup, false);
     assert.equal(o.connectTimeoutMs, 1500);
-    for (const [option, value] of [["brokerConnectionMaxRetries", -1], ["brokerConnectionMaxRetries", 2.5], ["connectTimeoutMs", 0], ["brokerConnectionRetryOnStartup", "yes"]] as const) {
+    for (const [option, value] of [
+      ["brokerConnectionMaxRetries", -1],
+      ["brokerConnectionMaxRetries", 2.5],
+      ["connectTimeoutMs", 0],
+      ["brokerConnectionRetryOnStartup", "yes"],
+    ] as const) {
       assert.throws(
         () => compileWorkerOptions({ broker: "memory://", [option]: value }, {}),
         (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith(`${option}:`),

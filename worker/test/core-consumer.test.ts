@@ -148,7 +148,10 @@ describe("worker core: execution and settlement", () => {
     await waitUntil(() => calls(h, r).includes("succeeded") && types(h, t).includes("task-retried") && settled(h, i).length === 1);
     assert.deepEqual(settled(h, r), ["requeue", "ack"]);
     assert.deepEqual(calls(h, r), ["succeeded"]);
-    assert.deepEqual(types(h, r).filter((x) => x === "task-rejected"), ["task-rejected"]);
+    assert.deepEqual(
+      types(h, r).filter((x) => x === "task-rejected"),
+      ["task-rejected"],
+    );
     assert.deepEqual(settled(h, i), ["ack"]);
     assert.deepEqual(calls(h, i), []);
     const retry = h.outcomes.calls.find((c) => c.method === "retry");
@@ -229,7 +232,11 @@ describe("worker core: pool outcomes the async pool never produces", () => {
     const transport = recordingTransport(memory);
     const outcomes = recordingOutcomes();
     const events = recordingEvents();
-    const lost: ExecutionOutcome = { kind: "worker-lost", error: new WorkerLostError("Worker exited prematurely: signal 9 (SIGKILL) Job: 0."), runtimeSeconds: 0.1 };
+    const lost: ExecutionOutcome = {
+      kind: "worker-lost",
+      error: new WorkerLostError("Worker exited prematurely: signal 9 (SIGKILL) Job: 0."),
+      runtimeSeconds: 0.1,
+    };
     let runs = 0;
     // The requeued message comes straight back: the second run succeeds.
     const outcomeFor = (name: string): ExecutionOutcome => (name === "t.requeue" && ++runs > 1 ? { kind: "success", value: "again", runtimeSeconds: 0 } : lost);
@@ -251,11 +258,27 @@ describe("worker core: pool outcomes the async pool never produces", () => {
     const requeue = await publishTask(transport, { task: "t.requeue" });
     const fail = await publishTask(transport, { task: "t.fail" });
     await waitUntil(() => outcomes.calls.some((c) => c.id === requeue) && transport.settlements.some((x) => x.id === fail));
-    assert.deepEqual(transport.settlements.filter((x) => x.id === requeue).map((x) => x.action), ["requeue", "ack"]);
-    assert.deepEqual(outcomes.calls.filter((c) => c.id === requeue).map((c) => c.method), ["succeeded"], "nothing stored for the lost run");
-    assert.deepEqual(transport.settlements.filter((x) => x.id === fail).map((x) => x.action), ["ack"]);
-    assert.deepEqual(outcomes.calls.filter((c) => c.id === fail).map((c) => c.method), ["failed"]);
-    assert.equal(events.sent.find((e) => e.type === "task-failed" && e.fields["uuid"] === fail)?.fields["exception"], "WorkerLostError('Worker exited prematurely: signal 9 (SIGKILL) Job: 0.')");
+    assert.deepEqual(
+      transport.settlements.filter((x) => x.id === requeue).map((x) => x.action),
+      ["requeue", "ack"],
+    );
+    assert.deepEqual(
+      outcomes.calls.filter((c) => c.id === requeue).map((c) => c.method),
+      ["succeeded"],
+      "nothing stored for the lost run",
+    );
+    assert.deepEqual(
+      transport.settlements.filter((x) => x.id === fail).map((x) => x.action),
+      ["ack"],
+    );
+    assert.deepEqual(
+      outcomes.calls.filter((c) => c.id === fail).map((c) => c.method),
+      ["failed"],
+    );
+    assert.equal(
+      events.sent.find((e) => e.type === "task-failed" && e.fields["uuid"] === fail)?.fields["exception"],
+      "WorkerLostError('Worker exited prematurely: signal 9 (SIGKILL) Job: 0.')",
+    );
     assert.equal(worker.poolImplementation(), "scripted");
     await worker.stop({ cold: true });
   });
@@ -302,7 +325,12 @@ describe("worker core: refusals and revocations", () => {
   it("bad input per §10.1, and the worker keeps going", async () => {
     const h = await startWorker({ "tasks.add": ([x, y]) => (x as number) + (y as number) });
     const raw = (headers: unknown, body: string, contentType = "application/json"): Promise<void> =>
-      h.transport.publish({ exchange: "", routingKey: "celery", body: new TextEncoder().encode(body), properties: { content_type: contentType, content_encoding: "utf-8", headers: headers as Record<string, unknown> } });
+      h.transport.publish({
+        exchange: "",
+        routingKey: "celery",
+        body: new TextEncoder().encode(body),
+        properties: { content_type: contentType, content_encoding: "utf-8", headers: headers as Record<string, unknown> },
+      });
     await raw({ id: "bad-json", task: "tasks.add" }, "[[1, 2], {}, {"); // undecodable → ack + critical
     await raw({ id: "pickled", task: "tasks.add" }, "\x80\x04K.", "application/x-python-serialize"); // ContentDisallowed → reject
     await raw({ id: "bad-eta", task: "tasks.add", eta: "tomorrow" }, "[[1, 2], {}, {}]"); // InvalidTaskError → reject
@@ -315,7 +343,10 @@ describe("worker core: refusals and revocations", () => {
     assert.deepEqual(settled(h, "pickled"), ["reject"]);
     assert.deepEqual(settled(h, "bad-eta"), ["reject"]);
     assert.deepEqual(settled(h, "bad-kwargs"), ["reject"]);
-    assert.deepEqual(h.transport.settlements.filter((s) => s.id === null).map((s) => s.action), ["reject", "reject"]);
+    assert.deepEqual(
+      h.transport.settlements.filter((s) => s.id === null).map((s) => s.action),
+      ["reject", "reject"],
+    );
     const log = h.logger.lines.join("");
     assert.match(log, /CRITICAL\/MainProcess\] Can't decode message body: DecodeError: /);
     assert.match(log, /ERROR\/MainProcess\] Received invalid task message: ContentDisallowed: /);
@@ -332,7 +363,16 @@ describe("worker core: refusals and revocations", () => {
     await publishTask(h.transport, { task: "tasks.add", id: "revoked-1" });
     const expired = await publishTask(h.transport, { task: "tasks.add", expires: new Date(Date.now() - 1000) });
     await waitUntil(() => settled(h, "revoked-1").length === 1 && settled(h, expired).length === 1);
-    assert.deepEqual(h.outcomes.calls.filter((c) => c.method === "revoked").map((c) => [c.id, c.detail]).sort(), [[expired, "expired"], ["revoked-1", "revoked"]].sort());
+    assert.deepEqual(
+      h.outcomes.calls
+        .filter((c) => c.method === "revoked")
+        .map((c) => [c.id, c.detail])
+        .sort(),
+      [
+        [expired, "expired"],
+        ["revoked-1", "revoked"],
+      ].sort(),
+    );
     assert.deepEqual(types(h, "revoked-1"), ["task-revoked"]);
     assert.deepEqual(h.events.sent.find((e) => e.fields["uuid"] === expired)?.fields, { uuid: expired, terminated: false, signum: null, expired: true });
     assert.deepEqual(settled(h, expired), ["ack"]);
@@ -439,8 +479,15 @@ describe("worker core: connection loss", () => {
     assert.equal(consumer.consumers.prefetchCount(), 4, "the ETA hold was given back");
     release();
     await consumer.stopWarm();
-    assert.deepEqual(transport.settlements.map((x) => x.id), [running], "only the running one was settled (acked)");
-    assert.deepEqual(outcomes.calls.map((c) => c.id), [running]);
+    assert.deepEqual(
+      transport.settlements.map((x) => x.id),
+      [running],
+      "only the running one was settled (acked)",
+    );
+    assert.deepEqual(
+      outcomes.calls.map((c) => c.id),
+      [running],
+    );
     assert.match(logger.lines.join(""), /Connection lost: 2 held message\(s\) not started were requeued by the broker and dropped here/);
   });
 });
@@ -462,7 +509,10 @@ describe("worker core: shutdown", () => {
   });
 
   it("cold: running tasks are aborted and every unacknowledged message is requeued; nothing recorded for them", async () => {
-    const h = await startWorker({ "t.sleep": { handler: (_a, _k, ctx) => delay(5000, undefined, { signal: ctx.signal }), options: { acksLate: true } } }, { concurrency: 2 });
+    const h = await startWorker(
+      { "t.sleep": { handler: (_a, _k, ctx) => delay(5000, undefined, { signal: ctx.signal }), options: { acksLate: true } } },
+      { concurrency: 2 },
+    );
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(await publishTask(h.transport, { task: "t.sleep" }));
     await waitUntil(() => h.worker.state.active.size === 2 && h.worker.state.reserved.size === 1);

@@ -61,7 +61,9 @@ export function captureLogger(level: "DEBUG" | "INFO" | "WARNING" = "DEBUG"): Wo
 export type Settlement = { readonly id: string | null; readonly action: "ack" | "reject" | "requeue" };
 
 /** Wraps a transport so that every ack/reject of a consumed message is recorded (by task id header when present). */
-export function recordingTransport(inner: Transport = new MemoryTransport()): Transport & { readonly settlements: Settlement[]; readonly prefetches: number[] } {
+export function recordingTransport(
+  inner: Transport = new MemoryTransport(),
+): Transport & { readonly settlements: Settlement[]; readonly prefetches: number[] } {
   const settlements: Settlement[] = [];
   const prefetches: number[] = [];
   const wrap = (d: Delivery): Delivery => {

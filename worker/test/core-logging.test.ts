@@ -19,7 +19,10 @@ describe("Celery log format", () => {
     logger.error(TASK_LOG.failed("tasks.fail", "id-2", "ValueError('boom')"), Object.assign(new Error("boom"), { name: "ValueError" }));
     assert.equal(lines[0], "[2025-01-31 12:00:00,123: INFO/MainProcess] Task tasks.add[id-1] received\n");
     assert.equal(lines[1], "[2025-01-31 12:00:00,123: INFO/MainProcess] Task tasks.add[id-1] succeeded in 0.0003s: 5\n");
-    assert.match(lines[2]!, /^\[2025-01-31 12:00:00,123: ERROR\/MainProcess\] Task tasks.fail\[id-2\] raised unexpected: ValueError\('boom'\)\nTraceback \(most recent call last\):\n[\s\S]*\nValueError: boom\n$/);
+    assert.match(
+      lines[2]!,
+      /^\[2025-01-31 12:00:00,123: ERROR\/MainProcess\] Task tasks.fail\[id-2\] raised unexpected: ValueError\('boom'\)\nTraceback \(most recent call last\):\n[\s\S]*\nValueError: boom\n$/,
+    );
     assert.equal(lines.length, 3);
   });
 

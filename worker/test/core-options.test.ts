@@ -105,7 +105,11 @@ describe("loadTaskModule (-A)", () => {
     write("register.mjs", 'export async function register(r) { r.register("b.one", () => 1); }');
     write("default-fn.mjs", 'export default (r) => r.register("c.one", () => 1);');
     write("default-map.mjs", 'export default { "d.one": () => 1 };');
-    for (const [file, name] of [["register.mjs", "b.one"], ["default-fn.mjs", "c.one"], ["default-map.mjs", "d.one"]] as const) {
+    for (const [file, name] of [
+      ["register.mjs", "b.one"],
+      ["default-fn.mjs", "c.one"],
+      ["default-map.mjs", "d.one"],
+    ] as const) {
       const registry = new TaskRegistry();
       await loadTaskModule(file, registry, dir);
       assert.deepEqual(registry.names(), [name]);
@@ -115,8 +119,15 @@ describe("loadTaskModule (-A)", () => {
   it("refuses a missing module, a failing import and a module exporting neither, naming `app`", async () => {
     write("empty.mjs", "export const nothing = 1;");
     write("broken.mjs", "throw new Error('kaboom');");
-    for (const [spec, pattern] of [["nope.mjs", /no module at/], ["broken.mjs", /cannot import .*kaboom/], ["empty.mjs", /exports neither register\(registry\) nor tasks/]] as const) {
-      await assert.rejects(loadTaskModule(spec, new TaskRegistry(), dir), (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("app: ") && pattern.test(e.message));
+    for (const [spec, pattern] of [
+      ["nope.mjs", /no module at/],
+      ["broken.mjs", /cannot import .*kaboom/],
+      ["empty.mjs", /exports neither register\(registry\) nor tasks/],
+    ] as const) {
+      await assert.rejects(
+        loadTaskModule(spec, new TaskRegistry(), dir),
+        (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && e.message.startsWith("app: ") && pattern.test(e.message),
+      );
     }
   });
 });

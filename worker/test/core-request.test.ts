@@ -30,7 +30,13 @@ describe("buildTaskRequest", () => {
     });
     const published = encodeAmqpPublish(sent, { routingKey: "celery" });
     const { headers, ...properties } = published.properties;
-    const message = decodeTaskMessage({ headers, properties, body: published.body, deliveryInfo: { exchange: "", routingKey: "celery", redelivered: true }, deliveryTag: null });
+    const message = decodeTaskMessage({
+      headers,
+      properties,
+      body: published.body,
+      deliveryInfo: { exchange: "", routingKey: "celery", redelivered: true },
+      deliveryTag: null,
+    });
     const r = buildTaskRequest(message, "w@h");
     assert.equal(r.id, sent.headers.id);
     assert.equal(r.task, "tasks.add");

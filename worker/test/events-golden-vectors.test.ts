@@ -22,7 +22,12 @@ function rebuild(recorded: Record<string, unknown>): Record<string, unknown> {
     else if (key === "loadavg") fields[key] = loadAverage(value as number[]);
     else fields[key] = value;
   }
-  return buildEvent(type, fields, { hostname: String(recorded["hostname"]), utcoffset: Number(recorded["utcoffset"]), pid: Number(recorded["pid"]), clock: Number(recorded["clock"]) });
+  return buildEvent(type, fields, {
+    hostname: String(recorded["hostname"]),
+    utcoffset: Number(recorded["utcoffset"]),
+    pid: Number(recorded["pid"]),
+    clock: Number(recorded["clock"]),
+  });
 }
 
 for (const vector of loadGoldenVectors().filter((v) => v.kind === "event" && v.scenario !== "events-task-sent")) {

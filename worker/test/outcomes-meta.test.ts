@@ -94,8 +94,26 @@ describe("result meta documents are Celery 5.7's, byte for byte", () => {
       stamps: { color: "blue", other: 1 },
       stampedHeaders: ["color"],
     };
-    const meta = buildResultMeta({ taskId: "t2", state: "STARTED", result: { pid: 1, hostname: "w" }, traceback: null, context, children: [] }, { resultExtended: true, now: () => new Date() });
-    assert.deepEqual(Object.keys(meta), ["status", "result", "traceback", "children", "date_done", "name", "args", "kwargs", "worker", "retries", "queue", "stamped_headers", "color", "task_id"]);
+    const meta = buildResultMeta(
+      { taskId: "t2", state: "STARTED", result: { pid: 1, hostname: "w" }, traceback: null, context, children: [] },
+      { resultExtended: true, now: () => new Date() },
+    );
+    assert.deepEqual(Object.keys(meta), [
+      "status",
+      "result",
+      "traceback",
+      "children",
+      "date_done",
+      "name",
+      "args",
+      "kwargs",
+      "worker",
+      "retries",
+      "queue",
+      "stamped_headers",
+      "color",
+      "task_id",
+    ]);
     assert.equal(meta["date_done"], null, "only ready states have date_done");
   });
 });

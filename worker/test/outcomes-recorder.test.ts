@@ -78,7 +78,8 @@ function vectorMessage(name: string): TaskMessage {
 /** Headers with the per-run values (ids, origin, times) masked, to compare shapes. */
 function shape(headers: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(headers)) out[k] = ["id", "root_id", "parent_id", "group", "origin", "eta", "expires"].includes(k) ? (v === null ? null : typeof v) : v;
+  for (const [k, v] of Object.entries(headers))
+    out[k] = ["id", "root_id", "parent_id", "group", "origin", "eta", "expires"].includes(k) ? (v === null ? null : typeof v) : v;
   return out;
 }
 
@@ -89,11 +90,17 @@ describe("succeeded(): callbacks, chain, then SUCCESS, then chord part", () => {
     await recorder.succeeded(request, registeredTask("conformance.add"), 4, 0.01);
     assert.equal(sender.sent.length, 1);
     const sent = sender.sent[0]!;
-    assert.deepEqual([sent.name, sent.args, sent.options.queue, sent.options.parentId, sent.options.rootId], ["conformance.mul", [4, 3], "conformance.worker-published", request.id, request.id]);
+    assert.deepEqual(
+      [sent.name, sent.args, sent.options.queue, sent.options.parentId, sent.options.rootId],
+      ["conformance.mul", [4, 3], "conformance.worker-published", request.id, request.id],
+    );
     const expected = vectorMessage("worker-link-callback");
     assert.deepEqual(shape(messageOf(sent).headers), shape(expected.headers));
     assert.deepEqual(messageOf(sent).embed, expected.embed);
-    assert.deepEqual(store.writes.map((w) => [w.taskId, w.state, w.result, w.children]), [[request.id, "SUCCESS", 4, [[[sent.id, null], null]]]]);
+    assert.deepEqual(
+      store.writes.map((w) => [w.taskId, w.state, w.result, w.children]),
+      [[request.id, "SUCCESS", 4, [[[sent.id, null], null]]]],
+    );
   });
 
   it("next chain step: chain[-1] with (retval,) and chain=chain[:-1], as worker-chain-step", async () => {
@@ -108,7 +115,10 @@ describe("succeeded(): callbacks, chain, then SUCCESS, then chord part", () => {
     const message = messageOf(sent);
     assert.deepEqual(shape(message.headers), shape(expected.headers));
     const chain = message.embed.chain as SignatureDict[];
-    assert.deepEqual(chain.map((s) => [s.task, s.args, Object.keys(s.options ?? {})]), (expected.embed.chain as SignatureDict[]).map((s) => [s.task, s.args, Object.keys(s.options ?? {})]));
+    assert.deepEqual(
+      chain.map((s) => [s.task, s.args, Object.keys(s.options ?? {})]),
+      (expected.embed.chain as SignatureDict[]).map((s) => [s.task, s.args, Object.keys(s.options ?? {})]),
+    );
   });
 
   it("the last chain step gets chain=[]", async () => {
@@ -123,12 +133,24 @@ describe("succeeded(): callbacks, chain, then SUCCESS, then chord part", () => {
     const link = [mul.s(2), group(add.s(10), add.s(20)), add.s(1)].map((s) => toSignatureDict(s));
     const request = receive({ task: "conformance.add", args: [1, 1], link });
     await recorder.succeeded(request, registeredTask("conformance.add"), 2, 0);
-    assert.deepEqual(sender.sent.map((s) => [s.name, s.args]), [["conformance.add", [2, 10]], ["conformance.add", [2, 20]], ["conformance.mul", [2, 2]], ["conformance.add", [2, 1]]]);
+    assert.deepEqual(
+      sender.sent.map((s) => [s.name, s.args]),
+      [
+        ["conformance.add", [2, 10]],
+        ["conformance.add", [2, 20]],
+        ["conformance.mul", [2, 2]],
+        ["conformance.add", [2, 1]],
+      ],
+    );
     const gids = sender.sent.map((s) => s.options.groupId);
     assert.equal(gids[0], gids[1]);
     assert.equal(gids[2], gids[3]);
     assert.notEqual(gids[0], gids[2], "two groups");
-    assert.deepEqual(store.writes[0]!.children.map((c) => (c[1] as unknown[]).length), [2, 2], "children: the two GroupResults");
+    assert.deepEqual(
+      store.writes[0]!.children.map((c) => (c[1] as unknown[]).length),
+      [2, 2],
+      "children: the two GroupResults",
+    );
   });
 
   it("ignore_result (header or task option): no SUCCESS, but the chord part still returns", async () => {
@@ -137,7 +159,10 @@ describe("succeeded(): callbacks, chain, then SUCCESS, then chord part", () => {
     const request = receive({ task: "conformance.add", args: [1, 1], ignoreResult: true, chord, groupId: "g", groupIndex: 0 });
     await recorder.succeeded(request, registeredTask("conformance.add"), 2, 0);
     assert.equal(store.writes.length, 0);
-    assert.deepEqual(store.parts.map((p) => [p.context.groupId, p.context.groupIndex, p.state, p.result]), [["g", 0, "SUCCESS", 2]]);
+    assert.deepEqual(
+      store.parts.map((p) => [p.context.groupId, p.context.groupIndex, p.state, p.result]),
+      [["g", 0, "SUCCESS", 2]],
+    );
     const byOption = receive({ task: "conformance.add", args: [1, 1] });
     await recorder.succeeded({ ...byOption, ignoreResult: null }, registeredTask("conformance.add", { ignoreResult: true }), 2, 0);
     assert.equal(store.writes.length, 0);
@@ -155,21 +180,34 @@ describe("succeeded(): callbacks, chain, then SUCCESS, then chord part", () => {
     const request = receive({ task: "conformance.add", args: [1, 1] });
     await recorder.succeeded(request, registeredTask("conformance.add"), { f: Symbol("x") }, 0);
     assert.equal(store.writes[0]?.state, "FAILURE");
-    assert.deepEqual([(store.writes[0]?.result as { exc_type: string }).exc_type, (store.writes[0]?.result as { exc_module: string }).exc_module], ["EncodeError", "kombu.exceptions"]);
+    assert.deepEqual(
+      [(store.writes[0]?.result as { exc_type: string }).exc_type, (store.writes[0]?.result as { exc_module: string }).exc_module],
+      ["EncodeError", "kombu.exceptions"],
+    );
   });
 });
 
 describe("failed(): FAILURE, chord part, remaining chain, errbacks", () => {
   it("errbacks as ONE group with (failed_id,), parent_id = failed id, as worker-errback", async () => {
     const { sender, store, recorder } = setup();
-    const request = receive({ task: "conformance.fail", args: ["boom"], linkError: toSignatureDict(setOptions(errback.s(), { queue: "conformance.worker-published" })) });
+    const request = receive({
+      task: "conformance.fail",
+      args: ["boom"],
+      linkError: toSignatureDict(setOptions(errback.s(), { queue: "conformance.worker-published" })),
+    });
     const error = new Error("boom");
     error.name = "ValueError";
     await recorder.failed(request, registeredTask("conformance.fail"), error);
-    assert.deepEqual(store.writes.map((w) => [w.taskId, w.state, w.result]), [[request.id, "FAILURE", { exc_type: "ValueError", exc_message: ["boom"], exc_module: "builtins" }]]);
+    assert.deepEqual(
+      store.writes.map((w) => [w.taskId, w.state, w.result]),
+      [[request.id, "FAILURE", { exc_type: "ValueError", exc_message: ["boom"], exc_module: "builtins" }]],
+    );
     assert.match(store.writes[0]!.traceback!, /^Traceback \(most recent call last\):\n[\s\S]*ValueError: boom\n$/);
     const sent = sender.sent[0]!;
-    assert.deepEqual([sent.name, sent.args, sent.options.parentId, sent.options.rootId, sent.options.groupIndex], ["conformance.record_errback", [request.id], request.id, request.id, 0]);
+    assert.deepEqual(
+      [sent.name, sent.args, sent.options.parentId, sent.options.rootId, sent.options.groupIndex],
+      ["conformance.record_errback", [request.id], request.id, request.id, 0],
+    );
     const expected = vectorMessage("worker-errback");
     const headers = messageOf(sent).headers;
     assert.equal(headers.argsrepr, `('${request.id}',)`);
@@ -190,12 +228,18 @@ describe("failed(): FAILURE, chord part, remaining chain, errbacks", () => {
     const noId = toSignatureDict(add.s(1));
     const request = receive({ task: "conformance.add", args: [1], chain: [c, inChord, noId] });
     await recorder.failed(request, registeredTask("conformance.add"), new TypeError("bad"));
-    assert.deepEqual(store.writes.map((w) => [w.taskId, w.state, (w.result as { exc_type: string }).exc_type, w.context?.task]), [
-      [request.id, "FAILURE", "TypeError", "conformance.add"],
-      ["C", "FAILURE", "TypeError", "conformance.add"],
-      ["B", "FAILURE", "TypeError", "conformance.add"],
-    ]);
-    assert.deepEqual(store.parts.map((p) => [p.context.id, p.context.groupId, p.context.groupIndex, p.state]), [["B", "G", 1, "FAILURE"]]);
+    assert.deepEqual(
+      store.writes.map((w) => [w.taskId, w.state, (w.result as { exc_type: string }).exc_type, w.context?.task]),
+      [
+        [request.id, "FAILURE", "TypeError", "conformance.add"],
+        ["C", "FAILURE", "TypeError", "conformance.add"],
+        ["B", "FAILURE", "TypeError", "conformance.add"],
+      ],
+    );
+    assert.deepEqual(
+      store.parts.map((p) => [p.context.id, p.context.groupId, p.context.groupIndex, p.state]),
+      [["B", "G", 1, "FAILURE"]],
+    );
   });
 
   it("ignore_result: errors stored only with store_errors_even_if_ignored; errbacks still run", async () => {
@@ -214,12 +258,24 @@ describe("retry(): Task.retry's message, then RETRY", () => {
 
   it("the message of retry-message: same id, retries+1, original expires text, time limits, custom headers, parent = itself", async () => {
     const { sender, store, recorder } = setup();
-    const request = receive({ task: "conformance.retry_once", args: [1], kwargs: { retry_queue: "conformance.retry-capture" }, headers: { "x-custom": "v", "x-death": [{ count: 1 }] }, expires: 600, timeLimit: 30, softTimeLimit: 20, replyTo: "client-oid" });
+    const request = receive({
+      task: "conformance.retry_once",
+      args: [1],
+      kwargs: { retry_queue: "conformance.retry-capture" },
+      headers: { "x-custom": "v", "x-death": [{ count: 1 }] },
+      expires: 600,
+      timeLimit: 30,
+      softTimeLimit: 20,
+      replyTo: "client-oid",
+    });
     const exc = new Error("retry once");
     exc.name = "RuntimeError";
     assert.equal(await recorder.retry(request, retryTask, { countdown: 1, exc, queue: "conformance.retry-capture" }), "retried");
     const sent = sender.sent[0]!;
-    assert.deepEqual([sent.id, sent.options.retries, sent.options.expires, sent.options.queue, sent.options.countdown], [request.id, 1, request.message.headers.expires, "conformance.retry-capture", 1]);
+    assert.deepEqual(
+      [sent.id, sent.options.retries, sent.options.expires, sent.options.queue, sent.options.countdown],
+      [request.id, 1, request.message.headers.expires, "conformance.retry-capture", 1],
+    );
     const message = messageOf(sent);
     const expected = vectorMessage("retry-message");
     assert.deepEqual(shape(message.headers), shape(expected.headers), "x-death dropped, x-custom kept, timelimit [30, 20]");
@@ -227,7 +283,10 @@ describe("retry(): Task.retry's message, then RETRY", () => {
     assert.equal(message.headers.root_id, request.id);
     assert.equal(message.properties.reply_to, "client-oid");
     const write = store.writes[0]!;
-    assert.deepEqual([write.state, write.result, write.children], ["RETRY", { exc_type: "RuntimeError", exc_message: ["retry once"], exc_module: "builtins" }, [[[request.id, null], null]]]);
+    assert.deepEqual(
+      [write.state, write.result, write.children],
+      ["RETRY", { exc_type: "RuntimeError", exc_message: ["retry once"], exc_module: "builtins" }, [[[request.id, null], null]]],
+    );
     assert.match(write.traceback!, /\ncelery\.exceptions\.Retry: Retry in 1s: RuntimeError\('retry once'\)\n$/);
   });
 
@@ -244,7 +303,11 @@ describe("retry(): Task.retry's message, then RETRY", () => {
     const request = { ...receive({ task: "conformance.retry_once", args: [1] }), retries: 3 };
     assert.equal(await recorder.retry(request, retryTask, {}), "exhausted");
     assert.equal(sender.sent.length, 0);
-    assert.deepEqual(store.writes[0]!.result, { exc_type: "MaxRetriesExceededError", exc_message: [`Can't retry conformance.retry_once[${request.id}] args:(1,) kwargs:{}`], exc_module: "celery.exceptions" });
+    assert.deepEqual(store.writes[0]!.result, {
+      exc_type: "MaxRetriesExceededError",
+      exc_message: [`Can't retry conformance.retry_once[${request.id}] args:(1,) kwargs:{}`],
+      exc_module: "celery.exceptions",
+    });
     assert.equal(await recorder.retry({ ...request, retries: 0 }, retryTask, { maxRetries: 0, exc: new TypeError("t") }), "exhausted");
     assert.equal((store.writes[1]!.result as { exc_type: string }).exc_type, "TypeError");
   });
@@ -255,7 +318,10 @@ describe("revoked(), notRegistered(), started(), updateState()", () => {
     const { store, recorder } = setup();
     const request = receive({ task: "conformance.add", chord: toSignatureDict(add.s()), groupId: "g", groupIndex: 2 });
     await recorder.revoked(request, "expired");
-    assert.deepEqual(store.writes.map((w) => [w.state, w.result, w.traceback]), [["REVOKED", { exc_type: "TaskRevokedError", exc_message: ["expired"], exc_module: "celery.exceptions" }, null]]);
+    assert.deepEqual(
+      store.writes.map((w) => [w.state, w.result, w.traceback]),
+      [["REVOKED", { exc_type: "TaskRevokedError", exc_message: ["expired"], exc_module: "celery.exceptions" }, null]],
+    );
     assert.equal(store.parts[0]?.state, "REVOKED");
   });
 
@@ -264,7 +330,10 @@ describe("revoked(), notRegistered(), started(), updateState()", () => {
     const request = receive({ task: "nope.missing", replyTo: "oid" });
     await recorder.notRegistered(request);
     const write = store.writes[0]!;
-    assert.deepEqual([write.state, write.result, write.traceback, write.context?.task, write.context?.replyTo], ["FAILURE", { exc_type: "NotRegistered", exc_message: ["nope.missing"], exc_module: "celery.exceptions" }, null, null, "oid"]);
+    assert.deepEqual(
+      [write.state, write.result, write.traceback, write.context?.task, write.context?.replyTo],
+      ["FAILURE", { exc_type: "NotRegistered", exc_message: ["nope.missing"], exc_module: "celery.exceptions" }, null, null, "oid"],
+    );
   });
 
   it("STARTED {pid, hostname}; custom states with their meta", async () => {
@@ -272,7 +341,13 @@ describe("revoked(), notRegistered(), started(), updateState()", () => {
     const request = receive({ task: "conformance.add" });
     await recorder.started(request, registeredTask("conformance.add"));
     await recorder.updateState(request, "PROGRESS", { done: 3 });
-    assert.deepEqual(store.writes.map((w) => [w.state, w.result]), [["STARTED", { pid: 4242, hostname: "ts@host" }], ["PROGRESS", { done: 3 }]]);
+    assert.deepEqual(
+      store.writes.map((w) => [w.state, w.result]),
+      [
+        ["STARTED", { pid: 4242, hostname: "ts@host" }],
+        ["PROGRESS", { done: 3 }],
+      ],
+    );
   });
 });
 
@@ -291,6 +366,9 @@ describe("createWorkerOutcomes", () => {
   });
 
   it("refuses backends it cannot write, naming the option", () => {
-    assert.throws(() => createWorkerOutcomes({ transport: new MemoryTransport(), backend: "mongodb://db/x", hostname: "h" }), /backend: unsupported result backend/);
+    assert.throws(
+      () => createWorkerOutcomes({ transport: new MemoryTransport(), backend: "mongodb://db/x", hostname: "h" }),
+      /backend: unsupported result backend/,
+    );
   });
 });

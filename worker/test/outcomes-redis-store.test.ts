@@ -43,7 +43,23 @@ after(async () => {
 });
 
 function part(id: string, groupId: string, groupIndex: number | null, chord: SignatureDict): ResultContext {
-  return { id, groupId, groupIndex, parentId: null, task: "conformance.add", args: [], kwargs: {}, hostname: "h", retries: 0, queue: "celery", stamps: {}, stampedHeaders: [], replyTo: null, correlationId: null, chord };
+  return {
+    id,
+    groupId,
+    groupIndex,
+    parentId: null,
+    task: "conformance.add",
+    args: [],
+    kwargs: {},
+    hostname: "h",
+    retries: 0,
+    queue: "celery",
+    stamps: {},
+    stampedHeaders: [],
+    replyTo: null,
+    correlationId: null,
+    chord,
+  };
 }
 
 function body(extra: Parameters<typeof setOptions>[1] = {}): { id: string; dict: SignatureDict } {
@@ -78,7 +94,14 @@ describe("RedisResultStore writes", () => {
     stores.push(custom);
     const failed = randomUUID();
     const kept = randomUUID();
-    await custom.storeResult({ taskId: failed, state: "FAILURE", result: { exc_type: "ValueError", exc_message: ["x"], exc_module: "builtins" }, traceback: "tb", context: null, children: [] });
+    await custom.storeResult({
+      taskId: failed,
+      state: "FAILURE",
+      result: { exc_type: "ValueError", exc_message: ["x"], exc_module: "builtins" },
+      traceback: "tb",
+      context: null,
+      children: [],
+    });
     await custom.storeResult({ taskId: kept, state: "STARTED", result: { pid: 1, hostname: "h" }, traceback: null, context: null, children: [] });
     assert.equal(await redis.ttl(`celery-task-meta-${failed}`), 60);
     assert.equal(await redis.ttl(`celery-task-meta-${kept}`), -1);
@@ -102,7 +125,10 @@ describe("RedisResultStore chord counting (Celery 5.7's script)", () => {
     await setChordSize(gid, 4);
     const sender = new RecordingTaskSender();
     for (const index of [3, 1, 0, 2]) await store.onChordPartReturn(part(randomUUID(), gid, index, b.dict), "SUCCESS", index * 10, sender);
-    assert.deepEqual(sender.sent.map((s) => [s.id, s.name, s.args]), [[b.id, "conformance.xsum", [[0, 10, 20, 30]]]]);
+    assert.deepEqual(
+      sender.sent.map((s) => [s.id, s.name, s.args]),
+      [[b.id, "conformance.xsum", [[0, 10, 20, 30]]]],
+    );
     assert.equal(await redis.get(`celery-taskset-meta-${gid}.c`), "done");
     assert.ok((await redis.ttl(`celery-taskset-meta-${gid}.c`)) > 290);
     assert.equal(await redis.exists(`celery-taskset-meta-${gid}.j`, `celery-taskset-meta-${gid}.s`, `celery-taskset-meta-${gid}.d`), 0);
@@ -116,14 +142,22 @@ describe("RedisResultStore chord counting (Celery 5.7's script)", () => {
     await setChordSize(gid, 2);
     const sender = new RecordingTaskSender("worker-oid");
     const recorder = createOutcomeRecorder({ sender, store });
-    const parts = [0, 1].map((i) => requestFromMessage(createTaskMessage({ task: "conformance.add", args: [i + 1, i + 1], groupId: gid, groupIndex: i, chord: b.dict })));
+    const parts = [0, 1].map((i) =>
+      requestFromMessage(createTaskMessage({ task: "conformance.add", args: [i + 1, i + 1], groupId: gid, groupIndex: i, chord: b.dict })),
+    );
     for (const request of parts) await recorder.succeeded(request, registeredTask("conformance.add"), (request.args[0] as number) * 2, 0);
     const sent = sender.sent[0]!;
     const message = createTaskMessage({ ...sent.options, task: sent.name, args: sent.args, kwargs: sent.kwargs });
-    assert.deepEqual([message.headers.parent_id, message.headers.root_id, message.headers.group, message.headers.group_index], [parts[1]!.id, parts[1]!.id, gid, null]);
-    const vector = parsePythonJson(readFileSync(path.resolve(import.meta.dirname, "../../conformance/vectors/5.7.0/redis/worker-chord-body.json"), "utf8")) as unknown as { messages: Array<{ raw: string }> };
+    assert.deepEqual(
+      [message.headers.parent_id, message.headers.root_id, message.headers.group, message.headers.group_index],
+      [parts[1]!.id, parts[1]!.id, gid, null],
+    );
+    const vector = parsePythonJson(
+      readFileSync(path.resolve(import.meta.dirname, "../../conformance/vectors/5.7.0/redis/worker-chord-body.json"), "utf8"),
+    ) as unknown as { messages: Array<{ raw: string }> };
     const expected = decodeRedisEnvelope(vector.messages[0]!.raw);
-    const mask = (h: object) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, ["id", "root_id", "parent_id", "group", "origin"].includes(k) ? typeof v : v]));
+    const mask = (h: object) =>
+      Object.fromEntries(Object.entries(h).map(([k, v]) => [k, ["id", "root_id", "parent_id", "group", "origin"].includes(k) ? typeof v : v]));
     assert.deepEqual(mask(message.headers), mask(expected.headers));
     assert.deepEqual(message.embed, expected.embed);
     assert.equal(message.properties.reply_to, "client-oid");
@@ -136,7 +170,9 @@ describe("RedisResultStore chord counting (Celery 5.7's script)", () => {
     const other = new RedisResultStore({ url: URL });
     stores.push(other);
     const sender = new RecordingTaskSender();
-    await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : other).onChordPartReturn(part(randomUUID(), gid, i, b.dict), "SUCCESS", i, sender)));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : other).onChordPartReturn(part(randomUUID(), gid, i, b.dict), "SUCCESS", i, sender)),
+    );
     assert.equal(sender.sent.length, 1);
     assert.deepEqual(sender.sent[0]!.args, [[0, 1, 2, 3, 4, 5, 6, 7]]);
   });
@@ -167,8 +203,15 @@ describe("RedisResultStore chord counting (Celery 5.7's script)", () => {
     await store.onChordPartReturn(part(randomUUID(), gid, 0, b.dict), "SUCCESS", 1, sender);
     const stored = await meta(b.id);
     assert.equal(stored?.["status"], "FAILURE");
-    assert.deepEqual(stored?.["result"], { exc_type: "ChordError", exc_message: [`Dependency ${bad} raised ValueError('boom')`], exc_module: "celery.exceptions" });
-    assert.deepEqual(sender.sent.map((s) => [s.name, s.args, s.options.parentId]), [["conformance.record_errback", [b.id], b.id]]);
+    assert.deepEqual(stored?.["result"], {
+      exc_type: "ChordError",
+      exc_message: [`Dependency ${bad} raised ValueError('boom')`],
+      exc_module: "celery.exceptions",
+    });
+    assert.deepEqual(
+      sender.sent.map((s) => [s.name, s.args, s.options.parentId]),
+      [["conformance.record_errback", [b.id], b.id]],
+    );
     assert.equal(await redis.exists(`celery-taskset-meta-${gid}.s`), 0);
   });
 
@@ -181,16 +224,46 @@ describe("RedisResultStore chord counting (Celery 5.7's script)", () => {
     const sender = new RecordingTaskSender();
     const bad = randomUUID();
     await store.onChordPartReturn(part(bad, gid, 0, groupBody), "FAILURE", { exc_type: "ValueError", exc_message: ["boom"], exc_module: "builtins" }, sender);
-    for (const id of [m1, m2, groupBodyId]) assert.deepEqual((await meta(id))?.["result"], { exc_type: "ValueError", exc_message: ["boom"], exc_module: "builtins" }, id);
-    assert.deepEqual(sender.sent.map((s) => [s.name, s.args]), [["conformance.record_errback", [m1]], ["conformance.noop", []], ["conformance.record_errback", [m2]]]);
+    for (const id of [m1, m2, groupBodyId])
+      assert.deepEqual((await meta(id))?.["result"], { exc_type: "ValueError", exc_message: ["boom"], exc_module: "builtins" }, id);
+    assert.deepEqual(
+      sender.sent.map((s) => [s.name, s.args]),
+      [
+        ["conformance.record_errback", [m1]],
+        ["conformance.noop", []],
+        ["conformance.record_errback", [m2]],
+      ],
+    );
     assert.deepEqual(sender.broadcasts, [{ method: "revoke", args: { task_id: [m1, m2], terminate: false, signal: null } }]);
   });
 
   it("a saved complex header (a group member) is joined: nested results as lists", async () => {
     const gid = randomUUID();
     const [t1, t2, t3, inner] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-    await redis.set(`celery-taskset-meta-${gid}`, encodeKombuJson({ result: [[gid, null], [[[t1, null], null], [[inner, null], [[[t2, null], null], [[t3, null], null]]]]] }));
-    for (const [id, value] of [[t1, 1], [t2, 2], [t3, 3]] as const) await store.storeResult({ taskId: id, state: "SUCCESS", result: value, traceback: null, context: null, children: [] });
+    await redis.set(
+      `celery-taskset-meta-${gid}`,
+      encodeKombuJson({
+        result: [
+          [gid, null],
+          [
+            [[t1, null], null],
+            [
+              [inner, null],
+              [
+                [[t2, null], null],
+                [[t3, null], null],
+              ],
+            ],
+          ],
+        ],
+      }),
+    );
+    for (const [id, value] of [
+      [t1, 1],
+      [t2, 2],
+      [t3, 3],
+    ] as const)
+      await store.storeResult({ taskId: id, state: "SUCCESS", result: value, traceback: null, context: null, children: [] });
     const b = body();
     await setChordSize(gid, 2);
     const sender = new RecordingTaskSender();
@@ -223,7 +296,11 @@ describe("RedisResultStore chord counting (Celery 5.7's script)", () => {
       },
     });
     await store.onChordPartReturn(part(randomUUID(), gid, 0, b.dict), "SUCCESS", 1, failing);
-    assert.deepEqual((await meta(b.id))?.["result"], { exc_type: "ChordError", exc_message: ["Callback error: Exception('broker down')"], exc_module: "celery.exceptions" });
+    assert.deepEqual((await meta(b.id))?.["result"], {
+      exc_type: "ChordError",
+      exc_message: ["Callback error: Exception('broker down')"],
+      exc_module: "celery.exceptions",
+    });
     assert.equal(await redis.get(`celery-taskset-meta-${gid}.c`), "done");
   });
 });

@@ -56,7 +56,13 @@ function hooks(onUpdateState?: (state: string, meta: unknown) => Promise<void>):
   };
 }
 
-async function run(pool: ProcessPool, name: string, args: readonly unknown[] = [], limits: ExecutionLimits = NO_LIMITS, h: ExecutionHooks = hooks()): Promise<ExecutionOutcome> {
+async function run(
+  pool: ProcessPool,
+  name: string,
+  args: readonly unknown[] = [],
+  limits: ExecutionLimits = NO_LIMITS,
+  h: ExecutionHooks = hooks(),
+): Promise<ExecutionOutcome> {
   return pool.run(task(name), request(name, args), limits, h);
 }
 
@@ -102,7 +108,19 @@ describe("process pool: one shared pool of 2", () => {
   });
 
   it("round-trips rich args and kwargs (Date, bytes, bigint, Py* values) both ways", async () => {
-    const args = [new Date(Date.UTC(2020, 5, 1, 1, 2, 3, 4)), new Uint8Array([1, 2, 3]), 2n ** 70n, 7n, new PyDecimal("3.14"), new PyFloat(2), new PyUuid("12345678-1234-5678-1234-567812345678"), new PyDate("2020-06-01"), null, -0, Infinity];
+    const args = [
+      new Date(Date.UTC(2020, 5, 1, 1, 2, 3, 4)),
+      new Uint8Array([1, 2, 3]),
+      2n ** 70n,
+      7n,
+      new PyDecimal("3.14"),
+      new PyFloat(2),
+      new PyUuid("12345678-1234-5678-1234-567812345678"),
+      new PyDate("2020-06-01"),
+      null,
+      -0,
+      Infinity,
+    ];
     const kwargs = { nested: { list: [new Date(0), { deep: new Uint8Array(0) }] }, text: "é✓", undef: undefined };
     const outcome = await pool.run(task("tasks.echo"), request("tasks.echo", args, kwargs), NO_LIMITS, hooks());
     const value = expectKind(outcome, "success").value as { args: unknown[]; kwargs: Record<string, unknown> };
@@ -151,7 +169,14 @@ describe("process pool: one shared pool of 2", () => {
   it("context.retry() → retry outcome with its options and exc", async () => {
     const retry = expectKind(await run(pool, "tasks.retries"), "retry");
     const { exc, ...options } = retry.options;
-    assert.deepEqual(options, { countdown: 5, maxRetries: 7, args: [1, new Date(Date.UTC(2024, 0, 2))], kwargs: { k: 12345678901234567890n }, queue: "retry-q", priority: 3 });
+    assert.deepEqual(options, {
+      countdown: 5,
+      maxRetries: 7,
+      args: [1, new Date(Date.UTC(2024, 0, 2))],
+      kwargs: { k: 12345678901234567890n },
+      queue: "retry-q",
+      priority: 3,
+    });
     assert.deepEqual(errorToExceptionInfo(exc), { exc_type: "ValueError", exc_message: ["again"], exc_module: "builtins" });
   });
 
@@ -232,7 +257,10 @@ describe("process pool: one shared pool of 2", () => {
     assert.equal(pool.terminate(id, "TERM"), true);
     assert.deepEqual(await pending, { kind: "terminated", signal: "SIGTERM" });
     await waitFor(() => pool.pids().length === 2 && !pool.pids().includes(h.accepted[0] ?? -1));
-    assert.throws(() => pool.terminate(id, "SIGNOPE"), (e: unknown) => CeleryProtoError.is(e, "InvalidOption"));
+    assert.throws(
+      () => pool.terminate(id, "SIGNOPE"),
+      (e: unknown) => CeleryProtoError.is(e, "InvalidOption"),
+    );
   });
 
   it("terminate with SIGUSR1 raises SoftTimeLimitExceeded in the task, as billiard does", async () => {
@@ -274,13 +302,19 @@ describe("process pool: sizing", () => {
       assert.equal(pool.pids().length, 3);
       await pool.ready();
       const h = hooks();
-      const busy = [pool.run(task("tasks.sleepy"), request("tasks.sleepy", [300]), NO_LIMITS, h), pool.run(task("tasks.sleepy"), request("tasks.sleepy", [300]), NO_LIMITS, h)];
+      const busy = [
+        pool.run(task("tasks.sleepy"), request("tasks.sleepy", [300]), NO_LIMITS, h),
+        pool.run(task("tasks.sleepy"), request("tasks.sleepy", [300]), NO_LIMITS, h),
+      ];
       await waitFor(() => h.accepted.length === 2);
       pool.resize(1);
       assert.equal(pool.pids().length, 2, "the idle one is retired, the busy ones keep running");
       for (const outcome of await Promise.all(busy)) expectKind(outcome, "success");
       await waitFor(() => pool.pids().length === 1);
-      assert.throws(() => pool.resize(0), (e: unknown) => CeleryProtoError.is(e, "InvalidOption"));
+      assert.throws(
+        () => pool.resize(0),
+        (e: unknown) => CeleryProtoError.is(e, "InvalidOption"),
+      );
     } finally {
       await pool.close();
     }
@@ -317,7 +351,10 @@ describe("process pool: sizing", () => {
 
   it("a task module that cannot be loaded rejects ready() and run(), naming the option", async () => {
     const pool = createProcessPool({ concurrency: 1, taskModule: "worker/test/fixtures/does-not-exist.ts" });
-    await assert.rejects(pool.ready(), (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && /^taskModule: app: no module at .*does-not-exist/.test((e as Error).message));
+    await assert.rejects(
+      pool.ready(),
+      (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && /^taskModule: app: no module at .*does-not-exist/.test((e as Error).message),
+    );
     await assert.rejects(run(pool, "tasks.add", [1, 1]), (e: unknown) => CeleryProtoError.is(e, "InvalidOption"));
     await pool.close();
   });

@@ -27,20 +27,65 @@ type Step = readonly [number, "c" | "e", number];
 const SCENARIOS: ReadonlyArray<{ readonly rate: string | number; readonly steps: readonly Step[] }> = [
   {
     rate: "10/s",
-    steps: [[0, "c", 1], [0, "c", 1], [0, "e", 1], [0.05, "e", 1], [0.05, "c", 1], [0.1, "c", 1], [0.1, "c", 1], [0.13, "e", 1], [0.25, "c", 1], [5, "e", 1], [5, "c", 1], [5.01, "c", 1], [5.01, "e", 1], [5.2, "c", 1], [5.2, "e", 2], [5.3, "c", 2]],
+    steps: [
+      [0, "c", 1],
+      [0, "c", 1],
+      [0, "e", 1],
+      [0.05, "e", 1],
+      [0.05, "c", 1],
+      [0.1, "c", 1],
+      [0.1, "c", 1],
+      [0.13, "e", 1],
+      [0.25, "c", 1],
+      [5, "e", 1],
+      [5, "c", 1],
+      [5.01, "c", 1],
+      [5.01, "e", 1],
+      [5.2, "c", 1],
+      [5.2, "e", 2],
+      [5.3, "c", 2],
+    ],
   },
   {
     rate: "5/m",
-    steps: [[0, "c", 1], [1, "c", 1], [1, "e", 1], [11.999, "c", 1], [12, "e", 1], [12.000001, "c", 1], [100, "c", 1], [100, "c", 1], [101.5, "e", 1]],
+    steps: [
+      [0, "c", 1],
+      [1, "c", 1],
+      [1, "e", 1],
+      [11.999, "c", 1],
+      [12, "e", 1],
+      [12.000001, "c", 1],
+      [100, "c", 1],
+      [100, "c", 1],
+      [101.5, "e", 1],
+    ],
   },
   {
     rate: "1/h",
-    steps: [[0, "e", 1], [0, "c", 1], [1800, "e", 1], [1800, "c", 1], [3599.999, "c", 1], [3600.0001, "c", 1], [3600.0001, "e", 1]],
+    steps: [
+      [0, "e", 1],
+      [0, "c", 1],
+      [1800, "e", 1],
+      [1800, "c", 1],
+      [3599.999, "c", 1],
+      [3600.0001, "c", 1],
+      [3600.0001, "e", 1],
+    ],
   },
   {
     // Idle at capacity, then a burst: kombu 5.7 advances the timestamp while full, so no second token right away.
     rate: 2.5,
-    steps: [[0, "c", 1], [10, "e", 1], [20, "c", 1], [20, "c", 1], [20, "e", 1], [20.3, "e", 1], [20.4, "c", 1], [20.4, "e", 0.5], [20.6, "c", 0.5]],
+    steps: [
+      [0, "c", 1],
+      [10, "e", 1],
+      [20, "c", 1],
+      [20, "c", 1],
+      [20, "e", 1],
+      [20.3, "e", 1],
+      [20.4, "c", 1],
+      [20.4, "e", 0.5],
+      [20.6, "c", 0.5],
+    ],
   },
 ];
 
@@ -91,7 +136,29 @@ print(json.dumps(out))
 });
 
 describe("parseRateLimit: Celery's rate()", () => {
-  const ACCEPTED: readonly (string | number)[] = ["10/s", "5/m", "1/h", "100/m", "0.5/s", "2", "10/", " 10 /s", "1_000/h", "1e3/m", ".5/s", "5./s", "+3/s", "inf/s", "INFINITY/m", "0/s", "0.0", "", 0, 2.5, 7];
+  const ACCEPTED: readonly (string | number)[] = [
+    "10/s",
+    "5/m",
+    "1/h",
+    "100/m",
+    "0.5/s",
+    "2",
+    "10/",
+    " 10 /s",
+    "1_000/h",
+    "1e3/m",
+    ".5/s",
+    "5./s",
+    "+3/s",
+    "inf/s",
+    "INFINITY/m",
+    "0/s",
+    "0.0",
+    "",
+    0,
+    2.5,
+    7,
+  ];
   const REFUSED: readonly string[] = ["10/x", "abc/s", "10/s/x", "10/ s", "1__0/s", "_1/s", "/s", "10/S", "1 0/s"];
 
   it("gives the same tokens per second as Celery for every accepted form", { skip: !existsSync(PYTHON) && "no .venv" }, () => {
@@ -132,9 +199,16 @@ print(json.dumps(out))
 `,
       REFUSED,
     ) as string[];
-    assert.ok(python.every((r) => r !== "ok"), JSON.stringify(python));
+    assert.ok(
+      python.every((r) => r !== "ok"),
+      JSON.stringify(python),
+    );
     for (const value of REFUSED) {
-      assert.throws(() => parseRateLimit(value), (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && /^rateLimit: /.test((e as Error).message), value);
+      assert.throws(
+        () => parseRateLimit(value),
+        (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && /^rateLimit: /.test((e as Error).message),
+        value,
+      );
     }
   });
 
@@ -156,7 +230,10 @@ describe("RateLimiter", () => {
       ...[0, 1, 2, 3, 4].map(() => limiter.acquire("tasks.limited").then(() => limited.push(performance.now() - t0))),
       ...[0, 1, 2, 3, 4].map(() => limiter.acquire("tasks.free").then(() => free.push(performance.now() - t0))),
     ]);
-    assert.ok(free.every((t) => t < 20), `free: ${free.map((t) => t.toFixed(0)).join(", ")}`);
+    assert.ok(
+      free.every((t) => t < 20),
+      `free: ${free.map((t) => t.toFixed(0)).join(", ")}`,
+    );
     assert.ok((limited[0] ?? Infinity) < 20, "a bucket starts full: the first runs at once");
     for (let i = 1; i < limited.length; i++) {
       const gap = (limited[i] ?? 0) - (limited[i - 1] ?? 0);
@@ -183,7 +260,10 @@ describe("RateLimiter", () => {
     limiter.resetRateLimits(registry);
     await waiting;
     assert.equal(limiter.pending(), 0);
-    assert.throws(() => limiter.setRate("tasks.slow", "3/fortnight"), (e: unknown) => CeleryProtoError.is(e, "InvalidOption"));
+    assert.throws(
+      () => limiter.setRate("tasks.slow", "3/fortnight"),
+      (e: unknown) => CeleryProtoError.is(e, "InvalidOption"),
+    );
   });
 
   it("a waiting execution can be withdrawn, and clearPending drops them all", async () => {

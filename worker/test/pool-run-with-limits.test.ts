@@ -24,27 +24,36 @@ describe("runWithLimits (in process)", () => {
     assert.deepEqual(await runWithLimits(() => 42, { hard: null, soft: null }).then((o) => [o.kind, o.kind === "success" && o.value]), ["success", 42]);
     const failure = await runWithLimits(() => Promise.reject(new RangeError("r")), { hard: null, soft: null });
     assert.equal(failure.kind, "failure");
-    const sync = await runWithLimits(() => {
-      throw new TypeError("sync");
-    }, { hard: null, soft: null });
+    const sync = await runWithLimits(
+      () => {
+        throw new TypeError("sync");
+      },
+      { hard: null, soft: null },
+    );
     assert.equal(sync.kind === "failure" && (sync.error as Error).message, "sync");
-    const retry = await runWithLimits(() => {
-      throw new RetryRequested({ countdown: 3 }, 180);
-    }, { hard: null, soft: null });
+    const retry = await runWithLimits(
+      () => {
+        throw new RetryRequested({ countdown: 3 }, 180);
+      },
+      { hard: null, soft: null },
+    );
     assert.deepEqual(retry.kind === "retry" && retry.options, { countdown: 3 });
     assert.deepEqual(await runWithLimits(() => Promise.reject(new Reject("x", true)), { hard: null, soft: null }), { kind: "reject", requeue: true });
     assert.deepEqual(await runWithLimits(() => Promise.reject(new Ignore()), { hard: null, soft: null }), { kind: "ignore" });
   });
 
   it("soft limit: a handler that catches it and returns succeeds", async () => {
-    const outcome = await runWithLimits(async (signal) => {
-      try {
-        await sleep(5000, undefined, { signal });
-        return "slept";
-      } catch {
-        return signal.reason instanceof SoftTimeLimitExceeded ? "soft" : "other";
-      }
-    }, { hard: null, soft: 0.05 });
+    const outcome = await runWithLimits(
+      async (signal) => {
+        try {
+          await sleep(5000, undefined, { signal });
+          return "slept";
+        } catch {
+          return signal.reason instanceof SoftTimeLimitExceeded ? "soft" : "other";
+        }
+      },
+      { hard: null, soft: 0.05 },
+    );
     assert.equal(outcome.kind === "success" && outcome.value, "soft");
   });
 
@@ -67,10 +76,13 @@ describe("runWithLimits (in process)", () => {
   it("hard limit: resolves time-limit and aborts the signal with TimeLimitExceeded", async () => {
     let seen: unknown = null;
     const started = performance.now();
-    const outcome = await runWithLimits(async (signal) => {
-      signal.addEventListener("abort", () => (seen = signal.reason));
-      await sleep(3000);
-    }, { hard: 0.1, soft: null });
+    const outcome = await runWithLimits(
+      async (signal) => {
+        signal.addEventListener("abort", () => (seen = signal.reason));
+        await sleep(3000);
+      },
+      { hard: 0.1, soft: null },
+    );
     assert.equal(outcome.kind, "time-limit");
     assert.equal(outcome.kind === "time-limit" && outcome.seconds, 0.1);
     assert.ok(performance.now() - started < 1000);
@@ -79,13 +91,16 @@ describe("runWithLimits (in process)", () => {
 
   it("hard limit cannot interrupt a synchronous loop in process (why the process pool exists)", async () => {
     const started = performance.now();
-    const outcome = await runWithLimits(() => {
-      const end = Date.now() + 250;
-      while (Date.now() < end) {
-        // blocks the event loop: no timer can fire
-      }
-      return "finished";
-    }, { hard: 0.05, soft: null });
+    const outcome = await runWithLimits(
+      () => {
+        const end = Date.now() + 250;
+        while (Date.now() < end) {
+          // blocks the event loop: no timer can fire
+        }
+        return "finished";
+      },
+      { hard: 0.05, soft: null },
+    );
     assert.equal(outcome.kind === "success" && outcome.value, "finished");
     assert.ok(performance.now() - started >= 245);
   });
@@ -126,13 +141,27 @@ describe("IPC values", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic["self"] = cyclic;
     for (const bad of [cyclic, new Map(), () => 1, Symbol("s"), new Float64Array(1)]) {
-      assert.throws(() => toIpcValue({ bad }), (e: unknown) => CeleryProtoError.is(e, "EncodeError") && /\/bad/.test((e as Error).message));
+      assert.throws(
+        () => toIpcValue({ bad }),
+        (e: unknown) => CeleryProtoError.is(e, "EncodeError") && /\/bad/.test((e as Error).message),
+      );
     }
   });
 
   it("a wire error rebuilds to the same exception dict, keeping control classes", () => {
     const custom = Object.assign(new Error("boom"), { excType: "HTTPError", excModule: "requests.exceptions", excArgs: [404, { url: "x", at: new Date(0) }] });
-    const samples: unknown[] = [new Error("plain"), new TypeError("t"), custom, "a string", 42, null, new SoftTimeLimitExceeded(), new MaxRetriesExceededError("m"), new TimeLimitExceeded(3), new CeleryProtoError("EncodeError", "e")];
+    const samples: unknown[] = [
+      new Error("plain"),
+      new TypeError("t"),
+      custom,
+      "a string",
+      42,
+      null,
+      new SoftTimeLimitExceeded(),
+      new MaxRetriesExceededError("m"),
+      new TimeLimitExceeded(3),
+      new CeleryProtoError("EncodeError", "e"),
+    ];
     for (const sample of samples) {
       const rebuilt = fromWireError(structuredClone(toWireError(sample)));
       assert.deepEqual(errorToExceptionInfo(rebuilt), errorToExceptionInfo(sample), String(sample));
@@ -161,7 +190,18 @@ describe("IPC values", () => {
 describe("pool process execArgv", () => {
   it("keeps loaders (tsx) and drops test-runner, inspector and watch options", () => {
     assert.deepEqual(
-      resolveChildExecArgv(["--import", "tsx", "--test-concurrency=2", "--test-reporter", "spec", "--inspect=9229", "--enable-source-maps", "--watch", "--require", "/x/preflight.cjs"]),
+      resolveChildExecArgv([
+        "--import",
+        "tsx",
+        "--test-concurrency=2",
+        "--test-reporter",
+        "spec",
+        "--inspect=9229",
+        "--enable-source-maps",
+        "--watch",
+        "--require",
+        "/x/preflight.cjs",
+      ]),
       ["--import", "tsx", "--enable-source-maps", "--require", "/x/preflight.cjs"],
     );
   });

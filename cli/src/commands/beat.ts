@@ -25,9 +25,16 @@ export default class BeatCommand extends Command {
   static override args = { schedule: Args.string({ description: "schedule file (JSON or YAML)", required: true }) };
   static override flags = {
     broker: Flags.string({ char: "b", description: "broker URL", env: "CELERY_BROKER_URL" }),
-    "schedule-state": Flags.string({ char: "s", description: "state file (last run times, run counts); with --lock the state is kept in Redis instead", default: "celerybeat-schedule.json" }),
+    "schedule-state": Flags.string({
+      char: "s",
+      description: "state file (last run times, run counts); with --lock the state is kept in Redis instead",
+      default: "celerybeat-schedule.json",
+    }),
     "max-interval": Flags.string({ description: "longest sleep between schedule checks, seconds (beat_max_loop_interval)", default: "300" }),
-    lock: Flags.string({ description: "Redis URL for leader election among several beats (state is then shared in Redis); connected at start-up within --broker-connection-timeout" }),
+    lock: Flags.string({
+      description:
+        "Redis URL for leader election among several beats (state is then shared in Redis); connected at start-up within --broker-connection-timeout",
+    }),
     "lock-key": Flags.string({ description: "Redis key of the lock (one per schedule)", default: "celery-proto:beat:lock" }),
     "lock-lease": Flags.string({ description: "lease seconds: a standby takes over at most this long after the leader dies", default: "10" }),
     loglevel: Flags.string({ char: "l", description: "DEBUG, INFO, WARNING or ERROR", default: "WARNING" }),

@@ -7,7 +7,8 @@ import { runRemote } from "../remote/run-remote.js";
 
 export default class Control extends Command {
   static override summary = "Send a remote-control command to workers (Python or TypeScript), as `celery control` does.";
-  static override description = `Commands: ${commandNames("control").join(", ")}. Prints each worker's reply; with --json, the list of {node: reply} \`celery control --json\` prints. Exits 69 when no worker replied (always for shutdown: workers do not answer it).`;
+  static override description =
+    `Commands: ${commandNames("control").join(", ")}. Prints each worker's reply; with --json, the list of {node: reply} \`celery control --json\` prints. Exits 69 when no worker replied (always for shutdown: workers do not answer it).`;
   static override examples = [
     "<%= config.bin %> control revoke 2f1c... 9e0a... --terminate --signal SIGKILL",
     "<%= config.bin %> control rate-limit tasks.add 10/s -d celery@host1",
@@ -16,7 +17,11 @@ export default class Control extends Command {
   ];
   static override strict = false;
   static override args = {
-    command: Args.string({ description: "revoke, rate-limit, time-limit, shutdown, add-consumer, cancel-consumer, enable-events, disable-events, pool-grow, pool-shrink, heartbeat, ...", required: true }),
+    command: Args.string({
+      description:
+        "revoke, rate-limit, time-limit, shutdown, add-consumer, cancel-consumer, enable-events, disable-events, pool-grow, pool-shrink, heartbeat, ...",
+      required: true,
+    }),
   };
   static override flags = {
     ...REMOTE_FLAGS,

@@ -22,10 +22,10 @@ const ENQUEUE_FLAG_NAMES: Readonly<Record<string, string>> = {
 export default class Enqueue extends Command {
   static override summary = "Enqueue a task for Celery workers (Python or TypeScript) and print its id.";
   static override description =
-    "Arguments are JSON (kombu JSON: {\"__type__\": \"datetime\", \"__value__\": ...} wrappers work). With --wait, prints the result as JSON; on FAILURE prints the exception and exits 1.";
+    'Arguments are JSON (kombu JSON: {"__type__": "datetime", "__value__": ...} wrappers work). With --wait, prints the result as JSON; on FAILURE prints the exception and exits 1.';
   static override examples = [
     "<%= config.bin %> enqueue tasks.add --args '[2, 3]' --broker redis://localhost:6379/0",
-    "<%= config.bin %> enqueue tasks.report --kwargs '{\"day\": \"2025-01-31\"}' --countdown 60 --queue reports",
+    '<%= config.bin %> enqueue tasks.report --kwargs \'{"day": "2025-01-31"}\' --countdown 60 --queue reports',
     "<%= config.bin %> enqueue tasks.add --args '[2, 3]' --backend redis://localhost:6379/1 --wait --timeout 30",
   ];
   static override args = { task: Args.string({ description: "registered task name", required: true }) };

@@ -39,13 +39,18 @@ export default class Events extends Command {
     let transport: Transport | undefined;
     let receiver: EventReceiver | undefined;
     try {
-      if (!(interval > 0)) throw new CeleryProtoError("InvalidOption", `--interval: must be a positive number of seconds, got ${JSON.stringify(flags.interval)}`);
+      if (!(interval > 0))
+        throw new CeleryProtoError("InvalidOption", `--interval: must be a positive number of seconds, got ${JSON.stringify(flags.interval)}`);
       transport = await connectBroker(flags);
-      receiver = await receiveEvents(transport, (event) => {
-        if (flags.json) process.stdout.write(`${encodeKombuJson(event)}\n`);
-        else if (flags.dump) process.stdout.write(`${dumper.format(event)}\n`);
-        else state.event(event);
-      }, { onInvalidEvent: (e) => process.stderr.write(`${e.describe()}\n`) });
+      receiver = await receiveEvents(
+        transport,
+        (event) => {
+          if (flags.json) process.stdout.write(`${encodeKombuJson(event)}\n`);
+          else if (flags.dump) process.stdout.write(`${dumper.format(event)}\n`);
+          else state.event(event);
+        },
+        { onInvalidEvent: (e) => process.stderr.write(`${e.describe()}\n`) },
+      );
       // Celery prints this before connecting; here it also says the receiver is listening.
       if (flags.dump && !flags.json) process.stdout.write("-> evdump: starting capture...\n");
     } catch (e) {

@@ -31,7 +31,9 @@ export default class Generate extends Command {
       const summary = await writeCatalogOutput(flags.out, files, flags.check);
       for (const name of summary.written) this.log(`  wrote    ${name}`);
       for (const difference of summary.differences) this.log(`  differs  ${difference}`);
-      this.log(`generate: ${files.length} files (${summary.written.length} written, ${summary.unchanged.length} unchanged${flags.check ? `, ${summary.differences.length} differ` : ""})`);
+      this.log(
+        `generate: ${files.length} files (${summary.written.length} written, ${summary.unchanged.length} unchanged${flags.check ? `, ${summary.differences.length} differ` : ""})`,
+      );
       if (summary.differences.length > 0) this.exit(1);
     } catch (e) {
       if (e instanceof Error && "oclif" in e) throw e;

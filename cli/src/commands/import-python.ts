@@ -28,7 +28,8 @@ export default class ImportPython extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(ImportPython);
     try {
-      if (flags.gen !== undefined && flags.out === undefined) throw new CeleryProtoError("InvalidOption", "--gen: needs --out (the catalog file the client is generated from)");
+      if (flags.gen !== undefined && flags.out === undefined)
+        throw new CeleryProtoError("InvalidOption", "--gen: needs --out (the catalog file the client is generated from)");
       const catalog = await importPythonCatalog({
         app: flags.app,
         ...(flags.python === undefined ? {} : { python: flags.python }),

@@ -7,7 +7,8 @@ import { runRemote } from "../remote/run-remote.js";
 
 export default class Inspect extends Command {
   static override summary = "Ask workers (Python or TypeScript) about their state, as `celery inspect` does.";
-  static override description = `Commands: ${commandNames("inspect").join(", ")}. Prints each worker's reply and "N nodes online."; with --json, the {node: reply} object \`celery inspect --json\` prints. Exits 69 when no worker replied.`;
+  static override description =
+    `Commands: ${commandNames("inspect").join(", ")}. Prints each worker's reply and "N nodes online."; with --json, the {node: reply} object \`celery inspect --json\` prints. Exits 69 when no worker replied.`;
   static override examples = [
     "<%= config.bin %> inspect ping --broker redis://localhost:6379/0",
     "<%= config.bin %> inspect active-queues -d celery@host1 --json",
@@ -15,7 +16,10 @@ export default class Inspect extends Command {
   ];
   static override strict = false;
   static override args = {
-    command: Args.string({ description: "ping, active, reserved, scheduled, registered, stats, revoked, active-queues, query-task, conf, clock, report, ...", required: true }),
+    command: Args.string({
+      description: "ping, active, reserved, scheduled, registered, stats, revoked, active-queues, query-task, conf, clock, report, ...",
+      required: true,
+    }),
   };
   static override flags = REMOTE_FLAGS;
 

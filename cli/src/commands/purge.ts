@@ -10,7 +10,7 @@ export default class Purge extends Command {
   static override summary = "Delete every waiting message from task queues, as `celery purge` does.";
   static override description =
     "Purges the -Q queues (default: celery) minus the -X ones, after a confirmation unless --force, and prints " +
-    "\"Purged N messages from M known task queues.\" (or \"No messages purged from M queues.\"). Messages already " +
+    '"Purged N messages from M known task queues." (or "No messages purged from M queues."). Messages already ' +
     "delivered to a worker are not touched. There is no undo.";
   static override examples = ["<%= config.bin %> purge -Q reports,celery --force --broker redis://localhost:6379/0"];
   static override flags = {
@@ -22,11 +22,20 @@ export default class Purge extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Purge);
-    const list = (text: string | undefined): string[] => (text ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+    const list = (text: string | undefined): string[] =>
+      (text ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
     const excluded = new Set(list(flags["exclude-queues"]));
     const names = [...new Set(list(flags.queues))].filter((q) => !excluded.has(q)).sort();
     if (names.length === 0) return;
-    if (!flags.force && !(await confirm(`WARNING: This will remove all tasks from ${plural(names.length, "queue")}: ${names.join(", ")}.\n         There is no undo for this operation!\n\n(to skip this prompt use the -f option)\nAre you sure you want to delete all tasks? [y/N]: `))) {
+    if (
+      !flags.force &&
+      !(await confirm(
+        `WARNING: This will remove all tasks from ${plural(names.length, "queue")}: ${names.join(", ")}.\n         There is no undo for this operation!\n\n(to skip this prompt use the -f option)\nAre you sure you want to delete all tasks? [y/N]: `,
+      ))
+    ) {
       process.stderr.write("Aborted!\n");
       return this.exit(1);
     }
@@ -42,7 +51,11 @@ export default class Purge extends Command {
       return this.exit(1);
     }
     await transport.close();
-    this.log(messages > 0 ? `Purged ${plural(messages, "message")} from ${names.length} known task ${names.length === 1 ? "queue" : "queues"}.` : `No messages purged from ${plural(names.length, "queue")}.`);
+    this.log(
+      messages > 0
+        ? `Purged ${plural(messages, "message")} from ${names.length} known task ${names.length === 1 ? "queue" : "queues"}.`
+        : `No messages purged from ${plural(names.length, "queue")}.`,
+    );
   }
 }
 

@@ -34,9 +34,11 @@ export default class Result extends Command {
     let client: Client | undefined;
     let code = 0;
     try {
-      if (flags.backend === undefined) throw new CeleryProtoError("InvalidOption", "--backend: a result backend URL is required (or set CELERY_RESULT_BACKEND)");
+      if (flags.backend === undefined)
+        throw new CeleryProtoError("InvalidOption", "--backend: a result backend URL is required (or set CELERY_RESULT_BACKEND)");
       const timeoutMs = flags.timeout === undefined ? undefined : Number(flags.timeout) * 1000;
-      if (timeoutMs !== undefined && !(timeoutMs >= 0)) throw new CeleryProtoError("InvalidOption", `--timeout: must be a number of seconds, got ${JSON.stringify(flags.timeout)}`);
+      if (timeoutMs !== undefined && !(timeoutMs >= 0))
+        throw new CeleryProtoError("InvalidOption", `--timeout: must be a number of seconds, got ${JSON.stringify(flags.timeout)}`);
       // Only the rpc:// backend reads results through the broker; for the others, no broker connection is made.
       const rpc = /^rpc:/i.test(flags.backend);
       client = await connectClient({ ...flags, broker: rpc ? flags.broker : "memory://" }, flags.backend);
@@ -51,7 +53,9 @@ export default class Result extends Command {
       } else {
         const value = await result.get({ propagate: false });
         if (RemoteTaskError.is(value)) {
-          process.stderr.write(`${value.excModule === null || value.excModule === "builtins" ? "" : `${value.excModule}.`}${value.excType}: ${value.message}\n${value.traceback ?? ""}`);
+          process.stderr.write(
+            `${value.excModule === null || value.excModule === "builtins" ? "" : `${value.excModule}.`}${value.excType}: ${value.message}\n${value.traceback ?? ""}`,
+          );
           code = 1;
         } else {
           this.log(toDisplayJson(value));

@@ -30,7 +30,12 @@ export default class Validate extends Command {
     const { args, flags } = await this.parse(Validate);
     const text = args.file === "-" ? await readStdin() : await readFile(args.file, "utf8");
     try {
-      const decoded = decodeWireMessage(text.trim(), flags.kind as MessageKind, { accept: flags.accept.split(",").map((s) => s.trim()).filter(Boolean) });
+      const decoded = decodeWireMessage(text.trim(), flags.kind as MessageKind, {
+        accept: flags.accept
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      });
       process.stdout.write(`${toDisplayJson(decoded)}\n`);
     } catch (e) {
       const error = CeleryProtoError.from(e);

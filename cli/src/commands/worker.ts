@@ -33,7 +33,7 @@ export default class WorkerCommand extends Command {
   static override summary = "Run a Celery worker for TypeScript task handlers.";
   static override description =
     "Consumes Celery task messages (from Python or TypeScript producers) and runs the handlers of the -A module, which exports " +
-    "register(registry) or tasks = { \"name\": handler | { handler, options } }. The first SIGTERM/SIGINT is a warm shutdown " +
+    'register(registry) or tasks = { "name": handler | { handler, options } }. The first SIGTERM/SIGINT is a warm shutdown ' +
     "(running tasks finish); a second one, or SIGQUIT, is a cold shutdown: running tasks are aborted and every message not yet " +
     "acknowledged is requeued (waiting, ETA and acks_late tasks); a running task acknowledged when it started (the default, " +
     "acks_late off) is not redelivered, as in Celery. A broker that cannot be reached at start-up is retried as Celery does (--broker-connection-max-retries), " +
@@ -52,15 +52,24 @@ export default class WorkerCommand extends Command {
     pool: Flags.string({ char: "P", description: "where handlers run", options: ["async", "process"], default: "async" }),
     "prefetch-multiplier": Flags.integer({ description: "prefetch = concurrency × this (0 = no limit)", default: 4 }),
     broker: Flags.string({ char: "b", description: "broker URL", env: "CELERY_BROKER_URL" }),
-    backend: Flags.string({ description: "result backend URL (a Redis one must connect at start-up, within --broker-connection-timeout)", env: "CELERY_RESULT_BACKEND" }),
+    backend: Flags.string({
+      description: "result backend URL (a Redis one must connect at start-up, within --broker-connection-timeout)",
+      env: "CELERY_RESULT_BACKEND",
+    }),
     "broker-transport-options": Flags.string({ description: 'kombu transport options as JSON, e.g. {"visibility_timeout": 3600}' }),
-    "broker-connection-timeout": Flags.string({ description: "seconds one attempt to connect to the broker (or the Redis result backend) may take (Celery's broker_connection_timeout) [default: 4]" }),
+    "broker-connection-timeout": Flags.string({
+      description: "seconds one attempt to connect to the broker (or the Redis result backend) may take (Celery's broker_connection_timeout) [default: 4]",
+    }),
     "broker-connection-retry-on-startup": Flags.boolean({
-      description: "retry a broker that cannot be reached at start-up, as Celery does (broker_connection_retry_on_startup); --no-broker-connection-retry-on-startup fails at once",
+      description:
+        "retry a broker that cannot be reached at start-up, as Celery does (broker_connection_retry_on_startup); --no-broker-connection-retry-on-startup fails at once",
       default: true,
       allowNo: true,
     }),
-    "broker-connection-max-retries": Flags.string({ description: "start-up retries before giving up (broker_connection_max_retries); 'none' retries forever", default: "100" }),
+    "broker-connection-max-retries": Flags.string({
+      description: "start-up retries before giving up (broker_connection_max_retries); 'none' retries forever",
+      default: "100",
+    }),
     statedb: Flags.string({ description: "file keeping revoked task ids across restarts" }),
     "without-heartbeat": Flags.boolean({ description: "do not send worker heartbeat events", default: false }),
     "without-mingle": Flags.boolean({ description: "do not sync revoked ids with other workers at start", default: false }),
@@ -76,7 +85,10 @@ export default class WorkerCommand extends Command {
         ...(flags.backend === undefined ? {} : { backend: flags.backend }),
         ...(flags["broker-transport-options"] === undefined ? {} : { brokerTransportOptions: parseTransportOptions(flags["broker-transport-options"]) }),
         ...WorkerCommand.connectionOptions(flags),
-        queues: flags.queues.split(",").map((q) => q.trim()).filter((q) => q !== ""),
+        queues: flags.queues
+          .split(",")
+          .map((q) => q.trim())
+          .filter((q) => q !== ""),
         ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
         hostname: flags.hostname,
         events: flags["task-events"],
@@ -124,7 +136,11 @@ export default class WorkerCommand extends Command {
   }
 
   /** The broker connection flags as worker options; errors and logs name the flags. */
-  private static connectionOptions(flags: { readonly "broker-connection-timeout"?: string | undefined; readonly "broker-connection-retry-on-startup": boolean; readonly "broker-connection-max-retries": string }): WorkerOptions {
+  private static connectionOptions(flags: {
+    readonly "broker-connection-timeout"?: string | undefined;
+    readonly "broker-connection-retry-on-startup": boolean;
+    readonly "broker-connection-max-retries": string;
+  }): WorkerOptions {
     const connectTimeoutMs = parseConnectionTimeoutMs(flags["broker-connection-timeout"]);
     return {
       ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
@@ -159,6 +175,7 @@ export default class WorkerCommand extends Command {
 function parseMaxRetries(text: string): number {
   if (/^(none|inf|infinity)$/i.test(text.trim())) return Infinity;
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 0) throw new CeleryProtoError("InvalidOption", `--broker-connection-max-retries: must be an integer >= 0 or none, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new CeleryProtoError("InvalidOption", `--broker-connection-max-retries: must be an integer >= 0 or none, got ${JSON.stringify(text)}`);
   return n;
 }

@@ -3,7 +3,11 @@ import { pythonStr } from "../format/python-str.js";
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 }
 
@@ -35,7 +39,14 @@ export function renderLiveView(state: EventState, options: { readonly maxTasks: 
     .map((w) => {
       const f = w.fields;
       const load = Array.isArray(f["loadavg"]) ? (f["loadavg"] as unknown[]).map(pythonStr).join(" ") : "";
-      return [w.hostname, state.isAlive(w.hostname, now) ? "ONLINE" : "OFFLINE", pythonStr(f["active"] ?? ""), pythonStr(f["processed"] ?? ""), load, `${pythonStr(f["sw_ident"] ?? "")} ${pythonStr(f["sw_ver"] ?? "")}`.trim()];
+      return [
+        w.hostname,
+        state.isAlive(w.hostname, now) ? "ONLINE" : "OFFLINE",
+        pythonStr(f["active"] ?? ""),
+        pythonStr(f["processed"] ?? ""),
+        load,
+        `${pythonStr(f["sw_ident"] ?? "")} ${pythonStr(f["sw_ver"] ?? "")}`.trim(),
+      ];
     });
   const tasks = [...state.tasks.values()]
     .sort((a, b) => b.timestamp - a.timestamp)

@@ -17,7 +17,10 @@ export function compileArguments(type: RemoteCommand["type"], command: string, w
   const method = command.replaceAll("-", "_");
   const meta = REMOTE_COMMANDS[method];
   if (meta === undefined || meta.type !== type) {
-    throw new CeleryProtoError("InvalidOption", `${type} command ${JSON.stringify(command)} not recognized. Available ${type} commands: ${commandNames(type).join(", ")}`);
+    throw new CeleryProtoError(
+      "InvalidOption",
+      `${type} command ${JSON.stringify(command)} not recognized. Available ${type} commands: ${commandNames(type).join(", ")}`,
+    );
   }
   const args: Record<string, unknown> = {};
   let i = 0;

@@ -14,14 +14,17 @@ export const CONNECTION_TIMEOUT_FLAG_NAME = "--broker-connection-timeout";
 /** `--broker-connection-timeout`, for every command that connects to a broker or a Redis result backend. */
 export const CONNECTION_TIMEOUT_FLAG = {
   "broker-connection-timeout": Flags.string({
-    description: "seconds a connection to the broker (or a Redis result backend, or beat's --lock) may take before the command fails (Celery's broker_connection_timeout) [default: 4]",
+    description:
+      "seconds a connection to the broker (or a Redis result backend, or beat's --lock) may take before the command fails (Celery's broker_connection_timeout) [default: 4]",
   }),
 };
 
 /** `--broker`, `--broker-transport-options` and `--broker-connection-timeout`, shared by the operator commands. */
 export const BROKER_FLAGS = {
   broker: Flags.string({ char: "b", description: "broker URL (default: amqp://guest@localhost//)", env: "CELERY_BROKER_URL" }),
-  "broker-transport-options": Flags.string({ description: 'Redis: kombu transport options as JSON, as the workers use them, e.g. {"global_keyprefix": "app:"}' }),
+  "broker-transport-options": Flags.string({
+    description: 'Redis: kombu transport options as JSON, as the workers use them, e.g. {"global_keyprefix": "app:"}',
+  }),
   ...CONNECTION_TIMEOUT_FLAG,
 };
 

@@ -3,7 +3,10 @@ import { applyTypeWrappers } from "../../../sdk/src/codec/json/kombu-json.js";
 import { pythonStr as str } from "../format/python-str.js";
 
 function indent(text: string, n: number): string {
-  return text.split("\n").map((line) => " ".repeat(n) + line).join("\n");
+  return text
+    .split("\n")
+    .map((line) => " ".repeat(n) + line)
+    .join("\n");
 }
 
 /**
@@ -25,7 +28,11 @@ function sortKeys(value: unknown): never {
   if (Array.isArray(value)) return value.map(sortKeys) as never;
   if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(record).sort().map((k) => [k, sortKeys(record[k])])) as never;
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((k) => [k, sortKeys(record[k])]),
+    ) as never;
   }
   return value as never;
 }

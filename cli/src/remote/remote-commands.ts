@@ -22,7 +22,15 @@ export const REMOTE_COMMANDS: Readonly<Record<string, RemoteCommand>> = {
   conf: { type: "inspect", args: [["with_defaults", "bool"]], signature: "[include_defaults=False]" },
   memdump: { type: "inspect", args: [["samples", "int"]], signature: "[n_samples=10]" },
   memsample: { type: "inspect", args: [] },
-  objgraph: { type: "inspect", args: [["type", "str"], ["num", "int"], ["max_depth", "int"]], signature: "[object_type=Request] [num=200 [max_depth=10]]" },
+  objgraph: {
+    type: "inspect",
+    args: [
+      ["type", "str"],
+      ["num", "int"],
+      ["max_depth", "int"],
+    ],
+    signature: "[object_type=Request] [num=200 [max_depth=10]]",
+  },
   ping: { type: "inspect", args: [] },
   query_task: { type: "inspect", args: [], variadic: "ids", signature: "[id1 [id2 [... [idN]]]]" },
   registered: { type: "inspect", args: [], variadic: "taskinfoitems", signature: "[attr1 [attr2 [... [attrN]]]]" },
@@ -31,8 +39,24 @@ export const REMOTE_COMMANDS: Readonly<Record<string, RemoteCommand>> = {
   revoked: { type: "inspect", args: [] },
   scheduled: { type: "inspect", args: [] },
   stats: { type: "inspect", args: [] },
-  add_consumer: { type: "control", args: [["queue", "str"], ["exchange", "str"], ["exchange_type", "str"], ["routing_key", "str"]], signature: "<queue> [exchange [type [routing_key]]]" },
-  autoscale: { type: "control", args: [["max", "int"], ["min", "int"]], signature: "[max [min]]" },
+  add_consumer: {
+    type: "control",
+    args: [
+      ["queue", "str"],
+      ["exchange", "str"],
+      ["exchange_type", "str"],
+      ["routing_key", "str"],
+    ],
+    signature: "<queue> [exchange [type [routing_key]]]",
+  },
+  autoscale: {
+    type: "control",
+    args: [
+      ["max", "int"],
+      ["min", "int"],
+    ],
+    signature: "[max [min]]",
+  },
   cancel_consumer: { type: "control", args: [["queue", "str"]], signature: "<queue>" },
   disable_events: { type: "control", args: [] },
   election: { type: "control", args: [] },
@@ -41,12 +65,27 @@ export const REMOTE_COMMANDS: Readonly<Record<string, RemoteCommand>> = {
   pool_grow: { type: "control", args: [["n", "int"]], signature: "[N=1]" },
   pool_restart: { type: "control", args: [] },
   pool_shrink: { type: "control", args: [["n", "int"]], signature: "[N=1]" },
-  rate_limit: { type: "control", args: [["task_name", "str"], ["rate_limit", "str"]], signature: "<task_name> <rate_limit (e.g., 5/s | 5/m | 5/h)>" },
+  rate_limit: {
+    type: "control",
+    args: [
+      ["task_name", "str"],
+      ["rate_limit", "str"],
+    ],
+    signature: "<task_name> <rate_limit (e.g., 5/s | 5/m | 5/h)>",
+  },
   revoke: { type: "control", args: [], variadic: "task_id", signature: "[id1 [id2 [... [idN]]]]" },
   revoke_by_stamped_headers: { type: "control", args: [], variadic: "headers", signature: "[key1=value1 [key2=value2 [... [keyN=valueN]]]]" },
   shutdown: { type: "control", args: [] },
   terminate: { type: "control", args: [["signal", "str"]], variadic: "task_id", signature: "<signal> [id1 [id2 [... [idN]]]]" },
-  time_limit: { type: "control", args: [["task_name", "str"], ["soft", "float"], ["hard", "float"]], signature: "<task_name> <soft_secs> [hard_secs]" },
+  time_limit: {
+    type: "control",
+    args: [
+      ["task_name", "str"],
+      ["soft", "float"],
+      ["hard", "float"],
+    ],
+    signature: "<task_name> <soft_secs> [hard_secs]",
+  },
 };
 
 /** The names of one kind's commands, sorted, with `-` as the CLI shows them. */

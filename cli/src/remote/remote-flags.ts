@@ -13,13 +13,17 @@ export const REMOTE_FLAGS = {
 /** `-d a@h,b@h` → `["a@h", "b@h"]` (null when not given). */
 export function parseDestination(text: string | undefined): string[] | null {
   if (text === undefined) return null;
-  const nodes = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const nodes = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   return nodes.length > 0 ? nodes : null;
 }
 
 /** `-t 1.5` → 1500 ms. */
 export function parseTimeoutMs(text: string): number {
   const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new CeleryProtoError("InvalidOption", `--timeout: must be a positive number of seconds, got ${JSON.stringify(text)}`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new CeleryProtoError("InvalidOption", `--timeout: must be a positive number of seconds, got ${JSON.stringify(text)}`);
   return seconds * 1000;
 }

@@ -13,7 +13,13 @@ export const EX_UNAVAILABLE = 69;
 export interface RemoteRun {
   readonly method: string;
   readonly arguments: Readonly<Record<string, unknown>>;
-  readonly flags: { readonly broker?: string | undefined; readonly "broker-transport-options"?: string | undefined; readonly destination?: string | undefined; readonly timeout: string; readonly json: boolean };
+  readonly flags: {
+    readonly broker?: string | undefined;
+    readonly "broker-transport-options"?: string | undefined;
+    readonly destination?: string | undefined;
+    readonly timeout: string;
+    readonly json: boolean;
+  };
   /**
    * How the output looks, after Celery's programs: `inspect` prints `{node: reply}` (flattened) with `--json`, else each
    * reply and `N nodes online.`; `control` prints the list of `{node: reply}`; `status` prints both with `--json`.

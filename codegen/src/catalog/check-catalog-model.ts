@@ -22,7 +22,10 @@ export function checkCatalogModel(model: TaskCatalogModel): void {
     }
     const clash = exports.get(task.exportName);
     if (clash !== undefined) {
-      throw new CeleryProtoError("InvalidOption", `${where}.export: ${JSON.stringify(task.exportName)} is also the export name of ${clash}; set "export" on one of them`);
+      throw new CeleryProtoError(
+        "InvalidOption",
+        `${where}.export: ${JSON.stringify(task.exportName)} is also the export name of ${clash}; set "export" on one of them`,
+      );
     }
     exports.set(task.exportName, task.name);
     let optionalSeen = false;
@@ -42,6 +45,7 @@ export function checkCatalogModel(model: TaskCatalogModel): void {
     if (!IDENTIFIER.test(name) || name.startsWith("__")) {
       throw new CeleryProtoError("InvalidOption", `${model.source}: $defs[${JSON.stringify(name)}] must be a TypeScript identifier not starting with "__"`);
     }
-    if (exports.has(name)) throw new CeleryProtoError("InvalidOption", `${model.source}: $defs[${JSON.stringify(name)}] clashes with the export name of ${exports.get(name)}`);
+    if (exports.has(name))
+      throw new CeleryProtoError("InvalidOption", `${model.source}: $defs[${JSON.stringify(name)}] clashes with the export name of ${exports.get(name)}`);
   }
 }

@@ -14,7 +14,13 @@ export function emitProtoCatalog(file: DescFile, runtime: string): EmittedFile[]
   const protoName = file.proto.name;
   const slash = protoName.lastIndexOf("/");
   const directory = slash === -1 ? "" : protoName.slice(0, slash + 1);
-  const stem = protoName.slice(slash + 1).replace(/\.proto$/, "").replace(/[^A-Za-z0-9_]/g, "_");
+  const stem = protoName
+    .slice(slash + 1)
+    .replace(/\.proto$/, "")
+    .replace(/[^A-Za-z0-9_]/g, "_");
   const model = readProtoCatalog(file, protoName);
-  return emitTypedTasks(model, { stem, runtime, generator: PROTO_GENERATOR }).map((emitted) => ({ name: `${directory}${emitted.name}`, content: emitted.content }));
+  return emitTypedTasks(model, { stem, runtime, generator: PROTO_GENERATOR }).map((emitted) => ({
+    name: `${directory}${emitted.name}`,
+    content: emitted.content,
+  }));
 }

@@ -46,13 +46,18 @@ export function emitTypedTasks(model: TaskCatalogModel, options: EmitOptions): E
     "/** Every task of the catalog by export name: `bindTasks(client, tasks)` to enqueue, `implementTasks(registry, { ... }, handlers)` to implement. */",
     `export const tasks = {${model.tasks.length === 0 ? "" : `\n${model.tasks.map((task) => `  ${task.exportName},`).join("\n")}\n`}} as const;`,
   );
-  return [{ name: files.tasks, content: `${header}\n${lines.join("\n")}\n` }, ...emitCatalogValidators(model, options.stem, options.runtime, `${options.generator} v${readOwnVersion()}`)];
+  return [
+    { name: files.tasks, content: `${header}\n${lines.join("\n")}\n` },
+    ...emitCatalogValidators(model, options.stem, options.runtime, `${options.generator} v${readOwnVersion()}`),
+  ];
 }
 
 function renderTask(task: CatalogTaskModel): string[] {
   const names = validatorNames(task);
   const doc = [`\`${task.name}\``, ...(task.description === undefined ? [] : [escapeComment(task.description)])].join(": ");
-  const params = [...task.args, ...task.kwargs].filter((p) => p.description !== undefined).map((p) => ` * @param ${p.name} ${escapeComment(p.description ?? "")}`);
+  const params = [...task.args, ...task.kwargs]
+    .filter((p) => p.description !== undefined)
+    .map((p) => ` * @param ${p.name} ${escapeComment(p.description ?? "")}`);
   const { retry, ...send } = task.options;
   const typeArgs = `${renderArgsTuple(task)}, ${renderSchemaType(task.result)}, ${renderKwargs(task)}`;
   const spec = [
@@ -86,7 +91,44 @@ function renderKwargs(task: CatalogTaskModel): string {
   return members.length === 0 ? "{}" : `{ ${members.join("; ")} }`;
 }
 
-const RESERVED = new Set(["break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with"]);
+const RESERVED = new Set([
+  "break",
+  "case",
+  "catch",
+  "class",
+  "const",
+  "continue",
+  "debugger",
+  "default",
+  "delete",
+  "do",
+  "else",
+  "enum",
+  "export",
+  "extends",
+  "false",
+  "finally",
+  "for",
+  "function",
+  "if",
+  "import",
+  "in",
+  "instanceof",
+  "new",
+  "null",
+  "return",
+  "super",
+  "switch",
+  "this",
+  "throw",
+  "true",
+  "try",
+  "typeof",
+  "var",
+  "void",
+  "while",
+  "with",
+]);
 
 /** A tuple label for a parameter (a reserved word gets a trailing underscore). */
 function label(parameter: CatalogParameterModel): string {

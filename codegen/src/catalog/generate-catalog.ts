@@ -40,13 +40,20 @@ export async function generateCatalog(options: GenerateCatalogOptions): Promise<
 }
 
 /** The .proto front end needs protobuf-es, which the package lists as optional peers: loaded only for .proto catalogs. */
-async function loadProtoCatalogSupport(): Promise<{ readProtoCatalogFile: typeof import("./read-proto-catalog-file.js").readProtoCatalogFile; emitProtoCatalog: typeof import("./emit-proto-catalog.js").emitProtoCatalog }> {
+async function loadProtoCatalogSupport(): Promise<{
+  readProtoCatalogFile: typeof import("./read-proto-catalog-file.js").readProtoCatalogFile;
+  emitProtoCatalog: typeof import("./emit-proto-catalog.js").emitProtoCatalog;
+}> {
   try {
     const { readProtoCatalogFile } = await import("./read-proto-catalog-file.js");
     const { emitProtoCatalog } = await import("./emit-proto-catalog.js");
     return { readProtoCatalogFile, emitProtoCatalog };
   } catch (cause) {
     if ((cause as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw cause;
-    throw new CeleryProtoError("InvalidOption", `catalog: .proto catalogs need protobuf-es and buf in your project: npm install --save-dev @bufbuild/protobuf @bufbuild/protoplugin @bufbuild/buf (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    throw new CeleryProtoError(
+      "InvalidOption",
+      `catalog: .proto catalogs need protobuf-es and buf in your project: npm install --save-dev @bufbuild/protobuf @bufbuild/protoplugin @bufbuild/buf (${cause instanceof Error ? cause.message : String(cause)})`,
+      { cause },
+    );
   }
 }

@@ -26,10 +26,17 @@ export async function importPythonCatalog(options: ImportPythonOptions): Promise
   const cwd = path.resolve(options.cwd ?? process.cwd());
   // A relative interpreter path is relative to where the command runs, not to the app's directory.
   const python = options.python === undefined ? defaultPython(cwd) : options.python.includes(path.sep) ? path.resolve(options.python) : options.python;
-  const env = { ...process.env, PYTHONUNBUFFERED: "1", PYTHONPATH: [cwd, ...(options.pythonPath ?? []).map((p) => path.resolve(p)), process.env["PYTHONPATH"] ?? ""].filter((p) => p !== "").join(path.delimiter) };
+  const env = {
+    ...process.env,
+    PYTHONUNBUFFERED: "1",
+    PYTHONPATH: [cwd, ...(options.pythonPath ?? []).map((p) => path.resolve(p)), process.env["PYTHONPATH"] ?? ""].filter((p) => p !== "").join(path.delimiter),
+  };
   const { code, stdout, stderr } = await run(python, [locateScript(), options.app, options.prefix ?? ""], cwd, env);
   if (code !== 0) {
-    throw new CeleryProtoError("InvalidOption", `app: ${python} could not describe ${options.app} (exit ${code}):\n${stderr.trim().split("\n").slice(-8).join("\n")}`);
+    throw new CeleryProtoError(
+      "InvalidOption",
+      `app: ${python} could not describe ${options.app} (exit ${code}):\n${stderr.trim().split("\n").slice(-8).join("\n")}`,
+    );
   }
   let document: unknown;
   try {

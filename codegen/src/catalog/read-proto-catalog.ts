@@ -1,8 +1,24 @@
-import { getOption, hasOption, ScalarType, type DescEnum, type DescField, type DescFile, type DescMessage, type DescMethod, type DescService } from "@bufbuild/protobuf";
+import {
+  getOption,
+  hasOption,
+  ScalarType,
+  type DescEnum,
+  type DescField,
+  type DescFile,
+  type DescMessage,
+  type DescMethod,
+  type DescService,
+} from "@bufbuild/protobuf";
 import { getComments } from "@bufbuild/protoplugin";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import type { CatalogRetryPolicy, CatalogTaskOptions } from "../../../sdk/src/gen/json-schema/types.js";
-import { argument, ArgumentMapping, task as taskOption, tasks as tasksOption, type TaskRetryPolicy } from "../../../sdk/src/gen/proto/celery/v1/task_options_pb.js";
+import {
+  argument,
+  ArgumentMapping,
+  task as taskOption,
+  tasks as tasksOption,
+  type TaskRetryPolicy,
+} from "../../../sdk/src/gen/proto/celery/v1/task_options_pb.js";
 import { checkCatalogModel } from "./check-catalog-model.js";
 import type { CatalogParameterModel, CatalogTaskModel, JsonSchema, TaskCatalogModel } from "./task-catalog-model.js";
 
@@ -49,11 +65,17 @@ export function readProtoCatalog(file: DescFile, source: string): TaskCatalogMod
     for (const method of service.methods) tasks.push(toTask(service, method, context, source));
   }
   if (tasks.length === 0) {
-    throw new CeleryProtoError("InvalidOption", `${source}: no task service (mark a service with option (celery.v1.tasks) or its RPCs with option (celery.v1.task))`);
+    throw new CeleryProtoError(
+      "InvalidOption",
+      `${source}: no task service (mark a service with option (celery.v1.tasks) or its RPCs with option (celery.v1.task))`,
+    );
   }
   tasks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const sortedDefs = Object.fromEntries([...defs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const description = file.services.map((service) => commentOf(service)).filter((text): text is string => text !== undefined).join(" ");
+  const description = file.services
+    .map((service) => commentOf(service))
+    .filter((text): text is string => text !== undefined)
+    .join(" ");
   const model: TaskCatalogModel = { source, ...(description === "" ? {} : { description }), defs: sortedDefs, tasks };
   checkCatalogModel(model);
   return model;
@@ -82,7 +104,10 @@ function toTask(service: DescService, method: DescMethod, context: SchemaContext
     };
     if (mapping === ArgumentMapping.KEYWORD || getOption(field, argument).keyword) kwargs.push(parameter);
     else if (kwargs.length > 0) {
-      throw new CeleryProtoError("InvalidOption", `${source}: ${method.input.typeName}.${field.name}: a positional field follows a keyword one ((celery.v1.argument).keyword)`);
+      throw new CeleryProtoError(
+        "InvalidOption",
+        `${source}: ${method.input.typeName}.${field.name}: a positional field follows a keyword one ((celery.v1.argument).keyword)`,
+      );
     } else args.push(parameter);
   }
   const taskOptions: CatalogTaskOptions = {
@@ -139,12 +164,14 @@ function valueSchema(field: DescField, context: SchemaContext): JsonSchema {
     case "list":
       return {
         type: "array",
-        items: field.listKind === "scalar" ? scalarSchema(field.scalar) : field.listKind === "enum" ? enumSchema(field.enum) : messageSchema(field.message, context),
+        items:
+          field.listKind === "scalar" ? scalarSchema(field.scalar) : field.listKind === "enum" ? enumSchema(field.enum) : messageSchema(field.message, context),
       };
     case "map":
       return {
         type: "object",
-        additionalProperties: field.mapKind === "scalar" ? scalarSchema(field.scalar) : field.mapKind === "enum" ? enumSchema(field.enum) : messageSchema(field.message, context),
+        additionalProperties:
+          field.mapKind === "scalar" ? scalarSchema(field.scalar) : field.mapKind === "enum" ? enumSchema(field.enum) : messageSchema(field.message, context),
       };
   }
 }
@@ -207,10 +234,15 @@ function describe(desc: DescMessage | DescField | DescMethod): { description?: s
 }
 
 function commentOf(desc: DescMessage | DescField | DescMethod | DescService): string | undefined {
-  const text = getComments(desc).leading?.trim().replace(/\s*\n\s*/g, " ");
+  const text = getComments(desc)
+    .leading?.trim()
+    .replace(/\s*\n\s*/g, " ");
   return text === undefined || text === "" ? undefined : text;
 }
 
 function toSnakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toLowerCase();
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
+    .toLowerCase();
 }

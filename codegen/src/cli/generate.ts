@@ -50,9 +50,7 @@ async function runGenerate(argv: readonly string[]): Promise<number> {
   for (const file of summary.removed) {
     console.log(`  removed  ${file}`);
   }
-  console.log(
-    `generate: ${files.length} files (${summary.written.length} written, ${summary.unchanged.length} unchanged, ${summary.removed.length} removed)`,
-  );
+  console.log(`generate: ${files.length} files (${summary.written.length} written, ${summary.unchanged.length} unchanged, ${summary.removed.length} removed)`);
   return 0;
 }
 

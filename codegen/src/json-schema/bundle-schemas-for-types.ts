@@ -2,13 +2,7 @@ import { resolvePointer, splitFragmentPointer } from "./json-pointer.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "./json-value.js";
 import { describeLocation, type NamedSchema } from "./list-named-schemas.js";
 import type { LoadedSchema } from "./load-schemas.js";
-import {
-  ANNOTATION_KEYWORDS,
-  ARRAY_SUBSCHEMA_KEYWORDS,
-  MAP_SUBSCHEMA_KEYWORDS,
-  SINGLE_SUBSCHEMA_KEYWORDS,
-  UNSUPPORTED_KEYWORDS,
-} from "./schema-keywords.js";
+import { ANNOTATION_KEYWORDS, ARRAY_SUBSCHEMA_KEYWORDS, MAP_SUBSCHEMA_KEYWORDS, SINGLE_SUBSCHEMA_KEYWORDS, UNSUPPORTED_KEYWORDS } from "./schema-keywords.js";
 
 /** The single document handed to json-schema-to-typescript. */
 export interface TypesBundle {

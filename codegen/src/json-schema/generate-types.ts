@@ -49,11 +49,17 @@ export async function generateTypes(schemas: readonly LoadedSchema[], named: rea
     $refOptions: { resolve: { external: false } },
   });
   const body = removeTypeDeclaration(compiled, bundle.rootName);
-  assertTypeExports(body, named.map((entry) => entry.name));
+  assertTypeExports(
+    body,
+    named.map((entry) => entry.name),
+  );
   const header = renderGeneratedHeader({
     generator: `json-schema-to-typescript v${readPackageVersion("json-schema-to-typescript")}`,
     sources: schemas.map((schema) => schema.sourcePath),
-    options: [["input", "every file bundled into one document, titled schemas as named types (codegen/src/json-schema/bundle-schemas-for-types.ts)"], ...Object.entries(TYPES_OPTIONS)],
+    options: [
+      ["input", "every file bundled into one document, titled schemas as named types (codegen/src/json-schema/bundle-schemas-for-types.ts)"],
+      ...Object.entries(TYPES_OPTIONS),
+    ],
   });
   return { path: TYPES_MODULE_PATH, content: `${header}\n${body.replace(/\n{3,}/g, "\n\n")}` };
 }

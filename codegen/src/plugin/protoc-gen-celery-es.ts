@@ -1,5 +1,11 @@
 import { create, createFileRegistry } from "@bufbuild/protobuf";
-import { CodeGeneratorResponse_Feature, CodeGeneratorResponseSchema, FileDescriptorSetSchema, type CodeGeneratorRequest, type CodeGeneratorResponse } from "@bufbuild/protobuf/wkt";
+import {
+  CodeGeneratorResponse_Feature,
+  CodeGeneratorResponseSchema,
+  FileDescriptorSetSchema,
+  type CodeGeneratorRequest,
+  type CodeGeneratorResponse,
+} from "@bufbuild/protobuf/wkt";
 import type { Plugin } from "@bufbuild/protoplugin";
 import { DEFAULT_RUNTIME } from "../catalog/generate-catalog.js";
 import { emitProtoCatalog, PROTO_GENERATOR } from "../catalog/emit-proto-catalog.js";

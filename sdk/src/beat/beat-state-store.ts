@@ -34,7 +34,10 @@ export function toStateFile(timeZone: string, states: ReadonlyMap<string, BeatEn
 /** Parses a state document; a different timezone resets the state, as Celery's PersistentScheduler does. */
 export function fromStateFile(raw: unknown, timeZone: string, what: string): Map<string, BeatEntryState> {
   if (!validateBeatStateFile(raw)) {
-    throw new CeleryProtoError("InvalidOption", `${what}: not a beat state file (${validateBeatStateFile.errors?.[0]?.message ?? "invalid"}); delete it to start afresh`);
+    throw new CeleryProtoError(
+      "InvalidOption",
+      `${what}: not a beat state file (${validateBeatStateFile.errors?.[0]?.message ?? "invalid"}); delete it to start afresh`,
+    );
   }
   const file = raw as BeatStateFile;
   const states = new Map<string, BeatEntryState>();

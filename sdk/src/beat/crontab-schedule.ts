@@ -27,7 +27,10 @@ export interface CrontabScheduleOptions {
 export function parseCronExpression(expression: string): CrontabFields {
   const parts = expression.trim().split(/\s+/u);
   if (parts.length !== 5) {
-    throw new CeleryProtoError("InvalidOption", `cron: expected 5 fields 'minute hour day_of_month month_of_year day_of_week', got ${JSON.stringify(expression)}`);
+    throw new CeleryProtoError(
+      "InvalidOption",
+      `cron: expected 5 fields 'minute hour day_of_month month_of_year day_of_week', got ${JSON.stringify(expression)}`,
+    );
   }
   const [minute, hour, dayOfMonth, monthOfYear, dayOfWeek] = parts as [string, string, string, string, string];
   return { minute, hour, day_of_month: dayOfMonth, month_of_year: monthOfYear, day_of_week: dayOfWeek };
@@ -63,7 +66,10 @@ export class CrontabSchedule implements Schedule {
     this.daysOfMonth = parseCrontabField(this.original.day_of_month, "day_of_month", 31, 1);
     this.monthsOfYear = parseCrontabField(this.original.month_of_year, "month_of_year", 12, 1);
     if (!this.monthsOfYear.some((m) => this.daysOfMonth.some((d) => d <= LONGEST_MONTH[m]!))) {
-      throw new CeleryProtoError("InvalidOption", `crontab day_of_month: ${JSON.stringify(this.original.day_of_month)} never occurs in month_of_year ${JSON.stringify(this.original.month_of_year)}`);
+      throw new CeleryProtoError(
+        "InvalidOption",
+        `crontab day_of_month: ${JSON.stringify(this.original.day_of_month)} never occurs in month_of_year ${JSON.stringify(this.original.month_of_year)}`,
+      );
     }
     this.allDomMoy = this.original.day_of_month === "*" && this.original.month_of_year === "*";
     this.timeZone = options.timeZone ?? "UTC";
@@ -83,8 +89,7 @@ export class CrontabSchedule implements Schedule {
     const last = wallFields(lastWall);
     const maxMinute = this.minutes[this.minutes.length - 1]!;
     const maxHour = this.hours[this.hours.length - 1]!;
-    const executeThisDate =
-      this.monthsOfYear.includes(last.month) && this.daysOfMonth.includes(last.day) && this.daysOfWeek.has(last.dow);
+    const executeThisDate = this.monthsOfYear.includes(last.month) && this.daysOfMonth.includes(last.day) && this.daysOfWeek.has(last.dow);
     let endWall: WallMs;
     if (executeThisDate && this.hours.includes(last.hour) && last.minute < maxMinute) {
       const nextMinute = this.minutes.find((m) => m > last.minute)!;
@@ -143,8 +148,7 @@ export class CrontabSchedule implements Schedule {
     let dom: number;
     let moy: number;
     const dayOutOfRange = (y: number, m: number, d: number): boolean => d > daysInMonth(y, m);
-    const beforeLastRun = (y: number, m: number, d: number): boolean =>
-      resolveImaginary(this.timeZone, makeWall(y, m, d, nextHour, nextMinute)) < lastWall;
+    const beforeLastRun = (y: number, m: number, d: number): boolean => resolveImaginary(this.timeZone, makeWall(y, m, d, nextHour, nextMinute)) < lastWall;
     const rollOver = (): void => {
       for (let i = 0; i < 2000; i++) {
         if (dom === doms.length || dayOutOfRange(year, moys[moy]!, doms[dom]!) || beforeLastRun(year, moys[moy]!, doms[dom]!)) {

@@ -47,7 +47,8 @@ export async function applyCanvas(sig: Signature, sender: TaskSender, call: Appl
   const args = call.args ?? [];
   const kwargs = call.kwargs ?? {};
   const options = toWireOptions(call.options ?? {});
-  const frozen = kindOf(working) === "chunks" ? await applyChunks(ctx, working, args, kwargs, options) : await applyMutable(ctx, working, args, kwargs, options);
+  const frozen =
+    kindOf(working) === "chunks" ? await applyChunks(ctx, working, args, kwargs, options) : await applyMutable(ctx, working, args, kwargs, options);
   if (frozen === null) throw new CeleryProtoError("InvalidOption", `${sig.task}: nothing to apply (an empty chain, or a chord without a body)`);
   return { result: toResultHandle(frozen, sender), frozen };
 }
@@ -62,7 +63,8 @@ function applyChunks(
 ): Promise<FrozenResult> {
   const it = Array.isArray(sig.kwargs["it"]) ? (sig.kwargs["it"] as unknown[]) : [];
   const n = Number(sig.kwargs["n"]);
-  if (!Number.isInteger(n) || n < 1) throw new CeleryProtoError("InvalidOption", `celery.chunks: kwargs.n must be a positive integer, got ${String(sig.kwargs["n"])}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CeleryProtoError("InvalidOption", `celery.chunks: kwargs.n must be a positive integer, got ${String(sig.kwargs["n"])}`);
   const parts: MutableSignature[] = [];
   for (let i = 0; i < it.length; i += n) parts.push(makeMap("celery.starmap", sig.kwargs["task"], it.slice(i, i + n)));
   return applyGroupMutable(ctx, makeGroup(parts), args, kwargs, options);

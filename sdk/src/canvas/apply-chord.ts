@@ -48,9 +48,7 @@ export async function applyChordMutable(
   if (body === null) return null;
   body = cloneMutable(body, [], {}, bodyOptions(options));
   const header = headerOf(chord);
-  const tasks = Array.isArray(header)
-    ? makeGroup([...header], { task_id: chord.options["task_id"] || ctx.newId() })
-    : cloneMutable(header);
+  const tasks = Array.isArray(header) ? makeGroup([...header], { task_id: chord.options["task_id"] || ctx.newId() }) : cloneMutable(header);
 
   const merged: Record<string, unknown> = { ...chord.options, ...options, ...callbacks };
   delete merged["countdown"];
@@ -137,7 +135,10 @@ async function saveComplexHeader(ctx: ApplyContext, groupId: string, results: re
   if (backend.saveGroupTuple !== undefined) {
     await backend.saveGroupTuple(groupId, frozenResultTuple({ type: "group", id: groupId, results: [...results], parent: null }));
   } else {
-    await backend.saveGroup(groupId, results.map((r) => r.id));
+    await backend.saveGroup(
+      groupId,
+      results.map((r) => r.id),
+    );
   }
 }
 

@@ -31,7 +31,10 @@ export async function applyGroupMutable(
   const { link, link_error: linkError, add_to_parent: _addToParent, producer: _producer, ...options } = callOptions;
   if (link !== null && link !== undefined) throw new CeleryProtoError("InvalidOption", "link: cannot add a link to a group when applying it; use a chord");
   if (linkError !== null && linkError !== undefined) {
-    throw new CeleryProtoError("InvalidOption", "linkError: cannot add an error link to a group when applying it; link it to the individual tasks (linkError(group, ...))");
+    throw new CeleryProtoError(
+      "InvalidOption",
+      "linkError: cannot add an error link to a group when applying it; link it to the individual tasks (linkError(group, ...))",
+    );
   }
   if (tasksOf(group).length === 0) return freezeGroupMutable(ctx, group, {}).result;
 

@@ -9,5 +9,11 @@ import type { Signature } from "./signature.js";
  */
 export function chunks(task: Signature, items: readonly (readonly unknown[])[], n: number): Signature {
   if (!Number.isInteger(n) || n < 1) throw new CeleryProtoError("InvalidOption", `n: the chunk size must be a positive integer, got ${String(n)}`);
-  return toValue(makeChunks(toMutable(task), items.map((i) => [...i]), n));
+  return toValue(
+    makeChunks(
+      toMutable(task),
+      items.map((i) => [...i]),
+      n,
+    ),
+  );
 }

@@ -9,5 +9,11 @@ export function map(task: Signature, items: readonly unknown[]): Signature {
 
 /** Celery's `task.starmap(items)` (`xstarmap`): ONE `celery.starmap` task that calls `task(*item)` for each item. */
 export function starmap(task: Signature, items: readonly (readonly unknown[])[]): Signature {
-  return toValue(makeMap("celery.starmap", toMutable(task), items.map((i) => [...i])));
+  return toValue(
+    makeMap(
+      "celery.starmap",
+      toMutable(task),
+      items.map((i) => [...i]),
+    ),
+  );
 }

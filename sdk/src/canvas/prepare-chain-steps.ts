@@ -4,16 +4,7 @@ import type { FreezeContext } from "./freeze-context.js";
 import { freezeMutable } from "./freeze-signature.js";
 import type { FrozenResult } from "./frozen-result.js";
 import { linkErrorMutable } from "./link-signature.js";
-import {
-  bodyOf,
-  isChainLedByTask,
-  isEmptyGroup,
-  kindOf,
-  maybeList,
-  maybeUnrollGroup,
-  tasksOf,
-  type MutableSignature,
-} from "./mutable-signature.js";
+import { bodyOf, isChainLedByTask, isEmptyGroup, kindOf, maybeList, maybeUnrollGroup, tasksOf, type MutableSignature } from "./mutable-signature.js";
 import { stripChordHeaderLinks, unrollChordBody } from "./unroll-chord-body.js";
 
 export interface PrepareChainParams {

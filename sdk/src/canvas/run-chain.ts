@@ -47,8 +47,7 @@ export async function runChain(
   const first = tasks.pop() as MutableSignature;
   // `_prepare_chain_from_options`: never mutate an existing `chain` option, extend a copy.
   const existing = rest["chain"];
-  const firstOptions =
-    !("chain" in rest) ? { ...rest, chain: tasks } : Array.isArray(existing) ? { ...rest, chain: [...existing, ...tasks] } : rest;
+  const firstOptions = !("chain" in rest) ? { ...rest, chain: tasks } : Array.isArray(existing) ? { ...rest, chain: [...existing, ...tasks] } : rest;
   const applied = await applyMutable(ctx, first, [], {}, firstOptions);
   return tasks.length === 0 ? applied : (results[0] as FrozenResult);
 }

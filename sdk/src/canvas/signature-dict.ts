@@ -74,7 +74,9 @@ function normalize(value: unknown, path: string, code: "InvalidMessage" | "Inval
   for (const key of ["link", "link_error"]) {
     const cb = o[key];
     if (cb === null || cb === undefined) continue;
-    o[key] = Array.isArray(cb) ? cb.map((s, i) => normalize(s, `${path}.options.${key}[${i}]`, code, false)) : normalize(cb, `${path}.options.${key}`, code, false);
+    o[key] = Array.isArray(cb)
+      ? cb.map((s, i) => normalize(s, `${path}.options.${key}[${i}]`, code, false))
+      : normalize(cb, `${path}.options.${key}`, code, false);
   }
   if (Array.isArray(o["chain"])) o["chain"] = o["chain"].map((s, i) => normalize(s, `${path}.options.chain[${i}]`, code, false));
   if (isPlainObject(o["chord"])) o["chord"] = normalize(o["chord"], `${path}.options.chord`, code, false);

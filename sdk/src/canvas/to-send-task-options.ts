@@ -7,8 +7,22 @@ import type { Signature } from "./signature.js";
 
 /** Options Celery consumes before publishing, or that only steer its own producer; not message fields. */
 const NOT_MESSAGE_OPTIONS: ReadonlySet<string> = new Set([
-  "add_to_parent", "route_name", "producer", "publisher", "connection", "router", "result_cls", "task_type",
-  "exchange_type", "retry", "retry_policy", "mandatory", "immediate", "declare", "immutable", "use_link",
+  "add_to_parent",
+  "route_name",
+  "producer",
+  "publisher",
+  "connection",
+  "router",
+  "result_cls",
+  "task_type",
+  "exchange_type",
+  "retry",
+  "retry_policy",
+  "mandatory",
+  "immediate",
+  "declare",
+  "immutable",
+  "use_link",
 ]);
 
 /**

@@ -21,7 +21,11 @@ export function toWireOptions(options: CanvasOptions): Record<string, unknown> {
       continue;
     }
     const wire = known.get(name);
-    if (wire === undefined) throw new CeleryProtoError("InvalidOption", `${name}: not a signature option (use the TypeScript names of SendTaskOptions, e.g. id, groupId, linkError, routingKey)`);
+    if (wire === undefined)
+      throw new CeleryProtoError(
+        "InvalidOption",
+        `${name}: not a signature option (use the TypeScript names of SendTaskOptions, e.g. id, groupId, linkError, routingKey)`,
+      );
     out[wire] = wireValue(name, value);
   }
   return out;

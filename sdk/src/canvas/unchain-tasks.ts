@@ -17,4 +17,3 @@ export function unchainTasks(chain: MutableSignature): MutableSignature[] {
   }
   return tasks;
 }
-

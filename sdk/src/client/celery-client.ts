@@ -30,7 +30,10 @@ export class CeleryClient implements TaskSender {
   async sendTask(name: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, options: SendTaskOptions = {}): Promise<string> {
     if (this.closed) throw new CeleryProtoError("TransportClosed", "the client is closed");
     const route = resolveRoute(this.options.routes, name, args, kwargs);
-    const queueName = options.queue ?? (options.exchange === undefined ? route?.queue : undefined) ?? (options.exchange === undefined && route?.exchange === undefined ? this.options.defaultQueue : undefined);
+    const queueName =
+      options.queue ??
+      (options.exchange === undefined ? route?.queue : undefined) ??
+      (options.exchange === undefined && route?.exchange === undefined ? this.options.defaultQueue : undefined);
     const spec: QueueSpec | undefined = queueName === undefined ? undefined : (this.options.queues.get(queueName) ?? { name: queueName });
     const exchangeSpec = spec === undefined ? null : queueExchange(spec);
     let exchange = options.exchange ?? route?.exchange;
@@ -56,18 +59,24 @@ export class CeleryClient implements TaskSender {
       priority: options.priority ?? route?.priority,
       replyTo: options.replyTo ?? this.backend.replyTo,
     });
-    const publish = encodeAmqpPublish(message, { exchange, routingKey }, {
-      serializer: options.serializer ?? this.options.serializer,
-      compression: options.compression === undefined ? this.options.compression : options.compression,
-      jsonFlavor: this.options.jsonFlavor,
-    });
+    const publish = encodeAmqpPublish(
+      message,
+      { exchange, routingKey },
+      {
+        serializer: options.serializer ?? this.options.serializer,
+        compression: options.compression === undefined ? this.options.compression : options.compression,
+        jsonFlavor: this.options.jsonFlavor,
+      },
+    );
     await this.transport.publish(publish);
     if (this.options.sendSentEvent) await this.publishSentEvent(message, queueName ?? null, exchange, routingKey);
     return id;
   }
 
   async broadcast(method: string, args: Readonly<Record<string, unknown>>): Promise<void> {
-    await this.declareExchangeOnce(PIDBOX_EXCHANGE, () => this.transport.declareExchange({ name: PIDBOX_EXCHANGE, type: "fanout", durable: false, deliveryMode: 1 }));
+    await this.declareExchangeOnce(PIDBOX_EXCHANGE, () =>
+      this.transport.declareExchange({ name: PIDBOX_EXCHANGE, type: "fanout", durable: false, deliveryMode: 1 }),
+    );
     await this.transport.publish(encodeControlRequest({ method, arguments: args, clock: this.tick() }));
   }
 

@@ -47,7 +47,8 @@ export class Client implements TaskSender {
     const name = descriptor === null ? task : descriptor.name;
     if (typeof name !== "string" || name === "") throw new CeleryProtoError("InvalidOption", "task: a task name or descriptor is required");
     checkKnownOptions(options, SEND_TASK_OPTION_NAMES, "an enqueue option");
-    if (descriptor?.defaults !== undefined) checkKnownOptions(descriptor.defaults, SEND_TASK_OPTION_NAMES, `an enqueue option (in the defaults of ${JSON.stringify(name)})`);
+    if (descriptor?.defaults !== undefined)
+      checkKnownOptions(descriptor.defaults, SEND_TASK_OPTION_NAMES, `an enqueue option (in the defaults of ${JSON.stringify(name)})`);
     descriptor?.validate?.(args, kwargs);
     const id = await this.sender.sendTask(name, args, kwargs, { ...descriptor?.defaults, ...options });
     return new AsyncResult(id, this.sender);

@@ -17,7 +17,8 @@ export function compileClientOptions(options: ClientOptions = {}, env: NodeJS.Pr
   const resultExpires = options.resultExpires ?? 86400;
   if (!(resultExpires >= 0)) throw invalid("resultExpires", "must be a number of seconds >= 0");
   const connectTimeoutMs = options.connectTimeoutMs;
-  if (connectTimeoutMs !== undefined && !(Number.isFinite(connectTimeoutMs) && connectTimeoutMs > 0)) throw invalid("connectTimeoutMs", "must be a positive number of milliseconds");
+  if (connectTimeoutMs !== undefined && !(Number.isFinite(connectTimeoutMs) && connectTimeoutMs > 0))
+    throw invalid("connectTimeoutMs", "must be a positive number of milliseconds");
   const queues = new Map((options.queues ?? []).map((q) => [q.name, q]));
   if (queues.size !== (options.queues ?? []).length) throw invalid("queues", "two queues share a name");
   return Object.freeze({

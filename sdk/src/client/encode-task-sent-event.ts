@@ -44,4 +44,3 @@ export function encodeTaskSentEvent(
 export function pythonUtcOffset(now: Date = new Date()): number {
   return Math.floor(now.getTimezoneOffset() / 60);
 }
-

@@ -16,7 +16,12 @@ export type TaskRouter = (name: string, args: readonly unknown[], kwargs: Readon
 export type TaskRoutes = Readonly<Record<string, TaskRoute | string>> | TaskRouter | ReadonlyArray<Readonly<Record<string, TaskRoute | string>> | TaskRouter>;
 
 /** The route for a task, or undefined when no router matches (the default queue is used then). */
-export function resolveRoute(routes: TaskRoutes | undefined, name: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>): TaskRoute | undefined {
+export function resolveRoute(
+  routes: TaskRoutes | undefined,
+  name: string,
+  args: readonly unknown[],
+  kwargs: Readonly<Record<string, unknown>>,
+): TaskRoute | undefined {
   if (routes === undefined) return undefined;
   const routers = Array.isArray(routes) ? routes : [routes];
   for (const router of routers as ReadonlyArray<Readonly<Record<string, TaskRoute | string>> | TaskRouter>) {

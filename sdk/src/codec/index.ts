@@ -26,7 +26,16 @@ export { PyDate, PyDecimal, PyFloat, PyTime, PyUuid, pyFloat } from "./json/pyth
 export { safeRepr, PyTuple, type SafeReprOptions } from "./repr/safe-repr.js";
 export { parseIsoDateTime, formatCeleryDateTime, formatPythonIsoformat, type ParsedIsoDateTime } from "./time/iso-datetime.js";
 export { compressBody, decompressBody, COMPRESSION_MIME_TYPES, type CompressionName } from "./body/compression.js";
-export { SERIALIZERS, DEFAULT_ACCEPT, PICKLE_CONTENT_TYPE, checkContentType, resolveAcceptList, findSerializer, type SerializerName, type SerializerSpec } from "./body/content-types.js";
+export {
+  SERIALIZERS,
+  DEFAULT_ACCEPT,
+  PICKLE_CONTENT_TYPE,
+  checkContentType,
+  resolveAcceptList,
+  findSerializer,
+  type SerializerName,
+  type SerializerSpec,
+} from "./body/content-types.js";
 export { serializeBody, type SerializedBody } from "./body/serialize-body.js";
 export { deserializeBody, type DeserializeOptions } from "./body/deserialize-body.js";
 export type { ExceptionInfo } from "./exceptions/exception-info.js";

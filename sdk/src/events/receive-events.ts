@@ -14,11 +14,7 @@ import { localizeEvent } from "./localize-event.js";
  * batches into single events, localizes each (`timestamp`, `local_received`) and calls `onEvent` in arrival order.
  * Once listening it broadcasts `heartbeat` so that workers announce themselves at once.
  */
-export async function receiveEvents(
-  transport: Transport,
-  onEvent: (event: ReceivedEvent) => void,
-  options: ReceiveEventsOptions = {},
-): Promise<EventReceiver> {
+export async function receiveEvents(transport: Transport, onEvent: (event: ReceivedEvent) => void, options: ReceiveEventsOptions = {}): Promise<EventReceiver> {
   // Loaded here, not at import: the event schemas' validators are large and only event consumers need them.
   const { decodeEventMessage } = await import("../codec/message/decode-event-message.js");
   const queue = eventReceiverQueue(transport.kind, randomUUID(), options);

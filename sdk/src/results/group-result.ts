@@ -28,7 +28,11 @@ export class GroupResult<T = unknown> implements ResultHandle<T[], Array<T | Rem
 
   /** A group of plain task results, typed: `GroupResult.of<number>(gid, ids, app)`. */
   static of<T>(groupId: string, taskIds: readonly string[], app: ResultApp): GroupResult<T> {
-    return new GroupResult<T>(groupId, taskIds.map((id) => new AsyncResult<T>(id, app)), app);
+    return new GroupResult<T>(
+      groupId,
+      taskIds.map((id) => new AsyncResult<T>(id, app)),
+      app,
+    );
   }
 
   /**
@@ -111,7 +115,11 @@ export class GroupResult<T = unknown> implements ResultHandle<T[], Array<T | Rem
   async save(): Promise<void> {
     const backend = this.app.backend;
     if (backend.saveGroupTuple !== undefined) await backend.saveGroupTuple(this.id, this.toTuple());
-    else await backend.saveGroup(this.id, this.results.map((r) => r.id));
+    else
+      await backend.saveGroup(
+        this.id,
+        this.results.map((r) => r.id),
+      );
   }
 
   /** Removes the saved group (Celery's `GroupResult.delete`). */
@@ -123,7 +131,11 @@ export class GroupResult<T = unknown> implements ResultHandle<T[], Array<T | Rem
 
   /** Revokes every member: one `revoke` broadcast with the list of ids (as Celery's `ResultSet.revoke`). */
   async revoke(options: RevokeOptions = {}): Promise<void> {
-    await broadcastRevoke(this.app, this.results.map((r) => r.id), options);
+    await broadcastRevoke(
+      this.app,
+      this.results.map((r) => r.id),
+      options,
+    );
   }
 
   toTuple(): ResultTuple {

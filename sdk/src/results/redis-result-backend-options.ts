@@ -65,7 +65,7 @@ export const DEFAULT_REDIS_RESULT_BACKEND_OPTIONS = Object.freeze({
 /** Applies defaults and rejects out-of-range values with `InvalidOption` naming the option. */
 export function compileRedisResultBackendOptions(options: RedisResultBackendOptions = {}): CompiledRedisResultBackendOptions {
   const d = DEFAULT_REDIS_RESULT_BACKEND_OPTIONS;
-  const managed = options.redisOptions as (RedisOptions | undefined);
+  const managed = options.redisOptions as RedisOptions | undefined;
   if (managed !== undefined && managed.autoResubscribe !== undefined) {
     throw new CeleryProtoError("InvalidOption", "redisOptions.autoResubscribe is managed by the result backend; remove it");
   }

@@ -8,11 +8,7 @@ import { decodeGroupMeta } from "./decode-group-meta.js";
 import { encodeGroupMeta } from "./encode-group-meta.js";
 import { PendingWaits } from "./pending-waits.js";
 import { createPendingMeta } from "./pending-meta.js";
-import {
-  compileRedisResultBackendOptions,
-  type CompiledRedisResultBackendOptions,
-  type RedisResultBackendOptions,
-} from "./redis-result-backend-options.js";
+import { compileRedisResultBackendOptions, type CompiledRedisResultBackendOptions, type RedisResultBackendOptions } from "./redis-result-backend-options.js";
 import { createRedisResultKeys, TASK_KEY_PREFIX, type RedisResultKeys } from "./redis-result-keys.js";
 import type { ResultBackend, WaitOptions } from "./result-backend.js";
 import { createGroupTuple, resultNodeId } from "./result-tuple.js";

@@ -20,6 +20,12 @@ function build(tuple: ResultTuple, app: ResultApp): AsyncResult<unknown> | Group
   const parentTuple = resultNodeParent(node);
   const parent = parentTuple === null ? null : build(parentTuple, app);
   const id = resultNodeId(node);
-  if (members !== null) return new GroupResult<unknown>(id, members.map((m) => build(m, app)), app, parent);
+  if (members !== null)
+    return new GroupResult<unknown>(
+      id,
+      members.map((m) => build(m, app)),
+      app,
+      parent,
+    );
   return new AsyncResult<unknown>(id, app, parent);
 }

@@ -7,11 +7,7 @@ import { decodeRpcReply } from "./decode-rpc-reply.js";
 import { PendingWaits } from "./pending-waits.js";
 import { createPendingMeta } from "./pending-meta.js";
 import type { ResultBackend, WaitOptions } from "./result-backend.js";
-import {
-  compileRpcResultBackendOptions,
-  type CompiledRpcResultBackendOptions,
-  type RpcResultBackendOptions,
-} from "./rpc-result-backend-options.js";
+import { compileRpcResultBackendOptions, type CompiledRpcResultBackendOptions, type RpcResultBackendOptions } from "./rpc-result-backend-options.js";
 import { isReadyState } from "./task-states.js";
 
 /**
@@ -33,7 +29,10 @@ export class RpcResultBackend implements ResultBackend {
   private closed = false;
 
   /** `transport` is the broker connection replies arrive on; the backend uses it but never closes it. */
-  constructor(private readonly transport: Transport, options: RpcResultBackendOptions = {}) {
+  constructor(
+    private readonly transport: Transport,
+    options: RpcResultBackendOptions = {},
+  ) {
     this.options = compileRpcResultBackendOptions(options);
     this.replyTo = this.options.replyTo;
     this.latest = new BoundedLru(this.options.maxBufferedResults);

@@ -50,6 +50,10 @@ export function retryDelayMs(policy: CompiledConnectRetryPolicy, retry: number):
 
 function check(field: string, value: number, integer: boolean): number {
   const ok = typeof value === "number" && value >= 0 && (value === Infinity ? integer : Number.isFinite(value) && (!integer || Number.isInteger(value)));
-  if (!ok) throw new CeleryProtoError("InvalidOption", `retry.${field}: must be ${integer ? "an integer >= 0 or Infinity" : "a number of milliseconds >= 0"} (got ${String(value)})`);
+  if (!ok)
+    throw new CeleryProtoError(
+      "InvalidOption",
+      `retry.${field}: must be ${integer ? "an integer >= 0 or Infinity" : "a number of milliseconds >= 0"} (got ${String(value)})`,
+    );
   return value;
 }

@@ -36,7 +36,10 @@ export async function createTransport(url: string, options: CreateTransportOptio
   }
   const connectTimeoutMs = options.connectTimeoutMs;
   if (connectTimeoutMs !== undefined && !(Number.isFinite(connectTimeoutMs) && connectTimeoutMs > 0)) {
-    throw new CeleryProtoError("InvalidOption", `${options.settingNames?.connectTimeout ?? "connectTimeoutMs"}: must be a positive number (got ${String(connectTimeoutMs)})`);
+    throw new CeleryProtoError(
+      "InvalidOption",
+      `${options.settingNames?.connectTimeout ?? "connectTimeoutMs"}: must be a positive number (got ${String(connectTimeoutMs)})`,
+    );
   }
   const policy = options.retry === undefined || options.retry === false ? null : compileConnectRetryPolicy(options.retry);
   if (family === "memory") return new MemoryTransport();
@@ -94,7 +97,11 @@ function isRetryable(error: CeleryProtoError): boolean {
 
 function givenUp(error: CeleryProtoError, retries: number, policy: CompiledConnectRetryPolicy, options: CreateTransportOptions): CeleryProtoError {
   const setting = options.settingNames?.maxRetries ?? "retry.maxRetries";
-  return new CeleryProtoError(error.code, `${error.message} (gave up after ${retries} ${retries === 1 ? "retry" : "retries"}: ${setting} = ${policy.maxRetries})`, { cause: error });
+  return new CeleryProtoError(
+    error.code,
+    `${error.message} (gave up after ${retries} ${retries === 1 ? "retry" : "retries"}: ${setting} = ${policy.maxRetries})`,
+    { cause: error },
+  );
 }
 
 /**

@@ -21,7 +21,11 @@ export interface TaskEnqueuer {
 export type TypedEnqueueOptions<K> = SendTaskOptions & ({} extends K ? { readonly kwargs?: K } : { readonly kwargs: K });
 
 type Tail<A extends readonly unknown[]> = A extends readonly [unknown, ...infer T] ? T : A extends readonly [(infer _)?, ...infer T] ? T : never;
-type Head<A extends readonly unknown[]> = A extends readonly [infer H, ...unknown[]] ? H : A extends readonly [(infer H)?, ...unknown[]] ? H | undefined : never;
+type Head<A extends readonly unknown[]> = A extends readonly [infer H, ...unknown[]]
+  ? H
+  : A extends readonly [(infer H)?, ...unknown[]]
+    ? H | undefined
+    : never;
 
 /** A catalog task bound to a client: Celery's `delay`/`apply_async`/`s`/`si` with the catalog's types. */
 export interface BoundTask<A extends readonly unknown[], R, K extends Readonly<Record<string, unknown>>> {

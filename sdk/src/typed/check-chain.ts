@@ -13,7 +13,10 @@ export type StepResult<S> = S extends { readonly __result?: infer R } ? R : unkn
  * `Signature`s, groups) accept anything and return `unknown`.
  */
 export type CheckChain<S extends readonly unknown[], Prev = void> = S extends readonly [infer First, ...infer Rest]
-  ? readonly [unknown extends Prev ? First : [Prev] extends [StepInput<First>] ? First : TypedSignature<Prev, StepResult<First>>, ...CheckChain<Rest, StepResult<First>>]
+  ? readonly [
+      unknown extends Prev ? First : [Prev] extends [StepInput<First>] ? First : TypedSignature<Prev, StepResult<First>>,
+      ...CheckChain<Rest, StepResult<First>>,
+    ]
   : S;
 
 /** The result type of a chain: its last step's. */
@@ -29,4 +32,10 @@ export type GroupResults<S extends readonly unknown[]> = S extends readonly [rea
 export type HeaderResults<H> = H extends readonly unknown[] ? GroupResults<H> : StepResult<H>;
 
 /** A chord body as it must be typed: it receives the header's result list as its missing argument. */
-export type CheckChordBody<H, B> = B extends null ? B : unknown extends HeaderResults<H> ? B : [HeaderResults<H>] extends [StepInput<B>] ? B : TypedSignature<HeaderResults<H>, StepResult<B>>;
+export type CheckChordBody<H, B> = B extends null
+  ? B
+  : unknown extends HeaderResults<H>
+    ? B
+    : [HeaderResults<H>] extends [StepInput<B>]
+      ? B
+      : TypedSignature<HeaderResults<H>, StepResult<B>>;

@@ -30,7 +30,9 @@ export function checkTaskArguments(spec: CatalogTaskSpec, args: readonly unknown
   }
   for (const [name, value] of Object.entries(kwargs)) {
     if (Object.hasOwn(bound, name)) {
-      throw invalid(spec, [{ path: `/${escapePointer(name)}`, keyword: "duplicate", message: `argument ${JSON.stringify(name)} given both by position and by keyword` }]);
+      throw invalid(spec, [
+        { path: `/${escapePointer(name)}`, keyword: "duplicate", message: `argument ${JSON.stringify(name)} given both by position and by keyword` },
+      ]);
     }
     bound[name] = value;
   }
@@ -46,7 +48,9 @@ export function checkTaskResult(spec: CatalogTaskSpec, value: unknown): void {
   const details = (validator.errors ?? []).map((error) => ({ path: error.instancePath, keyword: error.keyword, message: error.message ?? error.keyword }));
   const first = details[0];
   const where = first === undefined || first.path === "" ? "" : ` at ${first.path}`;
-  throw new CeleryProtoError("InvalidResult", `${spec.name}: result${where} ${first?.message ?? "is invalid"} (rule: ${first?.keyword ?? "schema"})`, { details });
+  throw new CeleryProtoError("InvalidResult", `${spec.name}: result${where} ${first?.message ?? "is invalid"} (rule: ${first?.keyword ?? "schema"})`, {
+    details,
+  });
 }
 
 function invalid(spec: CatalogTaskSpec, details: readonly ValidationIssue[]): CeleryProtoError {

@@ -14,7 +14,11 @@ export function renameIds(value: unknown): unknown {
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === "object" && !(v instanceof Date)) {
       const o = v as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(o).sort().map((k) => [k, walk(o[k])]));
+      return Object.fromEntries(
+        Object.keys(o)
+          .sort()
+          .map((k) => [k, walk(o[k])]),
+      );
     }
     return v;
   };

@@ -8,8 +8,8 @@ import type { TaskContext } from "./task-context.js";
  * exact `bigint` (type such a parameter `number | bigint`), a float `nan`/`inf` is `NaN`/`±Infinity`. A returned
  * `bigint` is stored as an exact Python int; NaN and ±Infinity as Python's json writes them.
  */
-export type TaskHandler<A extends readonly unknown[] = readonly unknown[], K extends Readonly<Record<string, unknown>> = Readonly<Record<string, unknown>>, R = unknown> = (
-  args: A,
-  kwargs: K,
-  context: TaskContext,
-) => R | Promise<R>;
+export type TaskHandler<
+  A extends readonly unknown[] = readonly unknown[],
+  K extends Readonly<Record<string, unknown>> = Readonly<Record<string, unknown>>,
+  R = unknown,
+> = (args: A, kwargs: K, context: TaskContext) => R | Promise<R>;

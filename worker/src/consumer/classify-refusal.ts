@@ -11,7 +11,14 @@ import type { ErrorCode } from "../../../sdk/src/errors/error-code.js";
 export type RefusalAction = "unknown-message" | "decode-error" | "invalid-task";
 
 /** Codes raised while turning bytes into values (kombu raises `DecodeError` for all of them). */
-const DECODING: ReadonlySet<ErrorCode> = new Set(["DecodeError", "InvalidEncoding", "UnsupportedCompression", "DecompressionFailed", "InvalidTypeWrapper", "InvalidEnvelope"]);
+const DECODING: ReadonlySet<ErrorCode> = new Set([
+  "DecodeError",
+  "InvalidEncoding",
+  "UnsupportedCompression",
+  "DecompressionFailed",
+  "InvalidTypeWrapper",
+  "InvalidEnvelope",
+]);
 
 /** Content types the accept list refuses (kombu: `ContentDisallowed`, also for an unknown content type). */
 const DISALLOWED: ReadonlySet<ErrorCode> = new Set(["ContentDisallowed", "UnsupportedContentType"]);

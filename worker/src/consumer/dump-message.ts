@@ -13,7 +13,8 @@ export function dumpBody(parts: RawTaskParts): string {
 /** Celery's `MESSAGE_REPORT`: body, content type, encoding, delivery info and headers of a refused message. */
 export function reportMessage(parts: RawTaskParts): string {
   const info = parts.deliveryInfo;
-  const deliveryInfo = info === null ? {} : { exchange: info.exchange, routing_key: info.routingKey, priority: info.priority ?? null, redelivered: info.redelivered ?? false };
+  const deliveryInfo =
+    info === null ? {} : { exchange: info.exchange, routing_key: info.routingKey, priority: info.priority ?? null, redelivered: info.redelivered ?? false };
   return (
     `body: ${dumpBody(parts)}\n` +
     `{content_type:${safeRepr(parts.properties["content_type"] ?? null)} content_encoding:${safeRepr(parts.properties["content_encoding"] ?? null)}\n` +

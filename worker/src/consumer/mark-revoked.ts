@@ -18,7 +18,14 @@ export interface StatusReader {
  * a ready result, or a task another worker started, is left alone. A held (ETA or reserved) request is recorded with
  * its own request; others with their id only. Without a status reader nothing is stored (it could overwrite a result).
  */
-export async function markRevoked(ids: readonly string[], outcomes: OutcomeRecorder, status: StatusReader | null, state: WorkerState, hostname: string, logger: WorkerLogger): Promise<void> {
+export async function markRevoked(
+  ids: readonly string[],
+  outcomes: OutcomeRecorder,
+  status: StatusReader | null,
+  state: WorkerState,
+  hostname: string,
+  logger: WorkerLogger,
+): Promise<void> {
   if (status === null) return;
   for (const id of ids) {
     try {

@@ -191,7 +191,11 @@ export class QueueConsumers {
     await handle.consumer?.cancel().catch((e: unknown) => this.logger.warning(`could not cancel the consumer of ${handle.queues.join(", ")}`, e));
     handle.consumer = null;
     for (const delivery of handle.parked.splice(0)) {
-      await delivery.reject(true).catch((e: unknown) => this.logger.debug(`parked message from ${delivery.queue} requeued by the broker (${e instanceof Error ? e.message : String(e)})`));
+      await delivery
+        .reject(true)
+        .catch((e: unknown) =>
+          this.logger.debug(`parked message from ${delivery.queue} requeued by the broker (${e instanceof Error ? e.message : String(e)})`),
+        );
     }
   }
 

@@ -69,7 +69,13 @@ export async function receiveDelivery(ctx: ReceiveContext, delivery: TrackedDeli
         return null;
       case "decode-error":
         ctx.logger.critical(
-          TASK_LOG.decodeError(reason, safeRepr(parts.properties["content_type"] ?? null), safeRepr(parts.properties["content_encoding"] ?? null), safeRepr(headers), dumpBody(parts)),
+          TASK_LOG.decodeError(
+            reason,
+            safeRepr(parts.properties["content_type"] ?? null),
+            safeRepr(parts.properties["content_encoding"] ?? null),
+            safeRepr(headers),
+            dumpBody(parts),
+          ),
         );
         await settle(ctx, delivery, true);
         return null;
@@ -90,7 +96,9 @@ export async function receiveDelivery(ctx: ReceiveContext, delivery: TrackedDeli
 
 /** Celery's `on_unknown_task`: error log, reject(requeue=False), FAILURE `NotRegistered(name)`, `task-failed`. */
 async function refuseUnknownTask(ctx: ReceiveContext, delivery: TrackedDelivery, request: TaskRequest): Promise<void> {
-  ctx.logger.error(`${TASK_LOG.unknownTask(request.task, dumpBody(delivery.message))}\nUnknownTask: no handler is registered for ${JSON.stringify(request.task)}`);
+  ctx.logger.error(
+    `${TASK_LOG.unknownTask(request.task, dumpBody(delivery.message))}\nUnknownTask: no handler is registered for ${JSON.stringify(request.task)}`,
+  );
   await settle(ctx, delivery, false);
   try {
     await ctx.outcomes.notRegistered(request);

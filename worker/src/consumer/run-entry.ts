@@ -20,7 +20,13 @@ export interface RunContext {
  * stored. Limits: the message's `timelimit` header over the task's options. Argument validation (a task registered
  * from a descriptor) fails the task as the call would in Python. During a cold shutdown nothing is recorded.
  */
-export async function runEntry(ctx: RunContext, entry: HeldEntry, pool: ExecutionPool, terminating: () => boolean, setPhase: (phase: EntryPhase) => void): Promise<void> {
+export async function runEntry(
+  ctx: RunContext,
+  entry: HeldEntry,
+  pool: ExecutionPool,
+  terminating: () => boolean,
+  setPhase: (phase: EntryPhase) => void,
+): Promise<void> {
   const { request, task } = entry;
   entry.pool = pool;
   let acked: Promise<void> = Promise.resolve();
@@ -32,7 +38,9 @@ export async function runEntry(ctx: RunContext, entry: HeldEntry, pool: Executio
     ctx.events.send("task-started", { uuid: request.id });
     const ignoreResult = request.ignoreResult ?? task.options.ignoreResult;
     if (task.options.trackStarted && !ignoreResult) {
-      entry.started = ctx.outcomes.started(request, task).catch((e: unknown) => ctx.logger.error(`Couldn't store STARTED for ${request.name}[${request.id}]`, e));
+      entry.started = ctx.outcomes
+        .started(request, task)
+        .catch((e: unknown) => ctx.logger.error(`Couldn't store STARTED for ${request.name}[${request.id}]`, e));
     }
   };
   let outcome: ExecutionOutcome;

@@ -81,7 +81,12 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
 }
 
 /** Celery's `_announce_revoked`: `task-revoked`, REVOKED stored (`TaskRevokedError(reason)`), then ack. */
-export async function announceRevoked(ctx: SettleContext, entry: HeldEntry, reason: "revoked" | "expired" | "terminated", signal: string | null = null): Promise<void> {
+export async function announceRevoked(
+  ctx: SettleContext,
+  entry: HeldEntry,
+  reason: "revoked" | "expired" | "terminated",
+  signal: string | null = null,
+): Promise<void> {
   const { request } = entry;
   ctx.events.send("task-revoked", { uuid: request.id, terminated: reason === "terminated", signum: signal, expired: reason === "expired" });
   await record(ctx, entry, () => ctx.outcomes.revoked(request, reason));
@@ -116,7 +121,8 @@ async function settleRetry(ctx: SettleContext, entry: HeldEntry, options: RetryO
   }
   if (result === "exhausted") {
     // The recorder stored the final failure: the original error, or MaxRetriesExceededError.
-    const error = options.exc ?? new MaxRetriesExceededError(`Can't retry ${request.task}[${request.id}] args:${request.argsrepr} kwargs:${request.kwargsrepr}`);
+    const error =
+      options.exc ?? new MaxRetriesExceededError(`Can't retry ${request.task}[${request.id}] args:${request.argsrepr} kwargs:${request.kwargsrepr}`);
     ctx.logger.error(TASK_LOG.failed(request.name, request.id, reprException(error)), error);
     sendFailed(ctx, entry, error);
     return settleFailureAcks(ctx, entry);

@@ -107,7 +107,9 @@ export class TaskConsumer {
       }
       if (!entry.held.acknowledged) {
         entry.held.acknowledged = true;
-        requeues.push(entry.delivery.reject(true).catch((e: unknown) => this.deps.logger.warning(`could not requeue ${entry.request.name}[${entry.request.id}]`, e)));
+        requeues.push(
+          entry.delivery.reject(true).catch((e: unknown) => this.deps.logger.warning(`could not requeue ${entry.request.name}[${entry.request.id}]`, e)),
+        );
       }
       this.setPhase(entry, "done");
     }
@@ -183,7 +185,13 @@ export class TaskConsumer {
     if (!(await this.waitForSlot(entry, pool))) return;
     try {
       if (await this.discardIfRevoked(entry)) return;
-      await runEntry(this.deps, entry, pool, () => this.terminating, (phase) => this.setPhase(entry, phase));
+      await runEntry(
+        this.deps,
+        entry,
+        pool,
+        () => this.terminating,
+        (phase) => this.setPhase(entry, phase),
+      );
     } finally {
       this.running.set(pool, (this.running.get(pool) ?? 1) - 1);
       this.dispatch();
@@ -319,7 +327,9 @@ export class TaskConsumer {
     if (wanted === undefined) return this.deps.pool;
     const pool = this.deps.pools.get(wanted);
     if (pool !== undefined) return pool;
-    this.deps.logger.warning(`Task ${task.name} asks for the ${wanted} pool, which this worker does not have: running it in the ${this.deps.pool.implementation} pool`);
+    this.deps.logger.warning(
+      `Task ${task.name} asks for the ${wanted} pool, which this worker does not have: running it in the ${this.deps.pool.implementation} pool`,
+    );
     return this.deps.pool;
   }
 

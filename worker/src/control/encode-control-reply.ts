@@ -9,10 +9,22 @@ import { encodeMessagePublish } from "../../../sdk/src/codec/message/encode-mess
 export function encodeControlReply(
   hostname: string,
   reply: unknown,
-  where: { readonly exchange: string; readonly routingKey: string; readonly ticket: string | null; readonly clock: number; readonly serializer?: SerializerName },
+  where: {
+    readonly exchange: string;
+    readonly routingKey: string;
+    readonly ticket: string | null;
+    readonly clock: number;
+    readonly serializer?: SerializerName;
+  },
 ): AmqpPublish {
   return encodeMessagePublish(
     { [hostname]: reply },
-    { exchange: where.exchange, routingKey: where.routingKey, headers: { ticket: where.ticket, clock: where.clock }, deliveryMode: 1, ...(where.serializer === undefined ? {} : { serializer: where.serializer }) },
+    {
+      exchange: where.exchange,
+      routingKey: where.routingKey,
+      headers: { ticket: where.ticket, clock: where.clock },
+      deliveryMode: 1,
+      ...(where.serializer === undefined ? {} : { serializer: where.serializer }),
+    },
   );
 }

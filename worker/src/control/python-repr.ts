@@ -14,7 +14,10 @@ export function pythonRepr(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(", ")}]`;
   if (value instanceof Set) return value.size === 0 ? "set()" : `{${[...value].map(pythonRepr).join(", ")}}`;
   if (value instanceof Map) return `{${[...value].map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`).join(", ")}}`;
-  if (isPlainObject(value)) return `{${Object.entries(value).map(([k, v]) => `${reprString(k)}: ${pythonRepr(v)}`).join(", ")}}`;
+  if (isPlainObject(value))
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${reprString(k)}: ${pythonRepr(v)}`)
+      .join(", ")}}`;
   return pythonScalarRepr(value);
 }
 

@@ -40,7 +40,8 @@ export interface Pidbox {
  */
 export async function startPidbox(options: PidboxOptions): Promise<Pidbox> {
   const { transport, hostname, state } = options;
-  if (typeof hostname !== "string" || hostname === "") throw new CeleryProtoError("InvalidOption", "hostname: the pidbox needs the worker's node name (e.g. celery@host)");
+  if (typeof hostname !== "string" || hostname === "")
+    throw new CeleryProtoError("InvalidOption", "hostname: the pidbox needs the worker's node name (e.g. celery@host)");
   const mailbox: MailboxSettings = { ...DEFAULT_MAILBOX_SETTINGS, ...options.mailbox };
   const log = options.log ?? STDERR_LOG_SINK;
   const mailboxClock = options.mailboxClock ?? new LamportClock();

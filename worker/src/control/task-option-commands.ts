@@ -45,7 +45,8 @@ export const TIME_LIMIT: ControlCommand = {
       ctx.log.error(`Change time limit attempt for unknown task ${name}`);
       return nok("unknown task");
     }
-    const seconds = (v: unknown): number | null => (typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : null);
+    const seconds = (v: unknown): number | null =>
+      typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : null;
     const soft = seconds(args["soft"]);
     const hard = seconds(args["hard"]);
     ctx.registry.update(name, { softTimeLimit: soft, timeLimit: hard });

@@ -17,7 +17,8 @@ export const TASK_LOG = {
   discardingRevoked: (name: string, id: string): string => `Discarding revoked task: ${name}[${id}]`,
   softTimeLimit: (seconds: number, name: string, id: string): string => `Soft time limit (${formatSeconds(seconds)}s) exceeded for ${name}[${id}]`,
   hardTimeLimit: (seconds: number, name: string, id: string): string => `Hard time limit (${formatSeconds(seconds)}s) exceeded for ${name}[${id}]`,
-  unknownMessage: (report: string): string => `Received and deleted unknown message.  Wrong destination?!?\n\nThe full contents of the message body was: ${report}`,
+  unknownMessage: (report: string): string =>
+    `Received and deleted unknown message.  Wrong destination?!?\n\nThe full contents of the message body was: ${report}`,
   unknownTask: (name: string, report: string): string =>
     `Received unregistered task of type ${pyStr(name)}.\nThe message has been ignored and discarded.\n\n` +
     "Did you remember to import the module containing this task?\nOr maybe you're using relative imports?\n\n" +

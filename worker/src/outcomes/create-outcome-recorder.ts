@@ -41,7 +41,14 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
   async started(request: TaskRequest, task: RegisteredTask): Promise<void> {
     if (effectiveIgnoreResult(request, task)) return;
     const result = { pid: this.options.pid, hostname: this.options.hostname ?? request.hostname };
-    await this.options.store.storeResult({ taskId: request.id, state: "STARTED", result, traceback: null, context: createRequestContext(request), children: [] });
+    await this.options.store.storeResult({
+      taskId: request.id,
+      state: "STARTED",
+      result,
+      traceback: null,
+      context: createRequestContext(request),
+      children: [],
+    });
   }
 
   async succeeded(request: TaskRequest, task: RegisteredTask, value: unknown, _runtimeSeconds: number): Promise<void> {
@@ -101,7 +108,11 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
     const when = options.eta ?? null;
     const countdown = options.countdown ?? task.options.defaultRetryDelay;
     const humanized = when === null ? `in ${countdown}s` : `at ${formatPythonIsoformat(when).replace("T", " ")}`;
-    const retryError = new Retry(`Retry ${humanized}${excInfo === null ? "" : `: ${formatExceptionRepr(excInfo)}`}`, when ?? new Date(Date.now() + countdown * 1000), exc);
+    const retryError = new Retry(
+      `Retry ${humanized}${excInfo === null ? "" : `: ${formatExceptionRepr(excInfo)}`}`,
+      when ?? new Date(Date.now() + countdown * 1000),
+      exc,
+    );
     await this.options.store.storeResult({
       taskId: request.id,
       state: "RETRY",
@@ -122,12 +133,26 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
   }
 
   async updateState(request: TaskRequest, state: string, meta: unknown): Promise<void> {
-    await this.options.store.storeResult({ taskId: request.id, state, result: prepareResult(state, meta), traceback: null, context: createRequestContext(request), children: [] });
+    await this.options.store.storeResult({
+      taskId: request.id,
+      state,
+      result: prepareResult(state, meta),
+      traceback: null,
+      context: createRequestContext(request),
+      children: [],
+    });
   }
 
   async notRegistered(request: TaskRequest): Promise<void> {
     const info = errorToExceptionInfo(new NotRegistered(request.task));
-    await this.options.store.storeResult({ taskId: request.id, state: "FAILURE", result: info, traceback: null, context: createUnknownTaskContext(request), children: [] });
+    await this.options.store.storeResult({
+      taskId: request.id,
+      state: "FAILURE",
+      result: info,
+      traceback: null,
+      context: createUnknownTaskContext(request),
+      children: [],
+    });
   }
 
   /** The sender as seen from inside the running task (Celery's `current_worker_task`). */

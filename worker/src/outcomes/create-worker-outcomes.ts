@@ -80,7 +80,11 @@ export function createWorkerOutcomes(options: WorkerOutcomesOptions): WorkerOutc
       }),
     );
   } else if (scheme === "rpc") {
-    store = new RpcResultStore({ transport: options.transport, resultExtended: options.resultExtended ?? false, persistent: options.resultPersistent ?? false });
+    store = new RpcResultStore({
+      transport: options.transport,
+      resultExtended: options.resultExtended ?? false,
+      persistent: options.resultPersistent ?? false,
+    });
     producerBackend = new DisabledResultBackend();
   } else {
     throw new CeleryProtoError("InvalidOption", `backend: unsupported result backend ${JSON.stringify(url)}; use redis://, rediss://, rpc:// or none`);
@@ -91,7 +95,11 @@ export function createWorkerOutcomes(options: WorkerOutcomesOptions): WorkerOutc
     compileClientOptions({ broker: options.transport, backend: producerBackend, defaultQueue: options.defaultQueue ?? "celery" }),
   );
   if (options.registry !== undefined && !options.registry.has("celery.map")) registerBuiltins(options.registry, sender);
-  return new WorkerOutcomeRecorder({ sender, store, hostname: options.hostname, inheritParentPriority: options.inheritParentPriority ?? false }, store, producerBackend);
+  return new WorkerOutcomeRecorder(
+    { sender, store, hostname: options.hostname, inheritParentPriority: options.inheritParentPriority ?? false },
+    store,
+    producerBackend,
+  );
 }
 
 class WorkerOutcomeRecorder extends CeleryOutcomeRecorder implements WorkerOutcomes {

@@ -46,7 +46,8 @@ export async function joinSavedGroup(redis: Redis, keys: RedisResultKeys, groupI
       if (READY_STATES.has(meta.status)) metas.set(id, meta);
     });
     if (metas.size === ids.length) break;
-    if (Date.now() > deadline) throw new StoredException({ exc_type: "TimeoutError", exc_message: ["The operation timed out."], exc_module: "celery.exceptions" });
+    if (Date.now() > deadline)
+      throw new StoredException({ exc_type: "TimeoutError", exc_message: ["The operation timed out."], exc_module: "celery.exceptions" });
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const members = tuple[1] ?? [];

@@ -30,8 +30,10 @@ export interface CompiledOutcomeRecorderOptions {
 
 /** Applies the defaults; a missing sender or store is refused with `InvalidOption` naming it. */
 export function compileOutcomeRecorderOptions(options: OutcomeRecorderOptions): CompiledOutcomeRecorderOptions {
-  if (options.sender === undefined || options.sender === null) throw new CeleryProtoError("InvalidOption", "sender: a TaskSender is required (it publishes callbacks, chain steps and retries)");
-  if (options.store === undefined || options.store === null) throw new CeleryProtoError("InvalidOption", "store: a ResultStore is required (createRedisResultStore or createRpcResultStore)");
+  if (options.sender === undefined || options.sender === null)
+    throw new CeleryProtoError("InvalidOption", "sender: a TaskSender is required (it publishes callbacks, chain steps and retries)");
+  if (options.store === undefined || options.store === null)
+    throw new CeleryProtoError("InvalidOption", "store: a ResultStore is required (createRedisResultStore or createRpcResultStore)");
   return Object.freeze({
     sender: options.sender,
     store: options.store,

@@ -46,18 +46,20 @@ function senderFor(sender: TaskSender, context: TaskContext): TaskSender {
  * - `celery.chain`: raises NotImplementedError, as in Celery; `celery.backend_cleanup`: nothing to do for Redis/RPC.
  */
 export function registerBuiltins(registry: TaskRegistry, sender: TaskSender): void {
-  const callEach = (spread: boolean) => async (args: readonly unknown[], kwargs: Kwargs, context: TaskContext): Promise<unknown[]> => {
-    const sig = fromSignatureDict(argument(args, kwargs, "task", 0));
-    const target = registry.get(sig.task);
-    if (target === undefined) throw new NotRegistered(sig.task);
-    const results: unknown[] = [];
-    for (const item of asList(argument(args, kwargs, "it", 1), "it")) {
-      const itemArgs = spread ? [...asList(item, "each item of it")] : [item];
-      target.validate?.(itemArgs, {});
-      results.push(await target.handler(itemArgs, {}, context));
-    }
-    return results;
-  };
+  const callEach =
+    (spread: boolean) =>
+    async (args: readonly unknown[], kwargs: Kwargs, context: TaskContext): Promise<unknown[]> => {
+      const sig = fromSignatureDict(argument(args, kwargs, "task", 0));
+      const target = registry.get(sig.task);
+      if (target === undefined) throw new NotRegistered(sig.task);
+      const results: unknown[] = [];
+      for (const item of asList(argument(args, kwargs, "it", 1), "it")) {
+        const itemArgs = spread ? [...asList(item, "each item of it")] : [item];
+        target.validate?.(itemArgs, {});
+        results.push(await target.handler(itemArgs, {}, context));
+      }
+      return results;
+    };
   registry.register("celery.map", callEach(false));
   registry.register("celery.starmap", callEach(true));
 
@@ -88,7 +90,16 @@ export function registerBuiltins(registry: TaskRegistry, sender: TaskSender): vo
   registry.register(
     "celery.chord",
     async (args, kwargs, context) => {
-      const { header, body, partial_args: partial, interval: _i, countdown: _c, max_retries: _m, eager: _e, ...options } = { ...kwargs } as Record<string, unknown>;
+      const {
+        header,
+        body,
+        partial_args: partial,
+        interval: _i,
+        countdown: _c,
+        max_retries: _m,
+        eager: _e,
+        ...options
+      } = { ...kwargs } as Record<string, unknown>;
       const headerValue = header ?? args[0];
       const bodyValue = body ?? args[1];
       const headerSig = Array.isArray(headerValue) ? headerValue.map((s) => fromSignatureDict(s)) : fromSignatureDict(headerValue);

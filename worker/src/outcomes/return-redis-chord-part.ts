@@ -57,20 +57,32 @@ export async function returnRedisChordPart(deps: RedisChordDeps, context: Result
   const gid = context.groupId;
   if (!gid || !tid) return;
   const score = context.groupIndex === null ? "+inf" : String(context.groupIndex);
-  const [jkey, tkey, skey, dkey, gkey, ckey] = [keys.group(gid, ".j"), keys.group(gid, ".t"), keys.group(gid, ".s"), keys.group(gid, ".d"), keys.group(gid), keys.group(gid, ".c")];
+  const [jkey, tkey, skey, dkey, gkey, ckey] = [
+    keys.group(gid, ".j"),
+    keys.group(gid, ".t"),
+    keys.group(gid, ".s"),
+    keys.group(gid, ".d"),
+    keys.group(gid),
+    keys.group(gid, ".c"),
+  ];
   const claimExpires = Math.max(5, Math.trunc((settings.chordJoinTimeoutSeconds || 5) * 2));
   const token = randomUUID().replace(/-/g, "");
   const doneExpires = Math.trunc(Math.max(claimExpires * 2, 300));
-  const reply = (await runRedisScript(redis, CHORD_PART_RETURN_SCRIPT, [jkey, tkey, skey, dkey, gkey, ckey], [
-    tid,
-    encodeKombuJson([1, tid, state, result]),
-    settings.chordOrdered ? 1 : 0,
-    score,
-    settings.chordExpiresSeconds,
-    settings.chordResultExpiresSeconds,
-    claimExpires,
-    token,
-  ])) as [number, string | null, string | null, number];
+  const reply = (await runRedisScript(
+    redis,
+    CHORD_PART_RETURN_SCRIPT,
+    [jkey, tkey, skey, dkey, gkey, ckey],
+    [
+      tid,
+      encodeKombuJson([1, tid, state, result]),
+      settings.chordOrdered ? 1 : 0,
+      score,
+      settings.chordExpiresSeconds,
+      settings.chordResultExpiresSeconds,
+      claimExpires,
+      token,
+    ],
+  )) as [number, string | null, string | null, number];
   const [readycount, totaldiff, size, claimed] = reply;
   if (readycount === -1 || size === null || size === "" || context.chord === null) return;
   const total = Number(size) + Number(totaldiff ?? 0);

@@ -109,7 +109,12 @@ export class AsyncPool implements ExecutionPool {
       // The consumer's bookkeeping must not stop the execution.
     }
     const run = startLimitedRun(
-      (signal) => job.task.handler(job.request.args, job.request.kwargs, createTaskContext(job.task, job.request, signal, (state, meta) => job.hooks.onUpdateState(state, meta))),
+      (signal) =>
+        job.task.handler(
+          job.request.args,
+          job.request.kwargs,
+          createTaskContext(job.task, job.request, signal, (state, meta) => job.hooks.onUpdateState(state, meta)),
+        ),
       this.options.softTimeLimitGraceMs === undefined ? {} : { softTimeLimitGraceMs: this.options.softTimeLimitGraceMs },
     );
     job.run = run;
@@ -125,7 +130,9 @@ export class AsyncPool implements ExecutionPool {
       );
     }
     if (hard !== null) {
-      timers.push(setTimeout(() => run.stop({ kind: "time-limit", seconds: hard, runtimeSeconds: run.runtimeSeconds() }, new TimeLimitExceeded(hard)), hard * 1000));
+      timers.push(
+        setTimeout(() => run.stop({ kind: "time-limit", seconds: hard, runtimeSeconds: run.runtimeSeconds() }, new TimeLimitExceeded(hard)), hard * 1000),
+      );
     }
     void run.outcome.then((outcome) => {
       for (const timer of timers) clearTimeout(timer);

@@ -78,7 +78,20 @@ export class ProcessPool implements ExecutionPool {
       return Promise.resolve({ kind: "failure", error, runtimeSeconds: 0 });
     }
     return new Promise<ExecutionOutcome>((resolve, reject) => {
-      const job: PoolJob = { id: this.nextJobId++, task, request, wireRequest, limits, hooks, resolve, reject, acceptedAt: null, timers: [], killOutcome: null, done: false };
+      const job: PoolJob = {
+        id: this.nextJobId++,
+        task,
+        request,
+        wireRequest,
+        limits,
+        hooks,
+        resolve,
+        reject,
+        acceptedAt: null,
+        timers: [],
+        killOutcome: null,
+        done: false,
+      };
       this.queue.push(job);
       this.pump();
     });
@@ -259,7 +272,12 @@ export class ProcessPool implements ExecutionPool {
       );
     }
     if (child.state === "starting" && index !== -1 && this.broken === null) {
-      this.markBroken(new CeleryProtoError("InvalidOption", `taskModule: a pool process exited (${describeExitStatus(code, signal)}) while loading ${JSON.stringify(this.options.taskModule)}`));
+      this.markBroken(
+        new CeleryProtoError(
+          "InvalidOption",
+          `taskModule: a pool process exited (${describeExitStatus(code, signal)}) while loading ${JSON.stringify(this.options.taskModule)}`,
+        ),
+      );
       return;
     }
     this.ensureSize();

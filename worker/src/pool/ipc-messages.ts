@@ -8,7 +8,7 @@ import type { WireError } from "./wire-error.js";
 
 /** How a child's execution ended (only the kinds a child can produce; kills are observed by the parent). */
 export type WireOutcome =
-  | { readonly kind: "success"; /** IPC value */ readonly value: unknown; readonly runtimeSeconds: number }
+  | { readonly kind: "success" /** IPC value */; readonly value: unknown; readonly runtimeSeconds: number }
   | { readonly kind: "failure"; readonly error: WireError; readonly runtimeSeconds: number }
   | {
       readonly kind: "retry";
@@ -45,7 +45,12 @@ export type ChildMessage =
 
 /** Narrow check of a message received on the channel (both sides are ours; this guards against foreign `send`s). */
 export function isPoolMessage<T extends { readonly type: string }>(value: unknown, types: ReadonlySet<string>): value is T {
-  return typeof value === "object" && value !== null && typeof (value as { readonly type?: unknown }).type === "string" && types.has((value as { readonly type: string }).type);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { readonly type?: unknown }).type === "string" &&
+    types.has((value as { readonly type: string }).type)
+  );
 }
 
 export const CHILD_MESSAGE_TYPES: ReadonlySet<string> = new Set(["ready", "load-failed", "accepted", "update-state", "outcome"]);

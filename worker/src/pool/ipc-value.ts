@@ -54,7 +54,10 @@ function encode(value: unknown, path: string, done: Map<object, unknown>, active
       if (proto !== Object.prototype && proto !== null) {
         const toJSON = (value as { toJSON?: unknown }).toJSON;
         if (typeof toJSON !== "function") {
-          throw encodeError(path, `a ${proto.constructor?.name ?? "class"} instance has no JSON form (plain objects, arrays, Date, Uint8Array and Py* values only)`);
+          throw encodeError(
+            path,
+            `a ${proto.constructor?.name ?? "class"} instance has no JSON form (plain objects, arrays, Date, Uint8Array and Py* values only)`,
+          );
         }
         out = encode(toJSON.call(value), path, done, active);
       } else {

@@ -101,6 +101,10 @@ function resolveChildEntry(entry: string | URL | undefined): string {
   // root of dist/ or in dist/worker/, and the entry is dist/worker/pool-child-main.js (tsup.config.ts).
   const candidates = [path.join(path.dirname(self), `pool-child-main${path.extname(self)}`), path.join(path.dirname(self), "worker", "pool-child-main.js")];
   const found = candidates.find((candidate) => existsSync(candidate));
-  if (found === undefined) throw new CeleryProtoError("InvalidOption", `pool: the process pool's child entry is missing (looked for ${candidates.join(" and ")}); reinstall celery-proto or pass childEntry`);
+  if (found === undefined)
+    throw new CeleryProtoError(
+      "InvalidOption",
+      `pool: the process pool's child entry is missing (looked for ${candidates.join(" and ")}); reinstall celery-proto or pass childEntry`,
+    );
   return found;
 }

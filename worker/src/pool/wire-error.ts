@@ -50,7 +50,8 @@ export function toWireError(error: unknown): WireError {
   const e = typeof error === "object" && error !== null ? (error as { readonly name?: unknown; readonly message?: unknown; readonly stack?: unknown }) : null;
   return {
     name: typeof e?.name === "string" ? e.name : info.exc_type,
-    message: typeof e?.message === "string" ? e.message : args.length === 1 && typeof args[0] === "string" ? args[0] : safeRepr(args.length === 1 ? args[0] : args),
+    message:
+      typeof e?.message === "string" ? e.message : args.length === 1 && typeof args[0] === "string" ? args[0] : safeRepr(args.length === 1 ? args[0] : args),
     stack: typeof e?.stack === "string" ? e.stack : null,
     excType: info.exc_type,
     excModule: info.exc_module,

@@ -45,7 +45,12 @@ export function buildTaskRequest(message: TaskMessage, hostname: string): TaskRe
     deliveryInfo:
       info === null
         ? null
-        : { exchange: info.exchange, routingKey: info.routingKey, priority: typeof priority === "number" ? priority : null, redelivered: info.redelivered ?? false },
+        : {
+            exchange: info.exchange,
+            routingKey: info.routingKey,
+            priority: typeof priority === "number" ? priority : null,
+            redelivered: info.redelivered ?? false,
+          },
     hostname,
     message,
   };

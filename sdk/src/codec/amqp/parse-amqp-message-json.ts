@@ -18,7 +18,11 @@ export function parseAmqpMessageJson(text: string): AmqpMessage {
     throw new CeleryProtoError("InvalidMessage", `AMQP message JSON is not valid JSON: ${CeleryProtoError.from(e).message}`, { cause: e });
   }
   assertValid(validateAmqpMessage, raw, "InvalidMessage", "AMQP message");
-  const message = raw as { properties: Record<string, unknown>; delivery_info?: { exchange: string; routing_key: string; redelivered?: boolean }; body: string };
+  const message = raw as {
+    properties: Record<string, unknown>;
+    delivery_info?: { exchange: string; routing_key: string; redelivered?: boolean };
+    body: string;
+  };
   const properties = { ...message.properties } as Record<string, unknown>;
   if (properties["headers"] !== undefined && properties["headers"] !== null) {
     properties["headers"] = decodeTypeWrappers(properties["headers"] as never, "/properties/headers");

@@ -30,7 +30,10 @@ export function compressBody(body: Uint8Array, name: string): { body: Uint8Array
     case "brotli":
       return { body: zlib.brotliCompressSync(body), mimeType: COMPRESSION_MIME_TYPES.brotli };
     case "bzip2":
-      throw new CeleryProtoError("UnsupportedCompression", "bzip2 compression is decode-only in celery-proto (no maintained JS bzip2 encoder); use compression: 'gzip'");
+      throw new CeleryProtoError(
+        "UnsupportedCompression",
+        "bzip2 compression is decode-only in celery-proto (no maintained JS bzip2 encoder); use compression: 'gzip'",
+      );
     default:
       throw new CeleryProtoError("UnsupportedCompression", `unknown compression ${JSON.stringify(name)}; use one of zlib, gzip, brotli`);
   }
@@ -60,9 +63,7 @@ export function decompressBody(body: Uint8Array, compression: string): Uint8Arra
       const known = KNOWN_BUT_UNSUPPORTED[compression];
       throw new CeleryProtoError(
         "UnsupportedCompression",
-        known === undefined
-          ? `unknown compression ${JSON.stringify(compression)}`
-          : `${known} compression (${compression}) is not supported by celery-proto`,
+        known === undefined ? `unknown compression ${JSON.stringify(compression)}` : `${known} compression (${compression}) is not supported by celery-proto`,
       );
     }
   }

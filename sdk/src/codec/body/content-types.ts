@@ -62,7 +62,10 @@ export function checkContentType(contentType: string | undefined | null, accept:
     throw new CeleryProtoError("UnsupportedContentType", type === "" ? "message has no content type" : `unsupported content type ${JSON.stringify(type)}`);
   }
   if (!accept.has(spec.contentType)) {
-    throw new CeleryProtoError("ContentDisallowed", `refusing to deserialize content of type ${spec.contentType} (not in the accept list: ${[...accept].join(", ")})`);
+    throw new CeleryProtoError(
+      "ContentDisallowed",
+      `refusing to deserialize content of type ${spec.contentType} (not in the accept list: ${[...accept].join(", ")})`,
+    );
   }
   return spec;
 }

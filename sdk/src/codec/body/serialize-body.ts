@@ -13,7 +13,8 @@ export interface SerializedBody {
 /** Serializes a value with the named serializer, the way kombu's `dumps` does. */
 export function serializeBody(value: unknown, serializer: SerializerName = "json", jsonFlavor: KombuJsonFlavor = "kombu5.3"): SerializedBody {
   const spec: SerializerSpec | undefined = SERIALIZERS[serializer];
-  if (spec === undefined) throw new CeleryProtoError("InvalidOption", `serializer: unknown serializer ${JSON.stringify(serializer)}; use json, msgpack or yaml`);
+  if (spec === undefined)
+    throw new CeleryProtoError("InvalidOption", `serializer: unknown serializer ${JSON.stringify(serializer)}; use json, msgpack or yaml`);
   let body: Uint8Array;
   switch (spec.name) {
     case "json":

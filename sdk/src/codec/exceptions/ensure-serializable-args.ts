@@ -20,7 +20,8 @@ export function ensureSerializableArgs(args: readonly unknown[]): unknown[] {
 
 function reprOf(value: unknown): string {
   if (typeof value === "symbol") return value.toString();
-  const proto = typeof value === "object" && value !== null ? (Object.getPrototypeOf(value) as { readonly constructor?: { readonly name?: unknown } } | null) : null;
+  const proto =
+    typeof value === "object" && value !== null ? (Object.getPrototypeOf(value) as { readonly constructor?: { readonly name?: unknown } } | null) : null;
   if (proto !== null && proto !== Object.prototype && !Array.isArray(value)) {
     const name = typeof proto.constructor?.name === "string" && proto.constructor.name !== "" ? proto.constructor.name : "object";
     return `<${name} object>`;

@@ -35,7 +35,7 @@ export interface PythonExceptionLike {
 export function errorToExceptionInfo(error: unknown): ExceptionInfo {
   if (!isErrorLike(error)) return { exc_type: "Exception", exc_message: ensureSerializableArgs([error]), exc_module: "builtins" };
   const e = error as Partial<Error> & PythonExceptionLike;
-  const args = ensureSerializableArgs(Array.isArray(e.excArgs) ? e.excArgs : (typeof e.message !== "string" || e.message === "" ? [] : [e.message]));
+  const args = ensureSerializableArgs(Array.isArray(e.excArgs) ? e.excArgs : typeof e.message !== "string" || e.message === "" ? [] : [e.message]);
   if (typeof e.excType === "string") {
     return { exc_type: e.excType, exc_message: args, exc_module: e.excModule === undefined ? JS_ERROR_MODULE : e.excModule };
   }

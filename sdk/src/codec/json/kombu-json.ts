@@ -133,7 +133,10 @@ export function applyTypeWrappers(value: unknown, flavor: KombuJsonFlavor, path:
     if (proto !== Object.prototype && proto !== null) {
       const toJSON = (value as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === "function") return applyTypeWrappers(toJSON.call(value), flavor, path, seen);
-      throw encodeError(path, `a ${proto.constructor?.name ?? "class"} instance has no JSON form (plain objects, arrays, Date, Uint8Array and Py* values only)`);
+      throw encodeError(
+        path,
+        `a ${proto.constructor?.name ?? "class"} instance has no JSON form (plain objects, arrays, Date, Uint8Array and Py* values only)`,
+      );
     }
     const out: { [key: string]: PlainJson } = {};
     for (const [key, item] of Object.entries(value)) {

@@ -2,15 +2,7 @@ import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { PyFloat } from "./python-values.js";
 
 /** A value after type wrappers have been applied: what `stringifyPythonJson` accepts. */
-export type PlainJson =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | PyFloat
-  | readonly PlainJson[]
-  | { readonly [key: string]: PlainJson };
+export type PlainJson = null | boolean | number | bigint | string | PyFloat | readonly PlainJson[] | { readonly [key: string]: PlainJson };
 
 /**
  * Writes JSON exactly as Python's `json.dumps` does with its defaults (the form kombu sends): `", "` and `": "`

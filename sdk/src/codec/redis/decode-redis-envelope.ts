@@ -30,7 +30,12 @@ export function readRedisEnvelope(envelope: string | Uint8Array): RawTaskParts {
     headers?: Record<string, ParsedJson> | null;
     properties: Record<string, ParsedJson>;
   };
-  const { delivery_info: info, delivery_tag: tag, body_encoding: bodyEncoding, ...properties } = env.properties as Record<string, ParsedJson> & {
+  const {
+    delivery_info: info,
+    delivery_tag: tag,
+    body_encoding: bodyEncoding,
+    ...properties
+  } = env.properties as Record<string, ParsedJson> & {
     delivery_info?: { exchange?: string; routing_key?: string; priority?: number | null; redelivered?: boolean };
     delivery_tag?: string;
     body_encoding?: string;

@@ -19,7 +19,13 @@ export interface SafeReprOptions {
 }
 
 type Literal = { readonly kind: "literal"; readonly value: string; readonly truncatable: boolean; readonly direction: -1 | 0 | 1 };
-type Token = Literal | { readonly kind: "key"; readonly value: string } | { readonly kind: "text"; readonly value: string } | { readonly kind: "quoted"; readonly value: string } | { readonly kind: "bytes"; readonly value: Uint8Array } | { readonly kind: "value"; readonly value: unknown };
+type Token =
+  | Literal
+  | { readonly kind: "key"; readonly value: string }
+  | { readonly kind: "text"; readonly value: string }
+  | { readonly kind: "quoted"; readonly value: string }
+  | { readonly kind: "bytes"; readonly value: Uint8Array }
+  | { readonly kind: "value"; readonly value: unknown };
 
 const lit = (value: string, truncatable: boolean, direction: -1 | 0 | 1): Literal => ({ kind: "literal", value, truncatable, direction });
 const KV_SEP = lit(": ", true, 0);

@@ -30,9 +30,7 @@ export function decodeTaskMessage(parts: RawTaskParts, options: DecodeOptions = 
   const { raw, typeWrappers } = readBody(parts, headers, accept);
   const decodeValues = (value: unknown, path: string): unknown => (typeWrappers ? decodeTypeWrappers(value as ParsedJson, path) : value);
   if (typeof headers["task"] === "string" || "task" in headers) {
-    return isMapping(raw) && "args" in raw
-      ? decodeHybrid(parts, headers, raw, decodeValues)
-      : decodeProtocol2(parts, headers, raw, decodeValues);
+    return isMapping(raw) && "args" in raw ? decodeHybrid(parts, headers, raw, decodeValues) : decodeProtocol2(parts, headers, raw, decodeValues);
   }
   if (isMapping(raw) && "task" in raw) return decodeProtocol1(parts, raw, decodeValues);
   throw new CeleryProtoError("UnknownProtocol", "not a Celery task message: no 'task' header (protocol 2) and no 'task' key in the body (protocol 1)");
@@ -71,7 +69,12 @@ function decodeProtocol2(parts: RawTaskParts, headers: Readonly<Record<string, u
   };
 }
 
-function decodeHybrid(parts: RawTaskParts, headers: Readonly<Record<string, unknown>>, raw: Readonly<Record<string, unknown>>, decodeValues: ValueDecoder): TaskMessage {
+function decodeHybrid(
+  parts: RawTaskParts,
+  headers: Readonly<Record<string, unknown>>,
+  raw: Readonly<Record<string, unknown>>,
+  decodeValues: ValueDecoder,
+): TaskMessage {
   const body = decodeValues(raw, "/body") as Record<string, unknown>;
   const merged: Record<string, unknown> = {
     lang: body["lang"] ?? null,

@@ -12,8 +12,7 @@ export interface ParsedIsoDateTime {
 
 // Every form Celery 5.2–5.6 writes or accepts: `T` or space, optional seconds, 1–9 fraction digits,
 // `Z` or `±HH[:MM]` (or none: naive). dateutil.isoparse (5.3.5+) accepts all of these.
-const ISO_DATETIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
 /** Parses an ISO-8601 date-time in any form Celery writes; throws `InvalidDateTime` otherwise. */
 export function parseIsoDateTime(text: string, what = "date-time"): ParsedIsoDateTime {
@@ -38,9 +37,7 @@ export function parseIsoDateTime(text: string, what = "date-time"): ParsedIsoDat
     if (hours > 23 || minutes > 59) throw invalid(text, what, "UTC offset out of range");
     offsetMinutes = (sign === "-" ? -1 : 1) * (hours * 60 + minutes);
   }
-  const utcMs =
-    Date.UTC(year, month - 1, day, hour, minute, second, Math.floor(microsecond / 1000)) -
-    (offsetMinutes ?? 0) * 60_000;
+  const utcMs = Date.UTC(year, month - 1, day, hour, minute, second, Math.floor(microsecond / 1000)) - (offsetMinutes ?? 0) * 60_000;
   const date = new Date(utcMs);
   if (year < 100) date.setUTCFullYear(year); // Date.UTC maps years 0–99 to 1900–1999
   return { date, microsecond, offsetMinutes };

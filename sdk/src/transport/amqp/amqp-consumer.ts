@@ -62,7 +62,10 @@ export class AmqpConsumer implements Consumer {
     let ready = false;
     channel.on("error", (e: Error) => {
       // During setup the refusal reaches the caller of attach(); afterwards it is only reportable.
-      if (ready) this.host.reportError(new CeleryProtoError("TransportClosed", `consumer channel for ${this.queueList.join(", ")} closed by the broker: ${e.message}`, { cause: e }));
+      if (ready)
+        this.host.reportError(
+          new CeleryProtoError("TransportClosed", `consumer channel for ${this.queueList.join(", ")} closed by the broker: ${e.message}`, { cause: e }),
+        );
     });
     channel.on("close", () => {
       lost = true;
@@ -110,14 +113,19 @@ export class AmqpConsumer implements Consumer {
 
   /** `basic.qos` again on the open channel (Celery's `QoS.set`); a later channel starts with the new value. */
   async setPrefetch(prefetch: number): Promise<void> {
-    if (typeof prefetch !== "number" || !(prefetch >= 0)) throw new CeleryProtoError("InvalidOption", `prefetch: must be a number >= 0 (0 = unlimited), got ${String(prefetch)}`);
+    if (typeof prefetch !== "number" || !(prefetch >= 0))
+      throw new CeleryProtoError("InvalidOption", `prefetch: must be a number >= 0 (0 = unlimited), got ${String(prefetch)}`);
     this.prefetch = prefetch;
     const channel = this.channel;
     if (channel === null || this.options.noAck) return;
     try {
       await channel.prefetch(toQosCount(prefetch), this.host.useGlobalQos(this.queueList));
     } catch (e) {
-      throw new CeleryProtoError("TransportClosed", `basic.qos on the consumer channel for ${this.queueList.join(", ")} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new CeleryProtoError(
+        "TransportClosed",
+        `basic.qos on the consumer channel for ${this.queueList.join(", ")} failed: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
   }
 
@@ -145,13 +153,24 @@ export class AmqpConsumer implements Consumer {
       if (noAck || settled) return Promise.resolve(); // a second ack would make the broker close the channel
       settled = true;
       if (this.channel !== channel) {
-        return Promise.reject(new CeleryProtoError("TransportClosed", `cannot settle a delivery from queue ${JSON.stringify(queue)}: its channel closed, and the broker has requeued it`));
+        return Promise.reject(
+          new CeleryProtoError(
+            "TransportClosed",
+            `cannot settle a delivery from queue ${JSON.stringify(queue)}: its channel closed, and the broker has requeued it`,
+          ),
+        );
       }
       try {
         action(channel);
         return Promise.resolve();
       } catch (e) {
-        return Promise.reject(new CeleryProtoError("TransportClosed", `cannot settle a delivery from queue ${JSON.stringify(queue)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+        return Promise.reject(
+          new CeleryProtoError(
+            "TransportClosed",
+            `cannot settle a delivery from queue ${JSON.stringify(queue)}: ${e instanceof Error ? e.message : String(e)}`,
+            { cause: e },
+          ),
+        );
       }
     };
     const delivery: Delivery = {

@@ -114,7 +114,8 @@ export function compileAmqpTransportOptions(options: AmqpTransportOptions): Comp
     onEvent: options.onEvent,
   };
   if (typeof compiled.backoff !== "function") throw new CeleryProtoError("InvalidOption", "backoff: must be a function (attempt) => milliseconds");
-  if (compiled.globalQos !== "auto" && typeof compiled.globalQos !== "boolean") throw new CeleryProtoError("InvalidOption", 'globalQos: must be "auto", true or false');
+  if (compiled.globalQos !== "auto" && typeof compiled.globalQos !== "boolean")
+    throw new CeleryProtoError("InvalidOption", 'globalQos: must be "auto", true or false');
   return Object.freeze(compiled);
 }
 

@@ -7,13 +7,7 @@ import { createClosedError, describeError, toBrokerRefusal, toConnectError } fro
 import type { CompiledAmqpTransportOptions } from "./amqp-transport-options.js";
 import { ConfirmPublisher, type AmqpChannelError } from "./confirm-publisher.js";
 import { DeclarationRegistry, type Declaration } from "./declaration-registry.js";
-import {
-  declareAmqpExchange,
-  declareAmqpQueue,
-  isQuorumDeclaration,
-  resolveExchangeDeclaration,
-  resolveQueueDeclaration,
-} from "./declare-amqp-entities.js";
+import { declareAmqpExchange, declareAmqpQueue, isQuorumDeclaration, resolveExchangeDeclaration, resolveQueueDeclaration } from "./declare-amqp-entities.js";
 import { connectAmqpEndpoint } from "./connect-amqp-endpoint.js";
 import { installHeaderDecoder } from "./install-header-decoder.js";
 import { installWriteCoalescing } from "./install-write-coalescing.js";
@@ -273,7 +267,10 @@ export class AmqpTransport implements Transport {
       this.warnedDecoder = true;
       this.emit({
         type: "error",
-        error: new CeleryProtoError("DecodeError", "could not install the py-amqp header reader on amqplib (internals changed?): headers with 64-bit integers from Python producers will close the connection"),
+        error: new CeleryProtoError(
+          "DecodeError",
+          "could not install the py-amqp header reader on amqplib (internals changed?): headers with 64-bit integers from Python producers will close the connection",
+        ),
       });
     }
     try {
@@ -289,7 +286,14 @@ export class AmqpTransport implements Transport {
           if (dead) throw e;
           const refusal = toBrokerRefusal(e, `basic.consume on ${consumer.queues.join(", ")}`);
           if (refusal !== null) await consumer.fail(refusal);
-          this.emit({ type: "error", error: refusal ?? new CeleryProtoError("TransportClosed", `could not re-establish the consumer of ${consumer.queues.join(", ")}: ${describeError(e)}`, { cause: e }) });
+          this.emit({
+            type: "error",
+            error:
+              refusal ??
+              new CeleryProtoError("TransportClosed", `could not re-establish the consumer of ${consumer.queues.join(", ")}: ${describeError(e)}`, {
+                cause: e,
+              }),
+          });
         }
       }
       if (dead) throw new Error(lastError === null ? "connection closed during setup" : describeError(lastError));
@@ -320,7 +324,10 @@ export class AmqpTransport implements Transport {
     if (this.state !== "open") return; // closing: close() owns the rest
     this.state = "connecting";
     const display = this.endpoint?.display ?? "the broker";
-    this.emit({ type: "disconnected", error: error === null ? null : new CeleryProtoError("TransportClosed", `lost the connection to ${display}: ${error.message}`, { cause: error }) });
+    this.emit({
+      type: "disconnected",
+      error: error === null ? null : new CeleryProtoError("TransportClosed", `lost the connection to ${display}: ${error.message}`, { cause: error }),
+    });
     this.connectLoop(false).catch((e: unknown) => this.giveUp(e));
   }
 
@@ -416,7 +423,11 @@ export class AmqpTransport implements Transport {
     for (const p of unconfirmed) {
       p.channelFailures++;
       if (p.exchange === missingExchange || p.channelFailures >= MAX_CHANNEL_FAILURES) {
-        p.reject(new CeleryProtoError("PublishRejected", `the broker refused the message to exchange ${JSON.stringify(p.exchange)}: ${channelError.message}`, { cause: channelError }));
+        p.reject(
+          new CeleryProtoError("PublishRejected", `the broker refused the message to exchange ${JSON.stringify(p.exchange)}: ${channelError.message}`, {
+            cause: channelError,
+          }),
+        );
       } else {
         retry.push(p);
       }
@@ -435,7 +446,10 @@ export class AmqpTransport implements Transport {
       this.publisher = publisher;
       this.flush();
     } catch (e) {
-      this.emit({ type: "error", error: new CeleryProtoError("TransportClosed", `could not reopen the publish channel: ${describeError(e)}; reconnecting`, { cause: e }) });
+      this.emit({
+        type: "error",
+        error: new CeleryProtoError("TransportClosed", `could not reopen the publish channel: ${describeError(e)}; reconnecting`, { cause: e }),
+      });
       // A fresh connection reopens everything.
       if (this.model === model) await model.close().catch(() => undefined);
     }
@@ -467,7 +481,14 @@ export class AmqpTransport implements Transport {
         this.declarations.markDeclared(entry);
       } catch (e) {
         if (toBrokerRefusal(e, "") === null) throw e;
-        this.emit({ type: "error", error: new CeleryProtoError("BrokerError", `re-declaring ${entry.kind} ${JSON.stringify(entry.declaration.name)} after reconnecting failed: ${describeError(e)}`, { cause: e }) });
+        this.emit({
+          type: "error",
+          error: new CeleryProtoError(
+            "BrokerError",
+            `re-declaring ${entry.kind} ${JSON.stringify(entry.declaration.name)} after reconnecting failed: ${describeError(e)}`,
+            { cause: e },
+          ),
+        });
         channel = await this.openAdminChannel(model);
       }
     }
@@ -499,7 +520,9 @@ export class AmqpTransport implements Transport {
         lastError = e;
       }
     }
-    throw new CeleryProtoError("TransportClosed", `${what} failed ${MAX_ADMIN_TRIES} times as the connection dropped: ${describeError(lastError)}`, { cause: lastError });
+    throw new CeleryProtoError("TransportClosed", `${what} failed ${MAX_ADMIN_TRIES} times as the connection dropped: ${describeError(lastError)}`, {
+      cause: lastError,
+    });
   }
 
   private whenOpen(): Promise<void> {
@@ -535,7 +558,11 @@ export class AmqpTransport implements Transport {
         if (qos !== null && this.options.globalQos === "auto" && !this.noGlobalQos.has(qos[1]!)) {
           this.noGlobalQos.add(qos[1]!);
         } else {
-          const error = new CeleryProtoError("BrokerError", `RabbitMQ closed the connection when consuming from ${consumer.queues.join(", ")}: ${reason.message}`, { cause: reason });
+          const error = new CeleryProtoError(
+            "BrokerError",
+            `RabbitMQ closed the connection when consuming from ${consumer.queues.join(", ")}: ${reason.message}`,
+            { cause: reason },
+          );
           await consumer.fail(error);
           this.emit({ type: "error", error });
         }
@@ -546,12 +573,18 @@ export class AmqpTransport implements Transport {
 
   private reattachLater(consumer: AmqpConsumer, model: ChannelModel): void {
     // Channels also close when the whole connection goes; that path re-attaches after reconnecting.
-    setTimeout(() => {
-      if (this.model !== model || this.state !== "open" || consumer.isCancelled || consumer.isAttached) return;
-      this.attachConsumer(consumer, model).catch((e: unknown) => {
-        this.emit({ type: "error", error: new CeleryProtoError("TransportClosed", `could not reopen the consumer of ${consumer.queues.join(", ")}: ${describeError(e)}`, { cause: e }) });
-      });
-    }, Math.max(0, this.options.backoff(1))).unref();
+    setTimeout(
+      () => {
+        if (this.model !== model || this.state !== "open" || consumer.isCancelled || consumer.isAttached) return;
+        this.attachConsumer(consumer, model).catch((e: unknown) => {
+          this.emit({
+            type: "error",
+            error: new CeleryProtoError("TransportClosed", `could not reopen the consumer of ${consumer.queues.join(", ")}: ${describeError(e)}`, { cause: e }),
+          });
+        });
+      },
+      Math.max(0, this.options.backoff(1)),
+    ).unref();
   }
 
   // --- helpers ----------------------------------------------------------------------------------------------------

@@ -107,7 +107,14 @@ export class ConfirmPublisher {
     if (this.closed) return; // lost with the channel: handed to onClosed
     if (!this.inFlight.delete(p)) return;
     if (err === null || err === undefined) p.resolve();
-    else p.reject(new CeleryProtoError("PublishRejected", `the broker refused the message (basic.nack) published to exchange ${JSON.stringify(p.exchange)} with routing key ${JSON.stringify(p.routingKey)}`, { cause: err }));
+    else
+      p.reject(
+        new CeleryProtoError(
+          "PublishRejected",
+          `the broker refused the message (basic.nack) published to exchange ${JSON.stringify(p.exchange)} with routing key ${JSON.stringify(p.routingKey)}`,
+          { cause: err },
+        ),
+      );
     if (this.inFlight.size === 0) this.notifyIdle();
   }
 

@@ -1,6 +1,8 @@
 import type { ExchangeDeclaration, QueueDeclaration } from "./declare-amqp-entities.js";
 
-export type Declaration = { readonly kind: "exchange"; readonly declaration: ExchangeDeclaration } | { readonly kind: "queue"; readonly declaration: QueueDeclaration };
+export type Declaration =
+  | { readonly kind: "exchange"; readonly declaration: ExchangeDeclaration }
+  | { readonly kind: "queue"; readonly declaration: QueueDeclaration };
 
 /**
  * What the transport has declared: the latest declaration per exchange and queue name, in first-declared order (for

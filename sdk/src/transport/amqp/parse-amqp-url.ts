@@ -66,11 +66,15 @@ export function parseAmqpUrl(url: string): AmqpEndpoint[] {
 
 function splitUrl(url: string): RawParts {
   const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
-  if (schemeMatch === null) throw new CeleryProtoError("InvalidOption", `url: ${JSON.stringify(mask(url))} is not a URL (expected amqp://user:password@host:port/vhost)`);
+  if (schemeMatch === null)
+    throw new CeleryProtoError("InvalidOption", `url: ${JSON.stringify(mask(url))} is not a URL (expected amqp://user:password@host:port/vhost)`);
   const scheme = schemeMatch[1]!.toLowerCase();
   const protocol = SCHEMES[scheme];
   if (protocol === undefined) {
-    throw new CeleryProtoError("InvalidOption", `url: scheme ${JSON.stringify(scheme)} is not an AMQP scheme (use amqp://, amqps://, pyamqp:// or librabbitmq://)`);
+    throw new CeleryProtoError(
+      "InvalidOption",
+      `url: scheme ${JSON.stringify(scheme)} is not an AMQP scheme (use amqp://, amqps://, pyamqp:// or librabbitmq://)`,
+    );
   }
   // Python's urlsplit: the fragment goes first, then the query, and the netloc ends at the first '/'.
   let rest = url.slice(schemeMatch[0].length);

@@ -56,5 +56,7 @@ function octet(name: string, value: unknown): number {
 }
 
 function fail(name: string, reason: string): never {
-  throw new CeleryProtoError("EncodeError", `AMQP property ${name} ${reason}`, { details: [{ path: `/properties/${name}`, keyword: "amqp-property", message: reason }] });
+  throw new CeleryProtoError("EncodeError", `AMQP property ${name} ${reason}`, {
+    details: [{ path: `/properties/${name}`, keyword: "amqp-property", message: reason }],
+  });
 }

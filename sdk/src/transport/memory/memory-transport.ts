@@ -108,7 +108,11 @@ export class MemoryTransport implements Transport {
 
   async deleteQueue(queue: string): Promise<void> {
     this.queues.delete(queue);
-    for (const [name, list] of this.bindings) this.bindings.set(name, list.filter((b) => b.queue !== queue));
+    for (const [name, list] of this.bindings)
+      this.bindings.set(
+        name,
+        list.filter((b) => b.queue !== queue),
+      );
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,10 @@ export class BrokerState {
   /** `exchange_declare`: records the exchange; a redeclaration with other settings fails as kombu's NotEquivalentError. */
   declareExchange(exchange: ExchangeSpec): void {
     if ((exchange.type as string) === "headers") {
-      throw new CeleryProtoError("InvalidOption", `exchange ${JSON.stringify(exchange.name)}: kombu's Redis transport has no headers exchanges (direct, topic, fanout)`);
+      throw new CeleryProtoError(
+        "InvalidOption",
+        `exchange ${JSON.stringify(exchange.name)}: kombu's Redis transport has no headers exchanges (direct, topic, fanout)`,
+      );
     }
     const prev = this.exchanges.get(exchange.name);
     if (prev === undefined) {
@@ -36,7 +39,10 @@ export class BrokerState {
       (prev.autoDelete ?? false) === (exchange.autoDelete ?? false) &&
       JSON.stringify(prev.arguments ?? {}) === JSON.stringify(exchange.arguments ?? {});
     if (!same) {
-      throw new CeleryProtoError("InvalidOption", `exchange ${JSON.stringify(exchange.name)} was already declared with other settings (kombu: NotEquivalentError)`);
+      throw new CeleryProtoError(
+        "InvalidOption",
+        `exchange ${JSON.stringify(exchange.name)} was already declared with other settings (kombu: NotEquivalentError)`,
+      );
     }
   }
 

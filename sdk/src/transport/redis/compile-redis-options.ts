@@ -40,9 +40,20 @@ export interface CompiledRedisOptions {
 
 const KNOWN_KOMBU_KEYS = new Set<string>([
   ...Object.keys(KOMBU_REDIS_DEFAULTS),
-  "master_name", "sentinel_kwargs", "socket_connect_timeout", "socket_timeout", "socket_keepalive", "client_name",
-  "ack_emulation", "body_encoding", "max_connections", "health_check_interval", "retry_on_timeout",
-  "unacked_restore_interval", "unacked_restore_throttle", "polling_interval",
+  "master_name",
+  "sentinel_kwargs",
+  "socket_connect_timeout",
+  "socket_timeout",
+  "socket_keepalive",
+  "client_name",
+  "ack_emulation",
+  "body_encoding",
+  "max_connections",
+  "health_check_interval",
+  "retry_on_timeout",
+  "unacked_restore_interval",
+  "unacked_restore_throttle",
+  "polling_interval",
 ]);
 
 /** Applies the defaults, rejects out-of-range or conflicting values (naming the option), and freezes the result. */
@@ -95,7 +106,8 @@ export function compileRedisOptions(options: RedisTransportOptions = {}): Compil
     sentinelPassword: t.sentinel_kwargs?.password ?? null,
     connectTimeoutMs: connectTimeoutMs(options, t),
     connectTimeoutSetting: options.connectTimeoutSetting ?? "connectTimeoutMs",
-    socketTimeoutMs: t.socket_timeout === undefined || t.socket_timeout === null ? null : Math.round(positive("transportOptions.socket_timeout", t.socket_timeout) * 1000),
+    socketTimeoutMs:
+      t.socket_timeout === undefined || t.socket_timeout === null ? null : Math.round(positive("transportOptions.socket_timeout", t.socket_timeout) * 1000),
     keepAlive: t.socket_keepalive ?? true,
     clientName: t.client_name ?? null,
     backoff: options.backoff ?? defaultRedisBackoff,

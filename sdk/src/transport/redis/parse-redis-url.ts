@@ -41,7 +41,10 @@ const QUERY_KEYS = new Set(["ssl_cert_reqs", "ssl_ca_certs", "ssl_certfile", "ss
  * this transport does not). Unknown query parameters are refused, as kombu's `Connection` refuses unknown arguments.
  */
 export function parseRedisUrl(url: string): RedisTarget {
-  const parts = url.split(";").map((u) => u.trim()).filter((u) => u !== "");
+  const parts = url
+    .split(";")
+    .map((u) => u.trim())
+    .filter((u) => u !== "");
   if (parts.length === 0) throw invalid(url, "no URL given");
   const schemes = parts.map((p) => schemeOf(p));
   const sentinel = schemes.map((s) => s === "sentinel");
@@ -89,7 +92,8 @@ function parseOne(url: string, scheme: string): RedisServerEndpoint {
   }
   const query = new Map<string, string>();
   for (const [k, v] of parsed.searchParams) {
-    if (!QUERY_KEYS.has(k)) throw invalid(url, `query parameter ${k} is not supported (${[...QUERY_KEYS].join(", ")}); pass transport settings in transportOptions`);
+    if (!QUERY_KEYS.has(k))
+      throw invalid(url, `query parameter ${k} is not supported (${[...QUERY_KEYS].join(", ")}); pass transport settings in transportOptions`);
     query.set(k, v);
   }
   const path = decodeURIComponent(parsed.pathname);

@@ -41,7 +41,10 @@ export function dumpPythonJson(value: PyJsonValue): string {
   if (Array.isArray(value)) return `[${value.map(dumpPythonJson).join(", ")}]`;
   let entries = [...value.entries()];
   if (entries.length === 2 && value.has("__type__") && value.has("__value__")) {
-    entries = [["__type__", value.get("__type__") as PyJsonValue], ["__value__", value.get("__value__") as PyJsonValue]];
+    entries = [
+      ["__type__", value.get("__type__") as PyJsonValue],
+      ["__value__", value.get("__value__") as PyJsonValue],
+    ];
   }
   return `{${entries.map(([k, v]) => `${quotePythonString(k)}: ${dumpPythonJson(v)}`).join(", ")}}`;
 }
@@ -74,7 +77,11 @@ class Reader {
     if (c === "{") return this.object(depth);
     if (c === "[") return this.array(depth);
     if (c === '"') return this.string();
-    for (const [word, v] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [word, v] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (this.text.startsWith(word, this.pos)) {
         this.pos += word.length;
         return v;

@@ -93,7 +93,12 @@ export class RedisConsumer implements Consumer {
   }
 
   /** Starts consuming; resolves once the BRPOP loop runs and every fanout pattern is subscribed. */
-  static async start(deps: RedisConsumerDeps, queues: readonly string[], onDelivery: (delivery: Delivery) => void, options: ConsumeOptions): Promise<RedisConsumer> {
+  static async start(
+    deps: RedisConsumerDeps,
+    queues: readonly string[],
+    onDelivery: (delivery: Delivery) => void,
+    options: ConsumeOptions,
+  ): Promise<RedisConsumer> {
     if (!Number.isSafeInteger(options.prefetch) || options.prefetch < 0) {
       throw new CeleryProtoError("InvalidOption", `prefetch must be an integer >= 0 (0 = unlimited), not ${options.prefetch}`);
     }
@@ -175,7 +180,16 @@ export class RedisConsumer implements Consumer {
         const record = this.options.noAck !== true;
         score = fetchScore();
         const closesBefore = this.blockingCloses;
-        const flat = (await blocking.eval(POP_MANY, 2 + keys.length, ctx.layout.unackedKey, ctx.layout.unackedIndexKey, ...keys, String(this.credit()), score, record ? "1" : "0")) as string[];
+        const flat = (await blocking.eval(
+          POP_MANY,
+          2 + keys.length,
+          ctx.layout.unackedKey,
+          ctx.layout.unackedIndexKey,
+          ...keys,
+          String(this.credit()),
+          score,
+          record ? "1" : "0",
+        )) as string[];
         const batch: Popped[] = [];
         for (let i = 0; i + 2 < flat.length; i += 3) {
           const tag = flat[i + 2] as string;
@@ -255,7 +269,12 @@ export class RedisConsumer implements Consumer {
       for (const tag of tags) if (!received.has(tag) && (await restoreByTag(ctx, tag, false))) restored++;
       this.interruptedFetches.shift();
       if (restored > 0) {
-        this.emitError(new CeleryProtoError("TransportClosed", `a fetch's reply was lost with the connection: its ${restored} message(s) were restored from unacked to their queues`));
+        this.emitError(
+          new CeleryProtoError(
+            "TransportClosed",
+            `a fetch's reply was lost with the connection: its ${restored} message(s) were restored from unacked to their queues`,
+          ),
+        );
       }
     }
   }
@@ -273,7 +292,9 @@ export class RedisConsumer implements Consumer {
         // kombu cannot decode it either (its consumer raises); it is reported, not redelivered forever.
         if (recordedTag !== null) await this.remover.remove(recordedTag);
         const error = CeleryProtoError.from(e, "InvalidEnvelope");
-        this.emitError(new CeleryProtoError(error.code, `message from queue ${JSON.stringify(queue)} dropped: ${error.message}`, { cause: e, details: error.details }));
+        this.emitError(
+          new CeleryProtoError(error.code, `message from queue ${JSON.stringify(queue)} dropped: ${error.message}`, { cause: e, details: error.details }),
+        );
       }
     }
     if (!noAck) {
@@ -301,7 +322,9 @@ export class RedisConsumer implements Consumer {
     for (const pending of batch) {
       if (pending.registered) continue;
       if (pending.tag === null) {
-        this.emitError(new CeleryProtoError("InvalidEnvelope", "delivery without properties.delivery_tag: not recorded in unacked (kombu cannot consume it either)"));
+        this.emitError(
+          new CeleryProtoError("InvalidEnvelope", "delivery without properties.delivery_tag: not recorded in unacked (kombu cannot consume it either)"),
+        );
       } else recordable.push(pending);
     }
     if (recordable.length === 0) return;
@@ -314,7 +337,11 @@ export class RedisConsumer implements Consumer {
       fields.push(pending.tag as string, encodeUnackedText(pending.envelope, info?.exchange ?? "", info === null ? pending.queue : info.routingKey));
     }
     try {
-      const results = await commands.multi().zadd(layout.unackedIndexKey, ...scored).hset(layout.unackedKey, ...fields).exec();
+      const results = await commands
+        .multi()
+        .zadd(layout.unackedIndexKey, ...scored)
+        .hset(layout.unackedKey, ...fields)
+        .exec();
       const failed = results?.find(([err]) => err !== null);
       if (failed !== undefined) throw failed[0];
       for (const pending of recordable) pending.registered = true;
@@ -345,7 +372,12 @@ export class RedisConsumer implements Consumer {
   private async restoreUnsettled(): Promise<void> {
     if (this.unsettled.size > 0 && this.deps.ctx.commands.status !== "ready") {
       // Waiting for Redis here would hang shutdown; recorded deliveries come back through restore_visible.
-      this.emitError(new CeleryProtoError("TransportClosed", `${this.unsettled.size} unsettled deliveries not restored: Redis is unreachable (recorded ones return after visibility_timeout via restoreVisible)`));
+      this.emitError(
+        new CeleryProtoError(
+          "TransportClosed",
+          `${this.unsettled.size} unsettled deliveries not restored: Redis is unreachable (recorded ones return after visibility_timeout via restoreVisible)`,
+        ),
+      );
       this.unsettled.clear();
       return;
     }
@@ -381,7 +413,15 @@ export class RedisConsumer implements Consumer {
       const ttl = bindingTtlMs(ctx.state.expiresOf(queue) as number);
       for (const binding of ctx.state.bindingsOf(queue)) {
         await ctx.commands
-          .eval(REFRESH_BINDING, 2, ctx.layout.bindingKey(binding.exchange), ctx.layout.bindingDeadlinesKey, bindingMemberFor(ctx, queue, binding), binding.exchange, String(ttl))
+          .eval(
+            REFRESH_BINDING,
+            2,
+            ctx.layout.bindingKey(binding.exchange),
+            ctx.layout.bindingDeadlinesKey,
+            bindingMemberFor(ctx, queue, binding),
+            binding.exchange,
+            String(ttl),
+          )
           .catch((e: unknown) => this.emitError(toTransportError(e, "binding refresh")));
       }
     }

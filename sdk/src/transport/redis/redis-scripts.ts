@@ -93,4 +93,3 @@ for i = 3, #KEYS do
 end
 return out
 `;
-

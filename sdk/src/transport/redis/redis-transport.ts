@@ -138,7 +138,11 @@ export class RedisTransport implements Transport {
         const queues = publish.exchange === "" ? [publish.routingKey] : await lookupQueues(this.context, publish.exchange, publish.routingKey);
         await Promise.all(queues.map((queue) => this.put(queue, envelope, priority)));
       } catch (e) {
-        throw toTransportError(e, `publish to ${publish.exchange === "" ? "queue" : "exchange"} ${JSON.stringify(publish.exchange || publish.routingKey)}`, "PublishRejected");
+        throw toTransportError(
+          e,
+          `publish to ${publish.exchange === "" ? "queue" : "exchange"} ${JSON.stringify(publish.exchange || publish.routingKey)}`,
+          "PublishRejected",
+        );
       }
     });
   }

@@ -9,8 +9,15 @@ import type { RedisTarget } from "./parse-redis-url.js";
 
 /** Node's TLS verification failures: retrying cannot fix them, the URL's ssl_* parameters can. */
 const TLS_VERIFY = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID", "ERR_TLS_CERT_ALTNAME_INVALID", "CERT_UNTRUSTED", "CERT_SIGNATURE_FAILURE",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
 ]);
 
 /** Where the first connection goes, for `waitForReady`'s bounds and messages. */
@@ -64,7 +71,13 @@ export function waitForReady(client: Redis, ready: ReadyTarget): Promise<void> {
       resolve();
     };
     const onEnd = (): void => {
-      fail(new CeleryProtoError("TransportClosed", `${prefix}${lastError === null ? "reconnection given up" : describeConnectError(lastError, hostPort(client, target))}`, { cause: lastError }));
+      fail(
+        new CeleryProtoError(
+          "TransportClosed",
+          `${prefix}${lastError === null ? "reconnection given up" : describeConnectError(lastError, hostPort(client, target))}`,
+          { cause: lastError },
+        ),
+      );
     };
     const onConnecting = (): void => {
       clearTimeout(watchdog);
@@ -84,7 +97,10 @@ export function waitForReady(client: Redis, ready: ReadyTarget): Promise<void> {
       failures += 1;
       if (failures < attempts) return;
       const at = hostPort(client, target);
-      const reason = (error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? describeConnectTimeout(at, options.connectTimeoutMs, options.connectTimeoutSetting, server) : describeConnectError(error, at);
+      const reason =
+        (error as NodeJS.ErrnoException).code === "ETIMEDOUT"
+          ? describeConnectTimeout(at, options.connectTimeoutMs, options.connectTimeoutSetting, server)
+          : describeConnectError(error, at);
       fail(new CeleryProtoError((error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? "Timeout" : "TransportClosed", `${prefix}${reason}`, { cause: error }));
     };
     client.on("ready", onReady);
@@ -110,7 +126,8 @@ function toRefusal(error: Error, at: string, db: number, urlName: string): strin
   if (/^NOAUTH/i.test(message)) return `${at} requires a password (${message}): put it in the ${urlName}, redis://:password@host:port/db`;
   if (/^WRONGPASS|invalid password|invalid username/i.test(message)) return `${at} refused the user or password of the ${urlName} (${message})`;
   if (/^NOPERM/i.test(message)) return `${at} refused a command to the ${urlName}'s user (${message})`;
-  if (/DB index is out of range|invalid DB index/i.test(message)) return `${at} has no database ${db} (${message}); the database is the ${urlName}'s path, /${db}`;
+  if (/DB index is out of range|invalid DB index/i.test(message))
+    return `${at} has no database ${db} (${message}); the database is the ${urlName}'s path, /${db}`;
   return null;
 }
 
