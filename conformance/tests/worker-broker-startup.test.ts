@@ -31,7 +31,9 @@ function worker(url: string, extra: readonly string[] = []): ProtoWorkerProcess 
 /** Celery's start-up retry line: `consumer: Cannot connect to <url>: <reason>.\nTrying again in 2.00 seconds... (1/100)`. */
 function retryLine(url: string, port: number, retry: number, max = "100"): RegExp {
   const escaped = url.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  return new RegExp(`ERROR/MainProcess\\] consumer: Cannot connect to ${escaped}: .*127\\.0\\.0\\.1:${port}.*\\.\\nTrying again in \\d+\\.00 seconds\\.\\.\\. \\(${retry}/${max}\\)\\n`);
+  return new RegExp(
+    `ERROR/MainProcess\\] consumer: Cannot connect to ${escaped}: .*127\\.0\\.0\\.1:${port}.*\\.\\nTrying again in \\d+\\.00 seconds\\.\\.\\. \\(${retry}/${max}\\)\\n`,
+  );
 }
 
 async function stopsOn(w: ProtoWorkerProcess, signal: NodeJS.Signals): Promise<void> {
@@ -55,7 +57,12 @@ describe("proto worker with a broker that is not there", () => {
   });
   after(() => blackhole.close());
 
-  for (const [kind, signal] of [["redis", "SIGTERM"], ["redis", "SIGINT"], ["amqp", "SIGTERM"], ["amqp", "SIGQUIT"]] as const) {
+  for (const [kind, signal] of [
+    ["redis", "SIGTERM"],
+    ["redis", "SIGINT"],
+    ["amqp", "SIGTERM"],
+    ["amqp", "SIGQUIT"],
+  ] as const) {
     it(`${kind}: logs each start-up retry in Celery's words and stops on the first ${signal}`, async () => {
       const url = urlFor(kind, closedPort);
       const w = worker(url);
@@ -116,7 +123,10 @@ describe("proto worker with a broker that is not there", () => {
       const { code } = await w.exited;
       assert.equal(code, 1, w.log);
       assert.doesNotMatch(w.log, /Trying again/);
-      assert.match(w.log, new RegExp(`Unrecoverable error: InvalidOption: .*vhost "celery-proto-no-such-vhost" does not exist on 127\\.0\\.0\\.1:${AMQP_PORT}`));
+      assert.match(
+        w.log,
+        new RegExp(`Unrecoverable error: InvalidOption: .*vhost "celery-proto-no-such-vhost" does not exist on 127\\.0\\.0\\.1:${AMQP_PORT}`),
+      );
     } finally {
       await w.stop();
     }
@@ -155,9 +165,24 @@ describe("proto worker whose Redis result backend is not there, or refuses the U
       clearTimeout(killer);
       const ms = Date.now() - started;
       assert.deepEqual(codes, [1, 1, 1], [refused, silent, password].map((w) => w.log).join("\n----\n"));
-      assert.match(refused.log, new RegExp(`CRITICAL/MainProcess\\] Unrecoverable error: TransportClosed: result backend: cannot connect to redis://127\\.0\\.0\\.1:${closedPort}/1: connection refused by 127\\.0\\.0\\.1:${closedPort}`));
-      assert.match(silent.log, new RegExp(`Unrecoverable error: Timeout: result backend: .*127\\.0\\.0\\.1:${blackhole.port} did not complete the connection within 1\\.5 s; raise --broker-connection-timeout if the result backend is slow to answer`));
-      assert.match(password.log, new RegExp(`Unrecoverable error: InvalidOption: result backend: .*127\\.0\\.0\\.1:${server.port} refused the user or password of the --backend URL \\(WRONGPASS`));
+      assert.match(
+        refused.log,
+        new RegExp(
+          `CRITICAL/MainProcess\\] Unrecoverable error: TransportClosed: result backend: cannot connect to redis://127\\.0\\.0\\.1:${closedPort}/1: connection refused by 127\\.0\\.0\\.1:${closedPort}`,
+        ),
+      );
+      assert.match(
+        silent.log,
+        new RegExp(
+          `Unrecoverable error: Timeout: result backend: .*127\\.0\\.0\\.1:${blackhole.port} did not complete the connection within 1\\.5 s; raise --broker-connection-timeout if the result backend is slow to answer`,
+        ),
+      );
+      assert.match(
+        password.log,
+        new RegExp(
+          `Unrecoverable error: InvalidOption: result backend: .*127\\.0\\.0\\.1:${server.port} refused the user or password of the --backend URL \\(WRONGPASS`,
+        ),
+      );
       assert.ok(!password.log.includes(SECRET), password.log);
       for (const w of [refused, silent, password]) assert.doesNotMatch(w.log, /\] \S+ ready\.\n/);
       // Two of them were given 60 s: failing at once is what keeps this far below it.
@@ -188,7 +213,22 @@ describe("proto worker whose Redis result backend goes away while it runs", () =
     const server = await PrivateRedisServer.start();
     const queue = `backend-lost-${process.pid}`;
     const broker = redisDbUrl(0);
-    const w = await ProtoWorkerProcess.start(["-A", TASKS, "-l", "info", "-c", "1", "--without-mingle", "--without-heartbeat", "-Q", queue, "--broker", broker, "--backend", server.url(1)]);
+    const w = await ProtoWorkerProcess.start([
+      "-A",
+      TASKS,
+      "-l",
+      "info",
+      "-c",
+      "1",
+      "--without-mingle",
+      "--without-heartbeat",
+      "-Q",
+      queue,
+      "--broker",
+      broker,
+      "--backend",
+      server.url(1),
+    ]);
     const client = await createClient({ broker, backend: null, defaultQueue: queue });
     try {
       await server.stop();
@@ -269,7 +309,19 @@ describe("proto worker whose broker goes away while it runs", () => {
 
   it("amqp: every connection drops and nothing listens any more, then the first SIGTERM stops it", async () => {
     const proxy = await TcpProxy.create(await findFreePort(), AMQP_PORT);
-    const w = await ProtoWorkerProcess.start(["-A", TASKS, "-l", "info", "-c", "1", "--without-mingle", "-Q", `lost-${process.pid}`, "--broker", urlFor("amqp", proxy.port)]);
+    const w = await ProtoWorkerProcess.start([
+      "-A",
+      TASKS,
+      "-l",
+      "info",
+      "-c",
+      "1",
+      "--without-mingle",
+      "-Q",
+      `lost-${process.pid}`,
+      "--broker",
+      urlFor("amqp", proxy.port),
+    ]);
     try {
       await proxy.down();
       await w.waitFor(/Connection to broker lost/, 20_000);

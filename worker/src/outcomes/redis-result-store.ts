@@ -6,11 +6,7 @@ import { createRedisResultKeys, type RedisResultKeys } from "../../../sdk/src/re
 import { disconnectRedis } from "../../../sdk/src/transport/redis/disconnect-redis.js";
 import { type RedisConnectWait, waitForRedisClient } from "../../../sdk/src/transport/redis/wait-for-redis-client.js";
 import { buildResultMeta } from "./build-result-meta.js";
-import {
-  compileRedisResultStoreOptions,
-  type CompiledRedisResultStoreOptions,
-  type RedisResultStoreOptions,
-} from "./redis-result-store-options.js";
+import { compileRedisResultStoreOptions, type CompiledRedisResultStoreOptions, type RedisResultStoreOptions } from "./redis-result-store-options.js";
 import type { ResultContext } from "./result-context.js";
 import type { ResultStore, ResultWrite } from "./result-store.js";
 import { returnRedisChordPart } from "./return-redis-chord-part.js";
@@ -80,7 +76,8 @@ export class RedisResultStore implements ResultStore {
 
   async storeResult(write: ResultWrite): Promise<void> {
     const text = encodeKombuJson(buildResultMeta(write, this.options));
-    if (text.length > MAX_VALUE_LENGTH) throw new CeleryProtoError("EncodeError", `the result of ${write.taskId} is too large for the Redis backend (over 512 MB)`);
+    if (text.length > MAX_VALUE_LENGTH)
+      throw new CeleryProtoError("EncodeError", `the result of ${write.taskId} is too large for the Redis backend (over 512 MB)`);
     const key = this.keys.task(write.taskId);
     // `_store_result`: a stored SUCCESS is final (a redelivered or lost task must not overwrite it).
     if ((await this.readStatus(key)) === "SUCCESS") return;
