@@ -9,7 +9,6 @@ if [ ! -f node_modules/.celery-proto-lock ] || [ "$(cat node_modules/.celery-pro
   npm ci --no-audit --no-fund --loglevel=error
   sha256sum package-lock.json | cut -d' ' -f1 >node_modules/.celery-proto-lock
 fi
-mkdir -p .state
 bash scripts/setup/build.sh
 bash scripts/setup/brokers.sh start
 bash scripts/setup/python.sh

@@ -8,5 +8,6 @@ if [ -f "$stamp" ] && [ -z "$(find sdk/src worker/src cli/src codegen/src tsup.c
   exit 0
 fi
 echo "[setup] building dist/ (npm run build)"
+mkdir -p .state
 npm run build --silent >.state/build.log 2>&1 || { cat .state/build.log; exit 1; }
 touch "$stamp"
