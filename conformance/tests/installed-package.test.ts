@@ -211,7 +211,7 @@ describe(`the installed package (${NODE})`, () => {
         path.join(project, `beat-state-${queue}.json`),
       ]);
       try {
-        await worker.waitFor(/Task installed\.tick\[[^\]]+\] succeeded in [\d.]+s: 'tick 1'/, 30_000);
+        await worker.waitFor(/Task installed\.tick\[[^\]]+\] succeeded in [\d.e+-]+s: 'tick 1'/, 30_000);
       } finally {
         await beat.stop();
       }
