@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ensureBuilt } from "./ensure-built.js";
@@ -140,9 +140,4 @@ export class InstalledProto {
 export function lastJsonLine<T>(output: string): T {
   const lines = output.trim().split("\n");
   return JSON.parse(lines[lines.length - 1] ?? "null") as T;
-}
-
-/** The text of a file in the project. */
-export function readProjectFile(dir: string, file: string): string {
-  return readFileSync(path.join(dir, file), "utf8");
 }
