@@ -6,7 +6,7 @@ import { checkKnownOptions } from "../../sdk/src/errors/check-known-options.js";
 import type { TaskHandler } from "./app/task-handler.js";
 import type { TaskOptions } from "./app/task-options.js";
 import type { TaskRegistry } from "./app/task-registry.js";
-import { ensureTypeScriptSupport, nativeTypeScriptHint } from "./load-typescript-support.js";
+import { ensureTypeScriptSupport, nativeTypeScriptHint } from "../../sdk/src/modules/load-typescript-support.js";
 
 /** One entry of a `tasks` export: a handler, or a handler with its Celery task options. */
 export type TaskModuleEntry = TaskHandler | { readonly handler: TaskHandler; readonly options?: TaskOptions };

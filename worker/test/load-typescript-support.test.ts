@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
-import { ensureTypeScriptSupport } from "../src/load-typescript-support.js";
+import { ensureTypeScriptSupport } from "../../sdk/src/modules/load-typescript-support.js";
 
 // A module outside the repository, so that no tsx is found next to it.
 const dir = mkdtempSync(path.join(tmpdir(), "celery-proto-ts-"));

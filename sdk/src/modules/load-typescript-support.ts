@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
+import { CeleryProtoError } from "../errors/celery-proto-error.js";
 
 const TYPESCRIPT_EXTENSIONS = new Set([".ts", ".mts", ".cts"]);
 
@@ -25,6 +25,14 @@ export function currentTypeScriptRuntime(): TypeScriptRuntime {
   };
 }
 
+/** What a TypeScript module is loaded for, as the refusal names it: the setting and the flag that took the file. */
+export interface TypeScriptModulePurpose {
+  /** Default `"app"`. */
+  readonly option: string;
+  /** Default `"-A"`. */
+  readonly flag: string;
+}
+
 /**
  * Makes `file` importable when it is TypeScript. Prefers tsx when it is installed next to the module (it handles all
  * of TypeScript and `.js` specifiers that name `.ts` files); otherwise Node's own type stripping (Node ≥ 22.18, or 22.6
@@ -34,6 +42,7 @@ export function currentTypeScriptRuntime(): TypeScriptRuntime {
 export async function ensureTypeScriptSupport(
   file: string,
   runtime: TypeScriptRuntime = currentTypeScriptRuntime(),
+  purpose: TypeScriptModulePurpose = { option: "app", flag: "-A" },
 ): Promise<"javascript" | "loader" | "native"> {
   if (!TYPESCRIPT_EXTENSIONS.has(path.extname(file))) return "javascript";
   if (runtime.loaderActive) return "loader";
@@ -46,7 +55,7 @@ export async function ensureTypeScriptSupport(
   if (runtime.nativeTypeScript !== false) return "native";
   throw new CeleryProtoError(
     "InvalidOption",
-    `app: ${file} is TypeScript, and Node ${process.version} cannot import TypeScript by itself. Install tsx in that project (npm install --save-dev tsx), run Node >= 22.18 (which strips types), or compile the module and pass the .js file to -A`,
+    `${purpose.option}: ${file} is TypeScript, and Node ${process.version} cannot import TypeScript by itself. Install tsx in that project (npm install --save-dev tsx), run Node >= 22.18 (which strips types), or compile the module and pass the .js file to ${purpose.flag}`,
   );
 }
 
