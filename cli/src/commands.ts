@@ -6,6 +6,7 @@ import Generate from "./commands/generate.js";
 import Help from "./commands/help.js";
 import ImportPython from "./commands/import-python.js";
 import Inspect from "./commands/inspect.js";
+import Multi from "./commands/multi.js";
 import Purge from "./commands/purge.js";
 import Result from "./commands/result.js";
 import Status from "./commands/status.js";
@@ -22,6 +23,7 @@ export const COMMANDS = {
   help: Help,
   "import-python": ImportPython,
   inspect: Inspect,
+  multi: Multi,
   purge: Purge,
   result: Result,
   status: Status,
