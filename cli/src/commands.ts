@@ -6,8 +6,8 @@ import Generate from "./commands/generate.js";
 import Help from "./commands/help.js";
 import ImportPython from "./commands/import-python.js";
 import Inspect from "./commands/inspect.js";
-import Multi from "./commands/multi.js";
 import Purge from "./commands/purge.js";
+import Report from "./commands/report.js";
 import Result from "./commands/result.js";
 import Status from "./commands/status.js";
 import Validate from "./commands/validate.js";
@@ -23,8 +23,8 @@ export const COMMANDS = {
   help: Help,
   "import-python": ImportPython,
   inspect: Inspect,
-  multi: Multi,
   purge: Purge,
+  report: Report,
   result: Result,
   status: Status,
   validate: Validate,
