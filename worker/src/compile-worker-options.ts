@@ -6,7 +6,7 @@ import type { QueueSpec } from "../../sdk/src/transport/queue-spec.js";
 import { brokerFamily } from "./describe-broker.js";
 import { expandNodeName } from "./expand-node-name.js";
 import { parseLogLevel } from "./logging/log-level.js";
-import { DEFAULT_WORKER_OPTIONS, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
+import { DEFAULT_WORKER_OPTIONS, type AutoscaleOptions, type CompiledAutoscale, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "broker",
@@ -17,7 +17,13 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "brokerConnectionMaxRetries",
   "connectSettingNames",
   "queues",
+  "excludeQueues",
   "concurrency",
+  "autoscale",
+  "maxTasksPerChild",
+  "maxMemoryPerChild",
+  "timeLimit",
+  "softTimeLimit",
   "prefetchMultiplier",
   "etaTaskLimit",
   "hostname",
@@ -59,7 +65,8 @@ export function compileWorkerOptions(options: WorkerOptions = {}, env: NodeJS.Pr
     throw invalid("brokerConnectionMaxRetries", `must be an integer >= 0 or Infinity, got ${String(maxRetries)}`);
   const backend = options.backend === undefined ? (env["CELERY_RESULT_BACKEND"] ?? d.backend) : options.backend;
   if (backend !== null && typeof backend !== "string") throw invalid("backend", "must be a result backend URL or null");
-  const concurrency = options.concurrency ?? os.availableParallelism();
+  const autoscale = compileAutoscale(options.autoscale ?? d.autoscale);
+  const concurrency = autoscale?.max ?? options.concurrency ?? os.availableParallelism();
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw invalid("concurrency", `must be an integer >= 1, got ${String(concurrency)}`);
   const prefetchMultiplier = options.prefetchMultiplier ?? d.prefetchMultiplier;
   if (!Number.isSafeInteger(prefetchMultiplier) || prefetchMultiplier < 0)
@@ -68,6 +75,18 @@ export function compileWorkerOptions(options: WorkerOptions = {}, env: NodeJS.Pr
   if (etaTaskLimit !== null && (!Number.isSafeInteger(etaTaskLimit) || etaTaskLimit < 1)) throw invalid("etaTaskLimit", "must be an integer >= 1 or null");
   const pool = options.pool ?? d.pool;
   if (pool !== "async" && pool !== "process") throw invalid("pool", `must be "async" or "process", got ${JSON.stringify(pool)}`);
+  const maxTasksPerChild = positiveIntegerOrNull("maxTasksPerChild", options.maxTasksPerChild ?? d.maxTasksPerChild);
+  const maxMemoryPerChild = positiveIntegerOrNull("maxMemoryPerChild", options.maxMemoryPerChild ?? d.maxMemoryPerChild);
+  for (const [name, value] of [
+    ["maxTasksPerChild", maxTasksPerChild],
+    ["maxMemoryPerChild", maxMemoryPerChild],
+  ] as const) {
+    // The async pool runs tasks in the worker process: there is no child to replace (Celery's threads and solo pools
+    // ignore the setting silently; refusing says what was meant).
+    if (value !== null && pool !== "process") throw invalid(name, 'replaces process-pool children: use it with pool: "process" (-P process)');
+  }
+  const timeLimit = secondsOrNull("timeLimit", options.timeLimit ?? d.timeLimit);
+  const softTimeLimit = secondsOrNull("softTimeLimit", options.softTimeLimit ?? d.softTimeLimit);
   const hostnamePattern = options.hostname ?? d.hostname;
   if (typeof hostnamePattern !== "string" || hostnamePattern.trim() === "") throw invalid("hostname", "must be a non-empty node name such as name@host");
   const accept = options.accept ?? d.accept;
@@ -107,8 +126,13 @@ export function compileWorkerOptions(options: WorkerOptions = {}, env: NodeJS.Pr
       maxRetries: options.connectSettingNames?.maxRetries ?? "brokerConnectionMaxRetries",
       backend: options.connectSettingNames?.backend ?? "backend",
     }),
-    queues: compileQueues(options.queues ?? d.queues),
+    queues: excludeQueues(compileQueues(options.queues ?? d.queues), options.excludeQueues),
     concurrency,
+    autoscale,
+    maxTasksPerChild,
+    maxMemoryPerChild,
+    timeLimit,
+    softTimeLimit,
     prefetchMultiplier,
     etaTaskLimit,
     hostname: expandNodeName(hostnamePattern.trim()),
@@ -140,6 +164,38 @@ function compileQueues(queues: readonly (string | QueueSpec)[]): readonly QueueS
   const names = new Set(specs.map((s) => s.name));
   if (names.size !== specs.length) throw invalid("queues", "lists a queue twice");
   return Object.freeze(specs);
+}
+
+/** `-X`: the queues left once the excluded ones are taken out; at least one must remain. */
+function excludeQueues(queues: readonly QueueSpec[], excluded: readonly string[] | undefined): readonly QueueSpec[] {
+  if (excluded === undefined) return queues;
+  if (!Array.isArray(excluded) || excluded.some((name) => typeof name !== "string")) throw invalid("excludeQueues", "must be a list of queue names");
+  const drop = new Set(excluded.map((name) => name.trim()));
+  const left = queues.filter((q) => !drop.has(q.name));
+  if (left.length === 0)
+    throw invalid("excludeQueues", `leaves no queue to consume (queues: ${queues.map((q) => q.name).join(", ")}; excluded: ${[...drop].join(", ")})`);
+  return Object.freeze(left);
+}
+
+function compileAutoscale(autoscale: AutoscaleOptions | null): CompiledAutoscale | null {
+  if (autoscale === null) return null;
+  if (typeof autoscale !== "object") throw invalid("autoscale", "must be {max, min?, keepaliveSeconds?} or null");
+  const { max, min = 0, keepaliveSeconds = DEFAULT_WORKER_OPTIONS.autoscaleKeepaliveSeconds } = autoscale;
+  if (!Number.isSafeInteger(max) || max < 1) throw invalid("autoscale", `max must be an integer >= 1, got ${String(max)}`);
+  if (!Number.isSafeInteger(min) || min < 0 || min > max) throw invalid("autoscale", `min must be an integer from 0 to max (${max}), got ${String(min)}`);
+  if (typeof keepaliveSeconds !== "number" || !(keepaliveSeconds > 0)) throw invalid("autoscale", "keepaliveSeconds must be a number > 0");
+  return Object.freeze({ max, min, keepaliveSeconds });
+}
+
+function positiveIntegerOrNull(option: string, value: number | null): number | null {
+  if (value !== null && (!Number.isSafeInteger(value) || value < 1)) throw invalid(option, `must be an integer >= 1 or null, got ${String(value)}`);
+  return value;
+}
+
+function secondsOrNull(option: string, value: number | null): number | null {
+  if (value !== null && (typeof value !== "number" || !Number.isFinite(value) || value <= 0))
+    throw invalid(option, `must be a number of seconds > 0 or null, got ${String(value)}`);
+  return value;
 }
 
 function invalid(option: string, reason: string): CeleryProtoError {

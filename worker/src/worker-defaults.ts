@@ -52,7 +52,8 @@ export async function createDefaultEventDispatcher(services: WorkerServices): Pr
 export async function createPools(services: WorkerServices): Promise<{ pool: ExecutionPool; pools: ReadonlyMap<string, ExecutionPool> }> {
   const poolServices: PoolServices = {
     ...services,
-    concurrency: services.options.concurrency,
+    // With autoscale the pool starts at its min (at least 1) and the autoscaler grows it.
+    concurrency: services.options.autoscale === null ? services.options.concurrency : Math.max(1, services.options.autoscale.min),
     onSoftTimeLimit: (request, seconds) => services.logger.warning(TASK_LOG.softTimeLimit(seconds, request.name, request.id)),
   };
   const wanted = new Set<string>([services.options.pool]);
@@ -79,7 +80,15 @@ async function createPool(kind: string, services: PoolServices): Promise<Executi
   const taskModule = services.options.taskModule;
   if (taskModule === null)
     throw new CeleryProtoError("InvalidOption", "taskModule: a task asks for the process pool, whose children load the task module: give its path");
-  const pool = createProcessPool({ concurrency: services.concurrency, taskModule, onSoftTimeLimit: services.onSoftTimeLimit });
+  const pool = createProcessPool({
+    concurrency: services.concurrency,
+    taskModule,
+    onSoftTimeLimit: services.onSoftTimeLimit,
+    maxTasksPerChild: services.options.maxTasksPerChild,
+    maxMemoryPerChild: services.options.maxMemoryPerChild,
+    onMaxMemoryExceeded: (used, limit) => services.logger.warning(`child process exiting after exceeding memory limit (${used}KiB / ${limit}KiB)`),
+    timeouts: [services.options.softTimeLimit, services.options.timeLimit],
+  });
   try {
     await pool.ready();
   } catch (e) {

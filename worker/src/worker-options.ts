@@ -41,8 +41,34 @@ export interface WorkerOptions {
   readonly connectSettingNames?: WorkerConnectSettingNames;
   /** Queues to consume (`-Q`): names (Celery's default declaration) or full specs. Default `["celery"]`. */
   readonly queues?: readonly (string | QueueSpec)[];
-  /** Simultaneous executions (`-c`). Default `os.availableParallelism()`. */
+  /** Queues not to consume (`-X`, Celery's `app.amqp.queues.exclude`): taken out of `queues`. Default none. */
+  readonly excludeQueues?: readonly string[];
+  /** Simultaneous executions (`-c`). Default `os.availableParallelism()`; with `autoscale`, its `max`. */
   readonly concurrency?: number;
+  /**
+   * `--autoscale MAX,MIN` (Celery's `worker_autoscaler`, C:celery/worker/autoscale.py): the pool starts with `min`
+   * executions (at least 1) and grows up to `max` while more requests are reserved than it runs, shrinking back after
+   * `keepaliveSeconds` without growth. The prefetch is `max × prefetchMultiplier`. For the process pool it is the number
+   * of child processes, for the async pool the concurrency limit. Default null (a fixed pool of `concurrency`).
+   */
+  readonly autoscale?: AutoscaleOptions | null;
+  /**
+   * `worker_max_tasks_per_child` (`--max-tasks-per-child`): a process-pool child is replaced after this many tasks.
+   * The process pool only (`pool: "process"`, `-P process`). Default null (never).
+   */
+  readonly maxTasksPerChild?: number | null;
+  /**
+   * `worker_max_memory_per_child` (`--max-memory-per-child`), KiB: a process-pool child whose resident memory is above
+   * this after a task is replaced (the task's result stands), as billiard does. The process pool only. Default null.
+   */
+  readonly maxMemoryPerChild?: number | null;
+  /**
+   * `task_time_limit` (`--time-limit`), seconds: the hard time limit of tasks that set none (a message's `timelimit`
+   * header still wins, then the task's `timeLimit`). Default null (none).
+   */
+  readonly timeLimit?: number | null;
+  /** `task_soft_time_limit` (`--soft-time-limit`), seconds: the soft limit of tasks that set none. Default null. */
+  readonly softTimeLimit?: number | null;
   /** `worker_prefetch_multiplier`: prefetch = concurrency × this; 0 = no limit. Default 4. */
   readonly prefetchMultiplier?: number;
   /** `worker_eta_task_limit`: most ETA tasks held at once raise the prefetch by (null = no cap). Default null. */
@@ -84,6 +110,16 @@ export interface WorkerOptions {
   readonly taskModule?: string | null;
 }
 
+/** `autoscale`: the pool's bounds and how long it stays grown. */
+export interface AutoscaleOptions {
+  /** Most executions (processes for the process pool). An integer >= 1. */
+  readonly max: number;
+  /** Fewest executions, an integer >= 0 and <= max (the pool keeps at least 1). Default 0. */
+  readonly min?: number;
+  /** Celery's `AUTOSCALE_KEEPALIVE`: seconds after the last growth before the pool may shrink. Default 30. */
+  readonly keepaliveSeconds?: number;
+}
+
 /** How a worker's connection errors name its settings: the broker's (`ConnectSettingNames`) and the result backend's. */
 export interface WorkerConnectSettingNames extends ConnectSettingNames {
   /** What sets `backend`, as a result backend refusing its password or database names it. Default `"backend"`. */
@@ -107,6 +143,12 @@ export const DEFAULT_WORKER_OPTIONS = Object.freeze({
   heartbeat: true,
   mingle: true,
   disableRateLimits: false,
+  autoscale: null as CompiledAutoscale | null,
+  maxTasksPerChild: null as number | null,
+  maxMemoryPerChild: null as number | null,
+  timeLimit: null as number | null,
+  softTimeLimit: null as number | null,
+  autoscaleKeepaliveSeconds: 30,
 });
 
 /** What factories get: the worker's pieces, ready to use (the transport is connected). */
@@ -165,7 +207,13 @@ export interface CompiledWorkerOptions {
   readonly brokerConnectionMaxRetries: number;
   readonly connectSettingNames: Required<WorkerConnectSettingNames>;
   readonly queues: readonly QueueSpec[];
+  /** With `autoscale`, its `max`. */
   readonly concurrency: number;
+  readonly autoscale: CompiledAutoscale | null;
+  readonly maxTasksPerChild: number | null;
+  readonly maxMemoryPerChild: number | null;
+  readonly timeLimit: number | null;
+  readonly softTimeLimit: number | null;
   readonly prefetchMultiplier: number;
   readonly etaTaskLimit: number | null;
   /** Expanded node name, e.g. `celery@myhost`. */
@@ -185,4 +233,11 @@ export interface CompiledWorkerOptions {
   readonly control: PidboxFactory | false | null;
   readonly processPool: ExecutionPoolFactory | null;
   readonly taskModule: string | null;
+}
+
+/** `AutoscaleOptions` with its defaults applied. */
+export interface CompiledAutoscale {
+  readonly max: number;
+  readonly min: number;
+  readonly keepaliveSeconds: number;
 }

@@ -16,7 +16,8 @@ import { createCeleryLogger, type WorkerLogger } from "./logging/worker-logger.j
 import type { ExecutionPool } from "./pool/execution-pool.js";
 import { createRateLimiter } from "./pool/rate-limiter.js";
 import { createDefaultEventDispatcher, createDefaultOutcomes, createPools, startDefaultPidbox } from "./worker-defaults.js";
-import type { CompiledWorkerOptions, MaybeClosable, RunningPidbox, WorkerServices } from "./worker-options.js";
+import { Autoscaler } from "./pool/autoscaler.js";
+import type { CompiledAutoscale, CompiledWorkerOptions, MaybeClosable, RunningPidbox, WorkerServices } from "./worker-options.js";
 
 /**
  * How the worker stops: warm (let running tasks finish) or cold (abort them and requeue every message not yet
@@ -39,6 +40,7 @@ interface Running {
   pools: readonly ExecutionPool[];
   consumer: TaskConsumer | null;
   pidbox: RunningPidbox | null;
+  autoscaler: Autoscaler | null;
   stopRestoring: () => void;
   stateTimer: NodeJS.Timeout | null;
 }
@@ -107,6 +109,7 @@ export class Worker implements WorkerControl {
       pools: [],
       consumer: null,
       pidbox: null,
+      autoscaler: null,
       stopRestoring: () => undefined,
       stateTimer: null,
     };
@@ -137,10 +140,13 @@ export class Worker implements WorkerControl {
         pools,
         rateLimiter,
         prefetchMultiplier: o.prefetchMultiplier,
+        prefetchConcurrency: o.concurrency,
+        defaultLimits: { hard: o.timeLimit, soft: o.softTimeLimit },
         etaTaskLimit: o.etaTaskLimit,
         revokedStamps: this.revokedStamps,
       });
       running.consumer = consumer;
+      running.autoscaler = o.autoscale === null ? null : this.startAutoscaler(o.autoscale, pool, consumer);
       running.pidbox = await startDefaultPidbox({
         ...services,
         control: this,
@@ -225,7 +231,29 @@ export class Worker implements WorkerControl {
     return typeof this.options.broker === "string" ? describeBroker(this.options.broker) : { transport: this.options.broker.kind };
   }
 
+  autoscalerInfo(): Readonly<Record<string, unknown>> | null {
+    const info = this.running?.autoscaler?.info();
+    return info === undefined ? null : { ...info };
+  }
+
+  updateAutoscale(max: number | null, min: number | null): readonly [number, number] | null {
+    return this.running?.autoscaler?.update(max, min) ?? null;
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
+
+  private startAutoscaler(settings: CompiledAutoscale, pool: ExecutionPool, consumer: TaskConsumer): Autoscaler {
+    const autoscaler = new Autoscaler({
+      ...settings,
+      processes: () => pool.concurrency,
+      qty: () => this.state.reserved.size + this.state.active.size,
+      resize: (n) => consumer.resizePool(n),
+      movePrefetch: (diff) => consumer.movePrefetch(diff),
+      logger: this.logger,
+    });
+    autoscaler.start();
+    return autoscaler;
+  }
 
   private requireConsumer(what: string): TaskConsumer {
     const consumer = this.running?.consumer;
@@ -264,6 +292,7 @@ export class Worker implements WorkerControl {
     if (running === null) return;
     this.running = null;
     running.stopRestoring();
+    running.autoscaler?.stop();
     if (running.stateTimer !== null) clearInterval(running.stateTimer);
     await running.heartbeat?.stop().catch(() => undefined);
     await running.events?.close().catch((e: unknown) => this.logger.warning("events did not close cleanly", e));

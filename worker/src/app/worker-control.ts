@@ -18,4 +18,8 @@ export interface WorkerControl {
   shutdown(): void;
   /** Summary of the broker connection for `stats` (`{hostname, port, transport, virtual_host, ...}`, no password). */
   brokerInfo(): Readonly<Record<string, unknown>>;
+  /** `stats` → `autoscaler` (`{max, min, current, qty}`), or null without `--autoscale`. Absent: null. */
+  autoscalerInfo?(): Readonly<Record<string, unknown>> | null;
+  /** The `autoscale` command: new bounds (null keeps one) → the bounds in force; null without `--autoscale`. */
+  updateAutoscale?(max: number | null, min: number | null): readonly [number, number] | null;
 }

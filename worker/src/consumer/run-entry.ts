@@ -12,12 +12,14 @@ export interface RunContext {
   readonly outcomes: OutcomeRecorder;
   readonly events: EventDispatcher;
   readonly logger: WorkerLogger;
+  /** The worker-wide limits (`task_time_limit`, `task_soft_time_limit`) for tasks that set none. */
+  readonly defaultLimits?: { readonly hard: number | null; readonly soft: number | null };
 }
 
 /**
  * Executes one reserved request in `pool` and settles it. When the pool accepts it (Celery's `on_accepted`): it
  * becomes active, is counted, is acked unless acks_late, `task-started` goes out and, with `trackStarted`, STARTED is
- * stored. Limits: the message's `timelimit` header over the task's options. Argument validation (a task registered
+ * stored. Limits: the message's `timelimit` header over the task's options over the worker's defaults. Argument validation (a task registered
  * from a descriptor) fails the task as the call would in Python. During a cold shutdown nothing is recorded.
  */
 export async function runEntry(
@@ -50,8 +52,8 @@ export async function runEntry(
     outcome = { kind: "failure", error: invalid, runtimeSeconds: 0 };
   } else {
     const limits = {
-      hard: request.timeLimit[0] ?? task.options.timeLimit,
-      soft: request.timeLimit[1] ?? task.options.softTimeLimit,
+      hard: request.timeLimit[0] ?? task.options.timeLimit ?? ctx.defaultLimits?.hard ?? null,
+      soft: request.timeLimit[1] ?? task.options.softTimeLimit ?? ctx.defaultLimits?.soft ?? null,
     };
     try {
       outcome = await pool.run(task, request, limits, {

@@ -35,6 +35,10 @@ export interface TaskConsumerDeps {
   /** null = `worker_disable_rate_limits`. */
   readonly rateLimiter: RateLimiter | null;
   readonly prefetchMultiplier: number;
+  /** The concurrency the prefetch is computed from (autoscale's `max`). Default the pool's concurrency. */
+  readonly prefetchConcurrency?: number;
+  /** The worker-wide `task_time_limit` / `task_soft_time_limit` (seconds, null = none) for tasks that set none. */
+  readonly defaultLimits?: { readonly hard: number | null; readonly soft: number | null };
   readonly etaTaskLimit: number | null;
   /** `revoke_by_stamped_headers` entries, written by remote control. */
   readonly revokedStamps: ReadonlyMap<string, readonly unknown[]>;
@@ -58,7 +62,7 @@ export class TaskConsumer {
     this.consumers = new QueueConsumers(
       deps.transport,
       (d) => this.track(this.lifecycle(d)),
-      initialPrefetch(deps.pool.concurrency, deps.prefetchMultiplier),
+      initialPrefetch(deps.prefetchConcurrency ?? deps.pool.concurrency, deps.prefetchMultiplier),
       deps.etaTaskLimit,
       deps.logger,
     );
@@ -71,9 +75,19 @@ export class TaskConsumer {
   /** Pool grown or shrunk (`pool_grow`/`pool_shrink`, autoscale): resize it and move the prefetch with it. */
   setConcurrency(n: number): void {
     const before = this.deps.pool.concurrency;
+    this.resizePool(n);
+    this.movePrefetch(this.deps.pool.concurrency - before);
+  }
+
+  /** Resizes the pool and starts what now fits (the autoscaler; the prefetch stays). */
+  resizePool(n: number): void {
     this.deps.pool.resize(n);
-    this.consumers.resize((this.deps.pool.concurrency - before) * this.deps.prefetchMultiplier);
     this.dispatch();
+  }
+
+  /** Moves the prefetch by `diff` executions × the prefetch multiplier. */
+  movePrefetch(diff: number): void {
+    this.consumers.resize(diff * this.deps.prefetchMultiplier);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { NO_REPLY, ok, type ControlCommand } from "./control-command.js";
+import { NO_REPLY, nok, ok, type ControlCommand } from "./control-command.js";
 import { PythonError } from "./python-error.js";
 
 function count(value: unknown): number {
@@ -14,6 +14,7 @@ export const POOL_GROW: ControlCommand = {
   optional: ["n"],
   anyKeyword: true,
   run: (ctx, args) => {
+    if (ctx.control.autoscalerInfo?.() != null) return nok("pool_grow is not supported with autoscale. Adjust autoscale range instead.");
     ctx.control.setConcurrency(ctx.control.concurrency() + count(args["n"]));
     return ok("pool will grow");
   },
@@ -26,6 +27,7 @@ export const POOL_SHRINK: ControlCommand = {
   optional: ["n"],
   anyKeyword: true,
   run: (ctx, args) => {
+    if (ctx.control.autoscalerInfo?.() != null) return nok("pool_shrink is not supported with autoscale. Adjust autoscale range instead.");
     ctx.control.setConcurrency(Math.max(1, ctx.control.concurrency() - count(args["n"])));
     return ok("pool will shrink");
   },
@@ -42,13 +44,16 @@ export const POOL_RESTART: ControlCommand = {
   },
 };
 
-/** `autoscale`: not supported (Celery without `--autoscale` answers the same). */
+/** `autoscale [max] [min]`: new autoscale bounds; without `--autoscale`, Celery's ValueError. */
 export const AUTOSCALE: ControlCommand = {
   name: "autoscale",
   type: "control",
   optional: ["max", "min"],
-  run: () => {
-    throw new PythonError("ValueError", "Autoscale not enabled");
+  run: (ctx, args) => {
+    const bound = (value: unknown): number | null => (value === undefined || value === null ? null : count(value));
+    const bounds = ctx.control.updateAutoscale?.(bound(args["max"]), bound(args["min"])) ?? null;
+    if (bounds === null) throw new PythonError("ValueError", "Autoscale not enabled");
+    return ok(`autoscale now max=${bounds[0]} min=${bounds[1]}`);
   },
 };
 

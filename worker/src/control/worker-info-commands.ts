@@ -1,6 +1,7 @@
 import os from "node:os";
 import { SOFTWARE_INFO } from "../events/software-info.js";
 import { ok, type ControlCommand } from "./control-command.js";
+import type { ControlContext } from "./control-context.js";
 import { readRevokedIds } from "./read-revoked-ids.js";
 import { readRusage } from "./read-rusage.js";
 
@@ -30,7 +31,7 @@ export const HELLO: ControlCommand = {
 };
 
 /**
- * `stats`: Celery's `Worker.stats()` shape: `total, pid, clock (a string), uptime, pool{implementation,
+ * `stats`: Celery's `Worker.stats()` shape: `autoscaler` (with `--autoscale`), `total, pid, clock (a string), uptime, pool{implementation,
  * max-concurrency, processes, max-tasks-per-child, put-guarded-by-semaphore, timeouts}, broker, prefetch_count,
  * rusage`.
  */
@@ -39,6 +40,7 @@ export const STATS: ControlCommand = {
   type: "inspect",
   anyKeyword: true,
   run: (ctx) => ({
+    ...autoscalerOf(ctx),
     total: Object.fromEntries(ctx.state.totals),
     pid: process.pid,
     clock: String(ctx.state.clock.current),
@@ -57,6 +59,12 @@ export const STATS: ControlCommand = {
     rusage: readRusage(),
   }),
 };
+
+/** Celery's `Autoscaler` bootstep info: `{autoscaler: {max, min, current, qty}}` with `--autoscale`, else nothing. */
+function autoscalerOf(ctx: ControlContext): Readonly<Record<string, unknown>> {
+  const info = ctx.control.autoscalerInfo?.() ?? null;
+  return info === null ? {} : { autoscaler: info };
+}
 
 /** `report`: `ok(<bug report text>)`, in the layout of Celery's `app.bugreport()`. */
 export const REPORT: ControlCommand = {

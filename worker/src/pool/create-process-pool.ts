@@ -57,6 +57,15 @@ export class ProcessPool implements ExecutionPool {
     return this.children.map((child) => child.pid).filter((pid) => pid > 0);
   }
 
+  /** `stats` → `pool` fields as Celery's prefork pool reports them (C:celery/concurrency/prefork.py `_get_info`). */
+  info(): Readonly<Record<string, unknown>> {
+    const [soft, hard] = this.options.timeouts;
+    return {
+      "max-tasks-per-child": this.options.maxTasksPerChild ?? "N/A",
+      timeouts: [soft ?? 0, hard ?? 0],
+    };
+  }
+
   /** Resolves when every process has loaded the task module; rejects (InvalidOption, naming `taskModule`) if one could not. */
   ready(): Promise<void> {
     if (this.broken !== null) return Promise.reject(this.broken);
@@ -200,7 +209,7 @@ export class ProcessPool implements ExecutionPool {
         child.job = null;
         child.tasksRun += 1;
         this.settle(job, fromWireOutcome(message.outcome, errorClassesOf(job.task)));
-        this.afterJob(child);
+        this.afterJob(child, message.rssKiB ?? 0);
         return;
       }
     }
@@ -286,10 +295,13 @@ export class ProcessPool implements ExecutionPool {
     this.notifyDrained();
   }
 
-  private afterJob(child: PoolChild): void {
+  private afterJob(child: PoolChild, rssKiB: number): void {
     const max = this.options.maxTasksPerChild;
+    const maxMemory = this.options.maxMemoryPerChild;
+    const overMemory = maxMemory !== null && rssKiB > maxMemory;
+    if (overMemory) this.options.onMaxMemoryExceeded?.(rssKiB, maxMemory);
     const closingIdle = this.closing !== null && this.queue.length === 0;
-    if ((max !== null && child.tasksRun >= max) || this.children.length > this.target || closingIdle || this.broken !== null) {
+    if ((max !== null && child.tasksRun >= max) || overMemory || this.children.length > this.target || closingIdle || this.broken !== null) {
       this.retire(child);
     } else {
       child.state = "idle";

@@ -42,5 +42,7 @@ export interface ExecutionPool {
   /** Stops a running execution (`revoke --terminate`). Returns false when the id is not running here. */
   terminate(taskId: string, signal: string): boolean;
   resize(concurrency: number): void;
+  /** Extra `stats` → `pool` fields (prefork's `max-tasks-per-child`, `timeouts`). Optional. */
+  info?(): Readonly<Record<string, unknown>>;
   close(): Promise<void>;
 }

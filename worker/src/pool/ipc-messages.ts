@@ -41,7 +41,8 @@ export type ChildMessage =
   | { readonly type: "accepted"; readonly jobId: number }
   /** `context.updateState(state, meta)` (meta: IPC value); answered by `update-state-done` with the same `seq`. */
   | { readonly type: "update-state"; readonly jobId: number; readonly seq: number; readonly state: string; readonly meta: unknown }
-  | { readonly type: "outcome"; readonly jobId: number; readonly outcome: WireOutcome };
+  /** The run ended; `rssKiB` is the child's resident memory then (for `maxMemoryPerChild`). */
+  | { readonly type: "outcome"; readonly jobId: number; readonly outcome: WireOutcome; readonly rssKiB?: number };
 
 /** Narrow check of a message received on the channel (both sides are ours; this guards against foreign `send`s). */
 export function isPoolMessage<T extends { readonly type: string }>(value: unknown, types: ReadonlySet<string>): value is T {

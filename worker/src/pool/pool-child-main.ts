@@ -94,7 +94,7 @@ async function runJob(jobId: number, taskName: string, wireRequest: unknown): Pr
   current = { jobId, run };
   const outcome = await run.outcome;
   if (current?.jobId === jobId) current = null;
-  send({ type: "outcome", jobId, outcome: toWireOutcome(outcome) });
+  send({ type: "outcome", jobId, outcome: toWireOutcome(outcome), rssKiB: Math.round(process.memoryUsage.rss() / 1024) });
 }
 
 function updateState(jobId: number, state: string, meta: unknown): Promise<void> {

@@ -18,6 +18,15 @@ export interface ProcessPoolOptions {
   readonly taskModule: string;
   /** Celery's `worker_max_tasks_per_child`: a process is replaced after this many tasks. Default null (never). */
   readonly maxTasksPerChild?: number | null;
+  /**
+   * Celery's `worker_max_memory_per_child`, KiB: a process whose resident memory is above this after a task is
+   * replaced (billiard's check; the task's outcome stands). Default null (never).
+   */
+  readonly maxMemoryPerChild?: number | null;
+  /** Told when a process is replaced for its memory (the worker logs billiard's warning). Default: nothing. */
+  readonly onMaxMemoryExceeded?: (usedKiB: number, limitKiB: number) => void;
+  /** `stats` → `pool.timeouts`, `[soft, hard]` seconds (the worker-wide limits; null = none). Default `[null, null]`. */
+  readonly timeouts?: readonly [number | null, number | null];
   /** After a soft time limit, how long a handler may take to settle by itself (see `startLimitedRun`). Default 1000 ms. */
   readonly softTimeLimitGraceMs?: number;
   /** Told when a soft time limit fires (the worker logs Celery's warning). Default: nothing. */
@@ -38,6 +47,7 @@ export interface ProcessPoolOptions {
 /** The options' defaults. */
 export const DEFAULT_PROCESS_POOL_OPTIONS = Object.freeze({
   maxTasksPerChild: null as number | null,
+  maxMemoryPerChild: null as number | null,
   softTimeLimitGraceMs: DEFAULT_SOFT_TIME_LIMIT_GRACE_MS,
   exitTimeoutMs: 5000,
 });
@@ -47,6 +57,9 @@ export interface CompiledProcessPoolOptions {
   readonly concurrency: number;
   readonly taskModule: string;
   readonly maxTasksPerChild: number | null;
+  readonly maxMemoryPerChild: number | null;
+  readonly onMaxMemoryExceeded: ((usedKiB: number, limitKiB: number) => void) | null;
+  readonly timeouts: readonly [number | null, number | null];
   readonly softTimeLimitGraceMs: number;
   readonly onSoftTimeLimit: ((request: TaskRequest, seconds: number) => void) | null;
   readonly execArgv: readonly string[];
@@ -65,6 +78,10 @@ export function compileProcessPoolOptions(options: ProcessPoolOptions): Compiled
   if (maxTasksPerChild !== null && (!Number.isSafeInteger(maxTasksPerChild) || maxTasksPerChild < 1)) {
     throw new CeleryProtoError("InvalidOption", `maxTasksPerChild: must be an integer >= 1 or null, got ${String(maxTasksPerChild)}`);
   }
+  const maxMemoryPerChild = options.maxMemoryPerChild ?? DEFAULT_PROCESS_POOL_OPTIONS.maxMemoryPerChild;
+  if (maxMemoryPerChild !== null && (!Number.isSafeInteger(maxMemoryPerChild) || maxMemoryPerChild < 1)) {
+    throw new CeleryProtoError("InvalidOption", `maxMemoryPerChild: must be an integer >= 1 (KiB) or null, got ${String(maxMemoryPerChild)}`);
+  }
   const softTimeLimitGraceMs = options.softTimeLimitGraceMs ?? DEFAULT_PROCESS_POOL_OPTIONS.softTimeLimitGraceMs;
   checkNonNegative("softTimeLimitGraceMs", softTimeLimitGraceMs);
   const exitTimeoutMs = options.exitTimeoutMs ?? DEFAULT_PROCESS_POOL_OPTIONS.exitTimeoutMs;
@@ -73,6 +90,9 @@ export function compileProcessPoolOptions(options: ProcessPoolOptions): Compiled
     concurrency: options.concurrency,
     taskModule: options.taskModule.startsWith("file:") ? fileURLToPath(options.taskModule) : path.resolve(options.taskModule),
     maxTasksPerChild,
+    maxMemoryPerChild,
+    onMaxMemoryExceeded: options.onMaxMemoryExceeded ?? null,
+    timeouts: Object.freeze([options.timeouts?.[0] ?? null, options.timeouts?.[1] ?? null] as const),
     softTimeLimitGraceMs,
     onSoftTimeLimit: options.onSoftTimeLimit ?? null,
     execArgv: Object.freeze([...(options.execArgv ?? resolveChildExecArgv())]),
