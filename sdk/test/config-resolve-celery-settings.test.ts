@@ -93,6 +93,11 @@ describe("resolveCelerySettings: names", () => {
     assert.equal(settings.task_routes, null);
   });
 
+  it("suggests an old name for an unknown uppercase one", () => {
+    assert.deepEqual(resolveCelerySettings({ CELERY_ROUTE: {} }).warnings, ["CELERY_ROUTE: not a Celery setting (did you mean CELERY_ROUTES?); ignored"]);
+    assert.deepEqual(resolveCelerySettings({ TASK_ROUTES: {} }).warnings, ["TASK_ROUTES: not a Celery setting (did you mean task_routes?); ignored"]);
+  });
+
   it("warns about a set deprecated setting", () => {
     const { warnings } = resolveCelerySettings({ task_acks_on_failure_or_timeout: false });
     assert.deepEqual(warnings, [

@@ -59,7 +59,9 @@ export function resolveCelerySettings(raw: unknown, options: ResolveCelerySettin
   for (const [key, value] of Object.entries(given)) {
     const spec = CELERY_SETTING_BY_NAME.get(key);
     if (spec === undefined) {
-      const nearest = nearestName(key, [...CELERY_SETTING_BY_NAME.keys()]);
+      // An uppercase name was most likely meant as an old one (CELERY_ROUTE → CELERY_ROUTES).
+      const candidates = key === key.toUpperCase() ? [...NEW_SETTING_NAME_BY_OLD.keys(), ...CELERY_SETTING_BY_NAME.keys()] : CELERY_SETTING_BY_NAME.keys();
+      const nearest = nearestName(key, candidates);
       warnings.push(`${key}: not a Celery setting${nearest === null ? "" : ` (did you mean ${nearest}?)`}; ignored`);
     } else if (!IMPLEMENTED_CELERY_SETTINGS.has(key as ImplementedSettingName)) {
       warnings.push(`${key}: not implemented by celery-proto; ignored`);
