@@ -6,6 +6,7 @@ import Generate from "./commands/generate.js";
 import Help from "./commands/help.js";
 import ImportPython from "./commands/import-python.js";
 import Inspect from "./commands/inspect.js";
+import Multi from "./commands/multi.js";
 import Purge from "./commands/purge.js";
 import Report from "./commands/report.js";
 import Result from "./commands/result.js";
@@ -23,6 +24,7 @@ export const COMMANDS = {
   help: Help,
   "import-python": ImportPython,
   inspect: Inspect,
+  multi: Multi,
   purge: Purge,
   report: Report,
   result: Result,

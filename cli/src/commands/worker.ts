@@ -11,6 +11,14 @@ import { CONNECTION_TIMEOUT_FLAG_NAME, parseConnectionTimeoutMs } from "../remot
 import { loadTaskModule } from "../../../worker/src/load-task-module.js";
 import { formatStartupBanner } from "../../../worker/src/logging/format-startup-banner.js";
 import type { Worker } from "../../../worker/src/worker.js";
+import { expandNodeName } from "../../../worker/src/expand-node-name.js";
+import { parseLogLevel } from "../../../worker/src/logging/log-level.js";
+import { createCeleryLogger } from "../../../worker/src/logging/worker-logger.js";
+import { acquirePidfile, type Pidfile } from "../worker-flags/acquire-pidfile.js";
+import { formatNodePath } from "../worker-flags/format-node-path.js";
+import { openLogfile, type Logfile } from "../worker-flags/open-logfile.js";
+import { parseAutoscale } from "../worker-flags/parse-autoscale.js";
+import { startEmbeddedBeat, type EmbeddedBeat } from "../worker-flags/start-embedded-beat.js";
 
 /** The flag behind each worker option the command sets (and `app:`, how task module errors begin). */
 const WORKER_FLAG_NAMES: Readonly<Record<string, string>> = {
@@ -27,7 +35,16 @@ const WORKER_FLAG_NAMES: Readonly<Record<string, string>> = {
   backend: "--backend",
   brokerTransportOptions: "--broker-transport-options",
   statedb: "--statedb",
+  excludeQueues: "--exclude-queues (-X)",
+  autoscale: "--autoscale",
+  maxTasksPerChild: "--max-tasks-per-child",
+  maxMemoryPerChild: "--max-memory-per-child",
+  timeLimit: "--time-limit",
+  softTimeLimit: "--soft-time-limit",
 };
+
+/** `-O`: Celery's scheduling optimizations; this worker always hands a task to the first free execution, as `fair` does. */
+const OPTIMIZATIONS = ["default", "fair"];
 
 export default class WorkerCommand extends Command {
   static override summary = "Run a Celery worker for TypeScript task handlers.";
@@ -41,6 +58,8 @@ export default class WorkerCommand extends Command {
   static override examples = [
     "<%= config.bin %> worker -A ./tasks.ts -l info --broker redis://localhost:6379/0 --backend redis://localhost:6379/1",
     "<%= config.bin %> worker -A ./dist/tasks.js -Q default,reports -c 8 -n reports@%h -E",
+    "<%= config.bin %> worker -A ./dist/tasks.js -P process --autoscale 10,2 --max-tasks-per-child 100 --time-limit 300",
+    "<%= config.bin %> worker -A ./tasks.ts -B --schedule beat-schedule.yaml --pidfile %n.pid --logfile %n%I.log",
   ];
   static override flags = {
     app: Flags.string({ char: "A", description: "task module (path to a .js/.ts file) exporting register(registry) or tasks", required: true }),
@@ -74,21 +93,39 @@ export default class WorkerCommand extends Command {
     "without-heartbeat": Flags.boolean({ description: "do not send worker heartbeat events", default: false }),
     "without-mingle": Flags.boolean({ description: "do not sync revoked ids with other workers at start", default: false }),
     "without-gossip": Flags.boolean({ description: "accepted for Celery compatibility (no gossip is done)", default: false }),
+    "exclude-queues": Flags.string({ char: "X", description: "comma-separated queues not to consume (taken out of -Q)" }),
+    autoscale: Flags.string({
+      description: "MAX,MIN: grow the pool up to MAX executions under load, shrink to MIN after 30 s idle (worker_autoscaler); overrides -c",
+    }),
+    "max-tasks-per-child": Flags.integer({ description: "replace a pool process after this many tasks (worker_max_tasks_per_child; -P process)" }),
+    "max-memory-per-child": Flags.integer({
+      description: "replace a pool process whose resident memory is above this many KiB after a task (worker_max_memory_per_child; -P process)",
+    }),
+    "time-limit": Flags.string({ description: "hard time limit, seconds, for tasks that set none (task_time_limit)" }),
+    "soft-time-limit": Flags.string({ description: "soft time limit, seconds, for tasks that set none (task_soft_time_limit)" }),
+    optimization: Flags.string({ char: "O", description: "scheduling: default or fair (both hand a task to the first free execution)" }),
+    beat: Flags.boolean({ char: "B", description: "also run beat in this process (needs --schedule), as celery worker -B", default: false }),
+    schedule: Flags.string({ description: "with -B: the beat schedule file (JSON or YAML, as proto beat reads)" }),
+    "schedule-state": Flags.string({ char: "s", description: "with -B: beat's state file (last run times)", default: "celerybeat-schedule.json" }),
+    pidfile: Flags.string({ description: "write the pid here (%n, %h, %i expanded); refuse to start if it names a live process" }),
+    logfile: Flags.string({ char: "f", description: "append the log to this file instead of stderr (%n, %h, %I expanded)" }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(WorkerCommand);
     let worker: Worker;
+    let pidfile: Pidfile | null = null;
+    let logfile: Logfile | null = null;
     try {
+      const extra = WorkerCommand.poolOptions(flags);
+      const nodename = expandNodeName(flags.hostname);
+      if (flags.logfile !== undefined) logfile = openLogfile(formatNodePath(flags.logfile, nodename));
       worker = createWorker({
         ...(flags.broker === undefined ? {} : { broker: flags.broker }),
         ...(flags.backend === undefined ? {} : { backend: flags.backend }),
         ...(flags["broker-transport-options"] === undefined ? {} : { brokerTransportOptions: parseTransportOptions(flags["broker-transport-options"]) }),
         ...WorkerCommand.connectionOptions(flags),
-        queues: flags.queues
-          .split(",")
-          .map((q) => q.trim())
-          .filter((q) => q !== ""),
+        queues: splitList(flags.queues),
         ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
         hostname: flags.hostname,
         events: flags["task-events"],
@@ -99,8 +136,11 @@ export default class WorkerCommand extends Command {
         ...(flags.statedb === undefined ? {} : { statedb: flags.statedb }),
         heartbeat: !flags["without-heartbeat"],
         mingle: !flags["without-mingle"],
+        ...extra,
+        ...(logfile === null ? {} : { logger: createCeleryLogger({ level: parseLogLevel(flags.loglevel), write: logfile.write }) }),
       });
       await loadTaskModule(flags.app, worker.registry);
+      if (flags.pidfile !== undefined) pidfile = acquirePidfile(formatNodePath(flags.pidfile, nodename));
     } catch (e) {
       process.stderr.write(`${CeleryProtoError.from(nameFlags(e, WORKER_FLAG_NAMES)).describe()}\n`);
       this.exit(1);
@@ -120,19 +160,54 @@ export default class WorkerCommand extends Command {
     process.on("SIGTERM", () => onSignal(false));
     process.on("SIGINT", () => onSignal(false));
     process.on("SIGQUIT", () => onSignal(true));
+    let beat: EmbeddedBeat | null = null;
     try {
       await worker.start();
+      if (flags.beat)
+        beat = await startEmbeddedBeat({ schedule: flags.schedule ?? "", stateFile: flags["schedule-state"], broker: flags, logger: worker.logger });
     } catch (e) {
+      await worker.stop();
+      pidfile?.release();
       // Stopped by a signal while it was still connecting: a normal shutdown.
       if (signals > 0) this.exit(0);
       worker.logger.critical(`Unrecoverable error: ${CeleryProtoError.from(nameFlags(e, WORKER_FLAG_NAMES)).describe()}`);
+      logfile?.close();
       this.exit(1);
     }
     // A broker socket keeps the process alive; memory:// has none, so hold it open until the worker stops.
     const keepAlive = setInterval(() => undefined, 1 << 30);
     await worker.stopped;
+    await beat?.stop();
     clearInterval(keepAlive);
+    pidfile?.release();
+    logfile?.close();
     this.exit(0);
+  }
+
+  /** `--autoscale`, `--max-*-per-child`, `--time-limit`s, `-X`, `-O`, and `-B` needing `--schedule`, as worker options. */
+  private static poolOptions(flags: {
+    readonly autoscale?: string | undefined;
+    readonly "max-tasks-per-child"?: number | undefined;
+    readonly "max-memory-per-child"?: number | undefined;
+    readonly "time-limit"?: string | undefined;
+    readonly "soft-time-limit"?: string | undefined;
+    readonly "exclude-queues"?: string | undefined;
+    readonly optimization?: string | undefined;
+    readonly beat: boolean;
+    readonly schedule?: string | undefined;
+  }): WorkerOptions {
+    if (flags.optimization !== undefined && !OPTIMIZATIONS.includes(flags.optimization))
+      throw new CeleryProtoError("InvalidOption", `-O: must be one of ${OPTIMIZATIONS.join(", ")}, got ${JSON.stringify(flags.optimization)}`);
+    if (flags.beat && flags.schedule === undefined)
+      throw new CeleryProtoError("InvalidOption", "--schedule: -B runs beat in the worker, which needs the schedule file (JSON or YAML, as proto beat reads)");
+    return {
+      ...(flags.autoscale === undefined ? {} : { autoscale: parseAutoscale(flags.autoscale) }),
+      ...(flags["max-tasks-per-child"] === undefined ? {} : { maxTasksPerChild: flags["max-tasks-per-child"] }),
+      ...(flags["max-memory-per-child"] === undefined ? {} : { maxMemoryPerChild: flags["max-memory-per-child"] }),
+      ...(flags["time-limit"] === undefined ? {} : { timeLimit: parseSeconds(flags["time-limit"], "--time-limit") }),
+      ...(flags["soft-time-limit"] === undefined ? {} : { softTimeLimit: parseSeconds(flags["soft-time-limit"], "--soft-time-limit") }),
+      ...(flags["exclude-queues"] === undefined ? {} : { excludeQueues: splitList(flags["exclude-queues"]) }),
+    };
   }
 
   /** The broker connection flags as worker options; errors and logs name the flags. */
@@ -177,5 +252,21 @@ function parseMaxRetries(text: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 0)
     throw new CeleryProtoError("InvalidOption", `--broker-connection-max-retries: must be an integer >= 0 or none, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+/** `a, b,,c` → `["a", "b", "c"]`. */
+function splitList(text: string): string[] {
+  return text
+    .split(",")
+    .map((q) => q.trim())
+    .filter((q) => q !== "");
+}
+
+/** `--time-limit 1.5` → 1.5; refuses anything but a number of seconds > 0, naming `flag`. */
+function parseSeconds(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n) || n <= 0)
+    throw new CeleryProtoError("InvalidOption", `${flag}: must be a number of seconds > 0, got ${JSON.stringify(text)}`);
   return n;
 }
