@@ -274,6 +274,9 @@ describe("declarations", () => {
       routingKey: "q",
       arguments: { "x-expires": { "!": "int", value: 10_000 }, "x-max-priority": { "!": "int", value: 10 } },
       exchange: { name: "q", type: "direct", durable: true, autoDelete: false, arguments: {} },
+      bindingArguments: {},
+      bindings: [],
+      noDeclare: false,
     });
     assert.equal(resolveQueueDeclaration({ name: "q", exchange: null }).exchange, null);
     assert.throws(() => resolveQueueDeclaration({ name: "q", queueType: "quorum", autoDelete: true }), isCode("InvalidOption"));

@@ -4,13 +4,13 @@ import { createTaskMessage } from "../codec/task/create-task-message.js";
 import { encodeControlRequest, PIDBOX_EXCHANGE } from "../control/encode-control-request.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { ResultBackend } from "../results/result-backend.js";
-import { queueExchange, type QueueSpec } from "../transport/queue-spec.js";
+import { resolveDestination } from "../routing/resolve-destination.js";
+import type { QueueSpec } from "../transport/queue-spec.js";
 import type { Transport } from "../transport/transport.js";
 import type { CompiledClientOptions } from "./client-options.js";
 import { encodeTaskSentEvent, EVENT_EXCHANGE } from "./encode-task-sent-event.js";
 import type { SendTaskOptions } from "./send-task-options.js";
 import type { TaskSender } from "./task-sender.js";
-import { resolveRoute } from "./task-routes.js";
 
 /**
  * A producer bound to one broker transport and one result backend: Celery's `send_task` path
@@ -29,24 +29,16 @@ export class CeleryClient implements TaskSender {
 
   async sendTask(name: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, options: SendTaskOptions = {}): Promise<string> {
     if (this.closed) throw new CeleryProtoError("TransportClosed", "the client is closed");
-    const route = resolveRoute(this.options.routes, name, args, kwargs);
-    const queueName =
-      options.queue ??
-      (options.exchange === undefined ? route?.queue : undefined) ??
-      (options.exchange === undefined && route?.exchange === undefined ? this.options.defaultQueue : undefined);
-    const spec: QueueSpec | undefined = queueName === undefined ? undefined : (this.options.queues.get(queueName) ?? { name: queueName });
-    const exchangeSpec = spec === undefined ? null : queueExchange(spec);
-    let exchange = options.exchange ?? route?.exchange;
-    let routingKey = options.routingKey ?? route?.routingKey;
-    // Celery publishes to a direct queue through the default exchange, with the queue name as routing key.
-    if ((exchange === undefined || routingKey === undefined) && (exchangeSpec === null || exchangeSpec.type === "direct") && queueName !== undefined) {
-      exchange = "";
-      routingKey = queueName;
-    } else {
-      exchange ??= exchangeSpec?.name ?? "";
-      routingKey ??= spec?.routingKey ?? queueName ?? "";
-    }
-    if (spec !== undefined) await this.declareOnce(spec);
+    const routed = this.options.router.route(name, args, kwargs, {
+      queue: options.queue,
+      exchange: options.exchange,
+      routing_key: options.routingKey,
+      priority: options.priority,
+      delivery_mode: options.deliveryMode,
+    });
+    const destination = resolveDestination(routed, this.options.queueTable, this.options.routing);
+    const { exchange, routingKey, queueName } = destination;
+    if (destination.queue !== null) await this.declareOnce(destination.queue);
 
     const id = options.id ?? randomUUID();
     if (options.ignoreResult !== true) await this.backend.onTaskCall(id);
@@ -56,7 +48,8 @@ export class CeleryClient implements TaskSender {
       args,
       kwargs,
       id,
-      priority: options.priority ?? route?.priority,
+      priority: destination.priority,
+      deliveryMode: destination.deliveryMode,
       replyTo: options.replyTo ?? this.backend.replyTo,
     });
     const publish = encodeAmqpPublish(
@@ -69,7 +62,7 @@ export class CeleryClient implements TaskSender {
       },
     );
     await this.transport.publish(publish);
-    if (this.options.sendSentEvent) await this.publishSentEvent(message, queueName ?? null, exchange, routingKey);
+    if (this.options.sendSentEvent) await this.publishSentEvent(message, queueName, exchange, routingKey);
     return id;
   }
 

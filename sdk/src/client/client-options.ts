@@ -2,6 +2,9 @@ import type { CompressionName } from "../codec/body/compression.js";
 import type { SerializerName } from "../codec/body/content-types.js";
 import type { KombuJsonFlavor } from "../codec/json/kombu-json.js";
 import type { ResultBackend } from "../results/result-backend.js";
+import type { CeleryRouter } from "../routing/create-task-router.js";
+import type { QueueTable } from "../routing/create-queue-table.js";
+import type { RoutingSettings } from "../routing/routing-settings.js";
 import type { QueueSpec } from "../transport/queue-spec.js";
 import type { Transport } from "../transport/transport.js";
 import type { TaskRoutes } from "./task-routes.js";
@@ -16,8 +19,13 @@ export interface ClientOptions {
   readonly defaultQueue?: string;
   /** Queues with non-default declarations (priority, quorum, other exchanges); others are created as Celery does. */
   readonly queues?: readonly QueueSpec[];
-  /** `task_routes`. */
+  /** `task_routes`: maps (tried after `routing.task_routes`) and router functions. */
   readonly routes?: TaskRoutes;
+  /**
+   * Routing settings by Celery's names (`task_queues`, `task_routes`, `task_default_exchange`, ...), Celery's default
+   * for each one left out. `defaultQueue` is `task_default_queue`; `queues` are added to `task_queues`.
+   */
+  readonly routing?: Partial<RoutingSettings>;
   /** `task_serializer`. Default `"json"`. */
   readonly serializer?: SerializerName;
   /** `task_compression`. Default none. */
@@ -43,6 +51,12 @@ export interface CompiledClientOptions {
   readonly defaultQueue: string;
   readonly queues: ReadonlyMap<string, QueueSpec>;
   readonly routes: TaskRoutes | undefined;
+  /** The routing settings with `defaultQueue` applied. */
+  readonly routing: RoutingSettings;
+  /** Celery's queue table for them (with `queues`). */
+  readonly queueTable: QueueTable;
+  /** Celery's router over the table (`routing.task_routes`, then `routes`). */
+  readonly router: CeleryRouter;
   readonly serializer: SerializerName;
   readonly compression: CompressionName | null;
   readonly jsonFlavor: KombuJsonFlavor;

@@ -1,3 +1,6 @@
+import type { RouteMap, RouteSetting } from "../config/celery-settings.js";
+import { createMapRoute } from "../routing/create-map-route.js";
+
 /** Where a task goes: Celery's route dict (`{"queue": ..., "exchange": ..., "routing_key": ..., "priority": ...}`). */
 export interface TaskRoute {
   readonly queue?: string;
@@ -11,53 +14,41 @@ export type TaskRouter = (name: string, args: readonly unknown[], kwargs: Readon
 
 /**
  * Celery's `task_routes`: a map from task name or glob (`"feed.*"`) to a route or a queue name, a router function,
- * or a list of those tried in order. Exact names win over globs within one map, as in Celery's `MapRoute`.
+ * or a list of those tried in order. Exact names win over globs within one map, as in Celery's `MapRoute`; only keys
+ * with `*` are globs, and `"re:<regex>"` keys are Python regular expressions (`re.match`).
  */
 export type TaskRoutes = Readonly<Record<string, TaskRoute | string>> | TaskRouter | ReadonlyArray<Readonly<Record<string, TaskRoute | string>> | TaskRouter>;
 
-/** The route for a task, or undefined when no router matches (the default queue is used then). */
-export function resolveRoute(
-  routes: TaskRoutes | undefined,
-  name: string,
-  args: readonly unknown[],
-  kwargs: Readonly<Record<string, unknown>>,
-): TaskRoute | undefined {
-  if (routes === undefined) return undefined;
-  const routers = Array.isArray(routes) ? routes : [routes];
-  for (const router of routers as ReadonlyArray<Readonly<Record<string, TaskRoute | string>> | TaskRouter>) {
-    const found = typeof router === "function" ? router(name, args, kwargs) : matchMap(router, name);
-    if (found !== undefined) return typeof found === "string" ? { queue: found } : found;
-  }
-  return undefined;
+/** `TaskRoutes` as router functions in order, each map compiled with Celery's `MapRoute` semantics. */
+export function toTaskRouters(routes: TaskRoutes | undefined): TaskRouter[] {
+  if (routes === undefined) return [];
+  const list = (Array.isArray(routes) ? routes : [routes]) as ReadonlyArray<Readonly<Record<string, TaskRoute | string>> | TaskRouter>;
+  return list.map((entry) => {
+    if (typeof entry === "function") return entry;
+    const match = createMapRoute(toRouteMap(entry));
+    return (name: string) => {
+      const found = match(name);
+      if (found === undefined) return undefined;
+      const { queue, exchange, routing_key: routingKey, priority } = found;
+      return {
+        ...(typeof queue === "string" ? { queue } : {}),
+        ...(typeof exchange === "string" ? { exchange } : {}),
+        ...(typeof routingKey === "string" ? { routingKey } : {}),
+        ...(typeof priority === "number" ? { priority } : {}),
+      };
+    };
+  });
 }
 
-function matchMap(map: Readonly<Record<string, TaskRoute | string>>, name: string): TaskRoute | string | undefined {
-  const exact = map[name];
-  if (exact !== undefined) return exact;
-  for (const [pattern, route] of Object.entries(map)) {
-    if (pattern.includes("*") || pattern.includes("?") || pattern.includes("[")) {
-      if (globToRegExp(pattern).test(name)) return route;
+/** A `TaskRoute` map by Celery's names (`routingKey` → `routing_key`). */
+export function toRouteMap(map: Readonly<Record<string, TaskRoute | string>>): RouteMap {
+  const out: Record<string, string | RouteSetting> = {};
+  for (const [key, route] of Object.entries(map)) {
+    if (typeof route === "string") out[key] = route;
+    else {
+      const { routingKey, ...rest } = route;
+      out[key] = { ...rest, ...(routingKey !== undefined ? { routing_key: routingKey } : {}) };
     }
   }
-  return undefined;
-}
-
-/** Python's fnmatch translation: `*` any run, `?` one character, `[...]` a class. */
-function globToRegExp(glob: string): RegExp {
-  let out = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") out += ".*";
-    else if (c === "?") out += ".";
-    else if (c === "[") {
-      const end = glob.indexOf("]", i + 1);
-      if (end === -1) out += "\\[";
-      else {
-        const body = glob.slice(i + 1, end);
-        out += `[${body.startsWith("!") ? `^${body.slice(1)}` : body}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.+^${}()|\\/]/g, "\\$&");
-  }
-  return new RegExp(`^${out}$`, "s");
+  return out;
 }

@@ -35,7 +35,31 @@ export interface QueueSpec {
   readonly expiresMs?: number;
   /** `x-message-ttl` in milliseconds. */
   readonly messageTtlMs?: number;
-  /** Any further `x-` arguments, passed through unchanged. */
+  /** `x-max-length` (kombu's `Queue(max_length=)`). */
+  readonly maxLength?: number;
+  /** `x-max-length-bytes` (kombu's `Queue(max_length_bytes=)`). */
+  readonly maxLengthBytes?: number;
+  /**
+   * Any further `x-` arguments (kombu's `queue_arguments`). The named options above win over the same key here, as
+   * kombu's `to_rabbitmq_queue_arguments` lets `max_priority=` win over `queue_arguments={"x-max-priority": ...}`.
+   */
+  readonly arguments?: Readonly<Record<string, unknown>>;
+  /** Arguments of the main `queue.bind` (kombu's `binding_arguments`). */
+  readonly bindingArguments?: Readonly<Record<string, unknown>>;
+  /**
+   * Further bindings, declared after the main one as kombu's `Queue(bindings=[binding(...), ...])` does: for each,
+   * exchange.declare then queue.bind (Redis: one binding-table member each).
+   */
+  readonly bindings?: readonly QueueBindingSpec[];
+  /** kombu's `no_declare`: never declare the queue, its exchange or its bindings (it must exist). Default false. */
+  readonly noDeclare?: boolean;
+}
+
+/** One kombu `binding(exchange, routing_key, arguments)` of a queue. */
+export interface QueueBindingSpec {
+  readonly exchange: ExchangeSpec;
+  /** Default `""`. */
+  readonly routingKey?: string;
   readonly arguments?: Readonly<Record<string, unknown>>;
 }
 
@@ -44,9 +68,12 @@ export function queueArguments(spec: QueueSpec): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   if (spec.expiresMs !== undefined) args["x-expires"] = Math.trunc(spec.expiresMs);
   if (spec.messageTtlMs !== undefined) args["x-message-ttl"] = Math.trunc(spec.messageTtlMs);
-  if (spec.maxPriority !== undefined) args["x-max-priority"] = spec.maxPriority;
+  if (spec.maxLength !== undefined) args["x-max-length"] = Math.trunc(spec.maxLength);
+  if (spec.maxLengthBytes !== undefined) args["x-max-length-bytes"] = Math.trunc(spec.maxLengthBytes);
+  if (spec.maxPriority !== undefined) args["x-max-priority"] = Math.trunc(spec.maxPriority);
   if (spec.queueType !== undefined) args["x-queue-type"] = spec.queueType;
-  return { ...args, ...spec.arguments };
+  // kombu: dict(queue_arguments, **prepared) -- the named options win.
+  return { ...spec.arguments, ...args };
 }
 
 /** The exchange a queue is bound to, with Celery's default (a direct exchange named after the queue). */

@@ -23,8 +23,9 @@ export class DeclarationRegistry {
   markDeclared(entry: Declaration): void {
     this.entries.set(`${entry.kind}:${entry.declaration.name}`, entry);
     this.sent.add(fingerprint(entry));
-    if (entry.kind === "queue" && entry.declaration.exchange !== null) {
-      this.sent.add(fingerprint({ kind: "exchange", declaration: entry.declaration.exchange }));
+    if (entry.kind === "queue" && !entry.declaration.noDeclare) {
+      if (entry.declaration.exchange !== null) this.sent.add(fingerprint({ kind: "exchange", declaration: entry.declaration.exchange }));
+      for (const binding of entry.declaration.bindings) this.sent.add(fingerprint({ kind: "exchange", declaration: binding.exchange }));
     }
   }
 

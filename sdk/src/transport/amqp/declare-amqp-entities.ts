@@ -22,6 +22,19 @@ export interface QueueDeclaration {
   /** null: no binding (the queue is reached through the default exchange only). */
   readonly exchange: ExchangeDeclaration | null;
   readonly routingKey: string;
+  /** Arguments of the main `queue.bind` (kombu's `binding_arguments`). */
+  readonly bindingArguments: AmqplibFieldTable;
+  /** kombu's `bindings`: each declares its exchange (unless named `""`) and binds the queue, after the main binding. */
+  readonly bindings: readonly BindingDeclaration[];
+  /** kombu's `no_declare`: nothing is sent. */
+  readonly noDeclare: boolean;
+}
+
+/** One extra binding of a queue (kombu's `binding.declare()` + `binding.bind()`). */
+export interface BindingDeclaration {
+  readonly exchange: ExchangeDeclaration;
+  readonly routingKey: string;
+  readonly arguments: AmqplibFieldTable;
 }
 
 /**
@@ -56,6 +69,13 @@ export function resolveQueueDeclaration(spec: QueueSpec): QueueDeclaration {
     arguments: encodeFieldTable(queueArguments(spec), "/arguments"),
     exchange: exchange === null || exchange.name === "" ? null : resolveExchangeDeclaration(exchange),
     routingKey: spec.routingKey ?? spec.name,
+    bindingArguments: encodeFieldTable(spec.bindingArguments ?? {}, "/bindingArguments"),
+    bindings: (spec.bindings ?? []).map((b, i) => ({
+      exchange: resolveExchangeDeclaration(b.exchange),
+      routingKey: b.routingKey ?? "",
+      arguments: encodeFieldTable(b.arguments ?? {}, `/bindings/${i}/arguments`),
+    })),
+    noDeclare: spec.noDeclare ?? false,
   };
 }
 
@@ -70,8 +90,12 @@ export async function declareAmqpExchange(channel: Channel, declaration: Exchang
   });
 }
 
-/** kombu's `Queue.declare()`: the exchange, then `queue.declare`, then `queue.bind` with the routing key. */
+/**
+ * kombu's `Queue.declare()`: the exchange, then `queue.declare`, then `queue.bind` with the routing key and the
+ * binding arguments, then for each extra binding its exchange and a `queue.bind`. Nothing with `noDeclare`.
+ */
 export async function declareAmqpQueue(channel: Channel, declaration: QueueDeclaration): Promise<void> {
+  if (declaration.noDeclare) return;
   if (declaration.exchange !== null) await declareAmqpExchange(channel, declaration.exchange);
   await channel.assertQueue(declaration.name, {
     durable: declaration.durable,
@@ -79,7 +103,11 @@ export async function declareAmqpQueue(channel: Channel, declaration: QueueDecla
     autoDelete: declaration.autoDelete,
     arguments: declaration.arguments,
   });
-  if (declaration.exchange !== null) await channel.bindQueue(declaration.name, declaration.exchange.name, declaration.routingKey, {});
+  if (declaration.exchange !== null) await channel.bindQueue(declaration.name, declaration.exchange.name, declaration.routingKey, declaration.bindingArguments);
+  for (const binding of declaration.bindings) {
+    await declareAmqpExchange(channel, binding.exchange);
+    await channel.bindQueue(declaration.name, binding.exchange.name, binding.routingKey, binding.arguments);
+  }
 }
 
 /** Whether a declared queue is a quorum queue (which does not support global QoS). */

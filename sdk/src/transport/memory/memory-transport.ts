@@ -51,12 +51,15 @@ export class MemoryTransport implements Transport {
     this.assertOpen();
     if (!this.queues.has(spec.name)) this.queues.set(spec.name, { spec, messages: [] });
     const exchange = queueExchange(spec);
-    if (exchange === null) return;
-    await this.declareExchange(exchange);
-    const list = this.bindings.get(exchange.name) ?? [];
-    const routingKey = spec.routingKey ?? spec.name;
-    if (!list.some((b) => b.queue === spec.name && b.routingKey === routingKey)) list.push({ queue: spec.name, routingKey });
-    this.bindings.set(exchange.name, list);
+    const bindings: { readonly exchange: ExchangeSpec; readonly routingKey: string }[] = [];
+    if (exchange !== null) bindings.push({ exchange, routingKey: spec.routingKey ?? spec.name });
+    for (const b of spec.bindings ?? []) bindings.push({ exchange: b.exchange, routingKey: b.routingKey ?? "" });
+    for (const { exchange: ex, routingKey } of bindings) {
+      await this.declareExchange(ex);
+      const list = this.bindings.get(ex.name) ?? [];
+      if (!list.some((b) => b.queue === spec.name && b.routingKey === routingKey)) list.push({ queue: spec.name, routingKey });
+      this.bindings.set(ex.name, list);
+    }
   }
 
   async publish(message: OutgoingMessage): Promise<void> {

@@ -7,7 +7,7 @@ import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { queueArguments, queueExchange, type ExchangeSpec, type QueueSpec } from "../queue-spec.js";
 import type { ConsumeOptions, Consumer, Delivery, OutgoingMessage, Transport } from "../transport.js";
 import { bindingMemberFor, bindingTtlMs } from "./binding-member.js";
-import { BrokerState } from "./broker-state.js";
+import { BrokerState, type RedisBinding } from "./broker-state.js";
 import { compileRedisOptions, type CompiledRedisOptions } from "./compile-redis-options.js";
 import { createRedisConnection } from "./create-redis-connection.js";
 import { disconnectRedis } from "./disconnect-redis.js";
@@ -88,28 +88,46 @@ export class RedisTransport implements Transport {
   /**
    * kombu's `Queue.declare()`: `_new_queue` (records `x-expires`), `exchange_declare` (in memory), then `queue_bind`:
    * `MULTI; SADD _kombu.binding.<ex> <member>; SADD _kombu.binding_permanent.<ex> <member>; EXEC`, or for a queue with
-   * `x-expires` kombu 5.7's REFRESH_BINDING script. Nothing is written for a queue without exchange.
+   * `x-expires` kombu 5.7's REFRESH_BINDING script; then the same for each extra binding (`bindings`). Nothing is
+   * written for a queue without exchange, nor for one with `noDeclare`.
    */
   async declareQueue(queue: QueueSpec): Promise<void> {
     this.assertOpen();
-    const { state, layout, commands } = this.context;
+    if (queue.noDeclare === true) return;
+    const { state } = this.context;
     const expires = queueArguments(queue)["x-expires"];
     state.setExpires(queue.name, typeof expires === "number" ? Math.trunc(expires) : undefined);
     const exchange = queueExchange(queue);
-    if (exchange === null || exchange.name === "") return;
-    state.declareExchange(exchange);
-    const binding = { exchange: exchange.name, routingKey: queue.routingKey ?? queue.name };
-    if (!state.addBinding(queue.name, binding)) return;
-    const member = bindingMemberFor(this.context, queue.name, binding);
-    const ms = state.expiresOf(queue.name);
+    const bindings: { readonly exchange: ExchangeSpec; readonly routingKey: string }[] = [];
+    if (exchange !== null && exchange.name !== "") bindings.push({ exchange, routingKey: queue.routingKey ?? queue.name });
+    for (const b of queue.bindings ?? []) if (b.exchange.name !== "") bindings.push({ exchange: b.exchange, routingKey: b.routingKey ?? "" });
+    for (const b of bindings) {
+      state.declareExchange(b.exchange);
+      await this.bindQueue(queue.name, { exchange: b.exchange.name, routingKey: b.routingKey });
+    }
+  }
+
+  private async bindQueue(queue: string, binding: RedisBinding): Promise<void> {
+    const { state, layout, commands } = this.context;
+    if (!state.addBinding(queue, binding)) return;
+    const member = bindingMemberFor(this.context, queue, binding);
+    const ms = state.expiresOf(queue);
     try {
       if (ms !== undefined) {
-        await commands.eval(REFRESH_BINDING, 2, layout.bindingKey(exchange.name), layout.bindingDeadlinesKey, member, exchange.name, String(bindingTtlMs(ms)));
+        await commands.eval(
+          REFRESH_BINDING,
+          2,
+          layout.bindingKey(binding.exchange),
+          layout.bindingDeadlinesKey,
+          member,
+          binding.exchange,
+          String(bindingTtlMs(ms)),
+        );
       } else {
-        await commands.multi().sadd(layout.bindingKey(exchange.name), member).sadd(layout.bindingPermanentKey(exchange.name), member).exec();
+        await commands.multi().sadd(layout.bindingKey(binding.exchange), member).sadd(layout.bindingPermanentKey(binding.exchange), member).exec();
       }
     } catch (e) {
-      throw toTransportError(e, `binding queue ${queue.name} to ${exchange.name}`);
+      throw toTransportError(e, `binding queue ${queue} to ${binding.exchange}`);
     }
   }
 
