@@ -45,6 +45,9 @@ export async function connectBroker(
       case "reconnecting":
         logger.error(`consumer: Cannot connect to ${display}: Trying again in ${(event.delayMs / 1000).toFixed(2)} seconds... (${event.attempt})`);
         return;
+      case "restored":
+        logger.info(`Restored ${event.restored} unacknowledged message(s) older than the visibility timeout`);
+        return;
       case "error":
         logger.warning(`consumer: ${CeleryProtoError.is(event.error) ? event.error.describe() : event.error.message}`);
         return;

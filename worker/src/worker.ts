@@ -6,7 +6,6 @@ import { WorkerState } from "./app/worker-state.js";
 import { connectBroker } from "./connect-broker.js";
 import { markRevoked, statusReaderOf } from "./consumer/mark-revoked.js";
 import { loadStateDb, saveStateDb } from "./persistent-state.js";
-import { startRestoreVisibleLoop } from "./consumer/restore-visible-loop.js";
 import { TaskConsumer } from "./consumer/task-consumer.js";
 import { describeBroker } from "./describe-broker.js";
 import type { EventDispatcher } from "./events/event-dispatcher.js";
@@ -41,7 +40,6 @@ interface Running {
   consumer: TaskConsumer | null;
   pidbox: RunningPidbox | null;
   autoscaler: Autoscaler | null;
-  stopRestoring: () => void;
   stateTimer: NodeJS.Timeout | null;
 }
 
@@ -110,7 +108,6 @@ export class Worker implements WorkerControl {
       consumer: null,
       pidbox: null,
       autoscaler: null,
-      stopRestoring: () => undefined,
       stateTimer: null,
     };
     this.running = running;
@@ -157,7 +154,6 @@ export class Worker implements WorkerControl {
         onRateLimitChanged: (name) => rateLimiter?.setRate(name, this.registry.get(name)?.options.rateLimit ?? null),
       });
       await consumer.start(o.queues);
-      running.stopRestoring = startRestoreVisibleLoop(transport, o.brokerTransportOptions, this.logger);
       running.stateTimer = o.statedb === null ? null : setInterval(() => void this.saveState(), 60_000).unref();
       if (this.phase === "starting") this.phase = "running";
       this.logger.info(TASK_LOG.ready(this.hostname));
@@ -291,7 +287,6 @@ export class Worker implements WorkerControl {
     const running = this.running;
     if (running === null) return;
     this.running = null;
-    running.stopRestoring();
     running.autoscaler?.stop();
     if (running.stateTimer !== null) clearInterval(running.stateTimer);
     await running.heartbeat?.stop().catch(() => undefined);

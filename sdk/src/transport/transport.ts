@@ -35,13 +35,15 @@ export interface Consumer {
 /**
  * Connection lifecycle, reported through the transports' `onEvent` (never as an unhandled `error` event).
  * `connect-retry` comes from `createTransport` with a retry policy: the broker could not be reached at start-up and
- * retry `retry` of `maxRetries` follows in `delayMs`.
+ * retry `retry` of `maxRetries` follows in `delayMs`. `restored` comes from a Redis transport's sweep of `unacked`: that
+ * many deliveries left unacknowledged past `visibility_timeout` went back to their queues.
  */
 export type TransportEvent =
   | { readonly type: "connected" }
   | { readonly type: "disconnected"; readonly error: Error | null }
   | { readonly type: "reconnecting"; readonly attempt: number; readonly delayMs: number }
   | { readonly type: "connect-retry"; readonly error: Error; readonly retry: number; readonly maxRetries: number; readonly delayMs: number }
+  | { readonly type: "restored"; readonly restored: number }
   | { readonly type: "error"; readonly error: Error };
 
 /**

@@ -19,6 +19,8 @@ export interface CompiledRedisOptions {
   readonly unackedMutexKey: string;
   readonly unackedMutexExpire: number;
   readonly unackedRestoreLimit: number | null;
+  /** Seconds between sweeps of `unacked` (kombu: `unacked_restore_interval × unacked_restore_throttle`, 10 × 10). */
+  readonly restoreSweepSeconds: number;
   readonly queueOrderStrategy: "round_robin" | "sorted" | "priority";
   readonly deadletterQueue: string | null;
   readonly masterName: string | null;
@@ -99,6 +101,9 @@ export function compileRedisOptions(options: RedisTransportOptions = {}): Compil
     unackedMutexKey: stringOption("unacked_mutex_key", t.unacked_mutex_key ?? d.unacked_mutex_key),
     unackedMutexExpire: positive("transportOptions.unacked_mutex_expire", t.unacked_mutex_expire ?? d.unacked_mutex_expire),
     unackedRestoreLimit: limit,
+    restoreSweepSeconds:
+      positive("transportOptions.unacked_restore_interval", t.unacked_restore_interval ?? 10) *
+      positive("transportOptions.unacked_restore_throttle", t.unacked_restore_throttle ?? 10),
     queueOrderStrategy: strategy,
     deadletterQueue: t.deadletter_queue ?? d.deadletter_queue,
     masterName: t.master_name ?? null,

@@ -21,6 +21,7 @@ import { RedisConsumer } from "./redis-consumer.js";
 import { createRedisKeyLayout, type RedisKeyLayout } from "./redis-key-layout.js";
 import { REFRESH_BINDING } from "./redis-scripts.js";
 import type { RedisTransportOptions } from "./redis-transport-options.js";
+import { RestoreSweep } from "./restore-sweep.js";
 import { restoreVisible, type RestoreVisibleOptions, type RestoreVisibleResult } from "./restore-visible.js";
 import { toTransportError } from "./to-transport-error.js";
 import { waitForReady } from "./wait-for-ready.js";
@@ -46,6 +47,7 @@ export class RedisTransport implements Transport {
   private readonly gate: PublishGate;
   private readonly subscriber: FanoutSubscriber;
   private readonly consumers = new Set<RedisConsumer>();
+  private readonly restoreSweep: RestoreSweep;
   private closing: Promise<void> | null = null;
 
   private constructor(
@@ -59,6 +61,7 @@ export class RedisTransport implements Transport {
       () => createRedisConnection(target, options, "subscriber"),
       (e) => options.onEvent({ type: "error", error: CeleryProtoError.from(e) }),
     );
+    this.restoreSweep = new RestoreSweep(() => restoreVisible(this), options, options.onEvent);
   }
 
   /** @internal Use `createRedisTransport`. */
@@ -179,6 +182,7 @@ export class RedisTransport implements Transport {
       options,
     );
     this.consumers.add(consumer);
+    if (options.noAck !== true) this.restoreSweep.start();
     return consumer;
   }
 
@@ -256,6 +260,7 @@ export class RedisTransport implements Transport {
   /** Cancels every consumer (restoring their unsettled deliveries), drops subscriptions, closes the connections. */
   close(): Promise<void> {
     if (this.closing !== null) return this.closing;
+    this.restoreSweep.stop();
     this.closing = (async () => {
       const { commands } = this.context;
       // With Redis unreachable, fail what waits for it (TransportClosed) instead of waiting for it to come back.
