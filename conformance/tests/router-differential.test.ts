@@ -108,6 +108,7 @@ function generateCases(count: number): Case[] {
     if (chance(0.05)) o["max_length"] = 100;
     if (chance(0.1)) o["bindings"] = Array.from({ length: int(1, 2) }, () => ({ exchange: exchangeSetting(), routing_key: pick(["a.#", "b", "images.*"]) }));
     if (chance(0.05)) o["no_declare"] = true;
+    if (chance(0.08)) o["alias"] = "al";
     return o;
   };
   const dictOptions = (): Record<string, unknown> => {
@@ -173,6 +174,8 @@ function generateCases(count: number): Case[] {
       } else if (k < 0.5) o["routing_key"] = pick(["push", "tasks.add"]);
       if (chance(0.25)) o["priority"] = int(0, 9);
       if (chance(0.05)) o["exchange_type"] = exchangeType();
+      if (chance(0.05)) o["delivery_mode"] = pick([1, 2, "transient"]);
+      if (chance(0.05)) o["queue"] = "al";
       return { name: pick(TASKS), options: o };
     });
     cases.push({ id: `case-${n}`, config, calls });
