@@ -131,6 +131,12 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
         [true, true, true],
       );
       assert.match(worker.log, /Scaling up \d processes\./);
+      // Celery's control commands: autoscale moves the bounds (a lower max shrinks at once); pool_grow is refused.
+      const control = async (args: string[]): Promise<string> => (await runCelery(env, ["control", ...args, "-d", nodename, "--json", "-t", "5"])).stdout;
+      assert.match(await control(["autoscale", "2", "1"]), /"ok": "autoscale now max=2 min=1"/);
+      assert.match(await control(["pool_grow", "1"]), /"error": "pool_grow is not supported with autoscale\. Adjust autoscale range instead\."/);
+      const shrunk = await inspect(env, "stats", nodename);
+      assert.deepEqual(shrunk["autoscaler"], { max: 2, min: 1, current: 2, qty: 0 });
     });
 
     it("-X leaves a queue out; -B sends the schedule's tasks; --pidfile and --logfile", async () => {
