@@ -3,12 +3,17 @@ import { resolveAcceptList } from "../../sdk/src/codec/body/content-types.js";
 import { DEFAULT_BROKER_URL } from "../../sdk/src/client/compile-client-options.js";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
 import type { QueueSpec } from "../../sdk/src/transport/queue-spec.js";
+import { toResolvedCeleryConfig } from "../../sdk/src/config/celery-config.js";
+import { createQueueTable } from "../../sdk/src/routing/create-queue-table.js";
+import { toRoutingSettings } from "../../sdk/src/routing/to-routing-settings.js";
+import { applyWorkerConfig } from "./apply-worker-config.js";
 import { brokerFamily } from "./describe-broker.js";
 import { expandNodeName } from "./expand-node-name.js";
 import { parseLogLevel } from "./logging/log-level.js";
 import { DEFAULT_WORKER_OPTIONS, type AutoscaleOptions, type CompiledAutoscale, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  "config",
   "broker",
   "backend",
   "brokerTransportOptions",
@@ -48,9 +53,12 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
  * Applies the defaults (and `CELERY_BROKER_URL` / `CELERY_RESULT_BACKEND`), checks every option and freezes the
  * result. A bad or unknown option is refused with `InvalidOption` naming it.
  */
-export function compileWorkerOptions(options: WorkerOptions = {}, env: NodeJS.ProcessEnv = process.env): CompiledWorkerOptions {
-  if (typeof options !== "object" || options === null) throw invalid("options", "must be an object");
-  for (const key of Object.keys(options)) if (!KNOWN_OPTIONS.has(key)) throw invalid(key, `is not a worker option (known: ${[...KNOWN_OPTIONS].join(", ")})`);
+export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.ProcessEnv = process.env): CompiledWorkerOptions {
+  if (typeof given !== "object" || given === null) throw invalid("options", "must be an object");
+  for (const key of Object.keys(given)) if (!KNOWN_OPTIONS.has(key)) throw invalid(key, `is not a worker option (known: ${[...KNOWN_OPTIONS].join(", ")})`);
+  const config = toResolvedCeleryConfig(given.config);
+  const queueTable = createQueueTable(toRoutingSettings(config.settings));
+  const options = applyWorkerConfig(given, config, queueTable, env);
   const d = DEFAULT_WORKER_OPTIONS;
   const broker = options.broker ?? env["CELERY_BROKER_URL"] ?? DEFAULT_BROKER_URL;
   if (typeof broker === "string" ? broker.trim() === "" : typeof broker?.consume !== "function") throw invalid("broker", "must be a broker URL or a Transport");
@@ -115,6 +123,8 @@ export function compileWorkerOptions(options: WorkerOptions = {}, env: NodeJS.Pr
     );
   }
   return Object.freeze({
+    config,
+    queueTable,
     broker,
     backend: backend === "" ? null : backend,
     brokerTransportOptions: Object.freeze({ ...options.brokerTransportOptions }),

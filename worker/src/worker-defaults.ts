@@ -1,4 +1,7 @@
+import type { CompressionName } from "../../sdk/src/codec/body/compression.js";
+import type { SerializerName } from "../../sdk/src/codec/body/content-types.js";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
+import { toRoutingSettings } from "../../sdk/src/routing/to-routing-settings.js";
 import { queueExchange, type QueueSpec } from "../../sdk/src/transport/queue-spec.js";
 import { startPidbox } from "./control/start-pidbox.js";
 import { createEventDispatcher } from "./events/create-event-dispatcher.js";
@@ -19,12 +22,19 @@ export async function createDefaultOutcomes(services: WorkerServices, signal: Ab
   const o = services.options;
   const given = o.outcomes;
   if (given !== null) return typeof given === "function" ? await given(services) : given;
+  const s = o.config.settings;
   return connectWorkerOutcomes(
     {
       transport: services.transport,
       backend: o.backend,
       hostname: services.hostname,
       registry: services.registry,
+      routing: toRoutingSettings(s),
+      taskSerializer: s.task_serializer as SerializerName,
+      taskCompression: (s.task_compression ?? null) as CompressionName | null,
+      resultExtended: s.result_extended,
+      ...(s.result_expires === null ? {} : { resultExpiresSeconds: s.result_expires }),
+      inheritParentPriority: s.task_inherit_parent_priority,
       ...(o.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: o.connectTimeoutMs }),
     },
     { connectTimeoutSetting: o.connectSettingNames.connectTimeout, urlSetting: o.connectSettingNames.backend, signal },

@@ -1,3 +1,6 @@
+import type { CeleryConfigInput } from "../../sdk/src/config/celery-config.js";
+import type { ResolvedCelerySettings } from "../../sdk/src/config/resolve-celery-settings.js";
+import type { QueueTable } from "../../sdk/src/routing/create-queue-table.js";
 import type { Transport } from "../../sdk/src/transport/transport.js";
 import type { QueueSpec } from "../../sdk/src/transport/queue-spec.js";
 import type { ConnectSettingNames } from "../../sdk/src/transport/create-transport-options.js";
@@ -14,6 +17,14 @@ import type { TaskRequest } from "./request/task-request.js";
 
 /** Options of `createWorker`. Every default is Celery's (`celery worker` and its settings); see `DEFAULT_WORKER_OPTIONS`. */
 export interface WorkerOptions {
+  /**
+   * The app's configuration by Celery's setting names (or one `loadCeleryConfig` read): the worker reads it as `celery
+   * worker` reads `app.conf` — broker and backend, connection retries, concurrency, prefetch, events, accepted content,
+   * time limits, `task_queues` (consumed when `queues` is not given; `-Q` names are looked up there), the task defaults
+   * (`task_acks_late`, `task_track_started`, ...) and `task_annotations`, result settings, and the routing of what
+   * tasks publish (callbacks, chain steps, chord bodies, retries). The other options win over it. Default: Celery's.
+   */
+  readonly config?: CeleryConfigInput;
   /** Broker URL (`amqp://`, `redis://`, `memory://`) or a connected transport. Default `$CELERY_BROKER_URL`, else `amqp://guest:guest@localhost:5672//`. */
   readonly broker?: string | Transport;
   /**
@@ -198,6 +209,10 @@ export type ExecutionPoolFactory = (services: PoolServices) => ExecutionPool | P
 
 /** `WorkerOptions` with defaults applied, validated and frozen (`compileWorkerOptions`). */
 export interface CompiledWorkerOptions {
+  /** The resolved configuration (Celery's defaults when none was given). */
+  readonly config: ResolvedCelerySettings;
+  /** The app's queues (`app.amqp.queues`), from the configuration. */
+  readonly queueTable: QueueTable;
   readonly broker: string | Transport;
   readonly backend: string | null;
   readonly brokerTransportOptions: KombuRedisOptions;

@@ -1,6 +1,7 @@
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
 import type { Transport } from "../../sdk/src/transport/transport.js";
 import { TaskRegistry } from "./app/task-registry.js";
+import { type ConfiguredTaskOptions, taskOptionsFromConfig } from "./app/task-options-from-config.js";
 import type { WorkerControl } from "./app/worker-control.js";
 import { WorkerState } from "./app/worker-state.js";
 import { connectBroker } from "./connect-broker.js";
@@ -55,6 +56,7 @@ export class Worker implements WorkerControl {
   readonly revokedStamps = new Map<string, unknown[]>();
   readonly hostname: string;
   readonly logger: WorkerLogger;
+  private readonly configuredTaskOptions: ConfiguredTaskOptions;
   private phase: Phase = "created";
   private running: Running | null = null;
   private starting: Promise<void> | null = null;
@@ -69,6 +71,8 @@ export class Worker implements WorkerControl {
 
   constructor(readonly options: CompiledWorkerOptions) {
     this.registry = options.registry ?? new TaskRegistry();
+    this.configuredTaskOptions = taskOptionsFromConfig(options.config.settings);
+    this.registry.configure(this.configuredTaskOptions);
     this.hostname = options.hostname;
     this.logger = options.logger ?? createCeleryLogger({ level: options.logLevel });
     this.stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
@@ -84,6 +88,7 @@ export class Worker implements WorkerControl {
 
   private async start_(): Promise<void> {
     const o = this.options;
+    for (const warning of this.configuredTaskOptions.warnings) this.logger.warning(warning);
     let transport: Transport;
     try {
       transport =

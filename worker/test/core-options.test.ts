@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
 import { TaskRegistry } from "../src/app/task-registry.js";
 import { compileWorkerOptions } from "../src/compile-worker-options.js";
+import { createWorker } from "../src/create-worker.js";
 import { expandNodeName } from "../src/expand-node-name.js";
 import { loadTaskModule } from "../src/load-task-module.js";
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from "../src/worker-options.js";
@@ -17,7 +18,10 @@ describe("compileWorkerOptions", () => {
     const o = compileWorkerOptions({}, {});
     assert.equal(o.broker, "amqp://guest:guest@localhost:5672//");
     assert.equal(o.backend, null);
-    assert.deepEqual(o.queues, [{ name: "celery" }]);
+    assert.deepEqual(
+      o.queues.map((q) => [q.name, q.exchange?.name, q.routingKey]),
+      [["celery", "celery", "celery"]],
+    );
     assert.equal(o.concurrency, os.availableParallelism());
     assert.equal(o.prefetchMultiplier, 4);
     assert.equal(o.hostname, `celery@${os.hostname()}`);
@@ -68,8 +72,75 @@ describe("compileWorkerOptions", () => {
 
   it("takes queue specs and log levels in any case", () => {
     const o = compileWorkerOptions({ queues: ["a", { name: "b", maxPriority: 10 }], logLevel: "info" }, {});
-    assert.deepEqual(o.queues, [{ name: "a" }, { name: "b", maxPriority: 10 }]);
+    assert.deepEqual(
+      o.queues.map((q) => [q.name, q.exchange?.name, q.routingKey, q.maxPriority]),
+      [
+        ["a", "a", "a", undefined],
+        ["b", undefined, undefined, 10],
+      ],
+    );
     assert.equal(o.logLevel, "INFO");
+  });
+});
+
+describe("compileWorkerOptions with a configuration (Celery's setting names)", () => {
+  const config = {
+    CELERY_DEFAULT_QUEUE: "default",
+    CELERY_QUEUES: [
+      { name: "default", exchange: "default", routing_key: "default" },
+      { name: "work", exchange: "default", routing_key: "work", queue_arguments: { "x-max-priority": 9 } },
+    ],
+    BROKER_URL: "redis://config-host:6379/0",
+    CELERYD_CONCURRENCY: 3,
+    CELERY_ACKS_LATE: true,
+    CELERY_ANNOTATIONS: { "proj.add": { rate_limit: "10/s", acks_late: false }, "*": { time_limit: 30 } },
+  };
+
+  it("consumes every queue of task_queues, declared as the app declares them", () => {
+    const o = compileWorkerOptions({ config }, {});
+    assert.deepEqual(
+      o.queues.map((q) => [q.name, q.exchange?.name, q.routingKey, q.arguments?.["x-max-priority"]]),
+      [
+        ["default", "default", "default", undefined],
+        ["work", "default", "work", 9],
+      ],
+    );
+    assert.equal(o.broker, "redis://config-host:6379/0");
+    assert.equal(o.concurrency, 3);
+  });
+
+  it("-Q names are looked up in task_queues; a missing one is created as Celery does, or refused with create-missing off", () => {
+    const o = compileWorkerOptions({ config, queues: ["work", "other"] }, {});
+    assert.deepEqual(
+      o.queues.map((q) => [q.name, q.exchange?.name, q.routingKey, q.arguments?.["x-max-priority"]]),
+      [
+        ["work", "default", "work", 9],
+        ["other", "other", "other", undefined],
+      ],
+    );
+    assert.throws(
+      () => compileWorkerOptions({ config: { ...config, CELERY_CREATE_MISSING_QUEUES: false }, queues: ["other"] }, {}),
+      /Queue 'other' missing from task_queues/,
+    );
+  });
+
+  it("flags win over CELERY_BROKER_URL, which wins over the configuration", () => {
+    assert.equal(compileWorkerOptions({ config }, { CELERY_BROKER_URL: "redis://env-host/1" }).broker, "redis://env-host/1");
+    assert.equal(compileWorkerOptions({ config, broker: "memory://" }, { CELERY_BROKER_URL: "redis://env-host/1" }).broker, "memory://");
+    assert.equal(compileWorkerOptions({ config, concurrency: 5 }, {}).concurrency, 5);
+  });
+
+  it("task defaults and task_annotations layer over the tasks' own options as in Celery ('*' set last)", () => {
+    const registry = new TaskRegistry();
+    registry.register("proj.add", async () => 1, { timeLimit: 5 });
+    registry.register("proj.mul", async () => 1, { acksLate: false });
+    const worker = createWorker({ config, registry, broker: "memory://", control: false });
+    const add = worker.registry.get("proj.add")!.options;
+    assert.deepEqual([add.acksLate, add.rateLimit, add.timeLimit], [false, "10/s", 30]);
+    const mul = worker.registry.get("proj.mul")!.options;
+    assert.deepEqual([mul.acksLate, mul.rateLimit, mul.timeLimit], [false, null, 30]);
+    registry.register("proj.late", async () => 1);
+    assert.equal(worker.registry.get("proj.late")!.options.acksLate, true);
   });
 });
 

@@ -2,6 +2,7 @@ import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js"
 import { checkKnownOptions } from "../../../sdk/src/errors/check-known-options.js";
 import type { TaskDescriptor } from "../../../sdk/src/client/task-descriptor.js";
 import type { TaskHandler } from "./task-handler.js";
+import type { ConfiguredTaskOptions } from "./task-options-from-config.js";
 import { DEFAULT_TASK_OPTIONS, TASK_OPTION_NAMES, type TaskOptions } from "./task-options.js";
 
 /** A registered task: its handler and its options with Celery's defaults applied. */
@@ -16,6 +17,9 @@ export interface RegisteredTask {
 /** The tasks a worker can run, by name. Runtime changes (`rate_limit`, `time_limit` control commands) go through `update`. */
 export class TaskRegistry {
   private readonly tasks = new Map<string, RegisteredTask>();
+  /** The options each task was registered with, to re-layer them when the configuration's defaults change. */
+  private readonly given = new Map<string, TaskOptions>();
+  private configured: ConfiguredTaskOptions | null = null;
 
   /** Registers a handler under a task name or a descriptor (whose validator then checks received arguments). */
   register<A extends readonly unknown[], R, K extends Readonly<Record<string, unknown>>>(
@@ -27,14 +31,24 @@ export class TaskRegistry {
     if (typeof name !== "string" || name === "") throw new CeleryProtoError("InvalidOption", "task: a non-empty task name is required");
     if (this.tasks.has(name)) throw new CeleryProtoError("InvalidOption", `task: ${JSON.stringify(name)} is already registered`);
     checkKnownOptions(options, TASK_OPTION_NAMES, `a task option of ${JSON.stringify(name)}`);
+    this.given.set(name, options);
     const entry: RegisteredTask = {
       name,
       handler: handler as unknown as TaskHandler,
-      options: { ...DEFAULT_TASK_OPTIONS, ...dropUndefined(options) },
+      options: this.layer(name, options),
       ...(typeof task !== "string" && task.validate !== undefined ? { validate: task.validate } : {}),
     };
     this.tasks.set(name, entry);
     return entry;
+  }
+
+  /**
+   * Applies a configuration's task options to every task, registered or to come: Celery's defaults, then the
+   * configuration's (`task_acks_late`, ...), then the task's own options, then its `task_annotations`.
+   */
+  configure(configured: ConfiguredTaskOptions): void {
+    this.configured = configured;
+    for (const [name, entry] of this.tasks) this.tasks.set(name, { ...entry, options: this.layer(name, this.given.get(name) ?? {}) });
   }
 
   get(name: string): RegisteredTask | undefined {
@@ -54,10 +68,23 @@ export class TaskRegistry {
     return next;
   }
 
+  private layer(name: string, options: TaskOptions): RegisteredTask["options"] {
+    return layerOf(this.configured, name, options);
+  }
+
   /** Registered names, sorted (as `inspect registered` lists them). */
   names(): string[] {
     return [...this.tasks.keys()].sort();
   }
+}
+
+function layerOf(configured: ConfiguredTaskOptions | null, name: string, options: TaskOptions): RegisteredTask["options"] {
+  return {
+    ...DEFAULT_TASK_OPTIONS,
+    ...dropUndefined(configured?.defaults ?? {}),
+    ...dropUndefined(options),
+    ...dropUndefined(configured?.annotationsOf(name) ?? {}),
+  };
 }
 
 function dropUndefined<T extends object>(value: T): Partial<T> {

@@ -1,9 +1,12 @@
 import { CeleryClient } from "../../../sdk/src/client/celery-client.js";
 import { compileClientOptions } from "../../../sdk/src/client/compile-client-options.js";
+import type { CompressionName } from "../../../sdk/src/codec/body/compression.js";
+import type { SerializerName } from "../../../sdk/src/codec/body/content-types.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import { DisabledResultBackend } from "../../../sdk/src/results/disabled-result-backend.js";
 import { createRedisResultBackend } from "../../../sdk/src/results/redis-result-backend.js";
 import type { ResultBackend } from "../../../sdk/src/results/result-backend.js";
+import type { RoutingSettings } from "../../../sdk/src/routing/routing-settings.js";
 import { DEFAULT_REDIS_CONNECT_TIMEOUT_MS } from "../../../sdk/src/transport/redis/wait-for-redis-client.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
 import type { TaskRegistry } from "../app/task-registry.js";
@@ -30,6 +33,14 @@ export interface WorkerOutcomesOptions {
   readonly registry?: TaskRegistry;
   /** `task_default_queue` of what outcomes publish without a queue (callbacks, chain steps, chord bodies). Default `"celery"`. */
   readonly defaultQueue?: string;
+  /**
+   * The app's routing settings (`task_routes`, `task_queues`, `task_default_*`): callbacks, chain steps, chord bodies
+   * and retries are routed and declared with them, as a Python worker of the same app does. Default: Celery's.
+   */
+  readonly routing?: RoutingSettings;
+  /** `task_serializer` and `task_compression` of what outcomes publish. Default json, none. */
+  readonly taskSerializer?: SerializerName;
+  readonly taskCompression?: CompressionName | null;
   /** `result_extended`. Default false. */
   readonly resultExtended?: boolean;
   /** `result_expires` in seconds. Default 86400. */
@@ -92,7 +103,13 @@ export function createWorkerOutcomes(options: WorkerOutcomesOptions): WorkerOutc
   const sender = new CeleryClient(
     options.transport,
     producerBackend,
-    compileClientOptions({ broker: options.transport, backend: producerBackend, defaultQueue: options.defaultQueue ?? "celery" }),
+    compileClientOptions({
+      broker: options.transport,
+      backend: producerBackend,
+      ...(options.routing === undefined ? { defaultQueue: options.defaultQueue ?? "celery" } : { routing: options.routing }),
+      ...(options.taskSerializer === undefined ? {} : { serializer: options.taskSerializer }),
+      ...(options.taskCompression === undefined ? {} : { compression: options.taskCompression }),
+    }),
   );
   if (options.registry !== undefined && !options.registry.has("celery.map")) registerBuiltins(options.registry, sender);
   return new WorkerOutcomeRecorder(

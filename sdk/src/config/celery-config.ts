@@ -1,0 +1,26 @@
+import type { CelerySettings } from "./celery-settings.js";
+import type { EffectiveCelerySettings } from "./implemented-celery-settings.js";
+import { type ResolvedCelerySettings, resolveCelerySettings } from "./resolve-celery-settings.js";
+
+/**
+ * A configuration as the entry points take it (`createClient`, `createWorker`, the beat service): Celery settings by
+ * Celery's names (old uppercase names too), or a configuration already loaded and resolved (`loadCeleryConfig`).
+ */
+export type CeleryConfigInput = CelerySettings | ResolvedCelerySettings;
+
+/** Resolved settings for an entry point's `config` option: Celery's defaults when none is given. */
+export function toResolvedCeleryConfig(input: CeleryConfigInput | undefined): ResolvedCelerySettings {
+  if (input === undefined) return resolveCelerySettings({});
+  if (isResolved(input)) return input;
+  return resolveCelerySettings(input);
+}
+
+/** True when `name` was set by the configuration (else it holds Celery's default). */
+export function isConfigured(config: ResolvedCelerySettings, name: keyof EffectiveCelerySettings & string): boolean {
+  return config.configured.includes(name);
+}
+
+function isResolved(input: CeleryConfigInput): input is ResolvedCelerySettings {
+  const candidate = input as Partial<ResolvedCelerySettings>;
+  return typeof candidate.settings === "object" && candidate.settings !== null && Array.isArray(candidate.warnings) && Array.isArray(candidate.configured);
+}

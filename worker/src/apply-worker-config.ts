@@ -1,0 +1,51 @@
+import { brokerFamily } from "../../sdk/src/transport/broker-scheme.js";
+import type { ResolvedCelerySettings } from "../../sdk/src/config/resolve-celery-settings.js";
+import type { QueueTable } from "../../sdk/src/routing/create-queue-table.js";
+import type { QueueSpec } from "../../sdk/src/transport/queue-spec.js";
+import type { WorkerOptions } from "./worker-options.js";
+
+/**
+ * The worker options with what the configuration sets filled in where the options leave a field out, as `celery
+ * worker` reads `app.conf`. Precedence: the options (flags) > `CELERY_BROKER_URL` / `CELERY_RESULT_BACKEND` > the
+ * configuration > the worker's defaults. Queues: `-Q` names are looked up in the app's queue table (so a queue of
+ * `task_queues` is declared with its exchange, routing key and arguments; a missing one is created as Celery does, or
+ * refused with `task_create_missing_queues` off); without `-Q`, every queue of `task_queues`, else the default queue.
+ */
+export function applyWorkerConfig(options: WorkerOptions, config: ResolvedCelerySettings, table: QueueTable, env: NodeJS.ProcessEnv): WorkerOptions {
+  const s = config.settings;
+  const set = (name: string): boolean => config.configured.includes(name);
+  const filled: Record<string, unknown> = {};
+  const broker = options.broker ?? env["CELERY_BROKER_URL"] ?? s.broker_url ?? undefined;
+  if (broker !== undefined) filled["broker"] = broker;
+  if (options.backend === undefined) {
+    const backend = env["CELERY_RESULT_BACKEND"] ?? s.result_backend ?? undefined;
+    if (backend !== undefined) filled["backend"] = backend;
+  }
+  if (typeof broker === "string" && brokerFamily(broker) === "redis" && Object.keys(s.broker_transport_options).length > 0) {
+    filled["brokerTransportOptions"] = s.broker_transport_options;
+  }
+  if (set("broker_connection_timeout")) filled["connectTimeoutMs"] = s.broker_connection_timeout * 1000;
+  if (set("broker_connection_retry_on_startup") || set("broker_connection_retry")) {
+    filled["brokerConnectionRetryOnStartup"] = s.broker_connection_retry_on_startup ?? s.broker_connection_retry;
+  }
+  if (set("broker_connection_max_retries")) filled["brokerConnectionMaxRetries"] = s.broker_connection_max_retries ?? Infinity;
+  if (set("worker_concurrency") && s.worker_concurrency !== null && s.worker_concurrency > 0) filled["concurrency"] = s.worker_concurrency;
+  if (set("worker_prefetch_multiplier")) filled["prefetchMultiplier"] = s.worker_prefetch_multiplier;
+  if (set("worker_send_task_events")) filled["events"] = s.worker_send_task_events;
+  if (set("accept_content")) filled["accept"] = s.accept_content;
+  if (set("task_time_limit")) filled["timeLimit"] = s.task_time_limit;
+  if (set("task_soft_time_limit")) filled["softTimeLimit"] = s.task_soft_time_limit;
+  const fromConfig = Object.fromEntries(Object.entries(filled).filter(([key]) => (options as Record<string, unknown>)[key] === undefined));
+  return { ...fromConfig, ...options, queues: consumedQueues(options.queues, s.task_queues, table) };
+}
+
+function consumedQueues(queues: WorkerOptions["queues"], taskQueues: unknown, table: QueueTable): readonly (string | QueueSpec)[] {
+  if (queues !== undefined) {
+    if (!Array.isArray(queues)) return queues;
+    return queues.map((q) => (typeof q === "string" && q.trim() !== "" ? table.get(q.trim()) : q));
+  }
+  const configured = Array.isArray(taskQueues)
+    ? taskQueues.length > 0
+    : taskQueues !== null && typeof taskQueues === "object" && Object.keys(taskQueues).length > 0;
+  return configured ? table.list() : [table.get(table.defaultQueueName)];
+}
