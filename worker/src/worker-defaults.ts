@@ -73,7 +73,9 @@ export async function createPools(services: WorkerServices): Promise<{ pool: Exe
   }
   const pools = new Map<string, ExecutionPool>();
   try {
-    for (const kind of wanted) pools.set(kind, await createPool(kind, poolServices));
+    // Autoscale sizes the worker's pool only; the other kind (asked for by a task) gets the full concurrency.
+    for (const kind of wanted)
+      pools.set(kind, await createPool(kind, kind === services.options.pool ? poolServices : { ...poolServices, concurrency: services.options.concurrency }));
   } catch (e) {
     await Promise.allSettled([...pools.values()].map((p) => p.close()));
     throw e;
