@@ -1,19 +1,26 @@
 import { Args, Command, Flags } from "@oclif/core";
 import { BeatService, type BeatLogLevel } from "../../../sdk/src/beat/beat-service.js";
 import { type BeatStateStore, FileBeatStateStore } from "../../../sdk/src/beat/beat-state-store.js";
-import { loadBeatSchedule } from "../../../sdk/src/beat/load-beat-schedule.js";
+import { type BeatScheduleDefinition, beatScheduleFromSettings, loadBeatSchedule } from "../../../sdk/src/beat/load-beat-schedule.js";
 import { RedisBeatLease } from "../../../sdk/src/beat/redis-beat-lease.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import { maskBrokerUrl } from "../../../sdk/src/transport/mask-broker-url.js";
+import { configFlag } from "../config-flags.js";
 import { connectClient } from "../connect-client.js";
-import { CONNECTION_TIMEOUT_FLAG, CONNECTION_TIMEOUT_FLAG_NAME, DEFAULT_BROKER, parseConnectionTimeoutMs } from "../remote/connect-broker.js";
+import {
+  CONNECTION_TIMEOUT_FLAG,
+  CONNECTION_TIMEOUT_FLAG_NAME,
+  DEFAULT_BROKER,
+  loadBrokerFlagsConfig,
+  parseConnectionTimeoutMs,
+} from "../remote/connect-broker.js";
 
 const LEVELS: readonly BeatLogLevel[] = ["DEBUG", "INFO", "WARNING", "ERROR"];
 
 export default class BeatCommand extends Command {
   static override summary = "Send periodic tasks on a schedule, like celery beat (to Python or TypeScript workers).";
   static override description =
-    "Reads a schedule file (JSON or YAML; schemas/json/beat-schedule.schema.json) of interval and crontab entries and publishes " +
+    "Reads a schedule file (JSON or YAML; schemas/json/beat-schedule.schema.json), or the configuration's beat_schedule, of interval and crontab entries and publishes " +
     "each due task with the normal Celery protocol. Last-run times and run counts are kept in --schedule-state; a run missed " +
     "during downtime fires once, then re-anchors. SIGHUP reloads the schedule file; SIGTERM/SIGINT stop cleanly. With " +
     "--lock, any number of beat processes elect one leader through a Redis lease and share their state in Redis, so each due " +
@@ -21,16 +28,20 @@ export default class BeatCommand extends Command {
   static override examples = [
     "<%= config.bin %> beat beat-schedule.yaml --broker redis://localhost:6379/0 -l info",
     "<%= config.bin %> beat beat-schedule.json --schedule-state /var/lib/beat/state.json --lock redis://localhost:6379/0",
+    "<%= config.bin %> beat --config celeryconfig.json -l info",
   ];
-  static override args = { schedule: Args.string({ description: "schedule file (JSON or YAML)", required: true }) };
+  static override args = {
+    schedule: Args.string({ description: "schedule file (JSON or YAML) [default: the configuration's beat_schedule]", required: false }),
+  };
   static override flags = {
-    broker: Flags.string({ char: "b", description: "broker URL", env: "CELERY_BROKER_URL" }),
+    config: configFlag,
+    broker: Flags.string({ char: "b", description: "broker URL (default: the configuration's broker_url)", env: "CELERY_BROKER_URL" }),
     "schedule-state": Flags.string({
       char: "s",
       description: "state file (last run times, run counts); with --lock the state is kept in Redis instead",
       default: "celerybeat-schedule.json",
     }),
-    "max-interval": Flags.string({ description: "longest sleep between schedule checks, seconds (beat_max_loop_interval)", default: "300" }),
+    "max-interval": Flags.string({ description: "longest sleep between schedule checks, seconds [default: beat_max_loop_interval, else 300]" }),
     lock: Flags.string({
       description:
         "Redis URL for leader election among several beats (state is then shared in Redis); connected at start-up within --broker-connection-timeout",
@@ -50,10 +61,27 @@ export default class BeatCommand extends Command {
     };
     let service: BeatService;
     let close: () => Promise<void>;
+    let reloadSchedule: () => Promise<BeatScheduleDefinition> = async () => {
+      throw new CeleryProtoError("InvalidOption", "schedule: not loaded yet");
+    };
     try {
-      const maxInterval = toSeconds(flags["max-interval"], "--max-interval");
-      const schedule = await loadBeatSchedule(args.schedule);
-      const client = await connectClient(flags, null);
+      const config = await loadBrokerFlagsConfig(flags);
+      const configuredInterval = config.settings.beat_max_loop_interval;
+      const maxInterval =
+        flags["max-interval"] === undefined ? (configuredInterval > 0 ? configuredInterval : 300) : toSeconds(flags["max-interval"], "--max-interval");
+      const loadSchedule = async (): Promise<BeatScheduleDefinition> => {
+        if (args.schedule !== undefined) return loadBeatSchedule(args.schedule);
+        if (Object.keys(config.settings.beat_schedule).length === 0) {
+          throw new CeleryProtoError(
+            "InvalidOption",
+            "schedule: give a schedule file, or a configuration (--config, CELERY_PROTO_CONFIG) with beat_schedule entries",
+          );
+        }
+        return beatScheduleFromSettings(config.settings);
+      };
+      reloadSchedule = loadSchedule;
+      const schedule = await loadSchedule();
+      const client = await connectClient(flags, null, {}, config);
       let store: BeatStateStore = new FileBeatStateStore(flags["schedule-state"]);
       let lease: RedisBeatLease | undefined;
       let lockConnected = false;
@@ -88,7 +116,7 @@ export default class BeatCommand extends Command {
       process.stdout.write(
         `celery beat v${this.config.version} is starting.\n` +
           `LocalTime -> ${formatLogTime(new Date())}\nConfiguration ->\n` +
-          `    . broker -> ${maskBrokerUrl(flags.broker ?? DEFAULT_BROKER)}\n` +
+          `    . broker -> ${maskBrokerUrl(config.settings.broker_url ?? DEFAULT_BROKER)}\n` +
           `    . scheduler -> ${lease === undefined ? `file ${flags["schedule-state"]}` : `redis lease ${flags["lock-key"]}`}\n` +
           `    . timezone -> ${schedule.timeZone}\n    . maxinterval -> ${maxInterval} seconds\n`,
       );
@@ -98,7 +126,7 @@ export default class BeatCommand extends Command {
     }
     log("INFO", "beat: Starting...");
     process.on("SIGHUP", () => {
-      loadBeatSchedule(args.schedule).then(
+      reloadSchedule().then(
         (s) => service.reload(s),
         (e: unknown) => log("ERROR", `beat: schedule not reloaded: ${CeleryProtoError.from(e).describe()}`),
       );

@@ -5,6 +5,8 @@ import { RemoteTaskError } from "../../../sdk/src/codec/exceptions/remote-task-e
 import { decodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
 import { toDisplayJson } from "../../../sdk/src/codec/json/to-display-json.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+import type { SerializerName } from "../../../sdk/src/codec/body/content-types.js";
+import { configFlag } from "../config-flags.js";
 import { connectClient } from "../connect-client.js";
 import { nameFlags, nameTimeoutFlag } from "../name-flags.js";
 import { CONNECTION_TIMEOUT_FLAG } from "../remote/connect-broker.js";
@@ -17,6 +19,9 @@ const ENQUEUE_FLAG_NAMES: Readonly<Record<string, string>> = {
   expires: "--expires",
   queue: "--queue",
   priority: "--priority",
+  exchange: "--exchange",
+  routingKey: "--routing-key",
+  serializer: "--serializer",
 };
 
 export default class Enqueue extends Command {
@@ -27,6 +32,8 @@ export default class Enqueue extends Command {
     "<%= config.bin %> enqueue tasks.add --args '[2, 3]' --broker redis://localhost:6379/0",
     '<%= config.bin %> enqueue tasks.report --kwargs \'{"day": "2025-01-31"}\' --countdown 60 --queue reports',
     "<%= config.bin %> enqueue tasks.add --args '[2, 3]' --backend redis://localhost:6379/1 --wait --timeout 30",
+    "<%= config.bin %> enqueue proj.tasks.push_notify --args '[\"hi\"]' --config celeryconfig.json",
+    "<%= config.bin %> enqueue tasks.add --args '[2, 3]' --exchange default --routing-key work --serializer msgpack",
   ];
   static override args = { task: Args.string({ description: "registered task name", required: true }) };
   static override flags = {
@@ -35,11 +42,15 @@ export default class Enqueue extends Command {
     countdown: Flags.string({ description: "seconds before the task may run" }),
     eta: Flags.string({ description: "earliest run time, ISO 8601" }),
     expires: Flags.string({ description: "seconds from now, or an ISO 8601 time" }),
-    queue: Flags.string({ description: "queue name (default: the routed or default queue)" }),
-    priority: Flags.integer({ description: "message priority 0-9" }),
+    queue: Flags.string({ description: "queue name (default: the routed queue, else task_default_queue)" }),
+    exchange: Flags.string({ description: "exchange to publish to (default: the routed one, else the queue's)" }),
+    "routing-key": Flags.string({ description: "routing key (default: the routed one, else the queue's)" }),
+    serializer: Flags.string({ description: "json, msgpack or yaml (default: task_serializer, json)", options: ["json", "msgpack", "yaml"] }),
+    priority: Flags.integer({ description: "message priority (0-255; honoured by queues with x-max-priority)" }),
     "task-id": Flags.string({ description: "task id (default: a new uuid4)" }),
-    broker: Flags.string({ description: "broker URL", env: "CELERY_BROKER_URL" }),
-    backend: Flags.string({ description: "result backend URL", env: "CELERY_RESULT_BACKEND" }),
+    config: configFlag,
+    broker: Flags.string({ description: "broker URL (default: the configuration's broker_url)", env: "CELERY_BROKER_URL" }),
+    backend: Flags.string({ description: "result backend URL (default: the configuration's result_backend)", env: "CELERY_RESULT_BACKEND" }),
     wait: Flags.boolean({ description: "wait for the result and print it", default: false }),
     timeout: Flags.string({ description: "seconds to wait with --wait", default: "60" }),
     ...CONNECTION_TIMEOUT_FLAG,
@@ -60,10 +71,13 @@ export default class Enqueue extends Command {
         ...(flags.eta === undefined ? {} : { eta: toDate(flags.eta, "--eta") }),
         ...(flags.expires === undefined ? {} : { expires: /^-?\d+(\.\d+)?$/.test(flags.expires) ? Number(flags.expires) : toDate(flags.expires, "--expires") }),
         ...(flags.queue === undefined ? {} : { queue: flags.queue }),
+        ...(flags.exchange === undefined ? {} : { exchange: flags.exchange }),
+        ...(flags["routing-key"] === undefined ? {} : { routingKey: flags["routing-key"] }),
+        ...(flags.serializer === undefined ? {} : { serializer: flags.serializer as SerializerName }),
         ...(flags.priority === undefined ? {} : { priority: flags.priority }),
         ...(flags["task-id"] === undefined ? {} : { id: nonEmpty(flags["task-id"], "--task-id") }),
       };
-      client = await connectClient(flags, flags.backend ?? null);
+      client = await connectClient(flags, flags.backend);
       const result = await client.enqueue(args.task, taskArgs, taskKwargs as Record<string, unknown>, options);
       this.log(result.id);
       if (flags.wait) {

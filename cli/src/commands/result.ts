@@ -4,8 +4,9 @@ import { RemoteTaskError } from "../../../sdk/src/codec/exceptions/remote-task-e
 import { encodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
 import { toDisplayJson } from "../../../sdk/src/codec/json/to-display-json.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+import { configFlag } from "../config-flags.js";
 import { connectClient } from "../connect-client.js";
-import { CONNECTION_TIMEOUT_FLAG } from "../remote/connect-broker.js";
+import { CONNECTION_TIMEOUT_FLAG, loadBrokerFlagsConfig } from "../remote/connect-broker.js";
 import { isReadyState } from "../../../sdk/src/results/task-states.js";
 import { nameTimeoutFlag } from "../name-flags.js";
 
@@ -24,7 +25,8 @@ export default class Result extends Command {
     wait: Flags.boolean({ char: "w", description: "wait until the task is ready", default: false }),
     timeout: Flags.string({ description: "seconds to wait with --wait (default: forever)" }),
     json: Flags.boolean({ char: "j", description: "print the stored result document as JSON", default: false }),
-    backend: Flags.string({ description: "result backend URL", env: "CELERY_RESULT_BACKEND" }),
+    config: configFlag,
+    backend: Flags.string({ description: "result backend URL (default: the configuration's result_backend)", env: "CELERY_RESULT_BACKEND" }),
     broker: Flags.string({ char: "b", description: "broker URL (only the rpc:// backend uses it)", env: "CELERY_BROKER_URL" }),
     ...CONNECTION_TIMEOUT_FLAG,
   };
@@ -34,14 +36,20 @@ export default class Result extends Command {
     let client: Client | undefined;
     let code = 0;
     try {
-      if (flags.backend === undefined)
-        throw new CeleryProtoError("InvalidOption", "--backend: a result backend URL is required (or set CELERY_RESULT_BACKEND)");
+      const config = await loadBrokerFlagsConfig(flags, { result_backend: flags.backend });
+      const backend = config.settings.result_backend;
+      if (backend === null)
+        throw new CeleryProtoError(
+          "InvalidOption",
+          "--backend: a result backend URL is required (or set CELERY_RESULT_BACKEND, or result_backend in --config)",
+        );
       const timeoutMs = flags.timeout === undefined ? undefined : Number(flags.timeout) * 1000;
       if (timeoutMs !== undefined && !(timeoutMs >= 0))
         throw new CeleryProtoError("InvalidOption", `--timeout: must be a number of seconds, got ${JSON.stringify(flags.timeout)}`);
       // Only the rpc:// backend reads results through the broker; for the others, no broker connection is made.
-      const rpc = /^rpc:/i.test(flags.backend);
-      client = await connectClient({ ...flags, broker: rpc ? flags.broker : "memory://" }, flags.backend);
+      const rpc = /^rpc:/i.test(backend);
+      const resultConfig = rpc ? config : await loadBrokerFlagsConfig({ ...flags, broker: "memory://" }, { result_backend: backend });
+      client = await connectClient(flags, backend, {}, resultConfig);
       const result = client.result(args.id);
       if (flags.wait) await result.get({ propagate: false, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
       const meta = await result.meta();

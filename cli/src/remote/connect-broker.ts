@@ -3,6 +3,9 @@ import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js"
 import { brokerFamily } from "../../../sdk/src/transport/broker-scheme.js";
 import { createTransport } from "../../../sdk/src/transport/create-transport.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
+import type { LoadedCeleryConfig } from "../../../sdk/src/config/load-celery-config.js";
+import type { KombuRedisOptions } from "../../../sdk/src/transport/redis/kombu-redis-options.js";
+import { configFlag, loadCommandConfig } from "../config-flags.js";
 import { parseTransportOptions } from "../parse-transport-options.js";
 
 /** Celery's default broker when none is configured. */
@@ -19,9 +22,14 @@ export const CONNECTION_TIMEOUT_FLAG = {
   }),
 };
 
-/** `--broker`, `--broker-transport-options` and `--broker-connection-timeout`, shared by the operator commands. */
+/** `--config`, `--broker`, `--broker-transport-options` and `--broker-connection-timeout`, shared by the operator commands. */
 export const BROKER_FLAGS = {
-  broker: Flags.string({ char: "b", description: "broker URL (default: amqp://guest@localhost//)", env: "CELERY_BROKER_URL" }),
+  config: configFlag,
+  broker: Flags.string({
+    char: "b",
+    description: "broker URL (default: the configuration's broker_url, else amqp://guest@localhost//)",
+    env: "CELERY_BROKER_URL",
+  }),
   "broker-transport-options": Flags.string({
     description: 'Redis: kombu transport options as JSON, as the workers use them, e.g. {"global_keyprefix": "app:"}',
   }),
@@ -30,6 +38,8 @@ export const BROKER_FLAGS = {
 
 /** The broker flags as commands read them. */
 export interface BrokerFlagValues {
+  /** `--config`: the Celery configuration (default `CELERY_PROTO_CONFIG`). */
+  readonly config?: string | undefined;
   readonly broker?: string | undefined;
   readonly "broker-transport-options"?: string | undefined;
   readonly "broker-connection-timeout"?: string | undefined;
@@ -46,20 +56,41 @@ export function parseConnectionTimeoutMs(text: string | undefined): number | und
 }
 
 /**
- * Connects to the broker the way the workers do (for Redis, with the same kombu transport options); fails within
- * `--broker-connection-timeout` with a message naming the server and the flag.
+ * The command's configuration: `--config` (else `CELERY_PROTO_CONFIG`) under the broker flags (`--broker`,
+ * `--broker-transport-options`, `--broker-connection-timeout`) and `extra` settings from other flags, with
+ * `CELERY_BROKER_URL` / `CELERY_RESULT_BACKEND` between them. Warnings go to stderr once.
  */
-export async function connectBroker(flags: BrokerFlagValues): Promise<Transport> {
-  const url = flags.broker ?? DEFAULT_BROKER;
+export async function loadBrokerFlagsConfig(flags: BrokerFlagValues, extra: Readonly<Record<string, unknown>> = {}): Promise<LoadedCeleryConfig> {
   const text = flags["broker-transport-options"];
-  const connectTimeoutMs = parseConnectionTimeoutMs(flags["broker-connection-timeout"]);
-  const transportOptions = text === undefined ? undefined : parseTransportOptions(text);
-  if (transportOptions !== undefined && brokerFamily(url) !== "redis") {
+  const timeoutMs = parseConnectionTimeoutMs(flags["broker-connection-timeout"]);
+  return loadCommandConfig(flags.config, {
+    broker_url: flags.broker,
+    broker_transport_options: text === undefined ? undefined : parseTransportOptions(text),
+    broker_connection_timeout: timeoutMs === undefined ? undefined : timeoutMs / 1000,
+    ...extra,
+  });
+}
+
+/**
+ * Connects to the broker the way the workers do (for Redis, with the same kombu transport options); fails within
+ * `--broker-connection-timeout` (the configuration's `broker_connection_timeout`, else 4 s) with a message naming the
+ * server and the flag. The broker is `--broker`, else `CELERY_BROKER_URL`, else the configuration's `broker_url`.
+ */
+export async function connectBroker(flags: BrokerFlagValues, loaded?: LoadedCeleryConfig): Promise<Transport> {
+  const config = loaded ?? (await loadBrokerFlagsConfig(flags));
+  const s = config.settings;
+  const url = s.broker_url ?? DEFAULT_BROKER;
+  const transportOptions = s.broker_transport_options as KombuRedisOptions;
+  const hasTransportOptions = Object.keys(transportOptions).length > 0;
+  if (flags["broker-transport-options"] !== undefined && brokerFamily(url) !== "redis") {
     throw new CeleryProtoError("InvalidOption", "--broker-transport-options: only a Redis broker URL takes kombu transport options");
   }
+  const timeoutSet = config.configured.includes("broker_connection_timeout");
   return createTransport(url, {
-    ...(transportOptions === undefined ? {} : { transportOptions }),
-    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
-    settingNames: { connectTimeout: CONNECTION_TIMEOUT_FLAG_NAME },
+    ...(hasTransportOptions && brokerFamily(url) === "redis" ? { transportOptions } : {}),
+    ...(timeoutSet ? { connectTimeoutMs: Math.max(1, Math.round(s.broker_connection_timeout * 1000)) } : {}),
+    settingNames: {
+      connectTimeout: flags["broker-connection-timeout"] === undefined && timeoutSet ? "broker_connection_timeout" : CONNECTION_TIMEOUT_FLAG_NAME,
+    },
   });
 }

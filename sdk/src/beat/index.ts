@@ -5,7 +5,13 @@ export { IntervalSchedule, type IntervalScheduleOptions } from "./interval-sched
 export { SolarSchedule, SOLAR_EVENTS, type SolarEventName } from "./solar-schedule.js";
 export type { Schedule, ScheduleState } from "./schedule-state.js";
 export type { CrontabFieldSpec } from "./parse-crontab-field.js";
-export { loadBeatSchedule, compileBeatSchedule, type BeatEntryDefinition, type BeatScheduleDefinition } from "./load-beat-schedule.js";
+export {
+  loadBeatSchedule,
+  compileBeatSchedule,
+  beatScheduleFromSettings,
+  type BeatEntryDefinition,
+  type BeatScheduleDefinition,
+} from "./load-beat-schedule.js";
 export { BeatService, type BeatServiceOptions, type BeatLogLevel } from "./beat-service.js";
 export { FileBeatStateStore, type BeatStateStore, type BeatEntryState } from "./beat-state-store.js";
 export { RedisBeatLease, type RedisBeatLeaseOptions } from "./redis-beat-lease.js";

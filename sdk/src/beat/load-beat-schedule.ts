@@ -109,3 +109,22 @@ function toSendTaskOptions(o: BeatEntryOptions): SendTaskOptions {
     headers: { ...(o.headers ?? {}), celery_beat_task: true },
   };
 }
+
+/**
+ * The schedule a configuration holds (`beat_schedule`, in `timezone` / `enable_utc`), compiled as a schedule file
+ * is; errors name `beat_schedule` and the entry.
+ */
+export function beatScheduleFromSettings(settings: {
+  readonly beat_schedule?: unknown;
+  readonly timezone?: string | null;
+  readonly enable_utc?: boolean;
+}): BeatScheduleDefinition {
+  return compileBeatSchedule(
+    {
+      ...(settings.timezone === undefined || settings.timezone === null ? {} : { timezone: settings.timezone }),
+      ...(settings.enable_utc === undefined ? {} : { enable_utc: settings.enable_utc }),
+      entries: settings.beat_schedule ?? {},
+    },
+    "beat_schedule",
+  );
+}

@@ -1,6 +1,9 @@
 import type { CompressionName } from "../codec/body/compression.js";
 import type { SerializerName } from "../codec/body/content-types.js";
 import type { KombuJsonFlavor } from "../codec/json/kombu-json.js";
+import type { CeleryConfigInput } from "../config/celery-config.js";
+import type { ResolvedCelerySettings } from "../config/resolve-celery-settings.js";
+import type { KombuRedisOptions } from "../transport/redis/kombu-redis-options.js";
 import type { ResultBackend } from "../results/result-backend.js";
 import type { CeleryRouter } from "../routing/create-task-router.js";
 import type { QueueTable } from "../routing/create-queue-table.js";
@@ -11,6 +14,14 @@ import type { TaskRoutes } from "./task-routes.js";
 
 /** Options of `createClient`. Every default is Celery's. */
 export interface ClientOptions {
+  /**
+   * The app's configuration by Celery's setting names (`broker_url`, `result_backend`, `task_routes`, `task_queues`,
+   * `task_default_queue`, `task_serializer`, ...; old uppercase names too): settings, a configuration already loaded
+   * (`loadCeleryConfig`), or the path of a `.json`/`.yaml` file or `.js`/`.ts` module exporting `config`. The other
+   * options win over it; `CELERY_BROKER_URL` / `CELERY_RESULT_BACKEND` too. Default: `$CELERY_PROTO_CONFIG`, else none
+   * (Celery's defaults).
+   */
+  readonly config?: CeleryConfigInput | string;
   /** Broker URL (`amqp://`, `redis://`, `memory://`, ...) or a transport. Default: `$CELERY_BROKER_URL`, else `amqp://guest:guest@localhost:5672//`. */
   readonly broker?: string | Transport;
   /** Result backend URL (`redis://`, `rpc://`) or a backend; null for none. Default: `$CELERY_RESULT_BACKEND`, else none. */
@@ -46,7 +57,11 @@ export interface ClientOptions {
 
 /** `ClientOptions` with defaults applied and checked, frozen. */
 export interface CompiledClientOptions {
+  /** The resolved configuration (Celery's defaults when none was given). */
+  readonly config: ResolvedCelerySettings;
   readonly broker: string | Transport;
+  /** kombu transport options for a Redis broker URL (`broker_transport_options`); empty for none. */
+  readonly brokerTransportOptions: KombuRedisOptions;
   readonly backend: string | ResultBackend | null;
   readonly defaultQueue: string;
   readonly queues: ReadonlyMap<string, QueueSpec>;

@@ -3,38 +3,53 @@ import { SERIALIZERS } from "../codec/body/content-types.js";
 import { COMPRESSION_MIME_TYPES } from "../codec/body/compression.js";
 import { createQueueTable } from "../routing/create-queue-table.js";
 import { createTaskRouter } from "../routing/create-task-router.js";
-import { CELERY_ROUTING_DEFAULTS, type RoutingSettings } from "../routing/routing-settings.js";
+import type { RoutingSettings } from "../routing/routing-settings.js";
+import { toRoutingSettings } from "../routing/to-routing-settings.js";
+import { toResolvedCeleryConfig } from "../config/celery-config.js";
+import type { CompressionName } from "../codec/body/compression.js";
+import type { SerializerName } from "../codec/body/content-types.js";
+import type { KombuRedisOptions } from "../transport/redis/kombu-redis-options.js";
 import type { ClientOptions, CompiledClientOptions } from "./client-options.js";
 import { toTaskRouters } from "./task-routes.js";
 
 /** Celery's default broker URL. */
 export const DEFAULT_BROKER_URL = "amqp://guest:guest@localhost:5672//";
 
-/** Applies Celery's defaults (and the CELERY_BROKER_URL / CELERY_RESULT_BACKEND variables), checks, and freezes. */
+/**
+ * Applies the configuration, the CELERY_BROKER_URL / CELERY_RESULT_BACKEND variables and Celery's defaults under the
+ * options, checks, and freezes. A configuration given as a path must be loaded first (`createClient` does).
+ */
 export function compileClientOptions(options: ClientOptions = {}, env: NodeJS.ProcessEnv = process.env): CompiledClientOptions {
-  const serializer = options.serializer ?? "json";
+  if (typeof options.config === "string") throw invalid("config", "a configuration file must be loaded first: use createClient, or loadCeleryConfig");
+  const config = toResolvedCeleryConfig(options.config);
+  const s = config.settings;
+  const configured = (name: string): boolean => config.configured.includes(name);
+  const serializer = (options.serializer ?? s.task_serializer) as SerializerName;
   if (!(serializer in SERIALIZERS)) throw invalid("serializer", `unknown serializer ${JSON.stringify(serializer)}; use json, msgpack or yaml`);
-  const compression = options.compression ?? null;
+  const compression = (options.compression === undefined ? s.task_compression : options.compression) as CompressionName | null;
   if (compression !== null && !(compression in COMPRESSION_MIME_TYPES)) throw invalid("compression", `unknown compression ${JSON.stringify(compression)}`);
   const routingQueue = options.routing?.task_default_queue;
   if (options.defaultQueue !== undefined && routingQueue !== undefined && routingQueue !== options.defaultQueue) {
     throw invalid("defaultQueue", `conflicts with routing.task_default_queue (${JSON.stringify(routingQueue)}); give one of them`);
   }
-  const defaultQueue = options.defaultQueue ?? routingQueue ?? "celery";
+  const base = toRoutingSettings(s);
+  const defaultQueue = options.defaultQueue ?? routingQueue ?? base.task_default_queue;
   if (defaultQueue === "") throw invalid("defaultQueue", "must be a non-empty queue name");
-  const resultExpires = options.resultExpires ?? 86400;
+  const resultExpires = options.resultExpires ?? s.result_expires ?? 86400;
   if (!(resultExpires >= 0)) throw invalid("resultExpires", "must be a number of seconds >= 0");
-  const connectTimeoutMs = options.connectTimeoutMs;
+  const connectTimeoutMs = options.connectTimeoutMs ?? (configured("broker_connection_timeout") ? s.broker_connection_timeout * 1000 : undefined);
   if (connectTimeoutMs !== undefined && !(Number.isFinite(connectTimeoutMs) && connectTimeoutMs > 0))
     throw invalid("connectTimeoutMs", "must be a positive number of milliseconds");
   const queues = new Map((options.queues ?? []).map((q) => [q.name, q]));
   if (queues.size !== (options.queues ?? []).length) throw invalid("queues", "two queues share a name");
-  const routing: RoutingSettings = Object.freeze({ ...CELERY_ROUTING_DEFAULTS, ...options.routing, task_default_queue: defaultQueue });
+  const routing: RoutingSettings = Object.freeze({ ...base, ...options.routing, task_default_queue: defaultQueue });
   const queueTable = createQueueTable(routing, options.queues ?? []);
   const router = createTaskRouter(routing, queueTable, toTaskRouters(options.routes));
   return Object.freeze({
-    broker: options.broker ?? env["CELERY_BROKER_URL"] ?? DEFAULT_BROKER_URL,
-    backend: options.backend === undefined ? (env["CELERY_RESULT_BACKEND"] ?? null) : options.backend,
+    config,
+    broker: options.broker ?? env["CELERY_BROKER_URL"] ?? s.broker_url ?? DEFAULT_BROKER_URL,
+    brokerTransportOptions: Object.freeze({ ...(s.broker_transport_options as KombuRedisOptions) }),
+    backend: options.backend === undefined ? (env["CELERY_RESULT_BACKEND"] ?? s.result_backend ?? null) : options.backend,
     defaultQueue,
     queues,
     routes: options.routes,
@@ -44,7 +59,7 @@ export function compileClientOptions(options: ClientOptions = {}, env: NodeJS.Pr
     serializer,
     compression,
     jsonFlavor: options.jsonFlavor ?? "kombu5.3",
-    sendSentEvent: options.sendSentEvent ?? false,
+    sendSentEvent: options.sendSentEvent ?? s.task_send_sent_event,
     resultExpires,
     connectTimeoutMs,
   });

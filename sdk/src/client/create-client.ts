@@ -1,5 +1,6 @@
 import { createResultBackend } from "../results/create-result-backend.js";
 import type { ResultBackend } from "../results/result-backend.js";
+import { brokerFamily } from "../transport/broker-scheme.js";
 import { createTransport } from "../transport/create-transport.js";
 import { CeleryClient } from "./celery-client.js";
 import { Client } from "./client.js";
@@ -16,10 +17,18 @@ import { compileClientOptions } from "./compile-client-options.js";
  *     console.log(await result.get({ timeoutMs: 10_000 }));
  */
 export async function createClient(options: ClientOptions = {}): Promise<Client> {
-  const compiled = compileClientOptions(options);
+  const file = typeof options.config === "string" ? options.config : options.config === undefined ? configFileOfEnvironment() : null;
+  // The loader (YAML, TypeScript support) is loaded only when a file is named. CELERY_BROKER_URL and
+  // CELERY_RESULT_BACKEND are applied by compileClientOptions, over the file.
+  const config = file === null ? options.config : await (await import("../config/load-celery-config.js")).loadCeleryConfig({ file, env: {} });
+  const compiled = compileClientOptions({ ...options, ...(config === undefined ? {} : { config }) });
   const timeout = compiled.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: compiled.connectTimeoutMs };
   const ownsTransport = typeof compiled.broker === "string";
-  const transport = typeof compiled.broker === "string" ? await createTransport(compiled.broker, timeout) : compiled.broker;
+  const transportOptions =
+    typeof compiled.broker === "string" && brokerFamily(compiled.broker) === "redis" && Object.keys(compiled.brokerTransportOptions).length > 0
+      ? { transportOptions: compiled.brokerTransportOptions }
+      : {};
+  const transport = typeof compiled.broker === "string" ? await createTransport(compiled.broker, { ...timeout, ...transportOptions }) : compiled.broker;
   let backend: ResultBackend;
   try {
     backend =
@@ -31,4 +40,9 @@ export async function createClient(options: ClientOptions = {}): Promise<Client>
     throw e;
   }
   return new Client(new CeleryClient(transport, backend, compiled));
+}
+
+function configFileOfEnvironment(): string | null {
+  const file = process.env["CELERY_PROTO_CONFIG"];
+  return file === undefined || file === "" ? null : file;
 }
