@@ -6,6 +6,7 @@ import { CELERY_SETTINGS_TABLE } from "../src/config/gen/celery-settings-table.j
 import { IMPLEMENTED_CELERY_SETTINGS, type UnlistedImplementedSettings } from "../src/config/implemented-celery-settings.js";
 import { resolveCelerySettings } from "../src/config/resolve-celery-settings.js";
 import { CeleryProtoError } from "../src/errors/celery-proto-error.js";
+import { beatScheduleFromSettings } from "../src/beat/load-beat-schedule.js";
 
 // Compile-time: every setting CelerySettings declares is in IMPLEMENTED_CELERY_SETTINGS.
 const everyDeclaredSettingListed: [UnlistedImplementedSettings] extends [never] ? true : UnlistedImplementedSettings = true;
@@ -176,7 +177,7 @@ describe("resolveCelerySettings: values", () => {
       [{ task_routes: { a: { queue: "q", priority: 300 } } }, /^task_routes\/a\/priority: expected an integer priority 0-255, got 300$/],
       [{ task_annotations: { "tasks.add": "slow" } }, /^task_annotations\/tasks.add: expected an object, got "slow"$/],
       [{ beat_schedule: [] }, /^beat_schedule: expected an object of beat entries, got \[\]$/],
-      [{ beat_schedule: { tick: { task: "t", schedule: { every: -1 } } } }, /^beat_schedule\/tick\/schedule\/every: expected a beat entry/],
+      [{ beat_schedule: { tick: { task: "t" } } }, /^beat_schedule\/tick\/schedule: expected a schedule, got nothing$/],
       [{ accept_content: "json" }, /^accept_content: expected a list of strings, got "json"$/],
       [{ accept_content: ["json", 1] }, /^accept_content\/1: expected a content type or serializer name, got 1$/],
       [{ worker_prefetch_multiplier: 1.5 }, /^worker_prefetch_multiplier: expected an integer >= 0, got 1.5$/],
@@ -190,6 +191,11 @@ describe("resolveCelerySettings: values", () => {
       const name = Object.keys(raw)[0]!;
       assert.ok(error.details[0]?.path.startsWith(`/${name}`), `${name}: ${JSON.stringify(error.details)}`);
     }
+  });
+
+  it("beat compiles beat_schedule's entries against the schedule schema, naming beat_schedule", () => {
+    const { settings } = resolveCelerySettings({ beat_schedule: { tick: { task: "t", schedule: { every: -1 } } } });
+    assert.throws(() => beatScheduleFromSettings(settings), /^CeleryProtoError: beat_schedule invalid: \/entries\/tick\/schedule\/every/);
   });
 
   it("accepts Celery's forms: queue lists and maps, route lists, route strings and dicts, annotation lists, nulls", () => {

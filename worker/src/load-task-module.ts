@@ -16,11 +16,13 @@ export type TaskModuleEntry = TaskHandler | { readonly handler: TaskHandler; rea
  * - `register(registry)`: a function (sync or async) that registers tasks on the worker's `TaskRegistry`;
  * - `tasks`: `{ "<task name>": handler | { handler, options } }`.
  * A `default` export may be either form too (a function is a `register`, an object a `tasks` map or a module-shaped
- * object with `register`/`tasks`).
+ * object with `register`/`tasks`). It may also export `config`: the app's Celery settings (by Celery's names), which
+ * `proto worker` uses when no `--config` is given.
  */
 export interface TaskModule {
   readonly register?: (registry: TaskRegistry) => void | Promise<void>;
   readonly tasks?: Readonly<Record<string, TaskModuleEntry>>;
+  readonly config?: unknown;
   readonly default?: unknown;
 }
 
@@ -33,20 +35,27 @@ const EXTENSIONS = ["", ".ts", ".mts", ".js", ".mjs"];
  * import, or exports neither `register` nor `tasks`.
  */
 export async function loadTaskModule(spec: string, registry: TaskRegistry, cwd: string = process.cwd()): Promise<string> {
+  const { file, module } = await importTaskModule(spec, cwd);
+  if (!(await applyModule(module, registry)) && !(await applyDefault(module.default, registry))) {
+    throw new CeleryProtoError("InvalidOption", `app: ${file} exports neither register(registry) nor tasks ({ "name": handler | { handler, options } })`);
+  }
+  return file;
+}
+
+/**
+ * Imports a task module by path without registering anything (a later `loadTaskModule` gets the same module
+ * instance), e.g. to read its `config` export first. Refuses as `loadTaskModule` does, naming `app`.
+ */
+export async function importTaskModule(spec: string, cwd: string = process.cwd()): Promise<{ readonly file: string; readonly module: TaskModule }> {
   const file = resolveModule(spec, cwd);
   const mode = await ensureTypeScriptSupport(file);
-  let loaded: TaskModule;
   try {
-    loaded = (await import(pathToFileURL(file).href)) as TaskModule;
+    return { file, module: (await import(pathToFileURL(file).href)) as TaskModule };
   } catch (e) {
     throw new CeleryProtoError("InvalidOption", `app: cannot import ${file}: ${e instanceof Error ? e.message : String(e)}${nativeTypeScriptHint(mode)}`, {
       cause: e,
     });
   }
-  if (!(await applyModule(loaded, registry)) && !(await applyDefault(loaded.default, registry))) {
-    throw new CeleryProtoError("InvalidOption", `app: ${file} exports neither register(registry) nor tasks ({ "name": handler | { handler, options } })`);
-  }
-  return file;
 }
 
 function resolveModule(spec: string, cwd: string): string {

@@ -6,9 +6,13 @@ import { parseTransportOptions } from "../parse-transport-options.js";
 import { queueExchange } from "../../../sdk/src/transport/queue-spec.js";
 import { createWorker } from "../../../worker/src/create-worker.js";
 import { maskBrokerUrl } from "../../../sdk/src/transport/mask-broker-url.js";
-import type { WorkerOptions } from "../../../worker/src/worker-options.js";
+import type { CompiledWorkerOptions, WorkerOptions } from "../../../worker/src/worker-options.js";
 import { CONNECTION_TIMEOUT_FLAG_NAME, parseConnectionTimeoutMs } from "../remote/connect-broker.js";
-import { loadTaskModule } from "../../../worker/src/load-task-module.js";
+import { importTaskModule, loadTaskModule } from "../../../worker/src/load-task-module.js";
+import { beatScheduleFromSettings } from "../../../sdk/src/beat/load-beat-schedule.js";
+import { resolveConfigSource } from "../../../sdk/src/config/load-celery-config.js";
+import { type ResolvedCelerySettings, resolveCelerySettings } from "../../../sdk/src/config/resolve-celery-settings.js";
+import { configFlag, loadCommandConfig } from "../config-flags.js";
 import { formatStartupBanner } from "../../../worker/src/logging/format-startup-banner.js";
 import type { Worker } from "../../../worker/src/worker.js";
 import { expandNodeName } from "../../../worker/src/expand-node-name.js";
@@ -63,14 +67,18 @@ export default class WorkerCommand extends Command {
   ];
   static override flags = {
     app: Flags.string({ char: "A", description: "task module (path to a .js/.ts file) exporting register(registry) or tasks", required: true }),
-    queues: Flags.string({ char: "Q", description: "comma-separated queues to consume", default: "celery" }),
+    config: configFlag,
+    queues: Flags.string({
+      char: "Q",
+      description: "comma-separated queues to consume [default: every queue of task_queues, else task_default_queue (celery)]",
+    }),
     concurrency: Flags.integer({ char: "c", description: "simultaneous executions (default: number of CPUs)" }),
     hostname: Flags.string({ char: "n", description: "node name, name@host (%h, %n, %d expanded)", default: "celery@%h" }),
-    "task-events": Flags.boolean({ char: "E", description: "send task events (for Flower, celery events)", default: false }),
+    "task-events": Flags.boolean({ char: "E", description: "send task events (for Flower, celery events) [default: worker_send_task_events]" }),
     loglevel: Flags.string({ char: "l", description: "DEBUG, INFO, WARNING, ERROR or CRITICAL", default: "WARNING" }),
     pool: Flags.string({ char: "P", description: "where handlers run", options: ["async", "process"], default: "async" }),
-    "prefetch-multiplier": Flags.integer({ description: "prefetch = concurrency × this (0 = no limit)", default: 4 }),
-    broker: Flags.string({ char: "b", description: "broker URL", env: "CELERY_BROKER_URL" }),
+    "prefetch-multiplier": Flags.integer({ description: "prefetch = concurrency × this (0 = no limit) [default: worker_prefetch_multiplier, 4]" }),
+    broker: Flags.string({ char: "b", description: "broker URL [default: the configuration's broker_url]", env: "CELERY_BROKER_URL" }),
     backend: Flags.string({
       description: "result backend URL (a Redis one must connect at start-up, within --broker-connection-timeout)",
       env: "CELERY_RESULT_BACKEND",
@@ -81,13 +89,11 @@ export default class WorkerCommand extends Command {
     }),
     "broker-connection-retry-on-startup": Flags.boolean({
       description:
-        "retry a broker that cannot be reached at start-up, as Celery does (broker_connection_retry_on_startup); --no-broker-connection-retry-on-startup fails at once",
-      default: true,
+        "retry a broker that cannot be reached at start-up, as Celery does (broker_connection_retry_on_startup); --no-broker-connection-retry-on-startup fails at once [default: true]",
       allowNo: true,
     }),
     "broker-connection-max-retries": Flags.string({
-      description: "start-up retries before giving up (broker_connection_max_retries); 'none' retries forever",
-      default: "100",
+      description: "start-up retries before giving up (broker_connection_max_retries); 'none' retries forever [default: 100]",
     }),
     statedb: Flags.string({ description: "file keeping revoked task ids across restarts" }),
     "without-heartbeat": Flags.boolean({ description: "do not send worker heartbeat events", default: false }),
@@ -104,8 +110,12 @@ export default class WorkerCommand extends Command {
     "time-limit": Flags.string({ description: "hard time limit, seconds, for tasks that set none (task_time_limit)" }),
     "soft-time-limit": Flags.string({ description: "soft time limit, seconds, for tasks that set none (task_soft_time_limit)" }),
     optimization: Flags.string({ char: "O", description: "scheduling: default or fair (both hand a task to the first free execution)" }),
-    beat: Flags.boolean({ char: "B", description: "also run beat in this process (needs --schedule), as celery worker -B", default: false }),
-    schedule: Flags.string({ description: "with -B: the beat schedule file (JSON or YAML, as proto beat reads)" }),
+    beat: Flags.boolean({
+      char: "B",
+      description: "also run beat in this process (--schedule, else the configuration's beat_schedule), as celery worker -B",
+      default: false,
+    }),
+    schedule: Flags.string({ description: "with -B: the beat schedule file (JSON or YAML, as proto beat reads) [default: the configuration's beat_schedule]" }),
     "schedule-state": Flags.string({ char: "s", description: "with -B: beat's state file (last run times)", default: "celerybeat-schedule.json" }),
     pidfile: Flags.string({ description: "write the pid here (%n, %h, %i expanded); refuse to start if it names a live process" }),
     logfile: Flags.string({ char: "f", description: "append the log to this file instead of stderr (%n, %h, %I expanded)" }),
@@ -114,25 +124,29 @@ export default class WorkerCommand extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(WorkerCommand);
     let worker: Worker;
+    let config: ResolvedCelerySettings;
     let pidfile: Pidfile | null = null;
     let logfile: Logfile | null = null;
     try {
-      const extra = WorkerCommand.poolOptions(flags);
+      const app = await importTaskModule(flags.app);
+      config = await WorkerCommand.loadConfig(flags.config, app.module.config, app.file);
+      const extra = WorkerCommand.poolOptions(flags, config);
       const nodename = expandNodeName(flags.hostname);
       if (flags.logfile !== undefined) logfile = openLogfile(formatNodePath(flags.logfile, nodename));
       worker = createWorker({
+        config,
         ...(flags.broker === undefined ? {} : { broker: flags.broker }),
         ...(flags.backend === undefined ? {} : { backend: flags.backend }),
         ...(flags["broker-transport-options"] === undefined ? {} : { brokerTransportOptions: parseTransportOptions(flags["broker-transport-options"]) }),
         ...WorkerCommand.connectionOptions(flags),
-        queues: splitList(flags.queues),
+        ...(flags.queues === undefined ? {} : { queues: splitList(flags.queues) }),
         ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
         hostname: flags.hostname,
-        events: flags["task-events"],
+        ...(flags["task-events"] === undefined ? {} : { events: flags["task-events"] }),
         logLevel: flags.loglevel,
         pool: flags.pool as "async" | "process",
         taskModule: flags.app,
-        prefetchMultiplier: flags["prefetch-multiplier"],
+        ...(flags["prefetch-multiplier"] === undefined ? {} : { prefetchMultiplier: flags["prefetch-multiplier"] }),
         ...(flags.statedb === undefined ? {} : { statedb: flags.statedb }),
         heartbeat: !flags["without-heartbeat"],
         mingle: !flags["without-mingle"],
@@ -164,7 +178,13 @@ export default class WorkerCommand extends Command {
     try {
       await worker.start();
       if (flags.beat)
-        beat = await startEmbeddedBeat({ schedule: flags.schedule ?? "", stateFile: flags["schedule-state"], broker: flags, logger: worker.logger });
+        beat = await startEmbeddedBeat({
+          schedule: flags.schedule ?? beatScheduleFromSettings(config.settings),
+          stateFile: flags["schedule-state"],
+          broker: flags,
+          config: withWorkerBroker(config, worker.options),
+          logger: worker.logger,
+        });
     } catch (e) {
       await worker.stop();
       pidfile?.release();
@@ -185,21 +205,27 @@ export default class WorkerCommand extends Command {
   }
 
   /** `--autoscale`, `--max-*-per-child`, `--time-limit`s, `-X`, `-O`, and `-B` needing `--schedule`, as worker options. */
-  private static poolOptions(flags: {
-    readonly autoscale?: string | undefined;
-    readonly "max-tasks-per-child"?: number | undefined;
-    readonly "max-memory-per-child"?: number | undefined;
-    readonly "time-limit"?: string | undefined;
-    readonly "soft-time-limit"?: string | undefined;
-    readonly "exclude-queues"?: string | undefined;
-    readonly optimization?: string | undefined;
-    readonly beat: boolean;
-    readonly schedule?: string | undefined;
-  }): WorkerOptions {
+  private static poolOptions(
+    flags: {
+      readonly autoscale?: string | undefined;
+      readonly "max-tasks-per-child"?: number | undefined;
+      readonly "max-memory-per-child"?: number | undefined;
+      readonly "time-limit"?: string | undefined;
+      readonly "soft-time-limit"?: string | undefined;
+      readonly "exclude-queues"?: string | undefined;
+      readonly optimization?: string | undefined;
+      readonly beat: boolean;
+      readonly schedule?: string | undefined;
+    },
+    config: ResolvedCelerySettings,
+  ): WorkerOptions {
     if (flags.optimization !== undefined && !OPTIMIZATIONS.includes(flags.optimization))
       throw new CeleryProtoError("InvalidOption", `-O: must be one of ${OPTIMIZATIONS.join(", ")}, got ${JSON.stringify(flags.optimization)}`);
-    if (flags.beat && flags.schedule === undefined)
-      throw new CeleryProtoError("InvalidOption", "--schedule: -B runs beat in the worker, which needs the schedule file (JSON or YAML, as proto beat reads)");
+    if (flags.beat && flags.schedule === undefined && Object.keys(config.settings.beat_schedule).length === 0)
+      throw new CeleryProtoError(
+        "InvalidOption",
+        "--schedule: -B runs beat in the worker, which needs a schedule file (JSON or YAML, as proto beat reads) or beat_schedule in the configuration",
+      );
     return {
       ...(flags.autoscale === undefined ? {} : { autoscale: parseAutoscale(flags.autoscale) }),
       ...(flags["max-tasks-per-child"] === undefined ? {} : { maxTasksPerChild: flags["max-tasks-per-child"] }),
@@ -210,17 +236,35 @@ export default class WorkerCommand extends Command {
     };
   }
 
+  /**
+   * The app's configuration: `--config` (else `CELERY_PROTO_CONFIG`), else the task module's `config` export, else
+   * Celery's defaults; `CELERY_BROKER_URL` / `CELERY_RESULT_BACKEND` over it. Warnings go to stderr once.
+   */
+  private static async loadConfig(flag: string | undefined, moduleConfig: unknown, moduleFile: string): Promise<ResolvedCelerySettings> {
+    if (resolveConfigSource(flag) !== null || moduleConfig === undefined) return loadCommandConfig(flag);
+    try {
+      const resolved = resolveCelerySettings(moduleConfig, { env: process.env });
+      for (const warning of resolved.warnings) process.stderr.write(`celery-proto: warning: ${warning}\n`);
+      return resolved;
+    } catch (e) {
+      const error = CeleryProtoError.from(e, "InvalidOption");
+      throw new CeleryProtoError(error.code, `${error.message}\n(in the config export of ${moduleFile})`, { details: error.details, cause: e });
+    }
+  }
+
   /** The broker connection flags as worker options; errors and logs name the flags. */
   private static connectionOptions(flags: {
     readonly "broker-connection-timeout"?: string | undefined;
-    readonly "broker-connection-retry-on-startup": boolean;
-    readonly "broker-connection-max-retries": string;
+    readonly "broker-connection-retry-on-startup"?: boolean | undefined;
+    readonly "broker-connection-max-retries"?: string | undefined;
   }): WorkerOptions {
     const connectTimeoutMs = parseConnectionTimeoutMs(flags["broker-connection-timeout"]);
+    const retry = flags["broker-connection-retry-on-startup"];
+    const maxRetries = flags["broker-connection-max-retries"];
     return {
       ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
-      brokerConnectionRetryOnStartup: flags["broker-connection-retry-on-startup"],
-      brokerConnectionMaxRetries: parseMaxRetries(flags["broker-connection-max-retries"]),
+      ...(retry === undefined ? {} : { brokerConnectionRetryOnStartup: retry }),
+      ...(maxRetries === undefined ? {} : { brokerConnectionMaxRetries: parseMaxRetries(maxRetries) }),
       connectSettingNames: { connectTimeout: CONNECTION_TIMEOUT_FLAG_NAME, maxRetries: "--broker-connection-max-retries", backend: "--backend" },
     };
   }
@@ -269,4 +313,19 @@ function parseSeconds(text: string, flag: string): number {
   if (text.trim() === "" || !Number.isFinite(n) || n <= 0)
     throw new CeleryProtoError("InvalidOption", `${flag}: must be a number of seconds > 0, got ${JSON.stringify(text)}`);
   return n;
+}
+
+/** The configuration with the broker the worker connected to (flags included), for what publishes beside it (`-B`). */
+function withWorkerBroker(config: ResolvedCelerySettings, o: CompiledWorkerOptions): ResolvedCelerySettings {
+  const timeout = o.connectTimeoutMs === undefined ? {} : { broker_connection_timeout: o.connectTimeoutMs / 1000 };
+  return {
+    ...config,
+    settings: {
+      ...config.settings,
+      ...(typeof o.broker === "string" ? { broker_url: o.broker } : {}),
+      broker_transport_options: { ...o.brokerTransportOptions },
+      ...timeout,
+    },
+    configured: [...config.configured, ...Object.keys(timeout)],
+  };
 }

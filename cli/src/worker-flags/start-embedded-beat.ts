@@ -1,17 +1,21 @@
 import { BeatService, type BeatLogLevel } from "../../../sdk/src/beat/beat-service.js";
 import { FileBeatStateStore } from "../../../sdk/src/beat/beat-state-store.js";
-import { loadBeatSchedule } from "../../../sdk/src/beat/load-beat-schedule.js";
+import { type BeatScheduleDefinition, loadBeatSchedule } from "../../../sdk/src/beat/load-beat-schedule.js";
+import type { LoadedCeleryConfig } from "../../../sdk/src/config/load-celery-config.js";
+import type { ResolvedCelerySettings } from "../../../sdk/src/config/resolve-celery-settings.js";
 import type { WorkerLogger } from "../../../worker/src/logging/worker-logger.js";
 import { connectClient } from "../connect-client.js";
 import type { BrokerFlagValues } from "../remote/connect-broker.js";
 
-/** What `-B` needs: the schedule file, the state file and the worker's broker flags. */
+/** What `-B` needs: the schedule, the state file, the worker's broker flags and configuration. */
 export interface EmbeddedBeatOptions {
-  /** `--schedule`: the schedule file (JSON or YAML, as `proto beat` reads). */
-  readonly schedule: string;
+  /** `--schedule`: the schedule file (JSON or YAML, as `proto beat` reads), or a schedule (the configuration's `beat_schedule`). */
+  readonly schedule: string | BeatScheduleDefinition;
   /** `-s/--schedule-state`: last run times and counts. */
   readonly stateFile: string;
   readonly broker: BrokerFlagValues;
+  /** The worker's configuration: beat publishes with its routing and settings. */
+  readonly config: LoadedCeleryConfig | ResolvedCelerySettings;
   readonly logger: WorkerLogger;
 }
 
@@ -26,11 +30,13 @@ export interface EmbeddedBeat {
  * the worker's logger. It is started after the worker and stopped with it.
  */
 export async function startEmbeddedBeat(options: EmbeddedBeatOptions): Promise<EmbeddedBeat> {
-  const schedule = await loadBeatSchedule(options.schedule);
-  const client = await connectClient(options.broker, null);
+  const schedule = typeof options.schedule === "string" ? await loadBeatSchedule(options.schedule) : options.schedule;
+  const client = await connectClient(options.broker, null, {}, { source: null, ...options.config });
+  const configuredInterval = options.config.settings.beat_max_loop_interval;
   const service = new BeatService({
     schedule,
     store: new FileBeatStateStore(options.stateFile),
+    ...(configuredInterval > 0 ? { maxIntervalSeconds: configuredInterval } : {}),
     log: (level: BeatLogLevel, message: string) => options.logger.log(level, message),
     send: async (entry) => (await client.enqueue(entry.task, entry.args, entry.kwargs, entry.options)).id,
   });

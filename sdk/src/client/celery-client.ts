@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { encodeAmqpPublish } from "../codec/amqp/encode-amqp-publish.js";
 import { createTaskMessage } from "../codec/task/create-task-message.js";
 import { encodeControlRequest, PIDBOX_EXCHANGE } from "../control/encode-control-request.js";
+import { explainQueueRefusal } from "../routing/explain-queue-refusal.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { ResultBackend } from "../results/result-backend.js";
 import { resolveDestination } from "../routing/resolve-destination.js";
@@ -92,7 +93,11 @@ export class CeleryClient implements TaskSender {
 
   private async declareOnce(spec: QueueSpec): Promise<void> {
     if (this.declared.has(`q:${spec.name}`)) return;
-    await this.transport.declareQueue(spec);
+    try {
+      await this.transport.declareQueue(spec);
+    } catch (e) {
+      throw explainQueueRefusal(e, spec);
+    }
     this.declared.add(`q:${spec.name}`);
   }
 

@@ -2,6 +2,7 @@ import type { QueueSpec } from "../../../sdk/src/transport/queue-spec.js";
 import type { Consumer, Delivery, Transport } from "../../../sdk/src/transport/transport.js";
 import type { WorkerLogger } from "../logging/worker-logger.js";
 import { PrefetchWindow } from "./prefetch-window.js";
+import { explainQueueRefusal } from "../../../sdk/src/routing/explain-queue-refusal.js";
 
 /** A delivery as the worker core sees it: settling it is tracked, and it knows the consumer it came from. */
 export interface TrackedDelivery extends Delivery {
@@ -51,14 +52,14 @@ export class QueueConsumers {
 
   /** Declares the queues as kombu does and consumes them on one consumer. */
   async start(queues: readonly QueueSpec[]): Promise<void> {
-    for (const queue of queues) await this.transport.declareQueue(queue);
+    for (const queue of queues) await this.transport.declareQueue(queue).catch((e: unknown) => Promise.reject(explainQueueRefusal(e, queue)));
     await this.open(queues.map((q) => q.name));
   }
 
   /** `add_consumer`: declares the queue and consumes it (no-op when already consumed). */
   async add(queue: QueueSpec): Promise<void> {
     if (this.queueNames().includes(queue.name)) return;
-    await this.transport.declareQueue(queue);
+    await this.transport.declareQueue(queue).catch((e: unknown) => Promise.reject(explainQueueRefusal(e, queue)));
     await this.open([queue.name]);
     this.logger.info(`Started consuming from ${queue.name}`);
   }
