@@ -58,7 +58,10 @@ export interface CelerySettings {
   readonly task_time_limit?: number | null;
   readonly task_soft_time_limit?: number | null;
   /** Per-task options by task name (or `"*"`): Celery task attribute names (`rate_limit`, `time_limit`, `acks_late`, ...). */
-  readonly task_annotations?: Readonly<Record<string, Readonly<Record<string, unknown>>>> | readonly Readonly<Record<string, Readonly<Record<string, unknown>>>>[] | null;
+  readonly task_annotations?:
+    | Readonly<Record<string, Readonly<Record<string, unknown>>>>
+    | readonly Readonly<Record<string, Readonly<Record<string, unknown>>>>[]
+    | null;
   readonly task_send_sent_event?: boolean;
   readonly task_inherit_parent_priority?: boolean;
 
