@@ -21,11 +21,13 @@ const OLDEST_TYPESCRIPT = "5.4";
  * is a decision, not an accident. Before this work: tarball 925,412; unpacked 5,870,783; installed 50,718,176 (59
  * packages, a second TypeScript among them); import { createClient } 3,042,529 (187 files, ajv's 1.17 MB chunk,
  * astronomy-engine, amqplib, ioredis, yaml, msgpack). When they were set: 379,900; 1.9 MB; 11,730,498 (56
- * packages); 471,219 (28 files).
+ * packages); 471,219 (28 files). Raised for the Celery configuration (issue 11: Celery's settings table recorded from
+ * 5.7, the router and queue table, `proto report`, `proto multi`, the worker flags): tarball 429,610 and unpacked
+ * 2,096,575; import { createClient } stayed under its budget (493,732: the settings table loads only with a config).
  */
 const BUDGET = {
-  tarball: 400_000,
-  unpacked: 2_000_000,
+  tarball: 450_000,
+  unpacked: 2_200_000,
   installed: 12_300_000,
   importCreateClient: 500_000,
 };

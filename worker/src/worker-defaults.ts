@@ -2,6 +2,10 @@ import type { CompressionName } from "../../sdk/src/codec/body/compression.js";
 import type { SerializerName } from "../../sdk/src/codec/body/content-types.js";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
 import { toRoutingSettings } from "../../sdk/src/routing/to-routing-settings.js";
+import { filterHiddenSettings } from "../../sdk/src/config/filter-hidden-settings.js";
+import type { EffectiveCelerySettings } from "../../sdk/src/config/implemented-celery-settings.js";
+import type { ResolvedCelerySettings } from "../../sdk/src/config/resolve-celery-settings.js";
+import type { MailboxSettings } from "../../sdk/src/control/pidbox-entities.js";
 import { queueExchange, type QueueSpec } from "../../sdk/src/transport/queue-spec.js";
 import { startPidbox } from "./control/start-pidbox.js";
 import { createEventDispatcher } from "./events/create-event-dispatcher.js";
@@ -52,6 +56,8 @@ export async function createDefaultEventDispatcher(services: WorkerServices): Pr
     workerEvents: services.options.heartbeat || services.options.events,
     clock: services.state.clock,
     log: services.logger,
+    exchange: services.options.config.settings.event_exchange,
+    serializer: services.options.config.settings.event_serializer as SerializerName,
   });
 }
 
@@ -128,9 +134,23 @@ export async function startDefaultPidbox(services: PidboxServices): Promise<Runn
     onRateLimitChanged: services.onRateLimitChanged,
     revokedStamps: services.revokedStamps,
     pool: services.pool,
-    describeQueue: (name) => specs.get(name) ?? { name, exchange: queueExchange({ name }) },
+    // add_consumer of a queue the app declares (task_queues) declares it as the app does (Celery's queues.select_add).
+    describeQueue: (name) => specs.get(name) ?? services.options.queueTable.find(name) ?? { name, exchange: queueExchange({ name }) },
     accept: services.options.accept,
+    mailbox: mailboxSettings(services.options.config.settings),
+    settings: configuredSettings(services.options.config),
     log: services.logger,
   });
   return { close: () => pidbox.stop() };
+}
+
+/** The `control_*` settings of the app's configuration, as the mailbox takes them. */
+function mailboxSettings(s: EffectiveCelerySettings): Partial<MailboxSettings> {
+  return { controlExchange: s.control_exchange, queueTtlSeconds: s.control_queue_ttl, queueExpiresSeconds: s.control_queue_expires };
+}
+
+/** What `inspect conf` reports: the settings the configuration set (Celery's `app.conf.table(with_defaults=False)`), secrets masked. */
+function configuredSettings(config: ResolvedCelerySettings): Readonly<Record<string, unknown>> {
+  const set = Object.fromEntries(config.configured.map((name) => [name, config.settings[name]]));
+  return filterHiddenSettings(set);
 }

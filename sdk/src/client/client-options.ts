@@ -2,7 +2,6 @@ import type { CompressionName } from "../codec/body/compression.js";
 import type { SerializerName } from "../codec/body/content-types.js";
 import type { KombuJsonFlavor } from "../codec/json/kombu-json.js";
 import type { CeleryConfigInput } from "../config/celery-config.js";
-import type { ResolvedCelerySettings } from "../config/resolve-celery-settings.js";
 import type { KombuRedisOptions } from "../transport/redis/kombu-redis-options.js";
 import type { ResultBackend } from "../results/result-backend.js";
 import type { CeleryRouter } from "../routing/create-task-router.js";
@@ -57,8 +56,6 @@ export interface ClientOptions {
 
 /** `ClientOptions` with defaults applied and checked, frozen. */
 export interface CompiledClientOptions {
-  /** The resolved configuration (Celery's defaults when none was given). */
-  readonly config: ResolvedCelerySettings;
   readonly broker: string | Transport;
   /** kombu transport options for a Redis broker URL (`broker_transport_options`); empty for none. */
   readonly brokerTransportOptions: KombuRedisOptions;

@@ -5,7 +5,8 @@ import { createQueueTable } from "../routing/create-queue-table.js";
 import { createTaskRouter } from "../routing/create-task-router.js";
 import type { RoutingSettings } from "../routing/routing-settings.js";
 import { toRoutingSettings } from "../routing/to-routing-settings.js";
-import { toResolvedCeleryConfig } from "../config/celery-config.js";
+import { isResolvedCeleryConfig } from "../config/is-resolved-celery-config.js";
+import { CLIENT_DEFAULT_SETTINGS, type ClientSettings } from "./client-default-settings.js";
 import type { CompressionName } from "../codec/body/compression.js";
 import type { SerializerName } from "../codec/body/content-types.js";
 import type { KombuRedisOptions } from "../transport/redis/kombu-redis-options.js";
@@ -20,10 +21,13 @@ export const DEFAULT_BROKER_URL = "amqp://guest:guest@localhost:5672//";
  * options, checks, and freezes. A configuration given as a path must be loaded first (`createClient` does).
  */
 export function compileClientOptions(options: ClientOptions = {}, env: NodeJS.ProcessEnv = process.env): CompiledClientOptions {
-  if (typeof options.config === "string") throw invalid("config", "a configuration file must be loaded first: use createClient, or loadCeleryConfig");
-  const config = toResolvedCeleryConfig(options.config);
-  const s = config.settings;
-  const configured = (name: string): boolean => config.configured.includes(name);
+  const config = options.config;
+  if (config !== undefined && (typeof config === "string" || !isResolvedCeleryConfig(config))) {
+    throw invalid("config", "give a resolved configuration here (resolveCelerySettings, loadCeleryConfig); createClient takes files and raw settings too");
+  }
+  // Without a configuration, Celery's defaults of the settings a client reads: the settings table is not loaded.
+  const s: ClientSettings = config?.settings ?? CLIENT_DEFAULT_SETTINGS;
+  const configured = (name: string): boolean => config?.configured.includes(name) ?? false;
   const serializer = (options.serializer ?? s.task_serializer) as SerializerName;
   if (!(serializer in SERIALIZERS)) throw invalid("serializer", `unknown serializer ${JSON.stringify(serializer)}; use json, msgpack or yaml`);
   const compression = (options.compression === undefined ? s.task_compression : options.compression) as CompressionName | null;
@@ -46,7 +50,6 @@ export function compileClientOptions(options: ClientOptions = {}, env: NodeJS.Pr
   const queueTable = createQueueTable(routing, options.queues ?? []);
   const router = createTaskRouter(routing, queueTable, toTaskRouters(options.routes));
   return Object.freeze({
-    config,
     broker: options.broker ?? env["CELERY_BROKER_URL"] ?? s.broker_url ?? DEFAULT_BROKER_URL,
     brokerTransportOptions: Object.freeze({ ...(s.broker_transport_options as KombuRedisOptions) }),
     backend: options.backend === undefined ? (env["CELERY_RESULT_BACKEND"] ?? s.result_backend ?? null) : options.backend,

@@ -1,5 +1,7 @@
 import { createResultBackend } from "../results/create-result-backend.js";
 import type { ResultBackend } from "../results/result-backend.js";
+import { isResolvedCeleryConfig } from "../config/is-resolved-celery-config.js";
+import type { ResolvedCelerySettings } from "../config/resolve-celery-settings.js";
 import { brokerFamily } from "../transport/broker-scheme.js";
 import { createTransport } from "../transport/create-transport.js";
 import { CeleryClient } from "./celery-client.js";
@@ -20,7 +22,12 @@ export async function createClient(options: ClientOptions = {}): Promise<Client>
   const file = typeof options.config === "string" ? options.config : options.config === undefined ? configFileOfEnvironment() : null;
   // The loader (YAML, TypeScript support) is loaded only when a file is named. CELERY_BROKER_URL and
   // CELERY_RESULT_BACKEND are applied by compileClientOptions, over the file.
-  const config = file === null ? options.config : await (await import("../config/load-celery-config.js")).loadCeleryConfig({ file, env: {} });
+  let config: ResolvedCelerySettings | undefined;
+  if (file !== null) config = await (await import("../config/load-celery-config.js")).loadCeleryConfig({ file, env: {} });
+  else if (options.config !== undefined && typeof options.config !== "string")
+    config = isResolvedCeleryConfig(options.config)
+      ? options.config
+      : (await import("../config/resolve-celery-settings.js")).resolveCelerySettings(options.config);
   const compiled = compileClientOptions({ ...options, ...(config === undefined ? {} : { config }) });
   const timeout = compiled.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: compiled.connectTimeoutMs };
   const ownsTransport = typeof compiled.broker === "string";

@@ -1,5 +1,6 @@
 import type { CelerySettings } from "./celery-settings.js";
 import type { EffectiveCelerySettings } from "./implemented-celery-settings.js";
+import { isResolvedCeleryConfig } from "./is-resolved-celery-config.js";
 import { type ResolvedCelerySettings, resolveCelerySettings } from "./resolve-celery-settings.js";
 
 /**
@@ -11,16 +12,11 @@ export type CeleryConfigInput = CelerySettings | ResolvedCelerySettings;
 /** Resolved settings for an entry point's `config` option: Celery's defaults when none is given. */
 export function toResolvedCeleryConfig(input: CeleryConfigInput | undefined): ResolvedCelerySettings {
   if (input === undefined) return resolveCelerySettings({});
-  if (isResolved(input)) return input;
+  if (isResolvedCeleryConfig(input)) return input;
   return resolveCelerySettings(input);
 }
 
 /** True when `name` was set by the configuration (else it holds Celery's default). */
 export function isConfigured(config: ResolvedCelerySettings, name: keyof EffectiveCelerySettings & string): boolean {
   return config.configured.includes(name);
-}
-
-function isResolved(input: CeleryConfigInput): input is ResolvedCelerySettings {
-  const candidate = input as Partial<ResolvedCelerySettings>;
-  return typeof candidate.settings === "object" && candidate.settings !== null && Array.isArray(candidate.warnings) && Array.isArray(candidate.configured);
 }
