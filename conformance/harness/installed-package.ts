@@ -80,10 +80,16 @@ export interface CommandResult {
 }
 
 /** Runs `command args` in the project, as the user's shell would (its node first on PATH), to its end. */
-export function runInProject(dir: string, command: string, args: readonly string[], timeoutMs = 120_000): CommandResult {
+export function runInProject(
+  dir: string,
+  command: string,
+  args: readonly string[],
+  timeoutMs = 120_000,
+  env: Readonly<Record<string, string>> = {},
+): CommandResult {
   const bin = path.join(dir, "node_modules", ".bin", command);
   const file = existsSync(bin) ? bin : command === "node" ? process.execPath : command;
-  const r = spawnSync(file, args, { cwd: dir, encoding: "utf8", env: userEnv(), timeout: timeoutMs });
+  const r = spawnSync(file, args, { cwd: dir, encoding: "utf8", env: userEnv(env), timeout: timeoutMs });
   return { status: r.status, stdout: r.stdout ?? "", stderr: `${r.stderr ?? ""}${r.error === undefined ? "" : String(r.error)}` };
 }
 

@@ -34,6 +34,8 @@ const BUDGET = {
 
 const BROKER = redisDbUrl(10);
 const BACKEND = redisDbUrl(11);
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const PYTHON = path.join(ROOT, ".venv/bin/python");
 const NODE = `node ${process.versions.node}`;
 const nativeTypeScript = typeof (process.features as { typescript?: unknown }).typescript === "string";
 
@@ -225,6 +227,48 @@ describe(`the installed package (${NODE})`, () => {
       const r = runInProject(project, "proto", ["inspect", "ping", "-d", nodeName, "--broker", BROKER, "--json"]);
       assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
       assert.deepEqual(JSON.parse(r.stdout), { [nodeName]: { ok: "pong" } });
+    });
+  });
+
+  describe("joining a Celery project: proto import-python --config-out, then --config everywhere (Redis)", () => {
+    const prefix = `${unique("rp")}-`;
+    const config = "celeryconfig.json";
+    let worker: InstalledProto | undefined;
+    after(async () => {
+      await worker?.stop();
+    });
+
+    it("imports the Python app's configuration, reports it, and a worker, proto enqueue and createClient run on it", async () => {
+      const imported = runInProject(
+        project,
+        "proto",
+        ["import-python", "-A", "routing_project.celery", "--workdir", path.join(ROOT, "conformance/python"), "--python", PYTHON, "--config-out", config],
+        120_000,
+        { RP_BROKER_URL: BROKER, RP_RESULT_BACKEND: BACKEND, RP_QUEUE_PREFIX: prefix },
+      );
+      assert.equal(imported.status, 0, `${imported.stdout}${imported.stderr}`);
+      const report = runInProject(project, "proto", ["report", "--config", config]);
+      assert.equal(report.status, 0, `${report.stdout}${report.stderr}`);
+      assert.match(report.stdout, new RegExp(`task_default_queue: '${prefix}default'`));
+      worker = InstalledProto.start(project, ["worker", "-A", "./routing-tasks.mjs", "--config", config, "-l", "INFO", "-n", `${prefix}node@%h`]);
+      await worker.waitFor(/\] \S+ ready\.\n/);
+      assert.match(worker.log, new RegExp(`\\.> ${prefix}work\\s+exchange=${prefix}default\\(direct\\)`));
+      const enqueued = runInProject(project, "proto", [
+        "enqueue",
+        "routing_project.tasks.work",
+        "--args",
+        "[10]",
+        "--priority",
+        "5",
+        "--config",
+        config,
+        "--wait",
+      ]);
+      assert.equal(enqueued.status, 0, `${enqueued.stdout}${enqueued.stderr}`);
+      assert.equal(enqueued.stdout.trim().split("\n").at(-1), "45");
+      const produced = runInProject(project, "node", ["config-producer.mjs", config]);
+      assert.equal(produced.status, 0, produced.stderr);
+      assert.deepEqual(lastJsonLine(produced.stdout), { defaultQueue: `${prefix}default`, value: "pushed: from the SDK" });
     });
   });
 

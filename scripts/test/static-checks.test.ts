@@ -56,6 +56,7 @@ describe("static checks", () => {
       "celery-proto": ["createClient", "bindTasks", "createTransport", "CeleryProtoError"],
       "celery-proto/codec": ["decodeAmqpMessage", "encodeRedisEnvelope"],
       "celery-proto/beat": ["BeatService", "CrontabSchedule"],
+      "celery-proto/config": ["loadCeleryConfig", "resolveCelerySettings"],
       "celery-proto/redis": ["createRedisTransport", "createRedisResultBackend"],
       "celery-proto/amqp": ["createAmqpTransport"],
       "celery-proto/worker": ["createWorker", "implementTasks"],
