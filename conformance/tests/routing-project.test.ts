@@ -237,6 +237,30 @@ for (const kind of ["redis", "amqp"] as const) {
       assert.equal((await readQueues(kind, broker, queues)).length, before);
     });
 
+    it("a configuration with old and new names mixed, or a value of the wrong type, is refused naming the setting, and nothing is published", async () => {
+      const written = JSON.parse(readFileSync(config, "utf8")) as Record<string, unknown>;
+      const before = (await readQueues(kind, broker, queues)).length;
+      for (const [name, bad, refusal] of [
+        [
+          "mixed",
+          { ...written, CELERYD_PREFETCH_MULTIPLIER: 1 },
+          /Cannot mix new and old setting keys[\s\S]*CELERYD_PREFETCH_MULTIPLIER +-> worker_prefetch_multiplier/,
+        ],
+        ["typed", { ...written, task_default_queue: 3 }, /task_default_queue: expected .*, got 3/],
+      ] as const) {
+        const file = path.join(dir, `${kind}-${name}.json`);
+        writeFileSync(file, JSON.stringify(bad));
+        const run = proto(["enqueue", "routing_project.tasks.add", "--args", "[1, 2]", "--config", file]);
+        assert.equal(run.status, 1, run.stdout);
+        assert.match(run.stderr, refusal);
+      }
+      const unknown = path.join(dir, `${kind}-unknown.json`);
+      writeFileSync(unknown, JSON.stringify({ ...written, task_default_queeu: "x" }));
+      const warned = proto(["report", "--config", unknown]);
+      assert.match(warned.stderr, /warning: task_default_queeu: not a Celery setting \(did you mean task_default_queue\?\); ignored/);
+      assert.equal((await readQueues(kind, broker, queues)).length, before);
+    });
+
     it("proto worker --config consumes the project's queues and runs what both sides published", async () => {
       const worker = await ProtoWorkerProcess.start([
         "-A",
