@@ -142,6 +142,14 @@ describe("compileWorkerOptions with a configuration (Celery's setting names)", (
     registry.register("proj.late", async () => 1);
     assert.equal(worker.registry.get("proj.late")!.options.acksLate, true);
   });
+
+  it("result_serializer is every task's result serializer unless the task sets one", () => {
+    const registry = new TaskRegistry();
+    registry.register("proj.a", async () => 1);
+    registry.register("proj.b", async () => 1, { serializer: "json" });
+    const worker = createWorker({ config: { result_serializer: "msgpack" }, registry, broker: "memory://", control: false });
+    assert.deepEqual([worker.registry.get("proj.a")!.options.serializer, worker.registry.get("proj.b")!.options.serializer], ["msgpack", "json"]);
+  });
 });
 
 describe("expandNodeName (-n)", () => {

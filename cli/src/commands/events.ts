@@ -7,7 +7,7 @@ import { receiveEvents } from "../../../sdk/src/events/receive-events.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
 import { EventDumper } from "../events/event-dumper.js";
 import { renderLiveView } from "../events/render-live-view.js";
-import { BROKER_FLAGS, connectBroker } from "../remote/connect-broker.js";
+import { BROKER_FLAGS, connectBroker, loadBrokerFlagsConfig } from "../remote/connect-broker.js";
 
 export default class Events extends Command {
   static override summary = "Watch the event stream of workers (Python or TypeScript), as `celery events` does.";
@@ -41,7 +41,9 @@ export default class Events extends Command {
     try {
       if (!(interval > 0))
         throw new CeleryProtoError("InvalidOption", `--interval: must be a positive number of seconds, got ${JSON.stringify(flags.interval)}`);
-      transport = await connectBroker(flags);
+      const config = await loadBrokerFlagsConfig(flags);
+      const s = config.settings;
+      transport = await connectBroker(flags, config);
       receiver = await receiveEvents(
         transport,
         (event) => {
@@ -49,7 +51,14 @@ export default class Events extends Command {
           else if (flags.dump) process.stdout.write(`${dumper.format(event)}\n`);
           else state.event(event);
         },
-        { onInvalidEvent: (e) => process.stderr.write(`${e.describe()}\n`) },
+        {
+          // The app's event settings, as `celery events` reads them from app.conf.
+          exchange: s.event_exchange,
+          queuePrefix: s.event_queue_prefix,
+          queueTtlSeconds: s.event_queue_ttl,
+          queueExpiresSeconds: s.event_queue_expires,
+          onInvalidEvent: (e) => process.stderr.write(`${e.describe()}\n`),
+        },
       );
       // Celery prints this before connecting; here it also says the receiver is listening.
       if (flags.dump && !flags.json) process.stdout.write("-> evdump: starting capture...\n");

@@ -4,7 +4,7 @@ import { inspect, type NodeReply } from "../../../sdk/src/control/inspect.js";
 import { flattenReplies } from "../../../sdk/src/control/flatten-replies.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import { formatNodeReply, nodesOnline } from "./format-reply.js";
-import { connectBroker } from "./connect-broker.js";
+import { connectBroker, loadBrokerFlagsConfig } from "./connect-broker.js";
 import { parseDestination, parseTimeoutMs } from "./remote-flags.js";
 
 /** sysexits `EX_UNAVAILABLE`, Celery's exit status when no node replied. */
@@ -14,6 +14,7 @@ export interface RemoteRun {
   readonly method: string;
   readonly arguments: Readonly<Record<string, unknown>>;
   readonly flags: {
+    readonly config?: string | undefined;
     readonly broker?: string | undefined;
     readonly "broker-transport-options"?: string | undefined;
     readonly destination?: string | undefined;
@@ -37,9 +38,16 @@ export async function runRemote(command: Command, run: RemoteRun): Promise<void>
   try {
     const destination = parseDestination(run.flags.destination);
     const timeoutMs = parseTimeoutMs(run.flags.timeout);
-    const transport = await connectBroker(run.flags);
+    const config = await loadBrokerFlagsConfig(run.flags);
+    const s = config.settings;
+    const transport = await connectBroker(run.flags, config);
     try {
-      replies = await inspect(transport, run.method, run.arguments, { destination, timeoutMs });
+      replies = await inspect(transport, run.method, run.arguments, {
+        destination,
+        timeoutMs,
+        // The app's mailbox settings, as `celery inspect` reads them from app.conf.
+        mailbox: { controlExchange: s.control_exchange, queueTtlSeconds: s.control_queue_ttl, queueExpiresSeconds: s.control_queue_expires },
+      });
     } finally {
       await transport.close();
     }

@@ -37,16 +37,22 @@ const ANNOTATION_NAMES: Readonly<Record<string, keyof TaskOptions>> = {
  * task's own entry, as in Celery).
  */
 export function taskOptionsFromConfig(settings: EffectiveCelerySettings): ConfiguredTaskOptions {
+  const warnings: string[] = [];
   const defaults: TaskOptions = {
     acksLate: settings.task_acks_late,
     trackStarted: settings.task_track_started,
     ignoreResult: settings.task_ignore_result,
     acksOnFailureOrTimeout: settings.task_acks_on_failure_or_timeout,
     ...(settings.task_reject_on_worker_lost === null ? {} : { rejectOnWorkerLost: settings.task_reject_on_worker_lost }),
+    ...(isResultSerializer(settings.result_serializer) ? { serializer: settings.result_serializer } : {}),
   };
+  if (!isResultSerializer(settings.result_serializer)) {
+    warnings.push(
+      `result_serializer: ${JSON.stringify(settings.result_serializer)} is not one celery-proto writes (json, msgpack, yaml); results are written as json`,
+    );
+  }
   const raw = settings.task_annotations;
   const maps: readonly Readonly<Record<string, Readonly<Record<string, unknown>>>>[] = raw === null ? [] : Array.isArray(raw) ? raw : [raw as never];
-  const warnings: string[] = [];
   const converted = maps.map((map, i) =>
     Object.fromEntries(
       Object.entries(map).map(([task, attributes]) => [
@@ -74,4 +80,8 @@ function toTaskOptions(attributes: Readonly<Record<string, unknown>>, where: str
     else options[name] = value;
   }
   return options as TaskOptions;
+}
+
+function isResultSerializer(name: unknown): name is "json" | "msgpack" | "yaml" {
+  return name === "json" || name === "msgpack" || name === "yaml";
 }
