@@ -2,7 +2,10 @@ import { createInterface } from "node:readline/promises";
 import { Command, Flags } from "@oclif/core";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
-import { BROKER_FLAGS, connectBroker } from "../remote/connect-broker.js";
+import type { LoadedCeleryConfig } from "../../../sdk/src/config/load-celery-config.js";
+import { createQueueTable } from "../../../sdk/src/routing/create-queue-table.js";
+import { toRoutingSettings } from "../../../sdk/src/routing/to-routing-settings.js";
+import { BROKER_FLAGS, connectBroker, loadBrokerFlagsConfig } from "../remote/connect-broker.js";
 
 const plural = (n: number, word: string): string => `${n} ${n === 1 ? word : `${word}s`}`;
 
@@ -14,7 +17,10 @@ export default class Purge extends Command {
     "delivered to a worker are not touched. There is no undo.";
   static override examples = ["<%= config.bin %> purge -Q reports,celery --force --broker redis://localhost:6379/0"];
   static override flags = {
-    queues: Flags.string({ char: "Q", description: "comma-separated queue names to purge", default: "celery" }),
+    queues: Flags.string({
+      char: "Q",
+      description: "comma-separated queue names to purge [default: the configuration's task_queues, else task_default_queue (celery)]",
+    }),
     "exclude-queues": Flags.string({ char: "X", description: "comma-separated queue names not to purge" }),
     force: Flags.boolean({ char: "f", description: "do not ask for confirmation", default: false }),
     ...BROKER_FLAGS,
@@ -28,7 +34,16 @@ export default class Purge extends Command {
         .map((s) => s.trim())
         .filter((s) => s !== "");
     const excluded = new Set(list(flags["exclude-queues"]));
-    const names = [...new Set(list(flags.queues))].filter((q) => !excluded.has(q)).sort();
+    let config: LoadedCeleryConfig;
+    try {
+      config = await loadBrokerFlagsConfig(flags);
+    } catch (e) {
+      process.stderr.write(`${CeleryProtoError.from(e).describe()}\n`);
+      return this.exit(1);
+    }
+    // As `celery purge`: the app's queues (app.amqp.queues) unless -Q names others.
+    const known = flags.queues === undefined ? appQueueNames(config) : list(flags.queues);
+    const names = [...new Set(known)].filter((q) => !excluded.has(q)).sort();
     if (names.length === 0) return;
     if (
       !flags.force &&
@@ -42,7 +57,7 @@ export default class Purge extends Command {
     let transport: Transport | undefined;
     let messages = 0;
     try {
-      transport = await connectBroker(flags);
+      transport = await connectBroker(flags, config);
       // As `celery purge`: a queue the broker does not know counts as 0.
       for (const queue of names) messages += await purgeOne(transport, queue);
     } catch (e) {
@@ -57,6 +72,12 @@ export default class Purge extends Command {
         : `No messages purged from ${plural(names.length, "queue")}.`,
     );
   }
+}
+
+function appQueueNames(config: LoadedCeleryConfig): string[] {
+  const table = createQueueTable(toRoutingSettings(config.settings));
+  const listed = table.list();
+  return listed.length > 0 ? listed.map((q) => q.name) : [table.defaultQueueName];
 }
 
 async function purgeOne(transport: Transport, queue: string): Promise<number> {
