@@ -315,5 +315,15 @@ for (const kind of ["redis", "amqp"] as const) {
         await Promise.all([ts.stop(), pyWorker.stop()]);
       }
     });
+
+    it("proto purge --config empties the app's queues, as celery purge does", () => {
+      for (const task of ["add", "push_notify"]) {
+        const run = proto(["enqueue", `routing_project.tasks.${task}`, "--args", task === "add" ? "[1, 1]" : '["x"]', "--config", config]);
+        assert.equal(run.status, 0, run.stderr);
+      }
+      const purged = proto(["purge", "--config", config, "--force"]);
+      assert.equal(purged.status, 0, purged.stderr);
+      assert.equal(purged.stdout.trim(), "Purged 2 messages from 4 known task queues.");
+    });
   });
 }
