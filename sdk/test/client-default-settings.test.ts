@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CLIENT_DEFAULT_SETTINGS } from "../src/client/client-default-settings.js";
 import { compileClientOptions } from "../src/client/compile-client-options.js";
+import { createClient } from "../src/client/create-client.js";
 import { resolveCelerySettings } from "../src/config/resolve-celery-settings.js";
 
 describe("the client's default settings", () => {
@@ -25,5 +26,21 @@ describe("the client's default settings", () => {
     assert.equal(compiled.broker, "redis://h/0");
     assert.equal(compileClientOptions({ config }, { CELERY_BROKER_URL: "redis://env/1" }).broker, "redis://env/1");
     assert.throws(() => compileClientOptions({ config: { task_default_queue: "x" } }, {}), /config: give a resolved configuration/);
+  });
+
+  it("createClient reports what resolving raw settings warned about, as a process warning", async () => {
+    const warnings: string[] = [];
+    const listener = (w: Error): void => {
+      if (w.name === "CeleryProtoWarning") warnings.push(w.message);
+    };
+    process.on("warning", listener);
+    try {
+      const client = await createClient({ broker: "memory://", config: { task_default_queeu: "x" } });
+      await client.close();
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings, ["task_default_queeu: not a Celery setting (did you mean task_default_queue?); ignored"]);
+    } finally {
+      process.off("warning", listener);
+    }
   });
 });

@@ -4,6 +4,7 @@ import { DEFAULT_BROKER_URL } from "../../sdk/src/client/compile-client-options.
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
 import type { QueueSpec } from "../../sdk/src/transport/queue-spec.js";
 import { toResolvedCeleryConfig } from "../../sdk/src/config/celery-config.js";
+import { isResolvedCeleryConfig } from "../../sdk/src/config/is-resolved-celery-config.js";
 import { createQueueTable } from "../../sdk/src/routing/create-queue-table.js";
 import { toRoutingSettings } from "../../sdk/src/routing/to-routing-settings.js";
 import { applyWorkerConfig } from "./apply-worker-config.js";
@@ -124,6 +125,7 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
   }
   return Object.freeze({
     config,
+    configWarnings: given.config === undefined || isResolvedCeleryConfig(given.config) ? [] : config.warnings,
     queueTable,
     broker,
     backend: backend === "" ? null : backend,

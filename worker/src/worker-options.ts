@@ -211,6 +211,8 @@ export type ExecutionPoolFactory = (services: PoolServices) => ExecutionPool | P
 export interface CompiledWorkerOptions {
   /** The resolved configuration (Celery's defaults when none was given). */
   readonly config: ResolvedCelerySettings;
+  /** What resolving `config` here warned about (nothing when it came resolved: its loader reported it); logged at start. */
+  readonly configWarnings: readonly string[];
   /** The app's queues (`app.amqp.queues`), from the configuration. */
   readonly queueTable: QueueTable;
   readonly broker: string | Transport;

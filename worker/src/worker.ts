@@ -88,7 +88,7 @@ export class Worker implements WorkerControl {
 
   private async start_(): Promise<void> {
     const o = this.options;
-    for (const warning of this.configuredTaskOptions.warnings) this.logger.warning(warning);
+    for (const warning of [...o.configWarnings, ...this.configuredTaskOptions.warnings]) this.logger.warning(warning);
     let transport: Transport;
     try {
       transport =

@@ -143,6 +143,15 @@ describe("compileWorkerOptions with a configuration (Celery's setting names)", (
     assert.equal(worker.registry.get("proj.late")!.options.acksLate, true);
   });
 
+  it("what resolving raw settings warned about is kept for the start-up log; a resolved configuration's was reported by its loader", () => {
+    const o = compileWorkerOptions({ config: { CELERYD_CONCURRENCY: 2, CELERYD_POOL: "solo" } }, {});
+    assert.ok(
+      o.configWarnings.some((w) => /^worker_pool: not implemented by celery-proto; ignored$/.test(w)),
+      JSON.stringify(o.configWarnings),
+    );
+    assert.deepEqual(compileWorkerOptions({ config: o.config }, {}).configWarnings, []);
+  });
+
   it("result_serializer is every task's result serializer unless the task sets one", () => {
     const registry = new TaskRegistry();
     registry.register("proj.a", async () => 1);

@@ -28,6 +28,8 @@ export async function createClient(options: ClientOptions = {}): Promise<Client>
     config = isResolvedCeleryConfig(options.config)
       ? options.config
       : (await import("../config/resolve-celery-settings.js")).resolveCelerySettings(options.config);
+  // What this call read or resolved is its to report (a configuration passed in resolved was reported by its loader).
+  if (config !== undefined && config !== options.config) for (const warning of config.warnings) process.emitWarning(warning, { type: "CeleryProtoWarning" });
   const compiled = compileClientOptions({ ...options, ...(config === undefined ? {} : { config }) });
   const timeout = compiled.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: compiled.connectTimeoutMs };
   const ownsTransport = typeof compiled.broker === "string";
