@@ -3,13 +3,15 @@
 stdin: ``{"queue_types": [...], "prefixes": [...], "routing_keys": [[countdown, key], ...], "bindings": [...]}``.
 It runs ``declare_native_delayed_delivery_exchanges_and_queues`` and ``bind_queue_to_native_delayed_delivery_exchange``
 on a recording channel (exchange.declare, queue.declare, queue.bind, exchange.bind, as kombu calls them) and
-``calculate_routing_key``; stdout: the recorded calls and keys as JSON.
+``calculate_routing_key``; stdout: the recorded calls and keys as JSON. With ``"url"`` and ``"declare_prefix"``, it
+also declares the topology for real on that broker (py-amqp), so the caller can check RabbitMQ takes kombu's
+declarations over its own.
 """
 
 import json
 import sys
 
-from kombu import Exchange, Queue
+from kombu import Connection, Exchange, Queue
 from kombu.transport.base import to_rabbitmq_queue_arguments
 from kombu.transport.native_delayed_delivery import (
     bind_queue_to_native_delayed_delivery_exchange,
@@ -64,6 +66,10 @@ def main():
         queue = Queue(b["queue"], Exchange(b["exchange"], type=b["exchange_type"]), routing_key=b["routing_key"])
         bind_queue_to_native_delayed_delivery_exchange(conn, queue, b.get("prefix"))
         out["bindings"].append(conn.recording.calls)
+    if req.get("url"):
+        with Connection(req["url"]) as conn:
+            declare_native_delayed_delivery_exchanges_and_queues(conn, req.get("declare_queue_type", "quorum"), req["declare_prefix"])
+        out["declared"] = True
     print(json.dumps(out))
 
 
