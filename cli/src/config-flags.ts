@@ -23,10 +23,15 @@ export async function loadCommandConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<LoadedCeleryConfig> {
   const loaded = await loadCeleryConfig({ file: flagValue, env, overrides });
-  for (const warning of loaded.warnings) {
+  writeConfigWarnings(loaded.warnings);
+  return loaded;
+}
+
+/** Writes each configuration warning to stderr once per process, as `celery-proto: warning: <text>`. */
+export function writeConfigWarnings(warnings: readonly string[]): void {
+  for (const warning of warnings) {
     if (written.has(warning)) continue;
     written.add(warning);
     process.stderr.write(`celery-proto: warning: ${warning}\n`);
   }
-  return loaded;
 }

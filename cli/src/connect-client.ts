@@ -4,7 +4,13 @@ import { createClient } from "../../sdk/src/client/create-client.js";
 import type { LoadedCeleryConfig } from "../../sdk/src/config/load-celery-config.js";
 import { createResultBackend } from "../../sdk/src/results/create-result-backend.js";
 import type { ResultBackend } from "../../sdk/src/results/result-backend.js";
-import { CONNECTION_TIMEOUT_FLAG_NAME, connectBroker, loadBrokerFlagsConfig, type BrokerFlagValues } from "./remote/connect-broker.js";
+import {
+  CONNECTION_TIMEOUT_FLAG_NAME,
+  configuredConnectTimeoutMs,
+  connectBroker,
+  loadBrokerFlagsConfig,
+  type BrokerFlagValues,
+} from "./remote/connect-broker.js";
 
 /**
  * `createClient` for a command, on the command's configuration (`--config`, else `CELERY_PROTO_CONFIG`; flags over
@@ -24,9 +30,9 @@ export async function connectClient(
   try {
     const s = config.settings;
     const url = backend === null ? null : (s.result_backend ?? null);
-    const timeoutSet = config.configured.includes("broker_connection_timeout");
+    const connectTimeoutMs = configuredConnectTimeoutMs(config);
     resultBackend = await createResultBackend(url, transport, options.resultExpires ?? s.result_expires ?? undefined, {
-      ...(timeoutSet ? { connectTimeoutMs: Math.max(1, Math.round(s.broker_connection_timeout * 1000)) } : {}),
+      ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
       connectTimeoutSetting: CONNECTION_TIMEOUT_FLAG_NAME,
       urlSetting: backend === undefined && config.configured.includes("result_backend") ? "result_backend" : "--backend",
     });

@@ -36,16 +36,12 @@ export function applyWorkerConfig(options: WorkerOptions, config: ResolvedCelery
   if (set("task_time_limit")) filled["timeLimit"] = s.task_time_limit;
   if (set("task_soft_time_limit")) filled["softTimeLimit"] = s.task_soft_time_limit;
   const fromConfig = Object.fromEntries(Object.entries(filled).filter(([key]) => (options as Record<string, unknown>)[key] === undefined));
-  return { ...fromConfig, ...options, queues: consumedQueues(options.queues, s.task_queues, table) };
+  return { ...fromConfig, ...options, queues: consumedQueues(options.queues, table) };
 }
 
-function consumedQueues(queues: WorkerOptions["queues"], taskQueues: unknown, table: QueueTable): readonly (string | QueueSpec)[] {
-  if (queues !== undefined) {
-    if (!Array.isArray(queues)) return queues;
-    return queues.map((q) => (typeof q === "string" && q.trim() !== "" ? table.get(q.trim()) : q));
-  }
-  const configured = Array.isArray(taskQueues)
-    ? taskQueues.length > 0
-    : taskQueues !== null && typeof taskQueues === "object" && Object.keys(taskQueues).length > 0;
-  return configured ? table.list() : [table.get(table.defaultQueueName)];
+function consumedQueues(queues: WorkerOptions["queues"], table: QueueTable): readonly (string | QueueSpec)[] {
+  // Without -Q: the app's queues, which are task_queues, or the default queue when task_queues is empty.
+  if (queues === undefined) return table.list();
+  if (!Array.isArray(queues)) return queues;
+  return queues.map((q) => (typeof q === "string" && q.trim() !== "" ? table.get(q.trim()) : q));
 }

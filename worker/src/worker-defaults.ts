@@ -3,9 +3,8 @@ import type { SerializerName } from "../../sdk/src/codec/body/content-types.js";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
 import { toRoutingSettings } from "../../sdk/src/routing/to-routing-settings.js";
 import { filterHiddenSettings } from "../../sdk/src/config/filter-hidden-settings.js";
-import type { EffectiveCelerySettings } from "../../sdk/src/config/implemented-celery-settings.js";
 import type { ResolvedCelerySettings } from "../../sdk/src/config/resolve-celery-settings.js";
-import type { MailboxSettings } from "../../sdk/src/control/pidbox-entities.js";
+import { mailboxSettingsOf } from "../../sdk/src/control/pidbox-entities.js";
 import { queueExchange, type QueueSpec } from "../../sdk/src/transport/queue-spec.js";
 import { startPidbox } from "./control/start-pidbox.js";
 import { createEventDispatcher } from "./events/create-event-dispatcher.js";
@@ -137,16 +136,11 @@ export async function startDefaultPidbox(services: PidboxServices): Promise<Runn
     // add_consumer of a queue the app declares (task_queues) declares it as the app does (Celery's queues.select_add).
     describeQueue: (name) => specs.get(name) ?? services.options.queueTable.find(name) ?? { name, exchange: queueExchange({ name }) },
     accept: services.options.accept,
-    mailbox: mailboxSettings(services.options.config.settings),
+    mailbox: mailboxSettingsOf(services.options.config.settings),
     settings: configuredSettings(services.options.config),
     log: services.logger,
   });
   return { close: () => pidbox.stop() };
-}
-
-/** The `control_*` settings of the app's configuration, as the mailbox takes them. */
-function mailboxSettings(s: EffectiveCelerySettings): Partial<MailboxSettings> {
-  return { controlExchange: s.control_exchange, queueTtlSeconds: s.control_queue_ttl, queueExpiresSeconds: s.control_queue_expires };
 }
 
 /** What `inspect conf` reports: the settings the configuration set (Celery's `app.conf.table(with_defaults=False)`), secrets masked. */

@@ -74,10 +74,11 @@ export default class Purge extends Command {
   }
 }
 
+/** The app's queues: task_queues, or the default queue when task_queues is empty (Celery's `app.amqp.queues`). */
 function appQueueNames(config: LoadedCeleryConfig): string[] {
-  const table = createQueueTable(toRoutingSettings(config.settings));
-  const listed = table.list();
-  return listed.length > 0 ? listed.map((q) => q.name) : [table.defaultQueueName];
+  return createQueueTable(toRoutingSettings(config.settings))
+    .list()
+    .map((q) => q.name);
 }
 
 async function purgeOne(transport: Transport, queue: string): Promise<number> {

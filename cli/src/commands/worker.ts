@@ -10,9 +10,9 @@ import type { CompiledWorkerOptions, WorkerOptions } from "../../../worker/src/w
 import { CONNECTION_TIMEOUT_FLAG_NAME, parseConnectionTimeoutMs } from "../remote/connect-broker.js";
 import { importTaskModule, loadTaskModule } from "../../../worker/src/load-task-module.js";
 import { beatScheduleFromSettings } from "../../../sdk/src/beat/load-beat-schedule.js";
-import { resolveConfigSource } from "../../../sdk/src/config/load-celery-config.js";
+import { resolveConfigSource } from "../../../sdk/src/config/resolve-config-source.js";
 import { type ResolvedCelerySettings, resolveCelerySettings } from "../../../sdk/src/config/resolve-celery-settings.js";
-import { configFlag, loadCommandConfig } from "../config-flags.js";
+import { configFlag, loadCommandConfig, writeConfigWarnings } from "../config-flags.js";
 import { formatStartupBanner } from "../../../worker/src/logging/format-startup-banner.js";
 import type { Worker } from "../../../worker/src/worker.js";
 import { expandNodeName } from "../../../worker/src/expand-node-name.js";
@@ -244,7 +244,7 @@ export default class WorkerCommand extends Command {
     if (resolveConfigSource(flag) !== null || moduleConfig === undefined) return loadCommandConfig(flag);
     try {
       const resolved = resolveCelerySettings(moduleConfig, { env: process.env });
-      for (const warning of resolved.warnings) process.stderr.write(`celery-proto: warning: ${warning}\n`);
+      writeConfigWarnings(resolved.warnings);
       return resolved;
     } catch (e) {
       const error = CeleryProtoError.from(e, "InvalidOption");

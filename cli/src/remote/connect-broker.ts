@@ -4,6 +4,7 @@ import { brokerFamily } from "../../../sdk/src/transport/broker-scheme.js";
 import { createTransport } from "../../../sdk/src/transport/create-transport.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
 import type { LoadedCeleryConfig } from "../../../sdk/src/config/load-celery-config.js";
+import type { ResolvedCelerySettings } from "../../../sdk/src/config/resolve-celery-settings.js";
 import type { KombuRedisOptions } from "../../../sdk/src/transport/redis/kombu-redis-options.js";
 import { configFlag, loadCommandConfig } from "../config-flags.js";
 import { parseTransportOptions } from "../parse-transport-options.js";
@@ -85,12 +86,19 @@ export async function connectBroker(flags: BrokerFlagValues, loaded?: LoadedCele
   if (flags["broker-transport-options"] !== undefined && brokerFamily(url) !== "redis") {
     throw new CeleryProtoError("InvalidOption", "--broker-transport-options: only a Redis broker URL takes kombu transport options");
   }
-  const timeoutSet = config.configured.includes("broker_connection_timeout");
+  const connectTimeoutMs = configuredConnectTimeoutMs(config);
   return createTransport(url, {
     ...(hasTransportOptions && brokerFamily(url) === "redis" ? { transportOptions } : {}),
-    ...(timeoutSet ? { connectTimeoutMs: Math.max(1, Math.round(s.broker_connection_timeout * 1000)) } : {}),
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
     settingNames: {
-      connectTimeout: flags["broker-connection-timeout"] === undefined && timeoutSet ? "broker_connection_timeout" : CONNECTION_TIMEOUT_FLAG_NAME,
+      connectTimeout:
+        flags["broker-connection-timeout"] === undefined && connectTimeoutMs !== undefined ? "broker_connection_timeout" : CONNECTION_TIMEOUT_FLAG_NAME,
     },
   });
+}
+
+/** `broker_connection_timeout` in ms when the configuration (or `--broker-connection-timeout`) set it, else undefined (the transports' 4 s). */
+export function configuredConnectTimeoutMs(config: ResolvedCelerySettings): number | undefined {
+  if (!config.configured.includes("broker_connection_timeout")) return undefined;
+  return Math.max(1, Math.round(config.settings.broker_connection_timeout * 1000));
 }

@@ -1,6 +1,7 @@
 import type { Command } from "@oclif/core";
 import { encodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
 import { inspect, type NodeReply } from "../../../sdk/src/control/inspect.js";
+import { mailboxSettingsOf } from "../../../sdk/src/control/pidbox-entities.js";
 import { flattenReplies } from "../../../sdk/src/control/flatten-replies.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import { formatNodeReply, nodesOnline } from "./format-reply.js";
@@ -39,14 +40,13 @@ export async function runRemote(command: Command, run: RemoteRun): Promise<void>
     const destination = parseDestination(run.flags.destination);
     const timeoutMs = parseTimeoutMs(run.flags.timeout);
     const config = await loadBrokerFlagsConfig(run.flags);
-    const s = config.settings;
     const transport = await connectBroker(run.flags, config);
     try {
       replies = await inspect(transport, run.method, run.arguments, {
         destination,
         timeoutMs,
         // The app's mailbox settings, as `celery inspect` reads them from app.conf.
-        mailbox: { controlExchange: s.control_exchange, queueTtlSeconds: s.control_queue_ttl, queueExpiresSeconds: s.control_queue_expires },
+        mailbox: mailboxSettingsOf(config.settings),
       });
     } finally {
       await transport.close();

@@ -1,6 +1,7 @@
 import { createResultBackend } from "../results/create-result-backend.js";
 import type { ResultBackend } from "../results/result-backend.js";
 import { isResolvedCeleryConfig } from "../config/is-resolved-celery-config.js";
+import { resolveConfigSource } from "../config/resolve-config-source.js";
 import type { ResolvedCelerySettings } from "../config/resolve-celery-settings.js";
 import { brokerFamily } from "../transport/broker-scheme.js";
 import { createTransport } from "../transport/create-transport.js";
@@ -19,7 +20,7 @@ import { compileClientOptions } from "./compile-client-options.js";
  *     console.log(await result.get({ timeoutMs: 10_000 }));
  */
 export async function createClient(options: ClientOptions = {}): Promise<Client> {
-  const file = typeof options.config === "string" ? options.config : options.config === undefined ? configFileOfEnvironment() : null;
+  const file = typeof options.config === "string" ? options.config : options.config === undefined ? resolveConfigSource(undefined) : null;
   // The loader (YAML, TypeScript support) is loaded only when a file is named. CELERY_BROKER_URL and
   // CELERY_RESULT_BACKEND are applied by compileClientOptions, over the file.
   let config: ResolvedCelerySettings | undefined;
@@ -49,9 +50,4 @@ export async function createClient(options: ClientOptions = {}): Promise<Client>
     throw e;
   }
   return new Client(new CeleryClient(transport, backend, compiled));
-}
-
-function configFileOfEnvironment(): string | null {
-  const file = process.env["CELERY_PROTO_CONFIG"];
-  return file === undefined || file === "" ? null : file;
 }

@@ -1,5 +1,4 @@
 import type { CelerySettings } from "./celery-settings.js";
-import type { EffectiveCelerySettings } from "./implemented-celery-settings.js";
 import { isResolvedCeleryConfig } from "./is-resolved-celery-config.js";
 import { type ResolvedCelerySettings, resolveCelerySettings } from "./resolve-celery-settings.js";
 
@@ -14,9 +13,4 @@ export function toResolvedCeleryConfig(input: CeleryConfigInput | undefined): Re
   if (input === undefined) return resolveCelerySettings({});
   if (isResolvedCeleryConfig(input)) return input;
   return resolveCelerySettings(input);
-}
-
-/** True when `name` was set by the configuration (else it holds Celery's default). */
-export function isConfigured(config: ResolvedCelerySettings, name: keyof EffectiveCelerySettings & string): boolean {
-  return config.configured.includes(name);
 }

@@ -5,9 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import { ensureTypeScriptSupport, nativeTypeScriptHint } from "../modules/load-typescript-support.js";
 import { type ResolvedCelerySettings, resolveCelerySettings } from "./resolve-celery-settings.js";
-
-/** The environment variable that names the configuration when no `--config` is given. */
-export const CELERY_PROTO_CONFIG_VARIABLE = "CELERY_PROTO_CONFIG";
+import { CELERY_PROTO_CONFIG_VARIABLE, resolveConfigSource } from "./resolve-config-source.js";
 
 const DATA_EXTENSIONS = new Set([".json", ".yaml", ".yml"]);
 const MODULE_EXTENSIONS = new Set([".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"]);
@@ -25,13 +23,6 @@ export interface LoadCeleryConfigOptions {
 export interface LoadedCeleryConfig extends ResolvedCelerySettings {
   /** The absolute path of the configuration read, or null when none was given (Celery's defaults, env, overrides). */
   readonly source: string | null;
-}
-
-/** The configuration to read: the `--config` flag, else `CELERY_PROTO_CONFIG`, else null. Empty values count as unset. */
-export function resolveConfigSource(flag: string | null | undefined, env: Readonly<Record<string, string | undefined>> = process.env): string | null {
-  if (flag !== undefined && flag !== null && flag !== "") return flag;
-  const fromEnv = env[CELERY_PROTO_CONFIG_VARIABLE];
-  return fromEnv === undefined || fromEnv === "" ? null : fromEnv;
 }
 
 /**
@@ -113,3 +104,5 @@ async function importConfigModule(file: string): Promise<unknown> {
     `config: ${file} exports no \`config\`: export the settings as \`export const config = { broker_url: ... }\` (or as the default export object)`,
   );
 }
+
+export { CELERY_PROTO_CONFIG_VARIABLE, resolveConfigSource };

@@ -27,6 +27,15 @@ export const DEFAULT_MAILBOX_SETTINGS: MailboxSettings = Object.freeze({
   queueDurable: false,
 });
 
+/** The `control_*` settings of an app's configuration (Celery's names), as the mailbox takes them. */
+export function mailboxSettingsOf(settings: {
+  readonly control_exchange: string;
+  readonly control_queue_ttl: number;
+  readonly control_queue_expires: number;
+}): Partial<MailboxSettings> {
+  return { controlExchange: settings.control_exchange, queueTtlSeconds: settings.control_queue_ttl, queueExpiresSeconds: settings.control_queue_expires };
+}
+
 /** The broadcast exchange `<control_exchange>.pidbox`: fanout, not durable, transient messages. */
 export function pidboxExchange(settings: Pick<MailboxSettings, "controlExchange"> = DEFAULT_MAILBOX_SETTINGS): ExchangeSpec {
   return { name: `${settings.controlExchange}.pidbox`, type: "fanout", durable: false, autoDelete: false, deliveryMode: 1 };
