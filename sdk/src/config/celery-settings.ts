@@ -9,6 +9,8 @@ export interface CelerySettings {
   readonly result_backend?: string | null;
   /** kombu transport options of the broker (Redis: `visibility_timeout`, `global_keyprefix`, ...). */
   readonly broker_transport_options?: Readonly<Record<string, unknown>>;
+  /** The queue type of the 28 native delayed delivery queues (RabbitMQ, with quorum queues). Default `"quorum"`. */
+  readonly broker_native_delayed_delivery_queue_type?: "classic" | "quorum";
   readonly result_backend_transport_options?: Readonly<Record<string, unknown>>;
   /** Seconds. Celery 5.7 default 4. */
   readonly broker_connection_timeout?: number;
@@ -69,6 +71,8 @@ export interface CelerySettings {
   /** null: the number of CPUs. */
   readonly worker_concurrency?: number | null;
   readonly worker_send_task_events?: boolean;
+  /** Per-consumer QoS when a queue in the table is a quorum queue (RabbitMQ). Default true. */
+  readonly worker_detect_quorum_queues?: boolean;
 
   readonly event_queue_ttl?: number;
   readonly event_queue_expires?: number;
