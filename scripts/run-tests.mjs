@@ -48,10 +48,11 @@ function filesOf(entries) {
 function run(node, files, label) {
   const scratch = mkdtempSync(path.join(tmpdir(), "celery-proto-tests-"));
   const countsFile = path.join(scratch, "counts.json");
+  const failuresFile = path.join(scratch, "failures.txt");
   const result = spawnSync(
     node,
     ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=./scripts/summary-reporter.mjs", "--test-reporter-destination=stdout", ...files],
-    { cwd: root, stdio: "inherit", env: { ...process.env, NODE_OPTIONS: "", CELERY_PROTO_TEST_LABEL: label, CELERY_PROTO_TEST_COUNTS: countsFile } },
+    { cwd: root, stdio: "inherit", env: { ...process.env, NODE_OPTIONS: "", CELERY_PROTO_TEST_LABEL: label, CELERY_PROTO_TEST_COUNTS: countsFile, CELERY_PROTO_TEST_FAILURES: failuresFile } },
   );
   let counts = { passed: 0, failed: 1, skipped: 0 };
   try {
@@ -59,8 +60,14 @@ function run(node, files, label) {
   } catch {
     console.error(`${label}: the test runner wrote no counts (exit ${result.status ?? result.signal})`);
   }
+  let failures = "";
+  try {
+    failures = readFileSync(failuresFile, "utf8");
+  } catch {
+    // no failures file: the reporter did not finish (already said above)
+  }
   rmSync(scratch, { recursive: true, force: true });
-  return { ...counts, ok: result.status === 0 };
+  return { ...counts, failures, ok: result.status === 0 };
 }
 
 const runs = [];
@@ -88,5 +95,8 @@ const total = runs.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: 
   failed: 0,
   skipped: 0,
 });
+// Again here: the failure details of the main run would otherwise be hundreds of lines above the closing line.
+const failureDetails = runs.map((r) => r.failures).join("");
+if (failureDetails !== "") console.log(`\n# the failures again${failureDetails}`);
 console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(runs.every((r) => r.ok) && total.failed === 0 ? 0 : 1);

@@ -1,11 +1,13 @@
 // node:test reporter: one line per test, failure details, and the run's `N passed, N failed, N skipped`. Under
 // scripts/run-tests.mjs (which runs several Node versions and prints the closing line of them all), test names carry
-// the run's label (CELERY_PROTO_TEST_LABEL) and the counts go to CELERY_PROTO_TEST_COUNTS as JSON.
+// the run's label (CELERY_PROTO_TEST_LABEL), the counts go to CELERY_PROTO_TEST_COUNTS as JSON and the failure details
+// also to CELERY_PROTO_TEST_FAILURES, which the runner prints again next to the closing line.
 import { writeFileSync } from "node:fs";
 import { inspect } from "node:util";
 
 const label = process.env.CELERY_PROTO_TEST_LABEL;
 const countsFile = process.env.CELERY_PROTO_TEST_COUNTS;
+const failuresFile = process.env.CELERY_PROTO_TEST_FAILURES;
 
 export default async function* summaryReporter(source) {
   let passed = 0;
@@ -42,11 +44,13 @@ export default async function* summaryReporter(source) {
       yield `${indent}✖ ${data.name}${ms}\n`;
     }
   }
-  for (const f of failures) {
+  const details = failures.map((f) => {
     const err = f.details?.error;
     const cause = err?.cause ?? err;
-    yield `\n✖ FAILED: ${label === undefined ? "" : `[${label}] `}${f.name}${f.file ? ` (${f.file})` : ""}\n${inspect(cause, { depth: 6 })}\n`;
-  }
+    return `\n✖ FAILED: ${label === undefined ? "" : `[${label}] `}${f.name}${f.file ? ` (${f.file})` : ""}\n${inspect(cause, { depth: 6 })}\n`;
+  });
+  yield* details;
+  if (failuresFile !== undefined) writeFileSync(failuresFile, details.join(""));
   if (countsFile === undefined) {
     yield `\n${passed} passed, ${failed} failed, ${skipped} skipped\n`;
   } else {
