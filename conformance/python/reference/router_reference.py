@@ -8,6 +8,14 @@ call, and captures what ``kombu.Producer.publish`` receives -- exchange, routing
 would set, and the queues to declare -- or the exception raised. Nothing is published. Writes one JSON line per case:
 ``{"id", "results": [...]}``.
 
+Native delayed delivery (``send_task``'s quorum-queue branch): a case may name a ``broker`` (``amqp://...`` makes the
+transport's ``driver_type`` "amqp"; nothing connects -- producers are lazy and a socket connect would be recorded as
+an error) and a fixed ``now`` (ISO, patched over ``app.now``); calls may then carry ``countdown`` and ``eta`` (a string,
+or with ``"eta_datetime": true`` an aware datetime). Such a case (one with ``now``) also records the ``eta`` header, the
+warnings Celery logs, and, with ``"message": true``, the message as kombu encodes it (body text, headers,
+properties). An exception raised by ``send_task`` itself (the branch's ``options["exchange_type"]`` lookups) is
+recorded as ``{"error": "KeyError", "key", "raised_in": "send_task"}``.
+
 JSON → kombu: a ``task_queues`` list holds kombu ``Queue(...)`` arguments (``exchange`` a name, typed by
 ``exchange_type``, or an object of ``Exchange(...)`` arguments; ``binding_key`` stands for a missing ``routing_key``;
 ``bindings`` are ``binding(...)``s); a ``task_queues`` object is Celery's old dict form and is handed to Celery as is
@@ -16,9 +24,14 @@ JSON → kombu: a ``task_queues`` list holds kombu ``Queue(...)`` arguments (``e
 """
 
 import json
+import logging
 import re
+import socket
 import sys
+import traceback
 from copy import copy
+
+from dateutil.parser import isoparse
 
 from celery import Celery
 from kombu import Exchange, Queue, binding
@@ -121,30 +134,70 @@ def describe_queue(queue):
 
 
 captured = []
+warnings = []
+detail = {"eta": False, "message": False}
+
+
+class WarningRecorder(logging.Handler):
+    def emit(self, record):
+        warnings.append(record.getMessage())
 
 
 def capture_publish(self, body, routing_key=None, delivery_mode=None, exchange=None, declare=None, **kwargs):
     exchange_name, mode = self._delivery_details(exchange or self.exchange, delivery_mode)
-    captured.append({
+    out = {
         "exchange": exchange_name,
         "routing_key": self.routing_key if routing_key is None else routing_key,
         "priority": kwargs.get("priority"),
         "delivery_mode": mode,
-        "declare": [describe_queue(q) for q in (declare or []) if isinstance(q, Queue)],
-    })
+        # every entity kombu would declare first (a Queue, or an Exchange such as celery_delayed_27's)
+        "declare": [describe_queue(q) if isinstance(q, Queue) else {"exchange": describe_exchange(q)} for q in (declare or [])],
+    }
+    if detail["eta"]:
+        out["eta"] = kwargs["headers"]["eta"]
+        out["warnings"] = list(warnings)
+    if detail["message"]:
+        headers = dict(kwargs["headers"])
+        text, content_type, content_encoding = self._prepare(
+            body, kwargs.get("serializer"), None, None, kwargs.get("compression"), headers,
+        )
+        skip = {"retry", "retry_policy", "headers", "serializer", "compression", "timeout", "confirm_timeout", "priority"}
+        properties = {k: v for k, v in kwargs.items() if k not in skip}
+        properties.update(content_type=content_type, content_encoding=content_encoding, delivery_mode=mode,
+                          priority=kwargs.get("priority") or 0)
+        if properties.get("expiration") is not None:
+            properties["expiration"] = str(int(properties["expiration"] * 1000))
+        out["message"] = {"body": text if isinstance(text, str) else text.decode(), "headers": headers, "properties": properties}
+    captured.append(out)
+
+
+def call_options(call):
+    options = dict(call.get("options", {}))
+    if options.pop("eta_datetime", False):
+        options["eta"] = isoparse(options["eta"])
+    return options
 
 
 def run_case(case):
-    app = Celery("router_reference", broker="memory://", set_as_current=False)
+    app = Celery("router_reference", broker=case.get("broker", "memory://"), set_as_current=False)
     app.conf.update(settings_from_json(case["config"]))
+    if case.get("now"):
+        now = isoparse(case["now"])
+        app.now = lambda: now
+    detail["eta"] = bool(case.get("now"))
+    detail["message"] = bool(case.get("message"))
     results = []
     for call in case["calls"]:
         captured.clear()
+        warnings.clear()
         try:
-            app.send_task(call["name"], args=[], kwargs={}, **call.get("options", {}))
+            app.send_task(call["name"], args=tuple(call.get("args", [])), kwargs=call.get("kwargs", {}), **call_options(call))
             results.append(captured[0] if captured else {"error": "NotPublished", "message": ""})
         except KeyError as e:  # QueueNotFound is a KeyError; amqp.default_queue raises a bare KeyError
-            results.append({"error": type(e).__name__, "queue": queue_of(e), "message": str(e)})
+            if traceback.extract_tb(e.__traceback__)[-1].name == "send_task":
+                results.append({"error": "KeyError", "key": e.args[0], "raised_in": "send_task"})
+            else:
+                results.append({"error": type(e).__name__, "queue": queue_of(e), "message": str(e)})
         except Exception as e:  # noqa: BLE001 -- recorded for the comparison
             results.append({"error": type(e).__name__, "message": str(e)})
     return results
@@ -155,8 +208,14 @@ def queue_of(error):
     return found.group(1) if found else error.args[0]
 
 
+def refuse_connect(*_args, **_kwargs):
+    raise ConnectionRefusedError("router_reference: nothing may connect")
+
+
 def main():
     Producer.publish = capture_publish
+    socket.socket.connect = refuse_connect
+    logging.getLogger("celery.app.base").addHandler(WarningRecorder())
     for line in sys.stdin:
         if not line.strip():
             continue

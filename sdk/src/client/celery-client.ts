@@ -5,6 +5,7 @@ import { encodeControlRequest, PIDBOX_EXCHANGE } from "../control/encode-control
 import { explainQueueRefusal } from "../routing/explain-queue-refusal.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { ResultBackend } from "../results/result-backend.js";
+import { directExchangeWarning, routeNativeDelayed } from "../routing/native-delayed-destination.js";
 import { resolveDestination } from "../routing/resolve-destination.js";
 import type { QueueSpec } from "../transport/queue-spec.js";
 import type { Transport } from "../transport/transport.js";
@@ -19,6 +20,7 @@ import type { TaskSender } from "./task-sender.js";
  */
 export class CeleryClient implements TaskSender {
   private readonly declared = new Set<string>();
+  private readonly warnedDirectExchanges = new Set<string>();
   private clock = 0;
   private closed = false;
 
@@ -37,7 +39,10 @@ export class CeleryClient implements TaskSender {
       priority: options.priority,
       delivery_mode: options.deliveryMode,
     });
-    const destination = resolveDestination(routed, this.options.queueTable, this.options.routing);
+    const now = new Date();
+    const delayed = routeNativeDelayed(routed, this.options.queueTable, this.transport.kind, { countdown: options.countdown, eta: options.eta, now });
+    if (delayed.directExchange !== null) this.warnDirectExchange(delayed.directExchange);
+    const destination = resolveDestination(delayed.routed, this.options.queueTable, this.options.routing);
     const { exchange, routingKey, queueName } = destination;
     if (destination.queue !== null) await this.declareOnce(destination.queue);
 
@@ -45,6 +50,8 @@ export class CeleryClient implements TaskSender {
     if (options.ignoreResult !== true) await this.backend.onTaskCall(id);
     const message = createTaskMessage({
       ...options,
+      ...delayed.delay,
+      now,
       task: name,
       args,
       kwargs,
@@ -89,6 +96,13 @@ export class CeleryClient implements TaskSender {
     const type = this.transport.kind === "amqp" ? "topic" : "fanout";
     await this.declareExchangeOnce(EVENT_EXCHANGE, () => this.transport.declareExchange({ name: EVENT_EXCHANGE, type, durable: true, deliveryMode: 1 }));
     await this.transport.publish(encodeTaskSentEvent(message, { queue, exchange, routingKey, clock: this.tick() }));
+  }
+
+  /** Celery logs its warning on every such call; a client emits it once per exchange. */
+  private warnDirectExchange(exchange: string): void {
+    if (this.warnedDirectExchanges.has(exchange)) return;
+    this.warnedDirectExchanges.add(exchange);
+    process.emitWarning(directExchangeWarning(exchange), { type: "CeleryProtoWarning" });
   }
 
   private async declareOnce(spec: QueueSpec): Promise<void> {

@@ -1,4 +1,4 @@
-import type { QueueSpec } from "../transport/queue-spec.js";
+import type { ExchangeSpec, QueueSpec } from "../transport/queue-spec.js";
 import type { QueueTable } from "./create-queue-table.js";
 import type { RoutedOptions } from "./route-options.js";
 import type { RoutingSettings } from "./routing-settings.js";
@@ -40,9 +40,7 @@ export function resolveDestination(routed: RoutedOptions, table: QueueTable, set
   let routingKey: string | null | undefined = routed.routing_key;
   if (queue === null && (exchange === null || exchange === undefined)) queue = table.get(table.defaultQueueName);
   const queueName = queue === null ? null : queue.name;
-  // A queue without a main exchange (one with `bindings`) routes as Celery's table holds it: on the default exchange.
-  const queueExchange =
-    queue === null ? null : queue.exchange === undefined ? { name: queue.name, type: "direct" as const } : (queue.exchange ?? table.defaultExchange);
+  const queueExchange = queue === null ? null : tableQueueExchange(queue, table);
 
   const deliveryMode = toDeliveryMode(routed.delivery_mode) ?? queueExchange?.deliveryMode ?? toDeliveryMode(settings.task_default_delivery_mode) ?? 2;
   const exchangeType = routed.exchange_type ?? (queue === null ? "direct" : (queueExchange?.type ?? "direct"));
@@ -63,4 +61,12 @@ export function resolveDestination(routed: RoutedOptions, table: QueueTable, set
     priority: typeof routed.priority === "number" ? routed.priority : undefined,
     deliveryMode,
   };
+}
+
+/**
+ * The exchange of a routed queue as Celery's table holds it (`queue.exchange`): a queue without a main exchange (null:
+ * one with `bindings`) has the default exchange there; a spec that leaves it out, the direct exchange of its name.
+ */
+export function tableQueueExchange(queue: QueueSpec, table: QueueTable): ExchangeSpec {
+  return queue.exchange === undefined ? { name: queue.name, type: "direct" } : (queue.exchange ?? table.defaultExchange);
 }
