@@ -45,6 +45,7 @@ export {
 
 export type { Transport, TransportEvent, Delivery, ConsumeOptions, Consumer, OutgoingMessage } from "./transport/transport.js";
 export type { QueueSpec, ExchangeSpec } from "./transport/queue-spec.js";
+export type { QueueBindSpec, ExchangeBindSpec } from "./transport/binding-spec.js";
 export { createTransport } from "./transport/create-transport.js";
 export type { CreateTransportOptions, ConnectSettingNames } from "./transport/create-transport-options.js";
 export type { ConnectRetryPolicy } from "./transport/connect-retry-policy.js";

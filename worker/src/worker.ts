@@ -1,10 +1,13 @@
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
+import { maskBrokerUrl } from "../../sdk/src/transport/mask-broker-url.js";
 import type { Transport } from "../../sdk/src/transport/transport.js";
 import { TaskRegistry } from "./app/task-registry.js";
 import { type ConfiguredTaskOptions, taskOptionsFromConfig } from "./app/task-options-from-config.js";
 import type { WorkerControl } from "./app/worker-control.js";
 import { WorkerState } from "./app/worker-state.js";
 import { connectBroker } from "./connect-broker.js";
+import { decideGlobalQos } from "./consumer/decide-global-qos.js";
+import { includeDelayedDelivery, startDelayedDelivery } from "./consumer/delayed-delivery.js";
 import { markRevoked, statusReaderOf } from "./consumer/mark-revoked.js";
 import { loadStateDb, saveStateDb } from "./persistent-state.js";
 import { TaskConsumer } from "./consumer/task-consumer.js";
@@ -127,6 +130,10 @@ export class Worker implements WorkerControl {
       const { pool, pools } = await createPools(services);
       running.pool = pool;
       running.pools = [...new Set(pools.values())];
+      const settings = o.config.settings;
+      // Celery's Tasks step: the QoS flag from the connected broker and the queue table.
+      const qos = decideGlobalQos(transport, o.queueTable, settings.worker_detect_quorum_queues);
+      if (qos.quorumQueue !== null) this.logger.info("Global QoS is disabled. Prefetch count is now static.");
       const rateLimiter = o.disableRateLimits ? null : createRateLimiter();
       rateLimiter?.resetRateLimits(this.registry);
       const consumer = new TaskConsumer({
@@ -146,6 +153,7 @@ export class Worker implements WorkerControl {
         defaultLimits: { hard: o.timeLimit, soft: o.softTimeLimit },
         etaTaskLimit: o.etaTaskLimit,
         revokedStamps: this.revokedStamps,
+        qos: transport.kind === "amqp" ? { global: qos.global, staticPrefetch: qos.staticPrefetch } : {},
       });
       running.consumer = consumer;
       running.autoscaler = o.autoscale === null ? null : this.startAutoscaler(o.autoscale, pool, consumer);
@@ -158,7 +166,18 @@ export class Worker implements WorkerControl {
         onRevoked: (ids) => markRevoked(ids, outcomes, statusReaderOf(outcomes), this.state, this.hostname, this.logger),
         onRateLimitChanged: (name) => rateLimiter?.setRate(name, this.registry.get(name)?.options.rateLimit ?? null),
       });
-      await consumer.start(o.queues);
+      // Celery's DelayedDelivery step: after the queues are declared, before consuming.
+      const delayedDelivery = includeDelayedDelivery(transport, o.queueTable)
+        ? () =>
+            startDelayedDelivery({
+              transport,
+              table: o.queueTable,
+              queueType: settings.broker_native_delayed_delivery_queue_type,
+              brokerDisplay: typeof o.broker === "string" ? maskBrokerUrl(o.broker) : `${transport.kind}://`,
+              logger: this.logger,
+            }).then(() => undefined)
+        : undefined;
+      await consumer.start(o.queues, delayedDelivery);
       running.stateTimer = o.statedb === null ? null : setInterval(() => void this.saveState(), 60_000).unref();
       if (this.phase === "starting") this.phase = "running";
       this.logger.info(TASK_LOG.ready(this.hostname));

@@ -1,5 +1,6 @@
 import type { AmqpPublish } from "../codec/amqp/encode-amqp-publish.js";
 import type { RawTaskParts } from "../codec/task/raw-task-parts.js";
+import type { ExchangeBindSpec, QueueBindSpec } from "./binding-spec.js";
 import type { ExchangeSpec, QueueSpec } from "./queue-spec.js";
 
 /** A message ready for the broker: exchange, routing key, serialized body and AMQP-named properties with headers. */
@@ -20,6 +21,12 @@ export interface ConsumeOptions {
   readonly prefetch: number;
   /** Deliveries need no ack (pidbox, events, RPC replies). Default false. */
   readonly noAck?: boolean;
+  /**
+   * AMQP: the `basic.qos` global flag for this consumer (true: the prefetch counts per channel; false: per consumer,
+   * and RabbitMQ applies a later `basic.qos` only to consumers started after it). Default: the transport's `globalQos`
+   * option. Other transports ignore it.
+   */
+  readonly globalQos?: boolean;
 }
 
 /** A running consumer or subscription. */
@@ -62,6 +69,22 @@ export interface Transport {
   declareExchange(exchange: ExchangeSpec): Promise<void>;
   /** Declares a queue, its exchange and the binding, exactly as kombu's `Queue.declare()`. Cached per connection. */
   declareQueue(queue: QueueSpec): Promise<void>;
+  /**
+   * AMQP only: `queue.bind` (kombu's `Queue.bind_to`). Remembered like declarations, so it is sent again after a
+   * reconnect. Idempotent.
+   */
+  declareQueueBinding?(binding: QueueBindSpec): Promise<void>;
+  /**
+   * AMQP only: `exchange.bind`, an exchange-to-exchange binding (kombu's `Exchange.bind_to`). Remembered like
+   * declarations, so it is sent again after a reconnect. Idempotent.
+   */
+  declareExchangeBinding?(binding: ExchangeBindSpec): Promise<void>;
+  /**
+   * AMQP only: kombu's `qos_semantics_matches_spec` for the broker connected to (the last one while reconnecting):
+   * true unless it is RabbitMQ 3.3 to 3.x, which counts a `basic.qos` with `global=false` per consumer instead of per
+   * channel. Celery sets `global=true` exactly when this is false. Undefined before the first connection.
+   */
+  readonly qosSemanticsMatchesSpec?: boolean;
   /**
    * Publishes one message. Resolves once the broker has it (AMQP: publisher confirm; Redis: LPUSH/PUBLISH reply).
    * Exchange `""` routes to the queue named by the routing key.

@@ -12,6 +12,14 @@ export interface TrackedDelivery extends Delivery {
   abandon(): void;
 }
 
+/** How the consumers set up AMQP QoS (Celery's `Tasks.qos_global`, `decideGlobalQos`). */
+export interface QosPolicy {
+  /** The `basic.qos` global flag each consumer asks for; undefined: the transport's choice. */
+  readonly global?: boolean;
+  /** Prefetch changes are not sent to running consumers (per-consumer QoS on AMQP: they could not take them). */
+  readonly staticPrefetch?: boolean;
+}
+
 /** One `transport.consume()` call (Celery: the task consumer's channel) and its prefetch window. */
 export interface ConsumerHandle {
   readonly queues: readonly string[];
@@ -46,13 +54,18 @@ export class QueueConsumers {
     basePrefetch: number,
     private readonly etaLimit: number | null,
     private readonly logger: WorkerLogger,
+    private readonly qos: QosPolicy = {},
   ) {
     this.base = basePrefetch;
   }
 
-  /** Declares the queues as kombu does and consumes them on one consumer. */
-  async start(queues: readonly QueueSpec[]): Promise<void> {
+  /**
+   * Declares the queues as kombu does and consumes them on one consumer; `beforeConsume` runs in between (Celery's
+   * steps that start after `Tasks` and before the event loop consumes, such as DelayedDelivery).
+   */
+  async start(queues: readonly QueueSpec[], beforeConsume?: () => Promise<void>): Promise<void> {
     for (const queue of queues) await this.transport.declareQueue(queue).catch((e: unknown) => Promise.reject(explainQueueRefusal(e, queue)));
+    await beforeConsume?.();
     await this.open(queues.map((q) => q.name));
   }
 
@@ -131,7 +144,10 @@ export class QueueConsumers {
     };
     this.handles.add(handle);
     try {
-      handle.consumer = await this.transport.consume(queues, (d) => this.receive(handle, d), { prefetch: handle.window.qosValue });
+      handle.consumer = await this.transport.consume(queues, (d) => this.receive(handle, d), {
+        prefetch: handle.window.qosValue,
+        ...(this.qos.global === undefined ? {} : { globalQos: this.qos.global }),
+      });
     } catch (e) {
       this.handles.delete(handle);
       throw e;
@@ -200,11 +216,18 @@ export class QueueConsumers {
     }
   }
 
+  /**
+   * Moves a window and sends the new prefetch to its consumer. With a static prefetch (per-consumer QoS on AMQP) the
+   * window still moves (it is what `stats` reports as `prefetch_count`, as Celery's `qos.value`) but nothing is sent:
+   * Celery's `basic.qos(global=False)` would apply only to consumers started later on the channel, so its running
+   * consumer keeps the prefetch it started with, and held ETA tasks use up that fixed window ("Prefetch count is now
+   * static"). A consumer re-attached after a reconnect starts with the initial prefetch again, as Celery's new `QoS`.
+   */
   private apply(handle: Handle, change: () => number): void {
     const before = handle.window.qosValue;
     change();
     const after = handle.window.qosValue;
-    if (after === before || handle.consumer?.setPrefetch === undefined) return;
+    if (after === before || handle.consumer?.setPrefetch === undefined || this.qos.staticPrefetch === true) return;
     this.logger.debug(`basic.qos: prefetch_count->${after}`);
     handle.consumer.setPrefetch(after).catch((e: unknown) => this.logger.warning(`could not change the prefetch count to ${after}`, e));
   }

@@ -13,7 +13,7 @@ import type { RateLimiter } from "../pool/rate-limiter.js";
 import type { TaskRequest } from "../request/task-request.js";
 import type { EntryPhase, HeldEntry } from "./held-entry.js";
 import { initialPrefetch } from "./prefetch-window.js";
-import { QueueConsumers, type TrackedDelivery } from "./queue-consumers.js";
+import { QueueConsumers, type QosPolicy, type TrackedDelivery } from "./queue-consumers.js";
 import { receiveDelivery } from "./receive-delivery.js";
 import { revokedByStamp } from "./revoked-by-stamp.js";
 import { runEntry } from "./run-entry.js";
@@ -42,6 +42,8 @@ export interface TaskConsumerDeps {
   readonly etaTaskLimit: number | null;
   /** `revoke_by_stamped_headers` entries, written by remote control. */
   readonly revokedStamps: ReadonlyMap<string, readonly unknown[]>;
+  /** Celery's QoS choice (`decideGlobalQos`). Default: the transport's, with prefetch changes sent to running consumers. */
+  readonly qos?: QosPolicy;
 }
 
 /**
@@ -65,11 +67,13 @@ export class TaskConsumer {
       initialPrefetch(deps.prefetchConcurrency ?? deps.pool.concurrency, deps.prefetchMultiplier),
       deps.etaTaskLimit,
       deps.logger,
+      deps.qos,
     );
   }
 
-  async start(queues: readonly QueueSpec[]): Promise<void> {
-    await this.consumers.start(queues);
+  /** Declares the queues, runs `beforeConsume` (e.g. the DelayedDelivery step), then consumes. */
+  async start(queues: readonly QueueSpec[], beforeConsume?: () => Promise<void>): Promise<void> {
+    await this.consumers.start(queues, beforeConsume);
   }
 
   /** Pool grown or shrunk (`pool_grow`/`pool_shrink`, autoscale): resize it and move the prefetch with it. */

@@ -54,6 +54,11 @@ export class AmqpConsumer implements Consumer {
     return this.cancelled;
   }
 
+  /** The `globalQos` its `consume()` call asked for; undefined: the transport decides. */
+  get globalQos(): boolean | undefined {
+    return this.options.globalQos;
+  }
+
   /** Opens a channel on `model`, sets QoS and starts `basic.consume` on every queue. */
   async attach(model: ChannelModel): Promise<void> {
     if (this.cancelled) return;
@@ -76,7 +81,7 @@ export class AmqpConsumer implements Consumer {
     // Deliveries may arrive (and be acked) before the last basic.consume returns.
     this.channel = channel;
     try {
-      if (!this.options.noAck) await channel.prefetch(toQosCount(this.prefetch), this.host.useGlobalQos(this.queueList));
+      if (!this.options.noAck) await channel.prefetch(toQosCount(this.prefetch), this.useGlobalQos());
       for (const queue of this.queueList) {
         await channel.consume(queue, (msg) => this.handle(channel, queue, msg), { noAck: this.options.noAck ?? false });
       }
@@ -119,7 +124,7 @@ export class AmqpConsumer implements Consumer {
     const channel = this.channel;
     if (channel === null || this.options.noAck) return;
     try {
-      await channel.prefetch(toQosCount(prefetch), this.host.useGlobalQos(this.queueList));
+      await channel.prefetch(toQosCount(prefetch), this.useGlobalQos());
     } catch (e) {
       throw new CeleryProtoError(
         "TransportClosed",
@@ -137,6 +142,10 @@ export class AmqpConsumer implements Consumer {
     this.channel = null;
     // Closing the channel cancels its consumers; the broker requeues whatever was delivered and not settled.
     if (channel !== null) await channel.close().catch(() => undefined);
+  }
+
+  private useGlobalQos(): boolean {
+    return this.options.globalQos ?? this.host.useGlobalQos(this.queueList);
   }
 
   private handle(channel: Channel, queue: string, msg: ConsumeMessage | null): void {

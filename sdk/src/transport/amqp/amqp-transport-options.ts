@@ -45,8 +45,11 @@ export interface AmqpTransportOptions {
    */
   readonly republishUnconfirmed?: boolean;
   /**
-   * `basic.qos` global flag. `"auto"`: per channel (`global=true`, what Celery uses on RabbitMQ) unless a consumed
-   * queue was declared here as a quorum queue, which does not support it (then per consumer). Default "auto".
+   * `basic.qos` global flag, unless a `consume()` call gives its own (`ConsumeOptions.globalQos`, as the worker does
+   * with Celery's decision). `"auto"`: as Celery 5.7 decides from the connected broker (`not
+   * qos_semantics_matches_spec`): per channel (`global=true`) on RabbitMQ 3.3 to 3.x, per consumer on 4.0 and later
+   * (and on any other broker); also per consumer when a consumed queue was declared here as a quorum queue, or was
+   * refused global QoS, which quorum queues do not support. Default "auto".
    */
   readonly globalQos?: "auto" | boolean;
   /** How long `close()` waits for unconfirmed and buffered publishes, in ms. Default 10000. */

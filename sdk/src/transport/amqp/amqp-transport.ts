@@ -1,18 +1,21 @@
 import type { Channel, ChannelModel, Options } from "amqplib";
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
+import type { ExchangeBindSpec, QueueBindSpec } from "../binding-spec.js";
 import type { ExchangeSpec, QueueSpec } from "../queue-spec.js";
 import type { ConsumeOptions, Consumer, Delivery, OutgoingMessage, Transport, TransportEvent } from "../transport.js";
 import { AmqpConsumer, type ConsumerHost } from "./amqp-consumer.js";
 import { createClosedError, describeError, toBrokerRefusal, toConnectError } from "./amqp-errors.js";
 import type { CompiledAmqpTransportOptions } from "./amqp-transport-options.js";
+import { bindAmqpExchange, bindAmqpQueue, resolveExchangeBind, resolveQueueBind } from "./bind-amqp-entities.js";
 import { ConfirmPublisher, type AmqpChannelError } from "./confirm-publisher.js";
-import { DeclarationRegistry, type Declaration } from "./declaration-registry.js";
+import { DeclarationRegistry, describeDeclaration, type Declaration } from "./declaration-registry.js";
 import { declareAmqpExchange, declareAmqpQueue, isQuorumDeclaration, resolveExchangeDeclaration, resolveQueueDeclaration } from "./declare-amqp-entities.js";
 import { connectAmqpEndpoint } from "./connect-amqp-endpoint.js";
 import { installHeaderDecoder } from "./install-header-decoder.js";
 import { installWriteCoalescing } from "./install-write-coalescing.js";
 import type { AmqpEndpoint } from "./parse-amqp-url.js";
 import { PublishQueue, type PendingPublish } from "./publish-queue.js";
+import { qosSemanticsMatchesSpec } from "./qos-semantics-matches-spec.js";
 import { toPublishOptions } from "./to-publish-options.js";
 
 type State = "connecting" | "open" | "closing" | "closed";
@@ -55,6 +58,8 @@ export class AmqpTransport implements Transport {
   private readonly closeReasons = new WeakMap<ChannelModel, Error>();
   /** Queues RabbitMQ refused global QoS for (quorum queues declared elsewhere): consumed with per-consumer QoS. */
   private readonly noGlobalQos = new Set<string>();
+  /** `server_properties` of the latest connection (product, version, ...); null before the first. */
+  private serverProperties: Readonly<Record<string, unknown>> | null = null;
 
   constructor(private readonly options: CompiledAmqpTransportOptions) {
     this.consumerHost = {
@@ -88,6 +93,14 @@ export class AmqpTransport implements Transport {
     return this.model === null ? null : (this.endpoint?.display ?? null);
   }
 
+  /**
+   * kombu's `qos_semantics_matches_spec` for the broker of the latest connection: false on RabbitMQ 3.3 to 3.x, where
+   * Celery consumes with `global=true`. Undefined before the first connection.
+   */
+  get qosSemanticsMatchesSpec(): boolean | undefined {
+    return this.serverProperties === null ? undefined : qosSemanticsMatchesSpec(this.serverProperties);
+  }
+
   /** Publishes waiting to be written (while disconnected or back-pressured). */
   get bufferedPublishes(): number {
     return this.waiting.length;
@@ -105,6 +118,18 @@ export class AmqpTransport implements Transport {
     const declaration = resolveQueueDeclaration(queue);
     if (declaration.exchange !== null) this.declarations.setExchangeDeliveryMode(declaration.exchange.name, queue.exchange?.deliveryMode);
     await this.declare({ kind: "queue", declaration });
+  }
+
+  /** `queue.bind` (kombu's `Queue.bind_to`); sent again after every reconnect, until the queue or exchange is deleted here. */
+  async declareQueueBinding(binding: QueueBindSpec): Promise<void> {
+    this.assertUsable();
+    await this.declare({ kind: "queue-binding", declaration: resolveQueueBind(binding) });
+  }
+
+  /** `exchange.bind` (kombu's `Exchange.bind_to`); sent again after every reconnect, until either exchange is deleted here. */
+  async declareExchangeBinding(binding: ExchangeBindSpec): Promise<void> {
+    this.assertUsable();
+    await this.declare({ kind: "exchange-binding", declaration: resolveExchangeBind(binding) });
   }
 
   publish(message: OutgoingMessage): Promise<void> {
@@ -147,6 +172,9 @@ export class AmqpTransport implements Transport {
     if (queues.length === 0) throw new CeleryProtoError("InvalidOption", "queues: consume needs at least one queue");
     if (typeof options.prefetch !== "number" || !(options.prefetch >= 0)) {
       throw new CeleryProtoError("InvalidOption", `prefetch: must be a number >= 0 (0 = unlimited), got ${String(options.prefetch)}`);
+    }
+    if (options.globalQos !== undefined && typeof options.globalQos !== "boolean") {
+      throw new CeleryProtoError("InvalidOption", `globalQos: must be true, false or left out, got ${String(options.globalQos)}`);
     }
     const consumer = new AmqpConsumer(queues, onDelivery, options, this.consumerHost);
     this.consumers.add(consumer);
@@ -246,6 +274,7 @@ export class AmqpTransport implements Transport {
 
   private async openConnection(endpoint: AmqpEndpoint): Promise<void> {
     const model = await connectAmqpEndpoint(endpoint, this.options);
+    this.serverProperties = { ...(model.connection.serverProperties as unknown as Record<string, unknown>) };
     let lastError: Error | null = null;
     let dead = false;
     model.on("error", (e: Error) => {
@@ -461,9 +490,7 @@ export class AmqpTransport implements Transport {
     for (;;) {
       if (this.state === "open" && this.declarations.isDeclared(entry)) return;
       const generation = this.generation;
-      await this.withAdmin(`${entry.kind}.declare ${JSON.stringify(entry.declaration.name)}`, (ch) =>
-        entry.kind === "queue" ? declareAmqpQueue(ch, entry.declaration) : declareAmqpExchange(ch, entry.declaration),
-      );
+      await this.withAdmin(describeDeclaration(entry), (ch) => sendDeclaration(ch, entry));
       if (generation === this.generation) {
         this.declarations.markDeclared(entry);
         return;
@@ -476,18 +503,13 @@ export class AmqpTransport implements Transport {
     let channel = admin;
     for (const entry of this.declarations.all()) {
       try {
-        if (entry.kind === "queue") await declareAmqpQueue(channel, entry.declaration);
-        else await declareAmqpExchange(channel, entry.declaration);
+        await sendDeclaration(channel, entry);
         this.declarations.markDeclared(entry);
       } catch (e) {
         if (toBrokerRefusal(e, "") === null) throw e;
         this.emit({
           type: "error",
-          error: new CeleryProtoError(
-            "BrokerError",
-            `re-declaring ${entry.kind} ${JSON.stringify(entry.declaration.name)} after reconnecting failed: ${describeError(e)}`,
-            { cause: e },
-          ),
+          error: new CeleryProtoError("BrokerError", `${describeDeclaration(entry)} again after reconnecting failed: ${describeError(e)}`, { cause: e }),
         });
         channel = await this.openAdminChannel(model);
       }
@@ -533,8 +555,14 @@ export class AmqpTransport implements Transport {
 
   // --- consumers --------------------------------------------------------------------------------------------------
 
+  /**
+   * `"auto"`: Celery's `not qos_semantics_matches_spec` for the connected broker (global on RabbitMQ 3.3 to 3.x, per
+   * consumer on 4.0 and later), and per consumer whenever a consumed queue is a quorum queue (declared here as one, or
+   * refused global QoS before), which does not support global QoS.
+   */
   private useGlobalQos(queues: readonly string[]): boolean {
     if (this.options.globalQos !== "auto") return this.options.globalQos;
+    if (qosSemanticsMatchesSpec(this.serverProperties)) return false;
     return !queues.some((q) => {
       const declaration = this.declarations.findQueue(q);
       return this.noGlobalQos.has(q) || (declaration !== undefined && isQuorumDeclaration(declaration));
@@ -555,7 +583,7 @@ export class AmqpTransport implements Transport {
       const code = (reason as { code?: unknown } | undefined)?.code;
       if (reason !== undefined && typeof code === "number" && HARD_ERROR_CODES.has(code)) {
         const qos = /queue '(.*)' in vhost '.*' does not support global qos/.exec(reason.message);
-        if (qos !== null && this.options.globalQos === "auto" && !this.noGlobalQos.has(qos[1]!)) {
+        if (qos !== null && consumer.globalQos === undefined && this.options.globalQos === "auto" && !this.noGlobalQos.has(qos[1]!)) {
           this.noGlobalQos.add(qos[1]!);
         } else {
           const error = new CeleryProtoError(
@@ -620,5 +648,19 @@ export class AmqpTransport implements Transport {
 
   private wake(): void {
     this.sleeping?.wake();
+  }
+}
+
+/** Sends one remembered declaration on `channel`. */
+function sendDeclaration(channel: Channel, entry: Declaration): Promise<void> {
+  switch (entry.kind) {
+    case "exchange":
+      return declareAmqpExchange(channel, entry.declaration);
+    case "queue":
+      return declareAmqpQueue(channel, entry.declaration);
+    case "queue-binding":
+      return bindAmqpQueue(channel, entry.declaration);
+    case "exchange-binding":
+      return bindAmqpExchange(channel, entry.declaration);
   }
 }
