@@ -35,7 +35,7 @@ export default class BeatCommand extends Command {
   };
   static override flags = {
     config: configFlag,
-    broker: Flags.string({ char: "b", description: "broker URL (default: the configuration's broker_url)", env: "CELERY_BROKER_URL" }),
+    broker: Flags.string({ char: "b", description: "broker URL (default: $CELERY_BROKER_URL, else the configuration's broker_url)" }),
     "schedule-state": Flags.string({
       char: "s",
       description: "state file (last run times, run counts); with --lock the state is kept in Redis instead",

@@ -26,8 +26,8 @@ export default class Result extends Command {
     timeout: Flags.string({ description: "seconds to wait with --wait (default: forever)" }),
     json: Flags.boolean({ char: "j", description: "print the stored result document as JSON", default: false }),
     config: configFlag,
-    backend: Flags.string({ description: "result backend URL (default: the configuration's result_backend)", env: "CELERY_RESULT_BACKEND" }),
-    broker: Flags.string({ char: "b", description: "broker URL (only the rpc:// backend uses it)", env: "CELERY_BROKER_URL" }),
+    backend: Flags.string({ description: "result backend URL (default: $CELERY_RESULT_BACKEND, else the configuration's result_backend)" }),
+    broker: Flags.string({ char: "b", description: "broker URL (only the rpc:// backend uses it)" }),
     ...CONNECTION_TIMEOUT_FLAG,
   };
 

@@ -78,10 +78,9 @@ export default class WorkerCommand extends Command {
     loglevel: Flags.string({ char: "l", description: "DEBUG, INFO, WARNING, ERROR or CRITICAL", default: "WARNING" }),
     pool: Flags.string({ char: "P", description: "where handlers run", options: ["async", "process"], default: "async" }),
     "prefetch-multiplier": Flags.integer({ description: "prefetch = concurrency × this (0 = no limit) [default: worker_prefetch_multiplier, 4]" }),
-    broker: Flags.string({ char: "b", description: "broker URL [default: the configuration's broker_url]", env: "CELERY_BROKER_URL" }),
+    broker: Flags.string({ char: "b", description: "broker URL [default: $CELERY_BROKER_URL, else the configuration's broker_url]" }),
     backend: Flags.string({
       description: "result backend URL (a Redis one must connect at start-up, within --broker-connection-timeout)",
-      env: "CELERY_RESULT_BACKEND",
     }),
     "broker-transport-options": Flags.string({ description: 'kombu transport options as JSON, e.g. {"visibility_timeout": 3600}' }),
     "broker-connection-timeout": Flags.string({

@@ -28,8 +28,7 @@ export const BROKER_FLAGS = {
   config: configFlag,
   broker: Flags.string({
     char: "b",
-    description: "broker URL (default: the configuration's broker_url, else amqp://guest@localhost//)",
-    env: "CELERY_BROKER_URL",
+    description: "broker URL (default: $CELERY_BROKER_URL, else the configuration's broker_url, else amqp://guest@localhost//)",
   }),
   "broker-transport-options": Flags.string({
     description: 'Redis: kombu transport options as JSON, as the workers use them, e.g. {"global_keyprefix": "app:"}',
