@@ -25,6 +25,8 @@ describe("the client's default settings", () => {
     assert.equal(compiled.serializer, "yaml");
     assert.equal(compiled.broker, "redis://h/0");
     assert.equal(compileClientOptions({ config }, { CELERY_BROKER_URL: "redis://env/1" }).broker, "redis://env/1");
+    // Empty variables count as unset, as in Celery.
+    assert.equal(compileClientOptions({ config }, { CELERY_BROKER_URL: "", CELERY_RESULT_BACKEND: "" }).broker, "redis://h/0");
     assert.throws(() => compileClientOptions({ config: { task_default_queue: "x" } }, {}), /config: give a resolved configuration/);
   });
 

@@ -15,10 +15,10 @@ export function applyWorkerConfig(options: WorkerOptions, config: ResolvedCelery
   const s = config.settings;
   const set = (name: string): boolean => config.configured.includes(name);
   const filled: Record<string, unknown> = {};
-  const broker = options.broker ?? env["CELERY_BROKER_URL"] ?? s.broker_url ?? undefined;
+  const broker = options.broker ?? (env["CELERY_BROKER_URL"] || undefined) ?? s.broker_url ?? undefined;
   if (broker !== undefined) filled["broker"] = broker;
   if (options.backend === undefined) {
-    const backend = env["CELERY_RESULT_BACKEND"] ?? s.result_backend ?? undefined;
+    const backend = (env["CELERY_RESULT_BACKEND"] || undefined) ?? s.result_backend ?? undefined;
     if (backend !== undefined) filled["backend"] = backend;
   }
   if (typeof broker === "string" && brokerFamily(broker) === "redis" && Object.keys(s.broker_transport_options).length > 0) {

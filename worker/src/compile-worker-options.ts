@@ -61,7 +61,7 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
   const queueTable = createQueueTable(toRoutingSettings(config.settings));
   const options = applyWorkerConfig(given, config, queueTable, env);
   const d = DEFAULT_WORKER_OPTIONS;
-  const broker = options.broker ?? env["CELERY_BROKER_URL"] ?? DEFAULT_BROKER_URL;
+  const broker = options.broker ?? (env["CELERY_BROKER_URL"] || undefined) ?? DEFAULT_BROKER_URL;
   if (typeof broker === "string" ? broker.trim() === "" : typeof broker?.consume !== "function") throw invalid("broker", "must be a broker URL or a Transport");
   if (options.brokerTransportOptions !== undefined && (typeof broker !== "string" || brokerFamily(broker) !== "redis")) {
     throw invalid("brokerTransportOptions", "only a redis:// broker URL takes kombu transport options here (configure a Transport yourself for anything else)");
@@ -72,7 +72,7 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
   const maxRetries = options.brokerConnectionMaxRetries ?? d.brokerConnectionMaxRetries;
   if (!(maxRetries === Infinity || (Number.isSafeInteger(maxRetries) && maxRetries >= 0)))
     throw invalid("brokerConnectionMaxRetries", `must be an integer >= 0 or Infinity, got ${String(maxRetries)}`);
-  const backend = options.backend === undefined ? (env["CELERY_RESULT_BACKEND"] ?? d.backend) : options.backend;
+  const backend = options.backend === undefined ? ((env["CELERY_RESULT_BACKEND"] || undefined) ?? d.backend) : options.backend;
   if (backend !== null && typeof backend !== "string") throw invalid("backend", "must be a result backend URL or null");
   const autoscale = compileAutoscale(options.autoscale ?? d.autoscale);
   const concurrency = autoscale?.max ?? options.concurrency ?? os.availableParallelism();

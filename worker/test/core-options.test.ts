@@ -128,6 +128,9 @@ describe("compileWorkerOptions with a configuration (Celery's setting names)", (
     assert.equal(compileWorkerOptions({ config }, { CELERY_BROKER_URL: "redis://env-host/1" }).broker, "redis://env-host/1");
     assert.equal(compileWorkerOptions({ config, broker: "memory://" }, { CELERY_BROKER_URL: "redis://env-host/1" }).broker, "memory://");
     assert.equal(compileWorkerOptions({ config, concurrency: 5 }, {}).concurrency, 5);
+    // Empty variables count as unset, as in Celery.
+    assert.equal(compileWorkerOptions({ config }, { CELERY_BROKER_URL: "", CELERY_RESULT_BACKEND: "" }).broker, compileWorkerOptions({ config }, {}).broker);
+    assert.equal(compileWorkerOptions({}, { CELERY_BROKER_URL: "" }).broker, compileWorkerOptions({}, {}).broker);
   });
 
   it("task defaults and task_annotations layer over the tasks' own options as in Celery ('*' set last)", () => {

@@ -50,9 +50,9 @@ export function compileClientOptions(options: ClientOptions = {}, env: NodeJS.Pr
   const queueTable = createQueueTable(routing, options.queues ?? []);
   const router = createTaskRouter(routing, queueTable, toTaskRouters(options.routes));
   return Object.freeze({
-    broker: options.broker ?? env["CELERY_BROKER_URL"] ?? s.broker_url ?? DEFAULT_BROKER_URL,
+    broker: options.broker ?? (env["CELERY_BROKER_URL"] || undefined) ?? s.broker_url ?? DEFAULT_BROKER_URL,
     brokerTransportOptions: Object.freeze({ ...(s.broker_transport_options as KombuRedisOptions) }),
-    backend: options.backend === undefined ? (env["CELERY_RESULT_BACKEND"] ?? s.result_backend ?? null) : options.backend,
+    backend: options.backend === undefined ? ((env["CELERY_RESULT_BACKEND"] || undefined) ?? s.result_backend ?? null) : options.backend,
     defaultQueue,
     queues,
     routes: options.routes,
