@@ -57,6 +57,8 @@ export default class Events extends Command {
           queuePrefix: s.event_queue_prefix,
           queueTtlSeconds: s.event_queue_ttl,
           queueExpiresSeconds: s.event_queue_expires,
+          queueExclusive: s.event_queue_exclusive,
+          queueDurable: s.event_queue_durable,
           onInvalidEvent: (e) => process.stderr.write(`${e.describe()}\n`),
         },
       );

@@ -77,10 +77,18 @@ export interface CelerySettings {
   readonly event_queue_ttl?: number;
   readonly event_queue_expires?: number;
   readonly event_queue_prefix?: string;
+  /** The event receiver's queue is exclusive. Default true (Celery 5.7); not with `event_queue_durable`. */
+  readonly event_queue_exclusive?: boolean;
+  /** The event receiver's queue is durable (and then not auto-delete). Default false; not with `event_queue_exclusive`. */
+  readonly event_queue_durable?: boolean;
   readonly event_exchange?: string;
   readonly event_serializer?: string;
   readonly control_queue_ttl?: number;
   readonly control_queue_expires?: number;
+  /** The pidbox node and reply queues are exclusive. Default true (Celery 5.7); not with `control_queue_durable`. */
+  readonly control_queue_exclusive?: boolean;
+  /** The pidbox node and reply queues are durable (and then not auto-delete). Default false; not with `control_queue_exclusive`. */
+  readonly control_queue_durable?: boolean;
   readonly control_exchange?: string;
 
   readonly timezone?: string | null;

@@ -1,3 +1,4 @@
+import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { ExchangeSpec, QueueSpec } from "../transport/queue-spec.js";
 
 /**
@@ -27,13 +28,29 @@ export const DEFAULT_MAILBOX_SETTINGS: MailboxSettings = Object.freeze({
   queueDurable: false,
 });
 
-/** The `control_*` settings of an app's configuration (Celery's names), as the mailbox takes them. */
+/**
+ * The `control_*` settings of an app's configuration (Celery's names), as the mailbox takes them. Refuses
+ * `control_queue_durable` with `control_queue_exclusive` as Celery 5.7's `Control.__init__` does (InvalidOption).
+ */
 export function mailboxSettingsOf(settings: {
   readonly control_exchange: string;
   readonly control_queue_ttl: number;
   readonly control_queue_expires: number;
+  readonly control_queue_exclusive: boolean;
+  readonly control_queue_durable: boolean;
 }): Partial<MailboxSettings> {
-  return { controlExchange: settings.control_exchange, queueTtlSeconds: settings.control_queue_ttl, queueExpiresSeconds: settings.control_queue_expires };
+  if (settings.control_queue_durable && settings.control_queue_exclusive)
+    throw new CeleryProtoError(
+      "InvalidOption",
+      "control_queue_durable and control_queue_exclusive cannot both be True (exclusive queues are automatically deleted and cannot be durable).",
+    );
+  return {
+    controlExchange: settings.control_exchange,
+    queueTtlSeconds: settings.control_queue_ttl,
+    queueExpiresSeconds: settings.control_queue_expires,
+    queueExclusive: settings.control_queue_exclusive,
+    queueDurable: settings.control_queue_durable,
+  };
 }
 
 /** The broadcast exchange `<control_exchange>.pidbox`: fanout, not durable, transient messages. */

@@ -23,8 +23,10 @@ export interface ReceiveEventsOptions {
   readonly queueTtlSeconds?: number | null;
   /** `event_queue_expires` in seconds (`x-expires`). Default 60. */
   readonly queueExpiresSeconds?: number | null;
-  /** `event_queue_exclusive`. Default true. */
+  /** `event_queue_exclusive`. Default true. Not with `queueDurable`. */
   readonly queueExclusive?: boolean;
+  /** `event_queue_durable`: durable and not auto-delete. Default false. Not with `queueExclusive`. */
+  readonly queueDurable?: boolean;
   /** Broadcast the `heartbeat` control command once listening, so workers announce themselves. Default true. */
   readonly wakeup?: boolean;
   /** Serializers accepted. Default ["json"]. */
