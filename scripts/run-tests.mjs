@@ -52,7 +52,11 @@ function run(node, files, label) {
   const result = spawnSync(
     node,
     ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=./scripts/summary-reporter.mjs", "--test-reporter-destination=stdout", ...files],
-    { cwd: root, stdio: "inherit", env: { ...process.env, NODE_OPTIONS: "", CELERY_PROTO_TEST_LABEL: label, CELERY_PROTO_TEST_COUNTS: countsFile, CELERY_PROTO_TEST_FAILURES: failuresFile } },
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NODE_OPTIONS: "", CELERY_PROTO_TEST_LABEL: label, CELERY_PROTO_TEST_COUNTS: countsFile, CELERY_PROTO_TEST_FAILURES: failuresFile },
+    },
   );
   let counts = { passed: 0, failed: 1, skipped: 0 };
   try {
