@@ -1,5 +1,5 @@
 // Celery 5.7's DelayedDelivery bootstep, ours against Celery's on real RabbitMQ: the same quorum app (quorum default
-// queue type, a topic default exchange; task_queues: a topic queue, a queue with bindings, a classic queue on a
+// queue type, a topic default exchange; task_queues: a topic queue, a queue with bindings (and a delivery limit), a classic queue on a
 // direct exchange) started by a real Celery 5.7 worker on one fresh vhost and by our worker on another leaves the
 // same exchanges, queues and bindings on each (kombu's 28-level topology, the consumed queues bound to the delivery
 // exchange, the direct exchange skipped). Only names made of the worker's node name are normalised. Then: starting our
@@ -40,7 +40,7 @@ app.conf.update(
         Queue(
             "multi",
             bindings=[binding(Exchange("other", type="topic"), routing_key="multi.x"), binding(Exchange("fan", type="fanout"))],
-            queue_arguments={"x-queue-type": "quorum"},
+            queue_arguments={"x-queue-type": "quorum", "x-delivery-limit": 5},
         ),
         Queue("plain", Exchange("plain", type="direct"), routing_key="plain"),
     ],
@@ -58,7 +58,7 @@ const OUR_APP = {
     {
       name: "multi",
       bindings: [{ exchange: { name: "other", type: "topic" }, routing_key: "multi.x" }, { exchange: { name: "fan", type: "fanout" } }],
-      queue_arguments: { "x-queue-type": "quorum" },
+      queue_arguments: { "x-queue-type": "quorum", "x-delivery-limit": 5 },
     },
     { name: "plain", exchange: { name: "plain", type: "direct" }, routing_key: "plain" },
   ],
