@@ -41,6 +41,13 @@ describe("queue factories at their defaults follow RabbitMQ 4's queue rules", ()
       assert.equal(rabbitmq4Refusal(spec), null);
     });
 
+  it("a quorum queue that is not durable, exclusive or auto-delete is refused before anything is sent (queueType or x-queue-type)", () => {
+    for (const flags of [{ durable: false }, { exclusive: true }, { autoDelete: true }]) {
+      assert.throws(() => resolveQueueDeclaration({ name: "q", queueType: "quorum", ...flags }), /quorum queue "q" must be durable/);
+      assert.throws(() => resolveQueueDeclaration({ name: "q", arguments: { "x-queue-type": "quorum" }, ...flags }), /quorum queue "q" must be durable/);
+    }
+  });
+
   it("the check is not vacuous: a transient non-exclusive queue and an exclusive quorum queue are refused", () => {
     assert.match(
       rabbitmq4Refusal(
@@ -48,7 +55,8 @@ describe("queue factories at their defaults follow RabbitMQ 4's queue rules", ()
       )!,
       /transient_nonexcl_queues/,
     );
-    assert.match(rabbitmq4Refusal({ name: "q", exchange: null, exclusive: true, arguments: { "x-queue-type": "quorum" } })!, /quorum/);
+    // An exclusive quorum queue does not even resolve (see the test above).
+    assert.throws(() => rabbitmq4Refusal({ name: "q", exchange: null, exclusive: true, arguments: { "x-queue-type": "quorum" } }), /must be durable/);
   });
 
   it("the quorum default queue is a quorum queue", () => {

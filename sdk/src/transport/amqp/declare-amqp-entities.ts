@@ -58,7 +58,8 @@ export function resolveExchangeDeclaration(spec: ExchangeSpec): ExchangeDeclarat
 export function resolveQueueDeclaration(spec: QueueSpec): QueueDeclaration {
   if (spec.name === "") throw new CeleryProtoError("InvalidOption", "name: a queue spec needs a name (server-named queues are not supported)");
   const exchange = queueExchange(spec);
-  if (spec.queueType === "quorum" && (spec.durable === false || spec.autoDelete === true || spec.exclusive === true)) {
+  const args = queueArguments(spec);
+  if (args["x-queue-type"] === "quorum" && (spec.durable === false || spec.autoDelete === true || spec.exclusive === true)) {
     throw new CeleryProtoError("InvalidOption", `queueType: quorum queue ${JSON.stringify(spec.name)} must be durable, not exclusive and not auto-deleted`);
   }
   return {
@@ -66,7 +67,7 @@ export function resolveQueueDeclaration(spec: QueueSpec): QueueDeclaration {
     durable: spec.durable ?? true,
     exclusive: spec.exclusive ?? false,
     autoDelete: spec.autoDelete ?? false,
-    arguments: encodeFieldTable(queueArguments(spec), "/arguments"),
+    arguments: encodeFieldTable(args, "/arguments"),
     exchange: exchange === null || exchange.name === "" ? null : resolveExchangeDeclaration(exchange),
     routingKey: spec.routingKey ?? spec.name,
     bindingArguments: encodeFieldTable(spec.bindingArguments ?? {}, "/bindingArguments"),
