@@ -107,8 +107,8 @@ export class InstalledProto {
     this.exited = new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
   }
 
-  static start(dir: string, args: readonly string[]): InstalledProto {
-    const child = spawn(path.join(dir, "node_modules", ".bin", "proto"), args, { cwd: dir, env: userEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  static start(dir: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): InstalledProto {
+    const child = spawn(path.join(dir, "node_modules", ".bin", "proto"), args, { cwd: dir, env: userEnv(env), stdio: ["ignore", "pipe", "pipe"] });
     return new InstalledProto(child, `proto ${args.join(" ")}`);
   }
 

@@ -4,6 +4,7 @@
 // oldest supported TypeScript and a run of the generated client, and an operator command; against the real brokers
 // and real Python Celery. Also the size budgets of the package.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -12,6 +13,8 @@ import { AMQP_URL, redisDbUrl } from "../harness/broker-urls.js";
 import { runCeleryClient } from "../harness/celery-client-script.js";
 import { installIntoFreshProject, InstalledProto, lastJsonLine, packPackage, runInProject, type PackedPackage } from "../harness/installed-package.js";
 import { PythonWorker } from "../harness/python-worker.js";
+import { createTestVhost } from "../harness/rabbitmq-vhost.js";
+import { Redis } from "ioredis";
 
 /** The oldest TypeScript whose checker accepts the package's declarations (it uses `NoInfer`, new in 5.4). */
 const OLDEST_TYPESCRIPT = "5.4";
@@ -24,12 +27,14 @@ const OLDEST_TYPESCRIPT = "5.4";
  * packages); 471,219 (28 files). Raised for the Celery configuration (issue 11: Celery's settings table recorded from
  * 5.7, the router and queue table, `proto report`, `proto multi`, the worker flags): tarball 429,610 and unpacked
  * 2,096,575; import { createClient } stayed under its budget (493,732: the settings table loads only with a config).
+ * Raised for RabbitMQ native delayed delivery (issue 12: the producer's branch of Celery 5.7's send_task, kombu's
+ * routing key): import { createClient } 502,829.
  */
 const BUDGET = {
   tarball: 450_000,
   unpacked: 2_200_000,
   installed: 12_300_000,
-  importCreateClient: 500_000,
+  importCreateClient: 520_000,
 };
 
 const BROKER = redisDbUrl(10);
@@ -272,6 +277,54 @@ describe(`the installed package (${NODE})`, () => {
     });
   });
 
+  describe("joining a quorum-queue project on RabbitMQ: countdown tasks by native delayed delivery", () => {
+    it("an installed worker on the imported configuration runs a Python producer's and the SDK's countdown=2 tasks on time", async () => {
+      const vhost = await createTestVhost("celery-proto-installed-quorum");
+      const runs = new Redis(BACKEND);
+      const env = { QP_BROKER_URL: vhost.url, QP_RESULT_BACKEND: BACKEND, QP_QUEUE: unique("qp") };
+      const config = "quorum-config.json";
+      let worker: InstalledProto | undefined;
+      try {
+        await runs.del("qp:runs");
+        const imported = runInProject(
+          project,
+          "proto",
+          ["import-python", "-A", "quorum_project.celery", "--workdir", path.join(ROOT, "conformance/python"), "--python", PYTHON, "--config-out", config],
+          120_000,
+          env,
+        );
+        assert.equal(imported.status, 0, `${imported.stdout}${imported.stderr}`);
+        worker = InstalledProto.start(project, ["worker", "-A", "./quorum-tasks.mjs", "--config", config, "-l", "INFO", "-n", `${unique("qp")}@%h`], env);
+        await worker.waitFor(/\] \S+ ready\.\n/);
+        const fromPython = await producePythonInProject(env, [{ task: "quorum_project.tasks.stamp", args: ["py"], countdown: 2 }]);
+        const sdk = runInProject(project, "node", ["quorum-producer.mjs", config, "sdk"], 60_000, env);
+        assert.equal(sdk.status, 0, sdk.stderr);
+        const fromSdk = lastJsonLine(sdk.stdout) as { id: string; sentAt: number };
+        const sent = [
+          { id: fromPython[0]!.id, dueAt: fromPython[0]!.due_at },
+          { id: fromSdk.id, dueAt: fromSdk.sentAt + 2 },
+        ];
+        const deadline = Date.now() + 20_000;
+        let recorded: { id: string; at: number; routing_key: string | null }[] = [];
+        while (Date.now() < deadline) {
+          recorded = (await runs.lrange("qp:runs", 0, -1)).map((r) => JSON.parse(r) as { id: string; at: number; routing_key: string | null });
+          if (sent.every((s) => recorded.some((r) => r.id === s.id))) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        for (const s of sent) {
+          const run = recorded.find((r) => r.id === s.id);
+          assert.ok(run !== undefined, `${s.id} never ran: ${JSON.stringify(recorded)}\n${worker.log}`);
+          assert.ok(run.at >= s.dueAt - 0.05 && run.at - s.dueAt <= 1, `${s.id} ran ${(run.at - s.dueAt).toFixed(3)} s after due`);
+          assert.match(run.routing_key ?? "", new RegExp(`^(?:[01]\\.){28}${env.QP_QUEUE}$`), "delivered by native delayed delivery");
+        }
+      } finally {
+        await worker?.stop();
+        await runs.quit();
+        await vhost.delete();
+      }
+    });
+  });
+
   for (const [module, broker, brokerName] of [
     ["./tasks.js", AMQP_URL, "RabbitMQ"],
     ["./tasks.ts", BROKER, "Redis"],
@@ -317,6 +370,23 @@ describe(`the installed package (${NODE})`, () => {
     });
   }
 });
+
+/** Python's apply_async (conformance/python/quorum_project/produce.py), without blocking the worker's output. */
+function producePythonInProject(
+  env: Readonly<Record<string, string>>,
+  calls: readonly { task: string; args: readonly unknown[]; countdown: number }[],
+): Promise<{ id: string; due_at: number }[]> {
+  return new Promise((resolve, reject) => {
+    const workdir = path.join(ROOT, "conformance/python");
+    const child = spawn(PYTHON, ["-m", "quorum_project.produce"], { cwd: workdir, env: { ...process.env, ...env, PYTHONPATH: workdir } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.once("close", (code) => (code === 0 ? resolve(JSON.parse(stdout) as { id: string; due_at: number }[]) : reject(new Error(`produce: ${stderr}`))));
+    child.stdin.end(JSON.stringify(calls));
+  });
+}
 
 /** tsc's error lines, less those inside ioredis's own declarations (they import the untyped `redis-errors`). */
 function typeErrors(output: string): string[] {
