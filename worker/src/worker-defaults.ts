@@ -33,6 +33,7 @@ export async function createDefaultOutcomes(services: WorkerServices, signal: Ab
       hostname: services.hostname,
       registry: services.registry,
       routing: toRoutingSettings(s),
+      queues: o.queueTable.list(),
       taskSerializer: s.task_serializer as SerializerName,
       taskCompression: (s.task_compression ?? null) as CompressionName | null,
       resultExtended: s.result_extended,

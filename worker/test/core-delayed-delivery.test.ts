@@ -11,7 +11,8 @@ import { nativeDelayedDeliveryTopology } from "../../sdk/src/transport/amqp/nati
 import { MemoryTransport } from "../../sdk/src/transport/memory/memory-transport.js";
 import { createWorker } from "../src/create-worker.js";
 import { includeDelayedDelivery, startDelayedDelivery, validateDelayedDeliveryQueueType } from "../src/consumer/delayed-delivery.js";
-import { captureLogger, recordingEvents, recordingOutcomes } from "./core-fixtures.js";
+import { TaskRegistry } from "../src/app/task-registry.js";
+import { captureLogger, publishTask, recordingEvents, recordingOutcomes, waitUntil } from "./core-fixtures.js";
 import { RecordingAmqpTransport, type RecordedCall } from "./delayed-delivery-fixtures.js";
 
 function tableOf(config: CeleryConfigInput): QueueTable {
@@ -291,6 +292,42 @@ describe("DelayedDelivery in the worker", () => {
       assert.equal(classic.calls.filter((c) => (c.op === "exchange" && c.name.startsWith("celery_delayed")) || c.op === "queue-binding").length, 0);
     } finally {
       await second.worker.stop();
+    }
+  });
+
+  it("a retry from a queue -Q created as quorum goes by native delayed delivery (the worker's -Q queues are in the app's table, as in Celery)", async () => {
+    const transport = new RecordingAmqpTransport({ qosSemanticsMatchesSpec: false });
+    const published: { exchange: string; routingKey: string }[] = [];
+    const publish = transport.publish.bind(transport);
+    transport.publish = (message) => {
+      published.push({ exchange: message.exchange, routingKey: message.routingKey });
+      // The memory broker has no celery_delayed_27 exchange: what matters is where the worker sends it.
+      return message.exchange === "celery_delayed_27" ? Promise.resolve() : publish(message);
+    };
+    const registry = new TaskRegistry();
+    // Retried onto the classic default queue: only the -Q queue in the table makes this a quorum app.
+    registry.register("t.retry", (_args, _kwargs, ctx) => ctx.retry({ countdown: 5, queue: "celery" }));
+    const worker = createWorker({
+      broker: transport,
+      backend: null,
+      config: { task_default_exchange_type: "topic", task_create_missing_queue_type: "quorum", task_create_missing_queue_exchange_type: "topic" },
+      queues: ["qq"],
+      registry,
+      concurrency: 1,
+      hostname: "ndd@test",
+      eventDispatcher: recordingEvents(),
+      control: false,
+      heartbeat: false,
+      logger: captureLogger("DEBUG"),
+    });
+    await worker.start();
+    try {
+      await publishTask(transport, { task: "t.retry" }, "qq");
+      await waitUntil(() => published.some((p) => p.exchange === "celery_delayed_27"), 5000, "the retry");
+      const retry = published.find((p) => p.exchange === "celery_delayed_27")!;
+      assert.equal(retry.routingKey, `${(5).toString(2).padStart(28, "0").split("").join(".")}.celery`);
+    } finally {
+      await worker.stop();
     }
   });
 

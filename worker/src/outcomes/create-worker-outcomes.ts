@@ -1,4 +1,5 @@
 import { CeleryClient } from "../../../sdk/src/client/celery-client.js";
+import type { QueueSpec } from "../../../sdk/src/transport/queue-spec.js";
 import { compileClientOptions } from "../../../sdk/src/client/compile-client-options.js";
 import type { CompressionName } from "../../../sdk/src/codec/body/compression.js";
 import type { SerializerName } from "../../../sdk/src/codec/body/content-types.js";
@@ -38,6 +39,12 @@ export interface WorkerOutcomesOptions {
    * and retries are routed and declared with them, as a Python worker of the same app does. Default: Celery's.
    */
   readonly routing?: RoutingSettings;
+  /**
+   * The app's queue table as the worker holds it (with the `-Q` queues it created, as Celery's `app.amqp.queues`):
+   * what outcomes publish is routed with it, and a quorum queue among them turns native delayed delivery on for
+   * retries and countdowns. Default: the table of `routing`.
+   */
+  readonly queues?: readonly QueueSpec[];
   /** `task_serializer` and `task_compression` of what outcomes publish. Default json, none. */
   readonly taskSerializer?: SerializerName;
   readonly taskCompression?: CompressionName | null;
@@ -107,6 +114,7 @@ export function createWorkerOutcomes(options: WorkerOutcomesOptions): WorkerOutc
       broker: options.transport,
       backend: producerBackend,
       ...(options.routing === undefined ? { defaultQueue: options.defaultQueue ?? "celery" } : { routing: options.routing }),
+      ...(options.queues === undefined ? {} : { queues: options.queues }),
       ...(options.taskSerializer === undefined ? {} : { serializer: options.taskSerializer }),
       ...(options.taskCompression === undefined ? {} : { compression: options.taskCompression }),
     }),
