@@ -2,6 +2,7 @@
 # Creates the project-local Python venvs with the pinned Celery lines, idempotently.
 # .venv      <- conformance/python/requirements.txt      (latest Celery 5.x)
 # .venv-5.3  <- conformance/python/requirements-5.3.txt  (older Celery 5.x line)
+# .venv-5.4, .venv-5.5, .venv-5.6 <- conformance/python/requirements-5.N.txt (the conformance matrix's other lines)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 py="${PYTHON:-python3}"
@@ -19,4 +20,10 @@ ensure_venv() {
 }
 
 ensure_venv "$root/.venv" "$root/conformance/python/requirements.txt"
-ensure_venv "$root/.venv-5.3" "$root/conformance/python/requirements-5.3.txt"
+# The other lines are independent: created side by side (each logs its own failure; any failure fails the setup).
+pids=()
+for line in 5.3 5.4 5.5 5.6; do
+  ensure_venv "$root/.venv-$line" "$root/conformance/python/requirements-$line.txt" &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
