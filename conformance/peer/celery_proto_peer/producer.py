@@ -44,7 +44,7 @@ class BadRequest(Exception):
     """A request the producer refuses (HTTP 400)."""
 
 
-def _object(body: Any, field: str, value: Any, default: Any) -> Any:
+def _object(field: str, value: Any, default: Any) -> Any:
     if value is None:
         return default
     if not isinstance(value, dict):
@@ -92,14 +92,15 @@ def send(body: dict[str, Any]) -> dict[str, Any]:
     args = body.get("args") or []
     if not isinstance(args, list):
         raise BadRequest(f"{task}: args must be a JSON array")
-    kwargs = _object(body, "kwargs", body.get("kwargs"), {})
-    options = _object(body, "options", body.get("options"), {})
+    kwargs = _object("kwargs", body.get("kwargs"), {})
+    options = _object("options", body.get("options"), {})
     try:
         opts = _send_options(options)
-        result = on_celery_thread(lambda: app.send_task(task, args=args, kwargs=kwargs, **opts))
+        # The AsyncResult lives and dies on the Celery thread (its __del__ unsubscribes from the backend).
+        task_id = on_celery_thread(lambda: app.send_task(task, args=args, kwargs=kwargs, **opts).id)
     except Exception as exc:  # every /send error names the task
         raise _Named(task, exc) from exc
-    return {"id": result.id}
+    return {"id": task_id}
 
 
 class _Named(Exception):
@@ -112,12 +113,16 @@ def canvas(body: dict[str, Any]) -> dict[str, Any]:
     sig = body.get("signature")
     if not isinstance(sig, dict):
         raise BadRequest('"signature" (a Celery signature dict) is required')
-    result = on_celery_thread(lambda: signature(sig, app=app).apply_async())
-    parent = getattr(result, "parent", None)
-    out: dict[str, Any] = {"id": result.id, "parent_id": parent.id if parent is not None else None}
-    if isinstance(result, GroupResult):
-        out["children"] = [_result_ids(r) for r in result.results]
-    return out
+
+    def apply() -> dict[str, Any]:
+        result = signature(sig, app=app).apply_async()
+        parent = getattr(result, "parent", None)
+        out: dict[str, Any] = {"id": result.id, "parent_id": parent.id if parent is not None else None}
+        if isinstance(result, GroupResult):
+            out["children"] = [_result_ids(r) for r in result.results]
+        return out
+
+    return on_celery_thread(apply)
 
 
 def result(body: dict[str, Any]) -> dict[str, Any]:
@@ -125,36 +130,42 @@ def result(body: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(task_id, str) or not task_id:
         raise BadRequest('"id" (a task id) is required')
     timeout = float(body.get("timeout", 10))
-    res = AsyncResult(task_id, app=app)
     deadline = time.monotonic() + timeout
-    # Wait in short slices so other requests get the Celery thread in between.
-    while True:
-        remaining = deadline - time.monotonic()
-        try:
-            on_celery_thread(lambda: res.get(timeout=max(0.01, min(0.5, remaining)), propagate=False))
-            break
-        except CeleryTimeoutError:
-            if remaining <= 0.5:
-                return {"state": "PENDING", "timeout": True, "last_state": on_celery_thread(lambda: res.state)}
+    # The AsyncResult is made, used and dropped on the Celery thread only.
+    box: list[AsyncResult] = on_celery_thread(lambda: [AsyncResult(task_id, app=app)])
+
+    def wait(seconds: float) -> None:
+        # Celery's result consumers wait in 1 s steps whatever the timeout: /result's precision is ~1 s.
+        box[0].get(timeout=seconds, propagate=False)
 
     def read() -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "state": res.state,
-            "result": jsonable(res.result),
-            "traceback": res.traceback,
-        }
+        res = box[0]
+        out: dict[str, Any] = {"state": res.state, "result": jsonable(res.result), "traceback": res.traceback}
         if res.children:
             out["children"] = [_result_ids(c) for c in res.children]
         return out
 
-    return on_celery_thread(read)
+    try:
+        # Wait in slices so other requests get the Celery thread in between.
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return {"state": "PENDING", "timeout": True, "last_state": on_celery_thread(lambda: box[0].state)}
+            try:
+                on_celery_thread(lambda: wait(min(1.0, remaining)))
+                break
+            except CeleryTimeoutError:
+                continue
+        return on_celery_thread(read)
+    finally:
+        on_celery_thread(box.clear)
 
 
 def control(body: dict[str, Any]) -> dict[str, Any]:
     method = body.get("method")
     if not isinstance(method, str) or not method:
         raise BadRequest('"method" (a remote control command) is required')
-    arguments = _object(body, "arguments", body.get("arguments"), {})
+    arguments = _object("arguments", body.get("arguments"), {})
     destination = body.get("destination")
     if destination is not None and not isinstance(destination, list):
         raise BadRequest("destination must be a JSON array of node names or null")

@@ -63,7 +63,7 @@ def register_tasks(app: Celery) -> None:
         return seconds
 
     @app.task(name="peer.request", bind=True)
-    def request(self: Task) -> dict[str, Any]:
+    def request(self: Task, *args: Any, **kwargs: Any) -> dict[str, Any]:
         r = self.request
         di = r.delivery_info or {}
         return jsonable(
