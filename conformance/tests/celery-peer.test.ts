@@ -306,6 +306,19 @@ for (const scenario of SCENARIOS) {
       assert.deepEqual([result["state"], result["timeout"]], ["PENDING", true]);
     });
 
+    if (scenario.broker === "redis") {
+      it("beat: PEER_BEAT_SCHEDULE's entry runs on the worker; SIGTERM stops beat (exit 0)", async () => {
+        const schedule = { answer: { task: "peer.add", schedule: 1, args: [20, 22], options: { queue: scenario.defaultQueue } } };
+        const beat = PeerProcess.start("beat", { ...env, PEER_BEAT_SCHEDULE: JSON.stringify(schedule) });
+        try {
+          await beat.waitFor(/Sending due task answer \(peer\.add\)/, 30_000);
+          await worker?.waitFor(/Task peer\.add\[[^\]]+\] succeeded in [^:]+: 42/, 30_000);
+        } finally {
+          assert.equal(await beat.stop(), 0, beat.log);
+        }
+      });
+    }
+
     it("SIGTERM stops the producer and the worker cleanly (exit 0)", async () => {
       assert.ok(producer !== undefined && worker !== undefined);
       assert.equal(await producer.stop(), 0, producer.log);

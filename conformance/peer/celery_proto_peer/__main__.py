@@ -83,16 +83,16 @@ def beat(extra: list[str]) -> int:
     raw = os.environ.get("PEER_BEAT_SCHEDULE")
     if raw:
         app.conf.beat_schedule = _beat_schedule(raw)
-    state_dir = tempfile.mkdtemp(prefix="celery-proto-peer-beat-")
-    argv = [
-        "beat",
-        "-s",
-        os.path.join(state_dir, "celerybeat-schedule"),
-        "-l",
-        os.environ.get("PEER_LOGLEVEL", "INFO"),
-        *extra,
-    ]
-    app.start(argv)
+    with tempfile.TemporaryDirectory(prefix="celery-proto-peer-beat-") as state_dir:
+        argv = [
+            "beat",
+            "-s",
+            os.path.join(state_dir, "celerybeat-schedule"),
+            "-l",
+            os.environ.get("PEER_LOGLEVEL", "INFO"),
+            *extra,
+        ]
+        app.start(argv)
     return 0
 
 
