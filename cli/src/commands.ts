@@ -1,4 +1,6 @@
 import Beat from "./commands/beat.js";
+import ConformanceList from "./commands/conformance-list.js";
+import ConformanceRun from "./commands/conformance-run.js";
 import Control from "./commands/control.js";
 import Enqueue from "./commands/enqueue.js";
 import Events from "./commands/events.js";
@@ -17,6 +19,8 @@ import Worker from "./commands/worker.js";
 /** oclif's explicit command map: the key is the command id (`proto validate`). */
 export const COMMANDS = {
   beat: Beat,
+  "conformance:list": ConformanceList,
+  "conformance:run": ConformanceRun,
   control: Control,
   enqueue: Enqueue,
   events: Events,

@@ -1,0 +1,97 @@
+/** Who produces and who consumes in a case: our producer → the Celery peer worker, the peer's producer → our worker, or our remote control → the peer worker. */
+export type Direction = "ts-to-celery" | "celery-to-ts" | "control";
+
+export const DIRECTIONS: readonly Direction[] = ["ts-to-celery", "celery-to-ts", "control"];
+
+/** The features a case may need and an implementation declares (`conformance/features.yaml`). */
+export type FeatureName = "direction" | "broker" | "result_backend" | "serializer" | "compression" | "canvas";
+
+export const FEATURE_NAMES: readonly FeatureName[] = ["direction", "broker", "result_backend", "serializer", "compression", "canvas"];
+
+/** Feature → accepted values. For a case, any one of the listed values will do; a feature left out means any. */
+export type FeatureSet = Readonly<Partial<Record<FeatureName, readonly string[]>>>;
+
+/**
+ * A canvas as cases write it: a task (`{task, args, kwargs, options}`, options by Celery's names) or one of
+ * `{chain: [...]}`, `{group: [...]}`, `{chord: {header: [...], body}}`.
+ */
+export type CanvasNode =
+  | {
+      readonly task: string;
+      readonly args: readonly unknown[];
+      readonly kwargs: Readonly<Record<string, unknown>>;
+      readonly options: Readonly<Record<string, unknown>>;
+    }
+  | { readonly chain: readonly CanvasNode[] }
+  | { readonly group: readonly CanvasNode[] }
+  | { readonly chord: { readonly header: readonly CanvasNode[]; readonly body: CanvasNode } };
+
+/** One task sent by name, with send options by Celery's names (`countdown`, `expires`, `priority`, `serializer`, `link`, ...). */
+export interface TaskInput {
+  readonly kind: "task";
+  readonly task: string;
+  readonly args: readonly unknown[];
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** A canvas applied as Celery's `apply_async` does. */
+export interface CanvasInput {
+  readonly kind: "canvas";
+  readonly canvas: CanvasNode;
+}
+
+/** A remote-control command sent with a reply requested. */
+export interface ControlInput {
+  readonly kind: "control";
+  readonly method: string;
+  readonly arguments: Readonly<Record<string, unknown>>;
+}
+
+export type CaseInput = TaskInput | CanvasInput | ControlInput;
+
+/** An expected task failure: the Python exception class name and, when given, `str(exc)`. */
+export interface ExpectedError {
+  readonly type: string;
+  readonly message?: string;
+}
+
+/** What a task (or a link callback) must end with. */
+export interface TaskExpectation {
+  /** Present when the case gives `result` (which may be null). */
+  readonly result?: { readonly value: unknown };
+  readonly error?: ExpectedError;
+  readonly state?: string;
+  /** Checks on fields of the result (a subset: fields not named are not compared), for `peer.request`. */
+  readonly request?: Readonly<Record<string, unknown>>;
+  /** Seconds from sending to the result: bounds. */
+  readonly elapsed?: { readonly min?: number; readonly max?: number };
+}
+
+/** What a control command's replies must look like. `each` is compared (as a subset) with every node's reply. */
+export interface RepliesExpectation {
+  readonly min?: number;
+  readonly max?: number;
+  readonly each?: unknown;
+}
+
+export interface CaseExpectation extends TaskExpectation {
+  /** The first `link` callback's own outcome (ts-to-celery and celery-to-ts task inputs with `options.link`). */
+  readonly link?: TaskExpectation;
+  readonly replies?: RepliesExpectation;
+}
+
+/** One conformance case, as loaded from `conformance/cases/*.yaml`. */
+export interface ConformanceCase {
+  /** Unique, path-like: `ts-to-celery/add`. */
+  readonly name: string;
+  readonly direction: Direction;
+  readonly description?: string;
+  readonly features: FeatureSet;
+  readonly input: CaseInput;
+  readonly expect: CaseExpectation;
+  /** Seconds this case may take; default: the run's `--timeout`. */
+  readonly timeout?: number;
+  /** The file the case came from (for messages). */
+  readonly file: string;
+}

@@ -1,0 +1,27 @@
+import { toSignatureDict } from "../../../sdk/src/canvas/signature-dict.js";
+import { buildCanvas } from "./build-canvas.js";
+import type { CaseEnvironment } from "./case-environment.js";
+import type { CanvasInput, TaskInput } from "./conformance-case.js";
+import type { Observation } from "./observation.js";
+import { observePeerResult } from "./observe-result.js";
+import { prepareTaskInput } from "./prepare-task-input.js";
+
+/**
+ * celery-to-ts: the Celery peer's producer sends the task (Celery's `send_task`) or applies the canvas to our worker's
+ * queue; Celery's `AsyncResult.get` (the peer's `/result`) reads what our worker stored.
+ */
+export async function driveCeleryToTs(env: CaseEnvironment, input: TaskInput | CanvasInput, timeoutMs: number): Promise<Observation> {
+  await env.ensureWorker();
+  const sentAt = Date.now();
+  const leftSeconds = (): number => Math.max(0.5, (timeoutMs - (Date.now() - sentAt)) / 1000 - 0.5);
+  if (input.kind === "canvas") {
+    const id = await env.peer.canvas(toSignatureDict(buildCanvas(input.canvas, env.tsQueue)));
+    return { task: observePeerResult(await env.peer.result(id, leftSeconds()), sentAt) };
+  }
+  const prepared = prepareTaskInput(input);
+  const sig = toSignatureDict(buildCanvas(prepared.node, env.tsQueue));
+  const id = await env.peer.send(sig.task, sig.args, sig.kwargs, sig.options);
+  const task = observePeerResult(await env.peer.result(id, leftSeconds()), sentAt);
+  if (prepared.linkId === null) return { task };
+  return { task, link: observePeerResult(await env.peer.result(prepared.linkId, leftSeconds()), sentAt) };
+}

@@ -1,0 +1,20 @@
+import type { NodeReply } from "../../../sdk/src/control/inspect.js";
+
+/** How one task ended, as the runner saw it: its state, and its value or its exception (Python class name, `str(exc)`). */
+export interface TaskObservation {
+  readonly state: string | null;
+  /** The value, as plain JSON data; absent when the task failed or did not finish. */
+  readonly result?: unknown;
+  readonly error?: { readonly type: string; readonly message: string };
+  /** Seconds from sending to the result. */
+  readonly elapsedSeconds: number;
+}
+
+/** Everything a case's run observed. */
+export interface Observation {
+  readonly task?: TaskObservation;
+  /** The first link callback's outcome. */
+  readonly link?: TaskObservation;
+  /** A control command's replies, `{node: reply}` each. */
+  readonly replies?: readonly NodeReply[];
+}

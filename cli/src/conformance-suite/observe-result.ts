@@ -1,0 +1,30 @@
+import { RemoteTaskError } from "../../../sdk/src/codec/exceptions/remote-task-error.js";
+import { AsyncResult } from "../../../sdk/src/results/async-result.js";
+import type { GroupResult } from "../../../sdk/src/results/group-result.js";
+import type { TaskObservation } from "./observation.js";
+import type { PeerResult } from "./peer-producer.js";
+import { toPlain } from "./to-plain.js";
+import { isPlainRecord } from "./case-field-error.js";
+
+/** Waits for one of our result handles (within `timeoutMs`) and describes how it ended. */
+export async function observeHandle(handle: AsyncResult<unknown> | GroupResult<unknown>, sentAt: number, timeoutMs: number): Promise<TaskObservation> {
+  const value = await handle.get({ timeoutMs, propagate: false });
+  const elapsedSeconds = (Date.now() - sentAt) / 1000;
+  const state = handle instanceof AsyncResult ? await handle.state() : null;
+  if (value instanceof RemoteTaskError) return { state, error: { type: value.excType, message: value.message }, elapsedSeconds };
+  return { state: state ?? "SUCCESS", result: toPlain(value), elapsedSeconds };
+}
+
+/** The peer producer's `/result` answer as an observation (an exception result is `{type, message}`). */
+export function observePeerResult(answer: PeerResult, sentAt: number): TaskObservation {
+  const elapsedSeconds = (Date.now() - sentAt) / 1000;
+  if (answer.timeout === true) return { state: answer.state, elapsedSeconds };
+  const r = answer.result;
+  if (answer.state !== "SUCCESS" && isPlainRecord(r) && typeof r["type"] === "string")
+    return {
+      state: answer.state,
+      error: { type: r["type"], message: typeof r["message"] === "string" ? r["message"] : String(r["message"] ?? "") },
+      elapsedSeconds,
+    };
+  return { state: answer.state, result: toPlain(r), elapsedSeconds };
+}

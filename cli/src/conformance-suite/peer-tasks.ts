@@ -1,0 +1,74 @@
+import type { TaskContext } from "../../../worker/src/app/task-context.js";
+import type { TaskRegistry } from "../../../worker/src/app/task-registry.js";
+
+/** `peer.fail`'s error: Python's ValueError. */
+class PeerValueError extends Error {
+  override readonly name = "ValueError";
+}
+
+function num(value: unknown): number {
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value !== "number") throw new TypeError(`unsupported operand type: ${typeof value}`);
+  return value;
+}
+
+/** `self.request` as `peer.request` returns it (the same dict as the Python peer's). */
+function requestInfo(context: TaskContext): Record<string, unknown> {
+  const r = context.request;
+  const d = r.deliveryInfo;
+  const headers = r.message.headers as Readonly<Record<string, unknown>>;
+  return {
+    id: r.id,
+    root_id: r.rootId,
+    parent_id: r.parentId,
+    group: r.groupId,
+    retries: r.retries,
+    hostname: r.hostname,
+    delivery_info: {
+      exchange: d?.exchange ?? null,
+      routing_key: d?.routingKey ?? null,
+      priority: d?.priority ?? null,
+      redelivered: d?.redelivered ?? null,
+    },
+    // The headers as sent (Celery's request.eta / request.expires are the ISO strings of the message).
+    eta: headers["eta"] ?? null,
+    expires: headers["expires"] ?? null,
+    args: [...r.args],
+    kwargs: { ...r.kwargs },
+  };
+}
+
+/**
+ * Registers TypeScript implementations of the conformance peer's tasks (`peer.add`, `peer.mul`, `peer.xsum`,
+ * `peer.echo`, `peer.fail`, `peer.retry_once`, `peer.sleep`, `peer.request`, `peer.noop`), so that cases sent by the
+ * Celery peer's producer to our worker expect exactly what the Python peer returns.
+ */
+export function registerPeerTasks(registry: TaskRegistry): void {
+  registry.register("peer.add", ([x, y]) => num(x) + num(y));
+  registry.register("peer.mul", ([x, y]) => num(x) * num(y));
+  registry.register("peer.xsum", ([numbers]) => (numbers as readonly unknown[]).reduce<number>((sum, n) => sum + num(n), 0));
+  registry.register("peer.echo", (args, kwargs) => ({ args: [...args], kwargs: { ...kwargs } }));
+  registry.register("peer.fail", ([message], kwargs) => {
+    throw new PeerValueError(String(kwargs["message"] ?? message ?? "boom"));
+  });
+  registry.register(
+    "peer.retry_once",
+    (_args, _kwargs, context) => {
+      if (context.request.retries === 0) context.retry({ countdown: 1 });
+      return "retried";
+    },
+    { maxRetries: 3 },
+  );
+  registry.register("peer.sleep", async ([seconds], _kwargs, context) => {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, num(seconds) * 1000);
+      context.signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    return seconds;
+  });
+  registry.register("peer.request", (_args, _kwargs, context) => requestInfo(context));
+  registry.register("peer.noop", () => null);
+}

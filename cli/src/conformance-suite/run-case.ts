@@ -1,0 +1,30 @@
+import { randomUUID } from "node:crypto";
+import type { CaseEnvironment } from "./case-environment.js";
+import type { CaseInput, ConformanceCase } from "./conformance-case.js";
+import { checkObservation } from "./check-observation.js";
+import { driveCeleryToTs } from "./drive-celery-to-ts.js";
+import { driveControl } from "./drive-control.js";
+import { driveTsToCelery } from "./drive-ts-to-celery.js";
+import { interpolate, type CaseVariables } from "./interpolate.js";
+import type { Observation } from "./observation.js";
+
+/**
+ * Runs one case in `env` and returns its differences from what it expects. `${task_id}`, `${queue}` (where the task
+ * goes), `${peer_queue}` and `${ts_queue}` in the case's input and expectations are replaced first.
+ */
+export async function runCase(env: CaseEnvironment, c: ConformanceCase, timeoutMs: number): Promise<string[]> {
+  const taskId = randomUUID();
+  const vars: CaseVariables = {
+    task_id: taskId,
+    queue: c.direction === "celery-to-ts" ? env.tsQueue : env.peerQueue,
+    peer_queue: env.peerQueue,
+    ts_queue: env.tsQueue,
+  };
+  let input = interpolate(c.input, vars) as CaseInput;
+  if (input.kind === "task" && input.options["task_id"] === undefined) input = { ...input, options: { ...input.options, task_id: taskId } };
+  let observed: Observation;
+  if (input.kind === "control") observed = await driveControl(env, input, timeoutMs);
+  else if (c.direction === "celery-to-ts") observed = await driveCeleryToTs(env, input, timeoutMs);
+  else observed = await driveTsToCelery(env, input, timeoutMs);
+  return checkObservation(interpolate(c.expect, vars), observed);
+}

@@ -1,0 +1,79 @@
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { loadBrokerFlagsConfig, DEFAULT_BROKER, type BrokerFlagValues } from "../remote/connect-broker.js";
+import { summarize, type CaseOutcome, type SuiteReport } from "./case-outcome.js";
+import { openSession } from "./conformance-session.js";
+import { loadFeatureFile } from "./implementation-features.js";
+import { knownFailing, loadKnownFailing } from "./known-failing.js";
+import { loadCaseDir } from "./load-cases.js";
+import { shippedSuitePaths } from "./package-paths.js";
+import { formatJson } from "./report-json.js";
+import { formatJunit } from "./report-junit.js";
+import { formatSummary } from "./report-summary.js";
+import { formatTap } from "./report-tap.js";
+import { runCase } from "./run-case.js";
+import { runFeatures } from "./run-features.js";
+import { runSuite } from "./run-suite.js";
+
+export type ReportFormat = "table" | "tap" | "json";
+
+/** `proto conformance run`'s settings, from its flags. */
+export interface ConformanceRunSettings {
+  readonly flags: BrokerFlagValues;
+  /** `--backend`; undefined: `CELERY_RESULT_BACKEND`, else the configuration's `result_backend`. */
+  readonly backend: string | undefined;
+  readonly producerUrl: string;
+  readonly peerQueue: string;
+  readonly tsQueue: string;
+  readonly peerNode: string | null;
+  readonly select: readonly string[];
+  readonly features: readonly string[];
+  /** Default: the cases shipped with the package. */
+  readonly caseDir: string | undefined;
+  /** Default: the shipped known-failing list when the shipped cases run, else none. */
+  readonly knownFailingFile: string | undefined;
+  readonly featuresFile: string | undefined;
+  readonly junitFile: string | undefined;
+  readonly format: ReportFormat;
+  readonly timeoutMs: number;
+  /** Standard output (the report) and progress/diagnostics (stderr). */
+  readonly out: (text: string) => void;
+  readonly progress: (text: string) => void;
+}
+
+/** Loads the suite, runs it against the peer and our worker, writes the report(s); resolves with the report and whether the run passed. */
+export async function runConformance(settings: ConformanceRunSettings): Promise<{ readonly report: SuiteReport; readonly ok: boolean }> {
+  const shipped = shippedSuitePaths();
+  const cases = await loadCaseDir(settings.caseDir ?? shipped.caseDir);
+  const declared = await loadFeatureFile(settings.featuresFile ?? shipped.features);
+  const knownFile = settings.knownFailingFile ?? (settings.caseDir === undefined && existsSync(shipped.knownFailing) ? shipped.knownFailing : undefined);
+  const known = knownFile === undefined ? knownFailing([]) : await loadKnownFailing(knownFile);
+  const config = await loadBrokerFlagsConfig(settings.flags, { result_backend: settings.backend });
+  const brokerUrl = config.settings.broker_url ?? DEFAULT_BROKER;
+  const features = runFeatures(declared, settings.features, brokerUrl, config.settings.result_backend ?? null);
+  const session = await openSession({
+    flags: settings.flags,
+    config,
+    producerUrl: settings.producerUrl,
+    peerQueue: settings.peerQueue,
+    tsQueue: settings.tsQueue,
+    peerNode: settings.peerNode,
+    workerLog: (line) => settings.progress(line),
+  });
+  let report: SuiteReport;
+  try {
+    report = await runSuite(cases, {
+      features,
+      knownFailing: known,
+      select: settings.select,
+      timeoutMs: settings.timeoutMs,
+      run: (c, timeoutMs) => runCase(session.env, c, timeoutMs),
+      onOutcome: (o: CaseOutcome) => settings.progress(`${o.status.padEnd(13)} ${o.case.name}\n`),
+    });
+  } finally {
+    await session.close();
+  }
+  if (settings.junitFile !== undefined) await writeFile(settings.junitFile, formatJunit(report));
+  settings.out(settings.format === "tap" ? formatTap(report) : settings.format === "json" ? formatJson(report) : formatSummary(report));
+  return { report, ok: summarize(report).ok };
+}

@@ -1,0 +1,20 @@
+/** The send options (Celery's `apply_async` / `send_task` names) a case may give a task. */
+export const SEND_OPTION_NAMES: ReadonlySet<string> = new Set([
+  "task_id",
+  "countdown",
+  "eta",
+  "expires",
+  "priority",
+  "serializer",
+  "compression",
+  "queue",
+  "exchange",
+  "routing_key",
+  "headers",
+  "link",
+  "link_error",
+  "time_limit",
+  "soft_time_limit",
+  "shadow",
+  "ignore_result",
+]);
