@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { loadBrokerFlagsConfig, DEFAULT_BROKER, type BrokerFlagValues } from "../remote/connect-broker.js";
 import { summarize, type CaseOutcome, type SuiteReport } from "./case-outcome.js";
 import { openSession } from "./conformance-session.js";
+import type { PeerProducer } from "./peer-producer.js";
 import { loadFeatureFile } from "./implementation-features.js";
 import { knownFailing, loadKnownFailing } from "./known-failing.js";
 import { loadCaseDir } from "./load-cases.js";
@@ -62,6 +63,7 @@ export async function runConformance(settings: ConformanceRunSettings): Promise<
   });
   let report: SuiteReport;
   try {
+    await describePeer(session.env.peer, settings.progress);
     report = await runSuite(cases, {
       features,
       knownFailing: known,
@@ -76,4 +78,14 @@ export async function runConformance(settings: ConformanceRunSettings): Promise<
   if (settings.junitFile !== undefined) await writeFile(settings.junitFile, formatJunit(report));
   settings.out(settings.format === "tap" ? formatTap(report) : settings.format === "json" ? formatJson(report) : formatSummary(report));
   return { report, ok: summarize(report).ok };
+}
+
+/** One progress line naming the peer's Celery and kombu (GET /health), or why the producer did not answer. */
+async function describePeer(peer: PeerProducer, progress: (text: string) => void): Promise<void> {
+  try {
+    const health = await peer.health();
+    progress(`peer producer ${peer.url}: celery ${health.celery ?? "?"}, kombu ${health.kombu ?? "?"}\n`);
+  } catch (e) {
+    progress(`peer producer ${peer.url} did not answer (celery-to-ts cases will fail): ${(e as Error).message}\n`);
+  }
 }
