@@ -11,7 +11,9 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, w
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { AMQP_URL, redisDbUrl } from "../harness/broker-urls.js";
+import { Redis } from "ioredis";
+import { redisDbUrl } from "../harness/broker-urls.js";
+import { createTestVhost, type TestVhost } from "../harness/rabbitmq-vhost.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const ENTRYPOINT = path.join(ROOT, "conformance/peer/entrypoint.sh");
@@ -126,7 +128,8 @@ function sig(task: string, args: unknown[] = [], kwargs: Json = {}): Json {
 
 interface Scenario {
   readonly broker: "redis" | "amqp";
-  readonly brokerUrl: string;
+  /** The broker URL; for amqp, a vhost of the test's own on the shared node (made and deleted by the test). */
+  readonly brokerUrl: () => Promise<string>;
   readonly backendUrl: string;
   /** PEER_NODE_NAME as given; `%h` expanded by Celery. */
   readonly nodeName: string;
@@ -140,10 +143,11 @@ interface Scenario {
 }
 
 const pid = process.pid;
+let vhost: TestVhost | undefined;
 const SCENARIOS: readonly Scenario[] = [
   {
     broker: "redis",
-    brokerUrl: redisDbUrl(24),
+    brokerUrl: async () => redisDbUrl(24),
     backendUrl: redisDbUrl(25),
     nodeName: `peer-${pid}-redis@%h`,
     queues: [`peer-file-${pid}`, `peer-routed-${pid}`],
@@ -162,7 +166,10 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     broker: "amqp",
-    brokerUrl: AMQP_URL,
+    brokerUrl: async () => {
+      vhost = await createTestVhost(`celery-peer-${pid}`);
+      return vhost.url;
+    },
     backendUrl: redisDbUrl(25),
     nodeName: `peer-${pid}-amqp@conformance`,
     queues: [`peer-env-${pid}`],
@@ -182,13 +189,13 @@ for (const scenario of SCENARIOS) {
     let node = "";
     let base = "";
 
-    before(() => {
+    before(async () => {
       assert.ok(existsSync(PEER_PYTHON), `${PEER_PYTHON} is missing: run bash scripts/setup/python.sh`);
       dir = mkdtempSync(path.join(tmpdir(), "celery-peer-"));
       const configPath = path.join(dir, scenario.config.file);
       writeFileSync(configPath, scenario.config.text);
       env = peerEnv({
-        CELERY_BROKER_URL: scenario.brokerUrl,
+        CELERY_BROKER_URL: await scenario.brokerUrl(),
         CELERY_RESULT_BACKEND: scenario.backendUrl,
         PEER_CONFIG: configPath,
         PEER_QUEUES: scenario.queues.join(","),
@@ -203,6 +210,13 @@ for (const scenario of SCENARIOS) {
       await producer?.stop();
       await worker?.stop();
       rmSync(dir, { recursive: true, force: true });
+      if (scenario.broker === "amqp") await vhost?.delete();
+      // Redis dbs 24 and 25 are this file's own: leave nothing behind (queues, results, kombu bindings).
+      for (const db of [24, 25]) {
+        const redis = new Redis(redisDbUrl(db));
+        await redis.flushdb();
+        redis.disconnect();
+      }
     });
 
     it('worker: prints "ready.", then `healthcheck` exits 0 (a ping from its node); another node name exits 1', async () => {
