@@ -2,7 +2,8 @@ import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { decodeTypeWrappers } from "../json/kombu-json.js";
 import { parsePythonJson } from "../json/parse-python-json.js";
 import type { SerializerSpec } from "./content-types.js";
-import { msgpackModule, yamlModule } from "./lazy-codec-modules.js";
+import { msgpackModule } from "./lazy-codec-modules.js";
+import { parsePyYaml } from "./parse-pyyaml.js";
 
 export interface DeserializeOptions {
   /** Decode kombu JSON `__type__` wrappers (json only). Off when the raw JSON must be validated first. Default true. */
@@ -18,7 +19,7 @@ export function deserializeBody(body: Uint8Array, spec: SerializerSpec, contentE
     }
     case "yaml":
       try {
-        return yamlModule().parse(decodeText(body, contentEncoding), { version: "1.1", intAsBigInt: false, uniqueKeys: false });
+        return parsePyYaml(decodeText(body, contentEncoding));
       } catch (e) {
         if (CeleryProtoError.is(e)) throw e;
         throw new CeleryProtoError("DecodeError", `invalid YAML body: ${(e as Error).message}`, { cause: e });
