@@ -14,14 +14,15 @@ export async function driveCeleryToTs(env: CaseEnvironment, input: TaskInput | C
   await env.ensureWorker();
   const sentAt = Date.now();
   const leftSeconds = (): number => Math.max(0.5, (timeoutMs - (Date.now() - sentAt)) / 1000 - 0.5);
-  if (input.kind === "canvas") {
-    const id = await env.peer.canvas(toSignatureDict(buildCanvas(input.canvas, env.tsQueue)));
-    return { task: observePeerResult(await env.peer.result(id, leftSeconds()), sentAt) };
-  }
+  const outcome = async (id: string) => {
+    const seconds = leftSeconds();
+    return observePeerResult(await env.peer.result(id, seconds), id, seconds, sentAt);
+  };
+  if (input.kind === "canvas") return { task: await outcome(await env.peer.canvas(toSignatureDict(buildCanvas(input.canvas, env.tsQueue)))) };
   const prepared = prepareTaskInput(input);
   const sig = toSignatureDict(buildCanvas(prepared.node, env.tsQueue));
   const id = await env.peer.send(sig.task, sig.args, sig.kwargs, sig.options);
-  const task = observePeerResult(await env.peer.result(id, leftSeconds()), sentAt);
+  const task = await outcome(id);
   if (prepared.linkId === null) return { task };
-  return { task, link: observePeerResult(await env.peer.result(prepared.linkId, leftSeconds()), sentAt) };
+  return { task, link: await outcome(prepared.linkId) };
 }

@@ -15,10 +15,14 @@ export async function observeHandle(handle: AsyncResult<unknown> | GroupResult<u
   return { state: state ?? "SUCCESS", result: toPlain(value), elapsedSeconds };
 }
 
-/** The peer producer's `/result` answer as an observation (an exception result is `{type, message}`). */
-export function observePeerResult(answer: PeerResult, sentAt: number): TaskObservation {
+/**
+ * The peer producer's `/result` answer for task `id` as an observation (an exception result is `{type, message}`).
+ *
+ * @throws Error when the result was not ready within the `timeoutSeconds` asked for.
+ */
+export function observePeerResult(answer: PeerResult, id: string, timeoutSeconds: number, sentAt: number): TaskObservation {
   const elapsedSeconds = (Date.now() - sentAt) / 1000;
-  if (answer.timeout === true) return { state: answer.state, elapsedSeconds };
+  if (answer.timeout === true) throw new Error(`the result of task ${id} was not ready within ${timeoutSeconds.toFixed(1)} s (Celery's AsyncResult.get)`);
   const r = answer.result;
   if (answer.state !== "SUCCESS" && isPlainRecord(r) && typeof r["type"] === "string")
     return {
