@@ -1,7 +1,7 @@
 import type { FeatureSet } from "./conformance-case.js";
 import { loadFeatureFile } from "./implementation-features.js";
 import { loadCaseDir } from "./load-cases.js";
-import { shippedSuitePaths } from "./package-paths.js";
+import { SHIPPED_CASES, shippedSuitePaths } from "./package-paths.js";
 import { selectCases } from "./run-suite.js";
 
 export interface ListSettings {
@@ -14,7 +14,10 @@ export interface ListSettings {
 /** `proto conformance list`: the cases (name, direction, features) and the declared features, as text or JSON. */
 export async function listConformance(settings: ListSettings): Promise<string> {
   const shipped = shippedSuitePaths();
-  const cases = selectCases(await loadCaseDir(settings.caseDir ?? shipped.caseDir), settings.select);
+  const cases = selectCases(
+    await loadCaseDir(settings.caseDir ?? shipped.caseDir, settings.caseDir === undefined ? SHIPPED_CASES : "--case-dir"),
+    settings.select,
+  );
   const declared = await loadFeatureFile(settings.featuresFile ?? shipped.features);
   if (settings.json)
     return `${JSON.stringify({ features: declared, cases: cases.map((c) => ({ name: c.name, direction: c.direction, features: c.features, file: c.file })) }, null, 2)}\n`;

@@ -6,15 +6,18 @@ import type { ConformanceCase } from "./conformance-case.js";
 import { caseFieldError, isPlainRecord } from "./case-field-error.js";
 import { validateCase } from "./validate-case.js";
 
-/** Reads every `*.yaml` / `*.yml` file of `dir` (sorted by name) and returns its cases, checked; names must be unique across files. */
-export async function loadCaseDir(dir: string): Promise<ConformanceCase[]> {
+/**
+ * Reads every `*.yaml` / `*.yml` file of `dir` (sorted by name) and returns its cases, checked; names must be unique
+ * across files. `source` names the directory in errors (`--case-dir`, or the shipped cases).
+ */
+export async function loadCaseDir(dir: string, source = "--case-dir"): Promise<ConformanceCase[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
   } catch (e) {
-    throw new CeleryProtoError("InvalidOption", `--case-dir: cannot read ${dir}: ${(e as Error).message}`);
+    throw new CeleryProtoError("InvalidOption", `${source}: cannot read ${dir}: ${(e as Error).message}`);
   }
-  if (names.length === 0) throw new CeleryProtoError("InvalidOption", `--case-dir: no .yaml case files in ${dir}`);
+  if (names.length === 0) throw new CeleryProtoError("InvalidOption", `${source}: no .yaml case files in ${dir}`);
   const cases: ConformanceCase[] = [];
   const seen = new Map<string, string>();
   for (const name of names) {

@@ -23,6 +23,9 @@ export function packageRoot(from: string = fileURLToPath(import.meta.url)): stri
   }
 }
 
+/** How errors name the shipped cases when they cannot be read (give --case-dir then). */
+export const SHIPPED_CASES = "the cases shipped with celery-proto (or give --case-dir)";
+
 /** The suite shipped with the package: its cases, the features celery-proto declares, and its known-failing list. */
 export function shippedSuitePaths(root: string = packageRoot()): { readonly caseDir: string; readonly features: string; readonly knownFailing: string } {
   return {

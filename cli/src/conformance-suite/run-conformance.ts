@@ -7,7 +7,7 @@ import type { PeerProducer } from "./peer-producer.js";
 import { loadFeatureFile } from "./implementation-features.js";
 import { knownFailing, loadKnownFailing } from "./known-failing.js";
 import { loadCaseDir } from "./load-cases.js";
-import { shippedSuitePaths } from "./package-paths.js";
+import { SHIPPED_CASES, shippedSuitePaths } from "./package-paths.js";
 import { formatJson } from "./report-json.js";
 import { formatJunit } from "./report-junit.js";
 import { formatSummary } from "./report-summary.js";
@@ -45,7 +45,7 @@ export interface ConformanceRunSettings {
 /** Loads the suite, runs it against the peer and our worker, writes the report(s); resolves with the report and whether the run passed. */
 export async function runConformance(settings: ConformanceRunSettings): Promise<{ readonly report: SuiteReport; readonly ok: boolean }> {
   const shipped = shippedSuitePaths();
-  const cases = await loadCaseDir(settings.caseDir ?? shipped.caseDir);
+  const cases = await loadCaseDir(settings.caseDir ?? shipped.caseDir, settings.caseDir === undefined ? SHIPPED_CASES : "--case-dir");
   const declared = await loadFeatureFile(settings.featuresFile ?? shipped.features);
   const knownFile = settings.knownFailingFile ?? (settings.caseDir === undefined && existsSync(shipped.knownFailing) ? shipped.knownFailing : undefined);
   const known = knownFile === undefined ? knownFailing([]) : await loadKnownFailing(knownFile);
