@@ -10,6 +10,7 @@ export default class ConformanceRun extends Command {
     "<%= config.bin %> conformance run --broker redis://localhost:6379/0 --backend redis://localhost:6379/1",
     "<%= config.bin %> conformance run -b amqp://guest@localhost// --backend rpc:// --cases 'ts-to-celery/*' --junit conformance.xml",
     "<%= config.bin %> conformance run --features serializer=json --format tap",
+    "<%= config.bin %> conformance run --catalog catalog.json --cases 'catalog/**'",
   ];
   static override flags = {
     ...BROKER_FLAGS,
@@ -26,7 +27,18 @@ export default class ConformanceRun extends Command {
       description: "YAML list of case names or globs expected to fail (default: the shipped list, with the shipped cases)",
       helpValue: "FILE",
     }),
+    catalog: Flags.string({
+      description:
+        "also check the tasks of this task catalog (e.g. from `proto import-python`): each task is called with argument vectors generated from its schemas (by our client, and by the peer's producer when it answers) and its result checked against its result schema, as cases catalog/<task>/<vector>; the user's workers run the tasks",
+      helpValue: "FILE",
+    }),
+    "catalog-queue": Flags.string({ description: "the queue of --catalog tasks whose catalog entry names none (default: the configuration's routes)" }),
     junit: Flags.string({ description: "also write the results as JUnit XML to FILE", helpValue: "FILE" }),
+    "results-file": Flags.string({
+      description: "also record this run's counts as a row of the results table in a Markdown FILE (other rows kept)",
+      helpValue: "FILE",
+    }),
+    "results-label": Flags.string({ description: "the row's label in --results-file (default: the peer's Celery version and the broker)" }),
     format: Flags.string({ description: "report on stdout", options: ["table", "tap", "json"], default: "table" }),
     timeout: Flags.string({ description: "seconds each case may take (a case's own `timeout` wins)", default: "20" }),
   };
@@ -51,7 +63,11 @@ export default class ConformanceRun extends Command {
         caseDir: flags["case-dir"],
         knownFailingFile: flags["known-failing"],
         featuresFile: flags["features-file"],
+        catalogFile: flags.catalog,
+        catalogQueue: flags["catalog-queue"],
         junitFile: flags.junit,
+        resultsFile: flags["results-file"],
+        resultsLabel: flags["results-label"],
         format: flags.format as "table" | "tap" | "json",
         timeoutMs: seconds * 1000,
         out: (text) => process.stdout.write(text),

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { loadBrokerFlagsConfig, DEFAULT_BROKER, type BrokerFlagValues } from "../remote/connect-broker.js";
 import { summarize, type CaseOutcome, type SuiteReport } from "./case-outcome.js";
+import { loadCatalogCases } from "./catalog-cases.js";
 import { openSession } from "./conformance-session.js";
 import type { PeerProducer } from "./peer-producer.js";
 import { loadFeatureFile } from "./implementation-features.js";
@@ -12,6 +13,7 @@ import { formatJson } from "./report-json.js";
 import { formatJunit } from "./report-junit.js";
 import { formatSummary } from "./report-summary.js";
 import { formatTap } from "./report-tap.js";
+import { recordResultsRow, type PeerVersions } from "./record-results-table.js";
 import { runCase } from "./run-case.js";
 import { runFeatures } from "./run-features.js";
 import { runSuite } from "./run-suite.js";
@@ -34,7 +36,13 @@ export interface ConformanceRunSettings {
   /** Default: the shipped known-failing list when the shipped cases run, else none. */
   readonly knownFailingFile: string | undefined;
   readonly featuresFile: string | undefined;
+  /** `--catalog`: a task catalog whose tasks are checked too (`catalog/<task>/<vector>` cases); `--catalog-queue`. */
+  readonly catalogFile?: string | undefined;
+  readonly catalogQueue?: string | undefined;
   readonly junitFile: string | undefined;
+  /** `--results-file`: a Markdown file whose results table gets this run's row, `resultsLabel`. */
+  readonly resultsFile?: string | undefined;
+  readonly resultsLabel?: string | undefined;
   readonly format: ReportFormat;
   readonly timeoutMs: number;
   /** Standard output (the report) and progress/diagnostics (stderr). */
@@ -48,6 +56,7 @@ export async function runConformance(settings: ConformanceRunSettings): Promise<
   const cases = await loadCaseDir(settings.caseDir ?? shipped.caseDir, settings.caseDir === undefined ? SHIPPED_CASES : "--case-dir");
   const declared = await loadFeatureFile(settings.featuresFile ?? shipped.features);
   const knownFile = settings.knownFailingFile ?? (settings.caseDir === undefined && existsSync(shipped.knownFailing) ? shipped.knownFailing : undefined);
+  const catalog = settings.catalogFile === undefined ? null : await loadCatalogCases(settings.catalogFile, settings.catalogQueue);
   const known = knownFile === undefined ? knownFailing([]) : await loadKnownFailing(knownFile);
   const config = await loadBrokerFlagsConfig(settings.flags, { result_backend: settings.backend });
   const brokerUrl = config.settings.broker_url ?? DEFAULT_BROKER;
@@ -62,30 +71,38 @@ export async function runConformance(settings: ConformanceRunSettings): Promise<
     workerLog: (line) => settings.progress(line),
   });
   let report: SuiteReport;
+  let peer: PeerVersions = { celery: null, kombu: null };
   try {
-    await describePeer(session.env.peer, settings.progress);
-    report = await runSuite(cases, {
+    peer = await describePeer(session.env.peer, settings.progress);
+    const all = catalog === null ? cases : [...cases, ...(await catalog.casesFor(session.env, settings.progress))];
+    report = await runSuite(all, {
       features,
       knownFailing: known,
       select: settings.select,
       timeoutMs: settings.timeoutMs,
-      run: (c, timeoutMs) => runCase(session.env, c, timeoutMs),
+      run: (c, timeoutMs) => (catalog?.owns(c) === true ? catalog.run(session.env, c, timeoutMs) : runCase(session.env, c, timeoutMs)),
       onOutcome: (o: CaseOutcome) => settings.progress(`${o.status.padEnd(13)} ${o.case.name}\n`),
     });
   } finally {
     await session.close();
   }
   if (settings.junitFile !== undefined) await writeFile(settings.junitFile, formatJunit(report));
+  if (settings.resultsFile !== undefined) {
+    const label = settings.resultsLabel ?? `celery ${peer.celery ?? "?"} · ${brokerUrl.split(":")[0]}`;
+    await recordResultsRow(settings.resultsFile, label, peer, report);
+  }
   settings.out(settings.format === "tap" ? formatTap(report) : settings.format === "json" ? formatJson(report) : formatSummary(report));
   return { report, ok: summarize(report).ok };
 }
 
-/** One progress line naming the peer's Celery and kombu (GET /health), or why the producer did not answer. */
-async function describePeer(peer: PeerProducer, progress: (text: string) => void): Promise<void> {
+/** One progress line naming the peer's Celery and kombu (GET /health), or why the producer did not answer; resolves with them. */
+async function describePeer(peer: PeerProducer, progress: (text: string) => void): Promise<PeerVersions> {
   try {
     const health = await peer.health();
     progress(`peer producer ${peer.url}: celery ${health.celery ?? "?"}, kombu ${health.kombu ?? "?"}\n`);
+    return { celery: health.celery ?? null, kombu: health.kombu ?? null };
   } catch (e) {
     progress(`peer producer ${peer.url} did not answer (celery-to-ts cases will fail): ${(e as Error).message}\n`);
+    return { celery: null, kombu: null };
   }
 }
