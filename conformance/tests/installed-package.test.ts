@@ -14,6 +14,8 @@ import { runCeleryClient } from "../harness/celery-client-script.js";
 import { installIntoFreshProject, InstalledProto, lastJsonLine, packPackage, runInProject, type PackedPackage } from "../harness/installed-package.js";
 import { PythonWorker } from "../harness/python-worker.js";
 import { createTestVhost } from "../harness/rabbitmq-vhost.js";
+import { CeleryPeerProcess } from "../harness/celery-peer.js";
+import { hostname } from "node:os";
 import { Redis } from "ioredis";
 
 /** The oldest TypeScript whose checker accepts the package's declarations (it uses `NoInfer`, new in 5.4). */
@@ -282,6 +284,48 @@ describe(`the installed package (${NODE})`, () => {
       assert.equal(produced.status, 0, produced.stderr);
       assert.deepEqual(lastJsonLine(produced.stdout), { defaultQueue: `${prefix}default`, value: "pushed: from the SDK" });
     });
+  });
+
+  it("proto conformance run (the shipped cases) passes against the Celery peer started by its entrypoint, and writes a JUnit report", async () => {
+    const tag = unique("conf");
+    const options = { brokerUrl: BROKER, resultBackend: BACKEND, queue: `${tag}-peer`, nodeName: `${tag}@${hostname()}` };
+    const peers: CeleryPeerProcess[] = [];
+    try {
+      peers.push(await CeleryPeerProcess.worker(options));
+      const producer = await CeleryPeerProcess.producer(options);
+      peers.push(producer.process);
+      const run = InstalledProto.start(project, [
+        "conformance",
+        "run",
+        "--broker",
+        BROKER,
+        "--backend",
+        BACKEND,
+        "--producer",
+        producer.url,
+        "--peer-queue",
+        options.queue,
+        "--peer-node",
+        options.nodeName,
+        "--ts-queue",
+        `${tag}-ts`,
+        "--cases",
+        "*/add",
+        "--cases",
+        "*/chain",
+        "--cases",
+        "control/ping",
+        "--junit",
+        "conformance.xml",
+      ]);
+      const exit = await run.exited;
+      assert.equal(exit.code, 0, run.log);
+      assert.match(run.log, /5 cases: 5 passed, 0 failed/);
+      const junit = readFileSync(path.join(project, "conformance.xml"), "utf8");
+      assert.match(junit, /<testsuites?[^>]*tests="5"/);
+    } finally {
+      for (const p of peers.reverse()) await p.stop();
+    }
   });
 
   describe("joining a quorum-queue project on RabbitMQ: countdown tasks by native delayed delivery", () => {
