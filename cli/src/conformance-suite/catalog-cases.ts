@@ -1,5 +1,7 @@
 import { compileCatalogSchemas } from "../../../codegen/src/catalog/compile-catalog-schemas.js";
 import { readJsonSchemaCatalog } from "../../../codegen/src/catalog/read-json-schema-catalog.js";
+import { compileClientOptions } from "../../../sdk/src/client/compile-client-options.js";
+import type { LoadedCeleryConfig } from "../../../sdk/src/config/load-celery-config.js";
 import type { StandaloneValidator } from "../../../sdk/src/typed/standalone-validator.js";
 import type { CaseEnvironment } from "./case-environment.js";
 import { catalogVectors } from "./catalog-vectors.js";
@@ -34,9 +36,11 @@ export interface CatalogCases {
  * per task and argument vector: `catalog/<task>/<vector>` sent by our client (direction ts-to-celery: our producer,
  * the user's workers) and `catalog/<task>/<vector>/celery-producer` sent by Celery's `send_task` through the peer's
  * producer (direction celery-to-ts: a Python-made message). Each goes to the catalog's `options.queue` for the task,
- * else `queue` (`--catalog-queue`), else wherever the configuration routes it.
+ * else `queue` (`--catalog-queue`), else wherever the run's configuration (`config`: `task_routes`,
+ * `task_default_queue`) routes it; the peer's producer is given the queue (exchange, routing key) our client's router
+ * chooses, so that both messages reach the same workers.
  */
-export async function loadCatalogCases(file: string, queue: string | undefined): Promise<CatalogCases> {
+export async function loadCatalogCases(file: string, queue: string | undefined, config?: LoadedCeleryConfig): Promise<CatalogCases> {
   const model = await readJsonSchemaCatalog(file, "--catalog");
   const compiled = compileCatalogSchemas(model);
   const resultValidators = new Map<string, StandaloneValidator>();
@@ -63,6 +67,17 @@ export async function loadCatalogCases(file: string, queue: string | undefined):
     }
   }
   const owned = new Set(cases);
+  const router = compileClientOptions(config === undefined ? {} : { config }).router;
+  /** The peer's send options: the catalog's queue, else where our client's router sends the task. */
+  const peerOptions = (input: TaskInput): Record<string, unknown> => {
+    if (typeof input.options["queue"] === "string") return { ...input.options };
+    const routed = router.route(input.task, input.args, input.kwargs);
+    const out: Record<string, unknown> = {};
+    if (routed.queue !== undefined) out["queue"] = routed.queue.name;
+    if (typeof routed.exchange === "string") out["exchange"] = routed.exchange;
+    if (typeof routed.routing_key === "string") out["routing_key"] = routed.routing_key;
+    return out;
+  };
   return {
     cases,
     async casesFor(env, progress) {
@@ -78,7 +93,10 @@ export async function loadCatalogCases(file: string, queue: string | undefined):
       const input = c.input as TaskInput;
       const validateResult = resultValidators.get(input.task);
       if (validateResult === undefined) throw new Error(`${c.name}: not a case of --catalog ${file}`);
-      const observed = c.direction === "celery-to-ts" ? await sendByPeer(env, input, timeoutMs) : await sendByClient(env, input, timeoutMs);
+      const observed =
+        c.direction === "celery-to-ts"
+          ? await sendByPeer(env, { ...input, options: peerOptions(input) }, timeoutMs)
+          : await sendByClient(env, input, timeoutMs);
       return checkCatalogResult(observed, validateResult);
     },
   };

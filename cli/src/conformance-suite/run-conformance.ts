@@ -56,9 +56,9 @@ export async function runConformance(settings: ConformanceRunSettings): Promise<
   const cases = await loadCaseDir(settings.caseDir ?? shipped.caseDir, settings.caseDir === undefined ? SHIPPED_CASES : "--case-dir");
   const declared = await loadFeatureFile(settings.featuresFile ?? shipped.features);
   const knownFile = settings.knownFailingFile ?? (settings.caseDir === undefined && existsSync(shipped.knownFailing) ? shipped.knownFailing : undefined);
-  const catalog = settings.catalogFile === undefined ? null : await loadCatalogCases(settings.catalogFile, settings.catalogQueue);
   const known = knownFile === undefined ? knownFailing([]) : await loadKnownFailing(knownFile);
   const config = await loadBrokerFlagsConfig(settings.flags, { result_backend: settings.backend });
+  const catalog = settings.catalogFile === undefined ? null : await loadCatalogCases(settings.catalogFile, settings.catalogQueue, config);
   const brokerUrl = config.settings.broker_url ?? DEFAULT_BROKER;
   const features = runFeatures(declared, settings.features, brokerUrl, config.settings.result_backend ?? null);
   const session = await openSession({
