@@ -1,5 +1,6 @@
 // The conformance suite's Celery peer (conformance/peer/entrypoint.sh), started from the repository's venv for a
-// live test: its worker (waits for Celery's `ready.`) and its producer HTTP server (waits for GET /health).
+// live test: its worker (waits for Celery's `ready.`), its producer HTTP server (waits for GET /health) and its beat
+// (waits for `beat: Starting...`).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -31,7 +32,7 @@ export class CeleryPeerProcess {
     return this.output;
   }
 
-  static spawn(role: "worker" | "producer", options: CeleryPeerOptions, extraEnv: Readonly<Record<string, string>> = {}): CeleryPeerProcess {
+  static spawn(role: "worker" | "producer" | "beat", options: CeleryPeerOptions, extraEnv: Readonly<Record<string, string>> = {}): CeleryPeerProcess {
     const child = spawn("bash", [path.join(ROOT, "conformance/peer/entrypoint.sh"), role], {
       cwd: ROOT,
       env: {
@@ -55,6 +56,16 @@ export class CeleryPeerProcess {
   static async worker(options: CeleryPeerOptions): Promise<CeleryPeerProcess> {
     const p = CeleryPeerProcess.spawn("worker", options);
     await p.waitFor(() => /ready\./.test(p.output), 60_000, "ready.");
+    return p;
+  }
+
+  /**
+   * The peer's Celery beat with its default schedule (peer.echo("from-celery-beat") every 2 s) sending to `tsQueue`
+   * (`PEER_BEAT_QUEUE`), once it logged `beat: Starting...`.
+   */
+  static async beat(options: CeleryPeerOptions, tsQueue: string): Promise<CeleryPeerProcess> {
+    const p = CeleryPeerProcess.spawn("beat", options, { PEER_BEAT_QUEUE: tsQueue });
+    await p.waitFor(() => /beat: Starting/.test(p.output), 60_000, "beat: Starting...");
     return p;
   }
 

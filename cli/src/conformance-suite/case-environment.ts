@@ -1,6 +1,7 @@
 import type { Client } from "../../../sdk/src/client/client.js";
 import type { MailboxSettings } from "../../../sdk/src/control/pidbox-entities.js";
 import type { PeerProducer } from "./peer-producer.js";
+import type { WorkerRunLog } from "./worker-run-log.js";
 
 /** What the drivers run cases with: our client, the peer's producer, the queues and the control settings. */
 export interface CaseEnvironment {
@@ -17,4 +18,6 @@ export interface CaseEnvironment {
   readonly mailbox: Partial<MailboxSettings>;
   /** Starts our worker on `tsQueue` (once); the celery-to-ts driver calls it before its first case. */
   readonly ensureWorker: () => Promise<void>;
+  /** The runs of our worker's peer tasks (celery-beat-to-ts cases wait there); absent: not recorded. */
+  readonly workerRuns?: WorkerRunLog;
 }

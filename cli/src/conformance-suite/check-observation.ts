@@ -15,6 +15,18 @@ export function checkObservation(expect: CaseExpectation, observed: Observation)
         for (const [node, value] of Object.entries(reply)) out.push(...compareValue(each, value, `replies[${JSON.stringify(node)}]`, "subset"));
     return out;
   }
+  if (observed.sends !== undefined) {
+    // ts-beat-to-celery: every awaited send ends as expected; consecutive sends are `interval` apart.
+    for (const [i, task] of observed.sends.entries()) out.push(...checkTask(expect, task, `sends[${i}].`));
+    if (expect.interval !== undefined) {
+      const { min, max } = expect.interval;
+      for (const [i, s] of (observed.intervals ?? []).entries()) {
+        if ((min !== undefined && s < min) || (max !== undefined && s > max))
+          out.push(`interval[${i}]: expected ${min ?? 0}..${max ?? "∞"} s between sends ${i} and ${i + 1}, got ${s.toFixed(2)} s`);
+      }
+    }
+    return out;
+  }
   out.push(...checkTask(expect, observed.task, ""));
   if (expect.link !== undefined) out.push(...checkTask(expect.link, observed.link, "link."));
   return out;
@@ -31,7 +43,7 @@ function checkTask(expect: TaskExpectation, task: TaskObservation | undefined, p
   }
   if (expect.request !== undefined) {
     if (task.error !== undefined || !("result" in task)) out.push(`${prefix}request: expected the task's request fields, got ${got}`);
-    else out.push(...compareValue(expect.request, task.result, `${prefix}request`, "subset"));
+    else out.push(...compareValue(expect.request, task.request ?? task.result, `${prefix}request`, "subset"));
   }
   if (expect.error !== undefined) {
     if (task.error === undefined) out.push(`${prefix}error: expected ${expect.error.type}, got ${"result" in task ? `result ${show(task.result)}` : got}`);

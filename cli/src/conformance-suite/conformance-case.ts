@@ -1,12 +1,15 @@
-/** Who produces and who consumes in a case: our producer → the Celery peer worker, the peer's producer → our worker, or our remote control → the peer worker. */
-export type Direction = "ts-to-celery" | "celery-to-ts" | "control";
+/**
+ * Who produces and who consumes in a case: our producer → the Celery peer worker, the peer's producer → our worker,
+ * our remote control → the peer worker, our beat → the peer worker, or the peer's Celery beat → our worker.
+ */
+export type Direction = "ts-to-celery" | "celery-to-ts" | "control" | "ts-beat-to-celery" | "celery-beat-to-ts";
 
-export const DIRECTIONS: readonly Direction[] = ["ts-to-celery", "celery-to-ts", "control"];
+export const DIRECTIONS: readonly Direction[] = ["ts-to-celery", "celery-to-ts", "control", "ts-beat-to-celery", "celery-beat-to-ts"];
 
 /** The features a case may need and an implementation declares (`conformance/features.yaml`). */
-export type FeatureName = "direction" | "broker" | "result_backend" | "serializer" | "compression" | "canvas";
+export type FeatureName = "direction" | "broker" | "result_backend" | "serializer" | "compression" | "canvas" | "beat";
 
-export const FEATURE_NAMES: readonly FeatureName[] = ["direction", "broker", "result_backend", "serializer", "compression", "canvas"];
+export const FEATURE_NAMES: readonly FeatureName[] = ["direction", "broker", "result_backend", "serializer", "compression", "canvas", "beat"];
 
 /** Feature → accepted values. For a case, any one of the listed values will do; a feature left out means any. */
 export type FeatureSet = Readonly<Partial<Record<FeatureName, readonly string[]>>>;
@@ -48,7 +51,24 @@ export interface ControlInput {
   readonly arguments: Readonly<Record<string, unknown>>;
 }
 
-export type CaseInput = TaskInput | CanvasInput | ControlInput;
+/**
+ * ts-beat-to-celery: the schedule our beat runs, as a schedule file writes it (`entries`, optional `timezone`;
+ * schemas/json/beat-schedule.schema.json). An entry without `options.queue` goes to the peer's queue.
+ */
+export interface BeatScheduleInput {
+  readonly kind: "beat-schedule";
+  readonly schedule: Readonly<Record<string, unknown>>;
+}
+
+/** celery-beat-to-ts: the task our worker must run (sent by the peer's Celery beat): by name, and by args / kwargs when given. */
+export interface BeatTaskInput {
+  readonly kind: "beat-task";
+  readonly task: string;
+  readonly args?: readonly unknown[];
+  readonly kwargs?: Readonly<Record<string, unknown>>;
+}
+
+export type CaseInput = TaskInput | CanvasInput | ControlInput | BeatScheduleInput | BeatTaskInput;
 
 /** An expected task failure: the Python exception class name and, when given, `str(exc)`. */
 export interface ExpectedError {
@@ -79,6 +99,10 @@ export interface CaseExpectation extends TaskExpectation {
   /** The first `link` callback's own outcome (ts-to-celery and celery-to-ts task inputs with `options.link`). */
   readonly link?: TaskExpectation;
   readonly replies?: RepliesExpectation;
+  /** ts-beat-to-celery: how many sends of our beat to await (`min`, default 1); the task expectations hold for each. */
+  readonly sends?: { readonly min: number };
+  /** ts-beat-to-celery: seconds between consecutive sends: bounds. */
+  readonly interval?: { readonly min?: number; readonly max?: number };
 }
 
 /** One conformance case, as loaded from `conformance/cases/*.yaml`. */

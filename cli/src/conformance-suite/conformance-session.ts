@@ -8,6 +8,7 @@ import type { BrokerFlagValues } from "../remote/connect-broker.js";
 import type { CaseEnvironment } from "./case-environment.js";
 import { peerProducer } from "./peer-producer.js";
 import { registerPeerTasks } from "./peer-tasks.js";
+import { WorkerRunLog } from "./worker-run-log.js";
 
 export interface SessionOptions {
   readonly flags: BrokerFlagValues;
@@ -36,6 +37,7 @@ export async function openSession(options: SessionOptions): Promise<ConformanceS
   const client = await connectClient(options.flags, undefined, {}, options.config);
   const s = options.config.settings;
   let worker: Worker | null = null;
+  const workerRuns = new WorkerRunLog();
   let starting: Promise<void> | null = null;
   const ensureWorker = (): Promise<void> => {
     starting ??= (async () => {
@@ -51,7 +53,7 @@ export async function openSession(options: SessionOptions): Promise<ConformanceS
         control: false,
         logger: createCeleryLogger({ level: "WARNING", write: options.workerLog ?? (() => undefined) }),
       });
-      registerPeerTasks(worker.registry);
+      registerPeerTasks(worker.registry, workerRuns);
       await worker.start();
     })();
     return starting;
@@ -65,6 +67,7 @@ export async function openSession(options: SessionOptions): Promise<ConformanceS
       peerNode: options.peerNode,
       mailbox: mailboxSettingsOf(s),
       ensureWorker,
+      workerRuns,
     },
     async close() {
       const w = worker as Worker | null;

@@ -8,6 +8,8 @@ export interface TaskObservation {
   readonly error?: { readonly type: string; readonly message: string };
   /** Seconds from sending to the result. */
   readonly elapsedSeconds: number;
+  /** The request our worker ran the task with (`peer.request`'s fields), when our worker recorded it: `expect.request` is checked against it. */
+  readonly request?: unknown;
 }
 
 /** Everything a case's run observed. */
@@ -17,4 +19,7 @@ export interface Observation {
   readonly link?: TaskObservation;
   /** A control command's replies, `{node: reply}` each. */
   readonly replies?: readonly NodeReply[];
+  /** ts-beat-to-celery: each awaited send's outcome, in send order, and the seconds between consecutive sends. */
+  readonly sends?: readonly TaskObservation[];
+  readonly intervals?: readonly number[];
 }

@@ -1,5 +1,9 @@
 import type { TaskContext } from "../../../worker/src/app/task-context.js";
+import type { TaskHandler } from "../../../worker/src/app/task-handler.js";
+import type { TaskOptions } from "../../../worker/src/app/task-options.js";
 import type { TaskRegistry } from "../../../worker/src/app/task-registry.js";
+import { toPlain } from "./to-plain.js";
+import type { WorkerRunLog } from "./worker-run-log.js";
 
 /** `peer.fail`'s error: Python's ValueError. */
 class PeerValueError extends Error {
@@ -41,9 +45,15 @@ function requestInfo(context: TaskContext): Record<string, unknown> {
 /**
  * Registers TypeScript implementations of the conformance peer's tasks (`peer.add`, `peer.mul`, `peer.xsum`,
  * `peer.echo`, `peer.fail`, `peer.retry_once`, `peer.sleep`, `peer.request`, `peer.noop`), so that cases sent by the
- * Celery peer's producer to our worker expect exactly what the Python peer returns.
+ * Celery peer's producer to our worker expect exactly what the Python peer returns. With `log`, every run is recorded
+ * there (its request, its value or error).
  */
-export function registerPeerTasks(registry: TaskRegistry): void {
+export function registerPeerTasks(target: TaskRegistry, log?: WorkerRunLog): void {
+  const registry = {
+    register: (name: string, handler: TaskHandler, options?: TaskOptions): void => {
+      target.register(name, log === undefined ? handler : recorded(name, handler, log), options);
+    },
+  };
   registry.register("peer.add", ([x, y]) => num(x) + num(y));
   registry.register("peer.mul", ([x, y]) => num(x) * num(y));
   registry.register("peer.xsum", ([numbers]) => (numbers as readonly unknown[]).reduce<number>((sum, n) => sum + num(n), 0));
@@ -71,4 +81,20 @@ export function registerPeerTasks(registry: TaskRegistry): void {
   });
   registry.register("peer.request", (_args, _kwargs, context) => requestInfo(context));
   registry.register("peer.noop", () => null);
+}
+
+/** `handler`, recording each run in `log`. */
+function recorded(task: string, handler: TaskHandler, log: WorkerRunLog): TaskHandler {
+  return async (args, kwargs, context) => {
+    const request = requestInfo(context);
+    try {
+      const result = await handler(args, kwargs, context);
+      log.record({ task, request, result: toPlain(result), at: Date.now() });
+      return result;
+    } catch (e) {
+      const error = e instanceof Error ? { type: e.name, message: e.message } : { type: "Error", message: String(e) };
+      log.record({ task, request, error, at: Date.now() });
+      throw e;
+    }
+  };
 }

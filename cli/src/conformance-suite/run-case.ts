@@ -2,8 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { CaseEnvironment } from "./case-environment.js";
 import type { CaseInput, ConformanceCase } from "./conformance-case.js";
 import { checkObservation } from "./check-observation.js";
+import { driveCeleryBeat } from "./drive-celery-beat.js";
 import { driveCeleryToTs } from "./drive-celery-to-ts.js";
 import { driveControl } from "./drive-control.js";
+import { driveTsBeat } from "./drive-ts-beat.js";
 import { driveTsToCelery } from "./drive-ts-to-celery.js";
 import { interpolate, type CaseVariables } from "./interpolate.js";
 import type { Observation } from "./observation.js";
@@ -16,7 +18,7 @@ export async function runCase(env: CaseEnvironment, c: ConformanceCase, timeoutM
   const taskId = randomUUID();
   const vars: CaseVariables = {
     task_id: taskId,
-    queue: c.direction === "celery-to-ts" ? env.tsQueue : env.peerQueue,
+    queue: c.direction === "celery-to-ts" || c.direction === "celery-beat-to-ts" ? env.tsQueue : env.peerQueue,
     peer_queue: env.peerQueue,
     ts_queue: env.tsQueue,
   };
@@ -24,6 +26,8 @@ export async function runCase(env: CaseEnvironment, c: ConformanceCase, timeoutM
   if (input.kind === "task" && input.options["task_id"] === undefined) input = { ...input, options: { ...input.options, task_id: taskId } };
   let observed: Observation;
   if (input.kind === "control") observed = await driveControl(env, input, timeoutMs);
+  else if (input.kind === "beat-schedule") observed = await driveTsBeat(env, input, c.expect.sends?.min ?? 1, timeoutMs);
+  else if (input.kind === "beat-task") observed = await driveCeleryBeat(env, input, timeoutMs);
   else if (c.direction === "celery-to-ts") observed = await driveCeleryToTs(env, input, timeoutMs);
   else observed = await driveTsToCelery(env, input, timeoutMs);
   return checkObservation(interpolate(c.expect, vars), observed);

@@ -1,3 +1,4 @@
+import { compileBeatSchedule } from "../../../sdk/src/beat/load-beat-schedule.js";
 import type {
   CanvasNode,
   CaseExpectation,
@@ -16,7 +17,8 @@ import { SEND_OPTION_NAMES } from "./send-options.js";
 
 const CASE_KEYS = new Set(["name", "direction", "description", "features", "input", "expect", "timeout"]);
 const TASK_EXPECT_KEYS = new Set(["result", "error", "state", "request", "elapsed"]);
-const EXPECT_KEYS = new Set([...TASK_EXPECT_KEYS, "link", "replies"]);
+const EXPECT_KEYS = new Set([...TASK_EXPECT_KEYS, "link", "replies", "sends", "interval"]);
+const BEAT_SCHEDULE_KEYS = new Set(["entries", "timezone", "enable_utc", "cron_starting_deadline"]);
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)+$/;
 
 /**
@@ -78,6 +80,8 @@ function validateInput(raw: unknown, direction: Direction, at: string): CaseInpu
       if (key !== "method" && key !== "arguments") throw caseFieldError(at, `input.${key}`, "unknown field for a control case");
     return { kind: "control", method, arguments: args };
   }
+  if (direction === "ts-beat-to-celery") return validateBeatSchedule(raw, at);
+  if (direction === "celery-beat-to-ts") return validateBeatTask(raw, at);
   if (raw["canvas"] !== undefined) {
     for (const key of Object.keys(raw)) if (key !== "canvas") throw caseFieldError(at, `input.${key}`, "a canvas input has only `canvas`");
     return { kind: "canvas", canvas: validateCanvas(raw["canvas"], at, "input.canvas") };
@@ -85,6 +89,34 @@ function validateInput(raw: unknown, direction: Direction, at: string): CaseInpu
   const node = validateCanvas(raw, at, "input");
   if (!("task" in node)) throw caseFieldError(at, "input", "must be a task or a `canvas`");
   return { kind: "task", ...node };
+}
+
+/** A ts-beat-to-celery input: a schedule file's fields (`entries`, `timezone`, ...), compiled as `proto beat` would. */
+function validateBeatSchedule(raw: Record<string, unknown>, at: string): CaseInput {
+  for (const key of Object.keys(raw))
+    if (!BEAT_SCHEDULE_KEYS.has(key))
+      throw caseFieldError(at, `input.${key}`, `unknown field for a beat schedule (known: ${[...BEAT_SCHEDULE_KEYS].join(", ")})`);
+  if (!isPlainRecord(raw["entries"]) || Object.keys(raw["entries"]).length === 0)
+    throw caseFieldError(at, "input.entries", "must be a non-empty mapping of entry name to {task, schedule, args, kwargs, options}");
+  try {
+    compileBeatSchedule(raw, "schedule");
+  } catch (e) {
+    throw caseFieldError(at, "input", (e as Error).message);
+  }
+  return { kind: "beat-schedule", schedule: raw };
+}
+
+/** A celery-beat-to-ts input: the task our worker must run, `{task, args?, kwargs?}`. */
+function validateBeatTask(raw: Record<string, unknown>, at: string): CaseInput {
+  for (const key of Object.keys(raw))
+    if (!["task", "args", "kwargs"].includes(key)) throw caseFieldError(at, `input.${key}`, "unknown field for a celery-beat-to-ts case (task, args, kwargs)");
+  const task = raw["task"];
+  if (typeof task !== "string" || task === "") throw caseFieldError(at, "input.task", "must be a task name");
+  const args = raw["args"];
+  if (args !== undefined && !Array.isArray(args)) throw caseFieldError(at, "input.args", "must be a list");
+  const kwargs = raw["kwargs"];
+  if (kwargs !== undefined && !isPlainRecord(kwargs)) throw caseFieldError(at, "input.kwargs", "must be a mapping");
+  return { kind: "beat-task", task, ...(args === undefined ? {} : { args }), ...(kwargs === undefined ? {} : { kwargs }) };
 }
 
 function validateCanvas(raw: unknown, at: string, field: string): CanvasNode {
@@ -148,12 +180,37 @@ function validateExpect(raw: unknown, direction: Direction, input: CaseInput, at
     return { replies: validateReplies(raw["replies"], at) };
   }
   if (raw["replies"] !== undefined) throw caseFieldError(at, "expect.replies", "only control cases have replies");
+  if (direction !== "ts-beat-to-celery")
+    for (const key of ["sends", "interval"]) if (raw[key] !== undefined) throw caseFieldError(at, `expect.${key}`, "only ts-beat-to-celery cases have it");
+  if (direction === "celery-beat-to-ts" && raw["elapsed"] !== undefined)
+    throw caseFieldError(at, "expect.elapsed", "a celery-beat-to-ts case has no send time");
+  if (direction === "ts-beat-to-celery" || direction === "celery-beat-to-ts") return validateBeatExpect(raw, at);
   const task = validateTaskExpect(raw, at, "expect");
   if (raw["link"] === undefined) return task;
   if (input.kind !== "task" || input.options["link"] === undefined) throw caseFieldError(at, "expect.link", "needs input.options.link");
   if (!isPlainRecord(raw["link"])) throw caseFieldError(at, "expect.link", "must be a mapping");
   for (const key of Object.keys(raw["link"])) if (!TASK_EXPECT_KEYS.has(key)) throw caseFieldError(at, `expect.link.${key}`, "unknown field");
   return { ...task, link: validateTaskExpect(raw["link"], at, "expect.link") };
+}
+
+function validateBeatExpect(raw: Record<string, unknown>, at: string): CaseExpectation {
+  if (raw["link"] !== undefined) throw caseFieldError(at, "expect.link", "a beat case has no link");
+  const task = validateTaskExpect(raw, at, "expect");
+  let sends: { min: number } | undefined;
+  if (raw["sends"] !== undefined) {
+    const s = raw["sends"];
+    if (!isPlainRecord(s)) throw caseFieldError(at, "expect.sends", "must be {min}");
+    for (const key of Object.keys(s)) if (key !== "min") throw caseFieldError(at, `expect.sends.${key}`, "unknown field (min)");
+    const min = s["min"];
+    if (typeof min !== "number" || !Number.isInteger(min) || min < 1) throw caseFieldError(at, "expect.sends.min", "must be a positive integer");
+    sends = { min };
+  }
+  if (raw["interval"] !== undefined && (sends?.min ?? 1) < 2) throw caseFieldError(at, "expect.interval", "needs expect.sends.min of at least 2");
+  return {
+    ...task,
+    ...(sends === undefined ? {} : { sends }),
+    ...(raw["interval"] === undefined ? {} : { interval: validateBounds(raw["interval"], at, "expect.interval") }),
+  };
 }
 
 function validateTaskExpect(raw: Record<string, unknown>, at: string, field: string): TaskExpectation {

@@ -51,7 +51,7 @@ describe("conformance cases: loading and validation", () => {
     );
     assert.equal(
       refusal("cases:\n  - name: a/b\n    direction: sideways\n    input: {}\n    expect: {}\n"),
-      "cases/x.yaml: cases[0] (a/b): direction: must be one of ts-to-celery, celery-to-ts, control",
+      "cases/x.yaml: cases[0] (a/b): direction: must be one of ts-to-celery, celery-to-ts, control, ts-beat-to-celery, celery-beat-to-ts",
     );
     assert.match(
       refusal(`${head}    input: { task: peer.add }\n    expect: { result: 1 }\n    expct: {}\n`),

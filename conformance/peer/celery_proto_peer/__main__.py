@@ -77,12 +77,32 @@ def _beat_schedule(raw: str) -> dict[str, Any]:
     return schedule
 
 
+DEFAULT_BEAT_QUEUE = "celery-proto-ts"
+DEFAULT_BEAT_ENTRY = "celery-proto-beat-echo"
+
+
+def default_beat_schedule(queue: str) -> dict[str, Any]:
+    """Without PEER_BEAT_SCHEDULE (nor a beat_schedule in PEER_CONFIG): ``peer.echo("from-celery-beat")`` every 2 s to ``queue`` (the runner's --ts-queue),
+    for the celery-beat-to-ts cases. Each send expires after 10 s, so no backlog builds up while no worker consumes."""
+    return {
+        DEFAULT_BEAT_ENTRY: {
+            "task": "peer.echo",
+            "schedule": 2.0,
+            "args": ("from-celery-beat",),
+            "kwargs": {},
+            "options": {"queue": queue, "expires": 10},
+        }
+    }
+
+
 def beat(extra: list[str]) -> int:
     from .app import app
 
     raw = os.environ.get("PEER_BEAT_SCHEDULE")
     if raw:
         app.conf.beat_schedule = _beat_schedule(raw)
+    elif not app.conf.beat_schedule:
+        app.conf.beat_schedule = default_beat_schedule(os.environ.get("PEER_BEAT_QUEUE") or DEFAULT_BEAT_QUEUE)
     with tempfile.TemporaryDirectory(prefix="celery-proto-peer-beat-") as state_dir:
         argv = [
             "beat",
