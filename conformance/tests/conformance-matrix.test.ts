@@ -1,6 +1,6 @@
 // `proto conformance run` over the Celery lines users run: 5.3, 5.4, 5.5, 5.6 and 5.7 (one pinned venv each, the peer
 // of conformance/peer started from it exactly as its container starts it), on Redis and on RabbitMQ: the full suite on
-// the newest line, a smoke subset (both directions and control) on the older ones. Every run passes, and the counts
+// the newest line, a smoke subset (both directions, control and beat both ways) on the older ones. Every run passes, and the counts
 // the runner records (`--results-file`) are the table in conformance/README.md: a change of counts fails here until
 // the table is refreshed with CELERY_PROTO_UPDATE_CONFORMANCE_TABLE=1.
 import assert from "node:assert/strict";
@@ -27,8 +27,18 @@ const LINES = [
   { line: "5.7", venv: ".venv" },
 ] as const;
 const NEWEST = "5.7";
-/** The older lines' subset: tasks both ways, a failure, a retry, a canvas, request fields, remote control. */
-const SMOKE = ["*/add", "*/fail", "*/retry-once", "*/chain", "*/request", "control/ping", "control/active-queues"];
+/** The older lines' subset: tasks both ways, a failure, a retry, a canvas, request fields, remote control, beat both ways. */
+const SMOKE = [
+  "*/add",
+  "*/fail",
+  "*/retry-once",
+  "*/chain",
+  "*/request",
+  "control/ping",
+  "control/active-queues",
+  "ts-beat-to-celery/echo-every-1s",
+  "celery-beat-to-ts/echo",
+];
 
 const dir = mkdtempSync(path.join(tmpdir(), "conformance-matrix-"));
 const table = path.join(dir, "README.md");
@@ -51,6 +61,7 @@ describe("proto conformance run over Celery 5.3-5.7, Redis and RabbitMQ", { time
         const vhost = broker === "amqp" ? await createTestVhost("celery-proto-conformance-matrix") : null;
         const brokerUrl = vhost?.url ?? redisDbUrl(BROKER_DB);
         const tag = `${line.replace(".", "")}-${broker}-${process.pid}`;
+        const tsQueue = `matrix-ts-${tag}`;
         const options = {
           brokerUrl,
           resultBackend: redisDbUrl(BACKEND_DB),
@@ -63,13 +74,15 @@ describe("proto conformance run over Celery 5.3-5.7, Redis and RabbitMQ", { time
           peers.push(await CeleryPeerProcess.worker(options));
           const producer = await CeleryPeerProcess.producer(options);
           peers.push(producer.process);
+          // The Celery beat of the celery-beat-to-ts cases: its default schedule, to this run's ts queue.
+          peers.push(await CeleryPeerProcess.beat(options, tsQueue));
           let out = "";
           const { report } = await runConformance({
             flags: { broker: brokerUrl },
             backend: options.resultBackend,
             producerUrl: producer.url,
             peerQueue: options.queue,
-            tsQueue: `matrix-ts-${tag}`,
+            tsQueue,
             peerNode: options.nodeName,
             select: line === NEWEST ? [] : SMOKE,
             features: [],
@@ -87,7 +100,7 @@ describe("proto conformance run over Celery 5.3-5.7, Redis and RabbitMQ", { time
           const s = summarize(report);
           assert.equal(s.failed + s.stale, 0, `${out}\n--- peer worker ---\n${peers[0]?.log.slice(-3000)}`);
           assert.ok(s.passed >= (line === NEWEST ? 25 : SMOKE.length), `${label}: only ${s.passed} cases passed\n${out}`);
-          for (const direction of ["ts-to-celery", "celery-to-ts", "control"]) {
+          for (const direction of ["ts-to-celery", "celery-to-ts", "control", "ts-beat-to-celery", "celery-beat-to-ts"]) {
             assert.ok(
               report.outcomes.some((o) => o.status === "passed" && o.case.direction === direction),
               `${label}: no ${direction} case passed`,
