@@ -87,6 +87,7 @@ for (const setup of SETUPS) {
     const nodeName = `conf-peer-${process.pid}@${hostname()}`;
     let worker: CeleryPeerProcess | null = null;
     let producer: CeleryPeerProcess | null = null;
+    let beat: CeleryPeerProcess | null = null;
     let producerUrl = "";
     let brokerUrl = "";
     const dir = mkdtempSync(path.join(tmpdir(), "conformance-runner-"));
@@ -100,9 +101,12 @@ for (const setup of SETUPS) {
       const started = await CeleryPeerProcess.producer(options);
       producer = started.process;
       producerUrl = started.url;
+      // The Celery beat the celery-beat-to-ts cases await: its default schedule, sending to our worker's queue.
+      beat = await CeleryPeerProcess.beat(options, tsQueue);
     });
 
     after(async () => {
+      await beat?.stop();
       await producer?.stop();
       await worker?.stop();
       await setup.cleanup();
