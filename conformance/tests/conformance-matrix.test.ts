@@ -1,8 +1,8 @@
 // `proto conformance run` over the Celery lines users run: 5.3, 5.4, 5.5, 5.6 and 5.7 (one pinned venv each, the peer
 // of conformance/peer started from it exactly as its container starts it), on Redis and on RabbitMQ: the full suite on
-// the newest line, a smoke subset (both directions, control and beat both ways) on the older ones. Every run passes, and the counts
-// the runner records (`--results-file`) are the table in conformance/README.md: a change of counts fails here until
-// the table is refreshed with CELERY_PROTO_UPDATE_CONFORMANCE_TABLE=1.
+// the newest line, a smoke subset (both directions, control, beat both ways and events) on the older ones. Every run
+// passes, and the counts the runner records (`--results-file`) are the table in conformance/README.md: a change of
+// counts fails here until the table is refreshed with CELERY_PROTO_UPDATE_CONFORMANCE_TABLE=1.
 import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
@@ -38,6 +38,7 @@ const SMOKE = [
   "control/active-queues",
   "ts-beat-to-celery/echo-every-1s",
   "celery-beat-to-ts/echo",
+  "events/*",
 ];
 
 const dir = mkdtempSync(path.join(tmpdir(), "conformance-matrix-"));
@@ -100,7 +101,7 @@ describe("proto conformance run over Celery 5.3-5.7, Redis and RabbitMQ", { time
           const s = summarize(report);
           assert.equal(s.failed + s.stale, 0, `${out}\n--- peer worker ---\n${peers[0]?.log.slice(-3000)}`);
           assert.ok(s.passed >= (line === NEWEST ? 25 : SMOKE.length), `${label}: only ${s.passed} cases passed\n${out}`);
-          for (const direction of ["ts-to-celery", "celery-to-ts", "control", "ts-beat-to-celery", "celery-beat-to-ts"]) {
+          for (const direction of ["ts-to-celery", "celery-to-ts", "control", "ts-beat-to-celery", "celery-beat-to-ts", "events"]) {
             assert.ok(
               report.outcomes.some((o) => o.status === "passed" && o.case.direction === direction),
               `${label}: no ${direction} case passed`,

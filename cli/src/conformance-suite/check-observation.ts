@@ -1,3 +1,4 @@
+import { checkEvents } from "./check-events.js";
 import type { CaseExpectation, TaskExpectation } from "./conformance-case.js";
 import { compareValue, show } from "./compare-expected.js";
 import type { Observation, TaskObservation } from "./observation.js";
@@ -25,6 +26,12 @@ export function checkObservation(expect: CaseExpectation, observed: Observation)
           out.push(`interval[${i}]: expected ${min ?? 0}..${max ?? "∞"} s between sends ${i} and ${i + 1}, got ${s.toFixed(2)} s`);
       }
     }
+    return out;
+  }
+  if (expect.events !== undefined) {
+    // events: the events first; the task's own outcome only where the case expects one.
+    out.push(...checkEvents(expect.events, observed.events ?? []));
+    if (expect.result !== undefined || expect.error !== undefined || expect.state !== undefined) out.push(...checkTask(expect, observed.task, ""));
     return out;
   }
   out.push(...checkTask(expect, observed.task, ""));

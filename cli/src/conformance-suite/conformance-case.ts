@@ -1,15 +1,16 @@
 /**
  * Who produces and who consumes in a case: our producer → the Celery peer worker, the peer's producer → our worker,
- * our remote control → the peer worker, our beat → the peer worker, or the peer's Celery beat → our worker.
+ * our remote control → the peer worker, our beat → the peer worker, the peer's Celery beat → our worker, or the
+ * peer worker's events → our event receiver (while our producer sends it a task).
  */
-export type Direction = "ts-to-celery" | "celery-to-ts" | "control" | "ts-beat-to-celery" | "celery-beat-to-ts";
+export type Direction = "ts-to-celery" | "celery-to-ts" | "control" | "ts-beat-to-celery" | "celery-beat-to-ts" | "events";
 
-export const DIRECTIONS: readonly Direction[] = ["ts-to-celery", "celery-to-ts", "control", "ts-beat-to-celery", "celery-beat-to-ts"];
+export const DIRECTIONS: readonly Direction[] = ["ts-to-celery", "celery-to-ts", "control", "ts-beat-to-celery", "celery-beat-to-ts", "events"];
 
 /** The features a case may need and an implementation declares (`conformance/features.yaml`). */
-export type FeatureName = "direction" | "broker" | "result_backend" | "serializer" | "compression" | "canvas" | "beat";
+export type FeatureName = "direction" | "broker" | "result_backend" | "serializer" | "compression" | "canvas" | "beat" | "events";
 
-export const FEATURE_NAMES: readonly FeatureName[] = ["direction", "broker", "result_backend", "serializer", "compression", "canvas", "beat"];
+export const FEATURE_NAMES: readonly FeatureName[] = ["direction", "broker", "result_backend", "serializer", "compression", "canvas", "beat", "events"];
 
 /** Feature → accepted values. For a case, any one of the listed values will do; a feature left out means any. */
 export type FeatureSet = Readonly<Partial<Record<FeatureName, readonly string[]>>>;
@@ -95,6 +96,16 @@ export interface RepliesExpectation {
   readonly each?: unknown;
 }
 
+/**
+ * events: one event the receiver must get. Task events (`task-*`) are those of the case's task (`uuid` = its id) and
+ * must come in the listed order; other events (`worker-*`) must come from the peer node (`--peer-node`), anywhere.
+ * `fields` is compared with the event's body as a subset (matchers allowed).
+ */
+export interface EventExpectation {
+  readonly type: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
 export interface CaseExpectation extends TaskExpectation {
   /** The first `link` callback's own outcome (ts-to-celery and celery-to-ts task inputs with `options.link`). */
   readonly link?: TaskExpectation;
@@ -103,6 +114,8 @@ export interface CaseExpectation extends TaskExpectation {
   readonly sends?: { readonly min: number };
   /** ts-beat-to-celery: seconds between consecutive sends: bounds. */
   readonly interval?: { readonly min?: number; readonly max?: number };
+  /** events: the events our receiver must get (task events in order). */
+  readonly events?: readonly EventExpectation[];
 }
 
 /** One conformance case, as loaded from `conformance/cases/*.yaml`. */

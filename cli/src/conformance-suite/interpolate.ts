@@ -1,4 +1,4 @@
-/** Values a case may refer to as `${name}` in its input and expectations: `peer_queue`, `ts_queue`, `queue`, `task_id`. */
+/** Values a case may refer to as `${name}` in its input and expectations: `peer_queue`, `ts_queue`, `queue`, `task_id`, `peer_node`. */
 export type CaseVariables = Readonly<Record<string, string>>;
 
 /** `value` with every `${name}` in its strings (keys included) replaced; an unknown name is left as written. */

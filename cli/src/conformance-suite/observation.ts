@@ -22,4 +22,8 @@ export interface Observation {
   /** ts-beat-to-celery: each awaited send's outcome, in send order, and the seconds between consecutive sends. */
   readonly sends?: readonly TaskObservation[];
   readonly intervals?: readonly number[];
+  /** events: the events received for the case's task (in arrival order) and the peer node's worker events. */
+  readonly events?: readonly Readonly<Record<string, unknown>>[];
+  /** events: the peer node the events came from (`--peer-node`, else the node of the task's first event). */
+  readonly peerNode?: string;
 }

@@ -5,6 +5,7 @@ import type {
   CaseInput,
   ConformanceCase,
   Direction,
+  EventExpectation,
   ExpectedError,
   FeatureName,
   FeatureSet,
@@ -17,7 +18,7 @@ import { SEND_OPTION_NAMES } from "./send-options.js";
 
 const CASE_KEYS = new Set(["name", "direction", "description", "features", "input", "expect", "timeout"]);
 const TASK_EXPECT_KEYS = new Set(["result", "error", "state", "request", "elapsed"]);
-const EXPECT_KEYS = new Set([...TASK_EXPECT_KEYS, "link", "replies", "sends", "interval"]);
+const EXPECT_KEYS = new Set([...TASK_EXPECT_KEYS, "link", "replies", "sends", "interval", "events"]);
 const BEAT_SCHEDULE_KEYS = new Set(["entries", "timezone", "enable_utc", "cron_starting_deadline"]);
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)+$/;
 
@@ -81,6 +82,7 @@ function validateInput(raw: unknown, direction: Direction, at: string): CaseInpu
     return { kind: "control", method, arguments: args };
   }
   if (direction === "ts-beat-to-celery") return validateBeatSchedule(raw, at);
+  if (direction === "events" && raw["canvas"] !== undefined) throw caseFieldError(at, "input.canvas", "an events case sends one task, not a canvas");
   if (direction === "celery-beat-to-ts") return validateBeatTask(raw, at);
   if (raw["canvas"] !== undefined) {
     for (const key of Object.keys(raw)) if (key !== "canvas") throw caseFieldError(at, `input.${key}`, "a canvas input has only `canvas`");
@@ -180,6 +182,8 @@ function validateExpect(raw: unknown, direction: Direction, input: CaseInput, at
     return { replies: validateReplies(raw["replies"], at) };
   }
   if (raw["replies"] !== undefined) throw caseFieldError(at, "expect.replies", "only control cases have replies");
+  if (direction === "events") return validateEventsExpect(raw, at);
+  if (raw["events"] !== undefined) throw caseFieldError(at, "expect.events", "only events cases have it");
   if (direction !== "ts-beat-to-celery")
     for (const key of ["sends", "interval"]) if (raw[key] !== undefined) throw caseFieldError(at, `expect.${key}`, "only ts-beat-to-celery cases have it");
   if (direction === "celery-beat-to-ts" && raw["elapsed"] !== undefined)
@@ -191,6 +195,27 @@ function validateExpect(raw: unknown, direction: Direction, input: CaseInput, at
   if (!isPlainRecord(raw["link"])) throw caseFieldError(at, "expect.link", "must be a mapping");
   for (const key of Object.keys(raw["link"])) if (!TASK_EXPECT_KEYS.has(key)) throw caseFieldError(at, `expect.link.${key}`, "unknown field");
   return { ...task, link: validateTaskExpect(raw["link"], at, "expect.link") };
+}
+
+/** An events case: `events` (required), a list of `{type, fields?}`; the task's `result` / `error` / `state` may be checked too. */
+function validateEventsExpect(raw: Record<string, unknown>, at: string): CaseExpectation {
+  for (const key of ["link", "request", "elapsed"]) if (raw[key] !== undefined) throw caseFieldError(at, `expect.${key}`, "an events case does not expect it");
+  const list = raw["events"];
+  if (!Array.isArray(list) || list.length === 0)
+    throw caseFieldError(at, "expect.events", "must be a non-empty list of {type, fields} (task-received, task-succeeded, worker-heartbeat, ...)");
+  const events: EventExpectation[] = list.map((item, i) => {
+    const field = `expect.events[${i}]`;
+    if (!isPlainRecord(item)) throw caseFieldError(at, field, "must be {type, fields?}");
+    for (const key of Object.keys(item)) if (key !== "type" && key !== "fields") throw caseFieldError(at, `${field}.${key}`, "unknown field (type, fields)");
+    const type = item["type"];
+    if (typeof type !== "string" || !/^(task|worker)-[a-z-]+$/.test(type))
+      throw caseFieldError(at, `${field}.type`, "must be an event type (task-received, task-started, task-succeeded, worker-heartbeat, ...)");
+    const fields = item["fields"] ?? {};
+    if (!isPlainRecord(fields)) throw caseFieldError(at, `${field}.fields`, "must be a mapping of event fields");
+    return { type, fields };
+  });
+  const rest = Object.fromEntries(Object.entries(raw).filter(([key]) => key !== "events"));
+  return { ...(Object.keys(rest).length === 0 ? {} : validateTaskExpect(rest, at, "expect")), events };
 }
 
 function validateBeatExpect(raw: Record<string, unknown>, at: string): CaseExpectation {

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { buildCanvas } from "../../src/conformance-suite/build-canvas.js";
-import { DIRECTIONS } from "../../src/conformance-suite/conformance-case.js";
+import { checkEvents } from "../../src/conformance-suite/check-events.js";
+import { DIRECTIONS, type EventExpectation } from "../../src/conformance-suite/conformance-case.js";
 import { loadFeatureFile, narrowFeatures, parseFeatureFlags } from "../../src/conformance-suite/implementation-features.js";
 import { interpolate } from "../../src/conformance-suite/interpolate.js";
 import { loadCaseDir, parseCaseFile } from "../../src/conformance-suite/load-cases.js";
@@ -51,7 +52,7 @@ describe("conformance cases: loading and validation", () => {
     );
     assert.equal(
       refusal("cases:\n  - name: a/b\n    direction: sideways\n    input: {}\n    expect: {}\n"),
-      "cases/x.yaml: cases[0] (a/b): direction: must be one of ts-to-celery, celery-to-ts, control, ts-beat-to-celery, celery-beat-to-ts",
+      "cases/x.yaml: cases[0] (a/b): direction: must be one of ts-to-celery, celery-to-ts, control, ts-beat-to-celery, celery-beat-to-ts, events",
     );
     assert.match(
       refusal(`${head}    input: { task: peer.add }\n    expect: { result: 1 }\n    expct: {}\n`),
@@ -98,6 +99,73 @@ describe("conformance cases: loading and validation", () => {
       "f",
     );
     assert.deepEqual(c?.expect.result, { value: null });
+  });
+});
+
+describe("conformance events cases", () => {
+  const head = "cases:\n  - name: events/x\n    direction: events\n    input: { task: peer.add, args: [2, 3] }\n";
+  it("an events case expects a list of {type, fields}, and may check the task's result too", () => {
+    const [c] = parseCaseFile(
+      `${head}    expect: { result: 5, events: [{ type: task-received, fields: { name: peer.add } }, { type: worker-heartbeat }] }\n`,
+      "f",
+    );
+    assert.deepEqual(c?.expect, {
+      result: { value: 5 },
+      events: [
+        { type: "task-received", fields: { name: "peer.add" } },
+        { type: "worker-heartbeat", fields: {} },
+      ],
+    });
+    assert.equal(c?.input.kind, "task");
+  });
+
+  it("malformed events expectations are refused naming the field", () => {
+    assert.match(refusal(`${head}    expect: { result: 5 }\n`), /\(events\/x\): expect\.events: must be a non-empty list of \{type, fields\}/);
+    assert.match(refusal(`${head}    expect: { events: [] }\n`), /expect\.events: must be a non-empty list/);
+    assert.match(refusal(`${head}    expect: { events: [{ type: received }] }\n`), /expect\.events\[0\]\.type: must be an event type/);
+    assert.match(refusal(`${head}    expect: { events: [{ type: task-sent, fields: 3 }] }\n`), /expect\.events\[0\]\.fields: must be a mapping/);
+    assert.match(refusal(`${head}    expect: { events: [{ type: task-sent, field: {} }] }\n`), /expect\.events\[0\]\.field: unknown field \(type, fields\)/);
+    assert.match(refusal(`${head}    expect: { events: [{ type: task-sent }], elapsed: { max: 1 } }\n`), /expect\.elapsed: an events case does not expect it/);
+    assert.match(
+      refusal(
+        "cases:\n  - name: events/x\n    direction: events\n    input: { canvas: { group: [{ task: peer.add }] } }\n    expect: { events: [{ type: task-sent }] }\n",
+      ),
+      /input\.canvas: an events case sends one task, not a canvas/,
+    );
+    assert.match(
+      refusal(
+        "cases:\n  - name: ts-to-celery/x\n    direction: ts-to-celery\n    input: { task: peer.add }\n    expect: { result: 1, events: [{ type: task-sent }] }\n",
+      ),
+      /expect\.events: only events cases have it/,
+    );
+  });
+
+  it("task events match in the listed order, worker events anywhere; a miss names the field or the event", () => {
+    const uuid = "u1";
+    const observed = [
+      { type: "worker-heartbeat", hostname: "peer@h", freq: 5 },
+      { type: "task-received", uuid, hostname: "peer@h", name: "peer.add", args: "(2, 3)" },
+      { type: "task-started", uuid, hostname: "peer@h" },
+      { type: "task-succeeded", uuid, hostname: "peer@h", result: "5", runtime: 0.01 },
+    ];
+    const want = (type: string, fields: Record<string, unknown> = {}): EventExpectation => ({ type, fields });
+    assert.deepEqual(
+      checkEvents(
+        [
+          want("task-received", { args: "(2, 3)" }),
+          want("task-started"),
+          want("task-succeeded", { runtime: { $gte: 0 } }),
+          want("worker-heartbeat", { hostname: "peer@h" }),
+        ],
+        observed,
+      ),
+      [],
+    );
+    assert.deepEqual(checkEvents([want("task-succeeded"), want("task-started")], observed), [
+      'events[1]: expected a task-started event after task-succeeded, got ["worker-heartbeat","task-received","task-started","task-succeeded"]',
+    ]);
+    assert.deepEqual(checkEvents([want("task-succeeded", { result: "6" })], observed), ['events[0].fields.result: expected "6", got "5"']);
+    assert.deepEqual(checkEvents([want("task-failed")], []), ["events[0]: expected a task-failed event, got []"]);
   });
 });
 

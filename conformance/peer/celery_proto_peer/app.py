@@ -2,8 +2,10 @@
 
 Precedence, lowest first:
 
-1. the peer's own defaults: ``task_default_queue`` = the first of ``PEER_QUEUES``, and
-   ``accept_content`` = json plus msgpack / yaml when installed (so serializer cases run);
+1. the peer's own defaults: ``task_default_queue`` = the first of ``PEER_QUEUES``,
+   ``accept_content`` = json plus msgpack / yaml when installed (so serializer cases run), and
+   ``worker_send_task_events`` = True (the worker sends task events, as ``celery worker -E``, so the
+   events cases run);
 2. ``PEER_CONFIG``: path of the user's Celery settings, a ``.py`` module file or a ``.json`` object;
 3. every environment variable ``CELERY_<NAME>`` whose lowercase ``<name>`` is a Celery setting
    (``CELERY_BROKER_URL``, ``CELERY_RESULT_BACKEND``, ``CELERY_TASK_DEFAULT_QUEUE_TYPE``...). The
@@ -117,7 +119,13 @@ def create_app() -> Celery:
     if source is not None:
         app.config_from_object(source)
     overrides: dict[str, Any] = {}
-    peer_defaults = {"task_default_queue": peer_queues()[0], "accept_content": _accept_content()}
+    peer_defaults = {
+        "task_default_queue": peer_queues()[0],
+        "accept_content": _accept_content(),
+        # Task events on (``celery worker -E``): the events cases observe them.
+        # CELERY_WORKER_SEND_TASK_EVENTS=false turns them off.
+        "worker_send_task_events": True,
+    }
     for name, value in peer_defaults.items():
         if not _sets(source, name):
             overrides[name] = value
