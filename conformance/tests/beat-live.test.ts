@@ -266,7 +266,12 @@ async function twoLockedBeatsSendOnce(): Promise<void> {
     const r = new Redis(redisDbUrl(LOCK_DB), { maxRetriesPerRequest: 2 });
     const queued = await r.llen(queue);
     await r.quit();
-    assert.equal(queued, sends.length, "every logged send is one message on the queue, and nothing else was sent");
+    // Beat is at most once, as Celery's: an entry is logged and reserved before it is sent, so the SIGKILL may land
+    // between the log line and the LPUSH of the one send in flight (the next tick never re-sends a reserved run).
+    assert.ok(
+      queued === sends.length || queued === sends.length - 1,
+      `every logged send is one message on the queue (but the one in flight at the kill), and nothing else was sent: ${queued} queued, ${sends.length} logged`,
+    );
     for (const entry of ["a-every-1s", "b-every-1s"]) {
       const times = sends.filter((s) => s.entry === entry).map((s) => s.at);
       assert.ok(times[times.length - 1]! - times[0]! >= 58_000, `${entry}: sends span ${times[times.length - 1]! - times[0]!} ms`);
@@ -274,7 +279,9 @@ async function twoLockedBeatsSendOnce(): Promise<void> {
       for (let i = 1; i < times.length; i++) {
         const gap = times[i]! - times[i - 1]!;
         assert.ok(gap >= 950, `${entry}: two sends ${gap} ms apart (a duplicate)`);
-        assert.ok(gap <= 1000 + LEASE_S * 1000 + 1500, `${entry}: a gap of ${gap} ms (beyond the lease)`);
+        // The longest gap is the takeover (measured above, at most the lease + 1.5 s) after the last send before the
+        // kill, which was at most one interval earlier; 1 s more for a loaded machine.
+        assert.ok(gap <= 1000 + tookOverAfter + 1000, `${entry}: a gap of ${gap} ms (the takeover took ${tookOverAfter} ms)`);
       }
     }
     const cron = sends.filter((s) => s.entry === "c-every-minute").map((s) => Math.floor(s.at / MINUTE));
