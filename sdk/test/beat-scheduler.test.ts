@@ -4,26 +4,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { BeatService } from "../src/beat/beat-service.js";
-import { type BeatEntryState, type BeatStateStore, FileBeatStateStore } from "../src/beat/beat-state-store.js";
+import { type BeatStateStore, FileBeatStateStore } from "../src/beat/beat-state-store.js";
 import { CrontabSchedule } from "../src/beat/crontab-schedule.js";
+import { MemoryBeatStateStore } from "../src/beat/memory-beat-state-store.js";
 import { compileBeatSchedule, loadBeatSchedule, type BeatEntryDefinition } from "../src/beat/load-beat-schedule.js";
 import { parseCrontabField } from "../src/beat/parse-crontab-field.js";
 import { CeleryProtoError } from "../src/errors/celery-proto-error.js";
 
 const TMP = mkdtempSync(path.join(tmpdir(), "beat-unit-"));
 after(() => rmSync(TMP, { recursive: true, force: true }));
-
-class MemoryStore implements BeatStateStore {
-  constructor(public states = new Map<string, BeatEntryState>()) {}
-  async load(): Promise<Map<string, BeatEntryState>> {
-    return new Map(this.states);
-  }
-  async reserve(name: string, state: BeatEntryState): Promise<boolean> {
-    this.states.set(name, state);
-    return true;
-  }
-  async flush(): Promise<void> {}
-}
 
 function harness(file: unknown, store: BeatStateStore, start: number) {
   let now = start;
@@ -109,7 +98,7 @@ describe("schedule file", () => {
 
 describe("BeatService (fake clock)", () => {
   it("a new interval entry first runs one interval after start (Celery's default last_run_at = now)", async () => {
-    const h = harness({ entries: { a: { task: "t.a", schedule: { every: 10 } } } }, new MemoryStore(), Date.parse("2025-06-01T00:00:00Z"));
+    const h = harness({ entries: { a: { task: "t.a", schedule: { every: 10 } } } }, new MemoryBeatStateStore(), Date.parse("2025-06-01T00:00:00Z"));
     assert.equal(await h.service.tick(), 9990);
     assert.equal(h.sent.length, 0);
     h.advance(10_000);
@@ -119,7 +108,7 @@ describe("BeatService (fake clock)", () => {
 
   it("a run missed during downtime fires once, then re-anchors on that send", async () => {
     const start = Date.parse("2025-06-01T12:00:00.500Z");
-    const store = new MemoryStore(
+    const store = new MemoryBeatStateStore(
       new Map([
         ["a", { lastRunAtMs: start - 3_600_000, totalRunCount: 7 }],
         ["c", { lastRunAtMs: start - 3_600_000, totalRunCount: 2 }],
@@ -146,7 +135,7 @@ describe("BeatService (fake clock)", () => {
 
   it("cron_starting_deadline skips a missed crontab run that is too old", async () => {
     const start = Date.parse("2025-06-01T12:02:00Z");
-    const store = new MemoryStore(new Map([["c", { lastRunAtMs: start - 3_600_000, totalRunCount: 1 }]]));
+    const store = new MemoryBeatStateStore(new Map([["c", { lastRunAtMs: start - 3_600_000, totalRunCount: 1 }]]));
     const h = harness({ cron_starting_deadline: 60, entries: { c: { task: "t.c", schedule: { cron: "0 * * * *" } } } }, store, start);
     const delay = await h.service.tick();
     assert.equal(h.sent.length, 0);
@@ -155,7 +144,7 @@ describe("BeatService (fake clock)", () => {
 
   it("reload keeps the state of entries that keep their name", async () => {
     const start = Date.parse("2025-06-01T00:00:00Z");
-    const h = harness({ entries: { a: { task: "t.a", schedule: { every: 10 } } } }, new MemoryStore(), start);
+    const h = harness({ entries: { a: { task: "t.a", schedule: { every: 10 } } } }, new MemoryBeatStateStore(), start);
     await h.service.tick();
     h.advance(10_000);
     await h.service.tick();
@@ -210,7 +199,7 @@ describe("README", () => {
 describe("DST fall-back (Celery 5.7 sends continuously; proto beat does not)", () => {
   it("a crontab whose last run is in the repeated hour waits for the next real slot", async () => {
     const start = Date.parse("2025-11-02T06:10:00Z"); // 01:10 EST, the second 01:10 of the night in New York
-    const h = harness({ timezone: "America/New_York", entries: { q: { task: "t.q", schedule: { cron: "*/15 * * * *" } } } }, new MemoryStore(), start);
+    const h = harness({ timezone: "America/New_York", entries: { q: { task: "t.q", schedule: { cron: "*/15 * * * *" } } } }, new MemoryBeatStateStore(), start);
     // Celery's own arithmetic (checked in the differential test) says due, next check in 0 s:
     const schedule = compileBeatSchedule({ timezone: "America/New_York", entries: { q: { task: "t", schedule: { cron: "*/15 * * * *" } } } }).entries[0]!
       .schedule;

@@ -5,7 +5,7 @@ import { isPlainRecord } from "./case-field-error.js";
 import type { CaseEnvironment } from "./case-environment.js";
 import type { BeatScheduleInput } from "./conformance-case.js";
 import type { Observation } from "./observation.js";
-import { MemoryBeatStateStore } from "./memory-beat-state-store.js";
+import { MemoryBeatStateStore } from "../../../sdk/src/beat/memory-beat-state-store.js";
 import { observeHandle } from "./observe-result.js";
 
 /** Longest sleep of the case's beat between checks, seconds: it stops promptly, and sub-second schedules run on time. */

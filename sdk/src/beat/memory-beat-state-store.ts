@@ -1,8 +1,8 @@
-import type { BeatEntryState, BeatStateStore } from "../../../sdk/src/beat/beat-state-store.js";
+import type { BeatEntryState, BeatStateStore } from "./beat-state-store.js";
 
-/** A beat state kept in memory only: a ts-beat-to-celery case's beat starts afresh (every entry anchored at its start). */
+/** A beat state kept in memory only (a beat that starts afresh each run, or a test's); `states` is the live map. */
 export class MemoryBeatStateStore implements BeatStateStore {
-  private readonly states = new Map<string, BeatEntryState>();
+  constructor(readonly states = new Map<string, BeatEntryState>()) {}
 
   async load(): Promise<Map<string, BeatEntryState>> {
     return new Map(this.states);
