@@ -10,6 +10,7 @@ export default class ConformanceRun extends Command {
     "<%= config.bin %> conformance run --broker redis://localhost:6379/0 --backend redis://localhost:6379/1",
     "<%= config.bin %> conformance run -b amqp://guest@localhost// --backend rpc:// --cases 'ts-to-celery/*' --junit conformance.xml",
     "<%= config.bin %> conformance run --features serializer=json --format tap",
+    "<%= config.bin %> conformance run --features events=none --features beat=none",
     "<%= config.bin %> conformance run --catalog catalog.json --cases 'catalog/**'",
   ];
   static override flags = {
@@ -20,7 +21,11 @@ export default class ConformanceRun extends Command {
     "ts-queue": Flags.string({ description: "the queue of the TypeScript worker this command starts for celery-to-ts cases", default: "celery-proto-ts" }),
     producer: Flags.string({ description: "URL of the Celery peer's producer server", default: "http://127.0.0.1:8787" }),
     cases: Flags.string({ description: "run only the cases whose names match this glob (* within a segment, ** across); repeatable", multiple: true }),
-    features: Flags.string({ description: "narrow the declared features: FEATURE=VALUE[,VALUE] (e.g. serializer=json); repeatable", multiple: true }),
+    features: Flags.string({
+      description:
+        "narrow the declared features: FEATURE=VALUE[,VALUE] (e.g. serializer=json), or FEATURE=none when your deployment has none of it (events=none, beat=none: the cases needing it are skipped); repeatable",
+      multiple: true,
+    }),
     "case-dir": Flags.string({ description: "directory of case files (default: the cases shipped with celery-proto)", helpValue: "DIR" }),
     "features-file": Flags.string({ description: "the implementation's features (default: the shipped conformance/features.yaml)", helpValue: "FILE" }),
     "known-failing": Flags.string({

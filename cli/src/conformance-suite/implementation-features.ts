@@ -4,6 +4,7 @@ import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js"
 import type { FeatureName, FeatureSet } from "./conformance-case.js";
 import { FEATURE_NAMES } from "./conformance-case.js";
 import { caseFieldError, isPlainRecord } from "./case-field-error.js";
+import { isNoFeature, NO_FEATURE } from "./feature-none.js";
 import { validateFeatures } from "./validate-case.js";
 
 /** Reads an implementation's features file: `features: {broker: [redis, amqp], serializer: [json, msgpack], ...}`. */
@@ -20,7 +21,8 @@ export async function loadFeatureFile(file: string): Promise<FeatureSet> {
 
 /**
  * `--features` values (`serializer=json,msgpack`, one feature per flag) as a feature set. Each narrows what the run
- * may use; a value the implementation does not declare is refused by `narrowFeatures`.
+ * may use; a value the implementation does not declare is refused by `narrowFeatures`. `KEY=none` (alone) says the
+ * run has none of KEY (feature-none.ts), and wins over another flag for the same KEY.
  */
 export function parseFeatureFlags(values: readonly string[]): FeatureSet {
   const out: Partial<Record<FeatureName, readonly string[]>> = {};
@@ -36,8 +38,11 @@ export function parseFeatureFlags(values: readonly string[]): FeatureSet {
       throw new CeleryProtoError("InvalidOption", `--features: expected FEATURE=VALUE[,VALUE...], got ${JSON.stringify(text)}`);
     if (!(FEATURE_NAMES as readonly string[]).includes(key))
       throw new CeleryProtoError("InvalidOption", `--features: unknown feature ${JSON.stringify(key)} (known: ${FEATURE_NAMES.join(", ")})`);
+    if (names.includes(NO_FEATURE) && names.length > 1)
+      throw new CeleryProtoError("InvalidOption", `--features: ${key}=${NO_FEATURE} means none of ${key}: give it alone, got ${JSON.stringify(text)}`);
     const previous = out[key as FeatureName];
-    out[key as FeatureName] = previous === undefined ? names : previous.filter((n) => names.includes(n));
+    out[key as FeatureName] =
+      previous === undefined ? names : isNoFeature(previous) || isNoFeature(names) ? [NO_FEATURE] : previous.filter((n) => names.includes(n));
   }
   return out;
 }
@@ -51,7 +56,7 @@ export function narrowFeatures(declared: FeatureSet, restrictions: FeatureSet, s
   for (const key of Object.keys(restrictions) as FeatureName[]) {
     const wanted = restrictions[key] ?? [];
     const have = declared[key];
-    if (have === undefined) {
+    if (have === undefined || isNoFeature(wanted)) {
       out[key] = wanted;
       continue;
     }

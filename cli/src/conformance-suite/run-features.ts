@@ -1,18 +1,20 @@
 import { brokerFamily } from "../../../sdk/src/transport/broker-scheme.js";
 import type { FeatureName, FeatureSet } from "./conformance-case.js";
+import { isNoFeature } from "./feature-none.js";
 import { narrowFeatures, parseFeatureFlags } from "./implementation-features.js";
 
 /**
  * The features a run has: those the implementation declares, narrowed by `--features`, then to the broker and result
  * backend in use (a case needing `broker: amqp` is skipped on Redis; one needing a result backend kind other than
- * the configured one too).
+ * the configured one too). `broker=none` / `result_backend=none` stay none.
  */
 export function runFeatures(declared: FeatureSet, featureFlags: readonly string[], brokerUrl: string, backendUrl: string | null): FeatureSet {
   const narrowed: Partial<Record<FeatureName, readonly string[]>> = { ...narrowFeatures(declared, parseFeatureFlags(featureFlags), "--features") };
   const family = brokerFamily(brokerUrl);
-  narrowed.broker = (narrowed.broker ?? [family]).filter((b) => b === family);
+  if (!isNoFeature(narrowed.broker)) narrowed.broker = (narrowed.broker ?? [family]).filter((b) => b === family);
   const backend = backendKind(backendUrl);
-  narrowed.result_backend = backend === null ? [] : (narrowed.result_backend ?? [backend]).filter((b) => b === backend);
+  if (!isNoFeature(narrowed.result_backend))
+    narrowed.result_backend = backend === null ? [] : (narrowed.result_backend ?? [backend]).filter((b) => b === backend);
   return narrowed;
 }
 

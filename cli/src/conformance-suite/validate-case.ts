@@ -14,6 +14,7 @@ import type {
 } from "./conformance-case.js";
 import { DIRECTIONS, FEATURE_NAMES } from "./conformance-case.js";
 import { caseFieldError, isPlainRecord } from "./case-field-error.js";
+import { NO_FEATURE } from "./feature-none.js";
 import { SEND_OPTION_NAMES } from "./send-options.js";
 
 const CASE_KEYS = new Set(["name", "direction", "description", "features", "input", "expect", "timeout"]);
@@ -64,6 +65,8 @@ export function validateFeatures(raw: unknown, at: string, field: string): Featu
     const values = Array.isArray(value) ? value : [value];
     if (values.length === 0 || !values.every((v) => typeof v === "string" && v !== ""))
       throw caseFieldError(at, `${field}.${key}`, "must be a name or a non-empty list of names");
+    if (values.includes(NO_FEATURE))
+      throw caseFieldError(at, `${field}.${key}`, `"${NO_FEATURE}" is reserved (--features ${key}=${NO_FEATURE}: the run has none of ${key})`);
     out[key as FeatureName] = values as string[];
   }
   return out;

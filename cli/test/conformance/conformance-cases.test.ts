@@ -209,6 +209,42 @@ describe("conformance features", () => {
     assert.throws(() => parseFeatureFlags(["serializer"]), /--features: expected FEATURE=VALUE/);
     assert.throws(() => parseFeatureFlags(["colour=red"]), /--features: unknown feature "colour"/);
   });
+
+  it("--features KEY=none: every case needing KEY is skipped with the reason `KEY=none (--features)`; none is reserved", () => {
+    const withEvents = { ...declared, direction: [...declared.direction, "events", "ts-beat-to-celery"], events: ["celery"], beat: ["ts", "celery"] };
+    const [events, beat] = parseCaseFile(
+      `cases:
+  - { name: events/e, direction: events, features: { events: celery }, input: { task: t }, expect: { events: [{ type: task-received }] } }
+  - { name: ts-beat-to-celery/b, direction: ts-beat-to-celery, features: { beat: ts }, input: { entries: { e: { task: t, schedule: { every: 1 } } } }, expect: { state: SUCCESS } }
+`,
+      "f",
+    );
+    assert.ok(events && beat && msgpack && anyCase);
+    const run = runFeatures(withEvents, ["events=none", "beat=none"], "redis://h/0", "redis://h/1");
+    assert.deepEqual(run.events, ["none"]);
+    assert.deepEqual(run.beat, ["none"]);
+    assert.equal(unmetFeatures(events, run), "events=none (--features)");
+    assert.equal(unmetFeatures(beat, run), "beat=none (--features)");
+    assert.equal(unmetFeatures(msgpack, run), null, "a case not needing events or beat still runs");
+    assert.equal(unmetFeatures(anyCase, runFeatures(withEvents, ["direction=none"], "redis://h/0", null)), "direction=none (--features)");
+    // The broker and backend in use do not bring a feature back.
+    assert.deepEqual(runFeatures(withEvents, ["broker=none", "result_backend=none"], "redis://h/0", "redis://h/1").broker, ["none"]);
+    assert.deepEqual(runFeatures(withEvents, ["result_backend=none"], "redis://h/0", "redis://h/1").result_backend, ["none"]);
+    // none wins over another flag for the same feature, in either order; it cannot share a flag with values.
+    assert.deepEqual(parseFeatureFlags(["events=celery", "events=none"]).events, ["none"]);
+    assert.deepEqual(parseFeatureFlags(["events=none", "events=celery"]).events, ["none"]);
+    assert.throws(() => parseFeatureFlags(["events=celery,none"]), /--features: events=none means none of events: give it alone/);
+    // A feature the implementation does not declare may be none too.
+    assert.deepEqual(narrowFeatures({}, parseFeatureFlags(["compression=none"]), "--features").compression, ["none"]);
+    assert.throws(
+      () =>
+        parseCaseFile(
+          `cases:\n  - { name: ts-to-celery/n, direction: ts-to-celery, features: { events: none }, input: { task: t }, expect: { result: 1 } }\n`,
+          "f",
+        ),
+      /features\.events.*"none" is reserved/,
+    );
+  });
 });
 
 describe("conformance inputs", () => {
