@@ -1,3 +1,4 @@
+import { loadCatalogCases } from "./catalog-cases.js";
 import type { FeatureSet } from "./conformance-case.js";
 import { loadFeatureFile } from "./implementation-features.js";
 import { loadCaseDir } from "./load-cases.js";
@@ -9,15 +10,21 @@ export interface ListSettings {
   readonly featuresFile: string | undefined;
   readonly select: readonly string[];
   readonly json: boolean;
+  /** `--catalog`: also the cases `proto conformance run --catalog` makes of this task catalog; `--catalog-queue`. */
+  readonly catalogFile?: string | undefined;
+  readonly catalogQueue?: string | undefined;
 }
 
-/** `proto conformance list`: the cases (name, direction, features) and the declared features, as text or JSON. */
+/**
+ * `proto conformance list`: the cases (name, direction, features) and the declared features, as text or JSON. With a
+ * catalog, its cases come after the others, every one `run` may make (those sent by the peer's producer included,
+ * which `run` leaves out when the producer does not answer); no broker is needed.
+ */
 export async function listConformance(settings: ListSettings): Promise<string> {
   const shipped = shippedSuitePaths();
-  const cases = selectCases(
-    await loadCaseDir(settings.caseDir ?? shipped.caseDir, settings.caseDir === undefined ? SHIPPED_CASES : "--case-dir"),
-    settings.select,
-  );
+  const loaded = await loadCaseDir(settings.caseDir ?? shipped.caseDir, settings.caseDir === undefined ? SHIPPED_CASES : "--case-dir");
+  const catalog = settings.catalogFile === undefined ? [] : (await loadCatalogCases(settings.catalogFile, settings.catalogQueue)).cases;
+  const cases = selectCases([...loaded, ...catalog], settings.select);
   const declared = await loadFeatureFile(settings.featuresFile ?? shipped.features);
   if (settings.json)
     return `${JSON.stringify({ features: declared, cases: cases.map((c) => ({ name: c.name, direction: c.direction, features: c.features, file: c.file })) }, null, 2)}\n`;
