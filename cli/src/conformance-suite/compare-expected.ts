@@ -75,12 +75,14 @@ function mismatch(path: string, expected: unknown, actual: unknown): string {
   return `${path}: expected ${show(expected)}, got ${show(actual)}`;
 }
 
-/** A value as messages show it: JSON (bigints as digits), `nothing` for undefined, cut at 200 characters. */
+/** A value as messages show it: JSON (bigints as `{"$int": "<digits>"}`, NaN and ±Infinity as strings), `nothing` for undefined, cut at 200 characters. */
 export function show(value: unknown): string {
   if (value === undefined) return "nothing";
   let text: string;
   try {
-    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v)) ?? String(value);
+    text =
+      JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? { $int: v.toString() } : typeof v === "number" && !Number.isFinite(v) ? String(v) : v)) ??
+      String(value);
   } catch {
     text = String(value);
   }

@@ -8,7 +8,7 @@ import { prepareTaskInput } from "./prepare-task-input.js";
 
 /**
  * celery-to-ts: the Celery peer's producer sends the task (Celery's `send_task`) or applies the canvas to our worker's
- * queue; Celery's `AsyncResult.get` (the peer's `/result`) reads what our worker stored.
+ * queue; Celery's `AsyncResult.get` (the peer's `/result`, typed: Python's types as `$py` tags) reads what our worker stored.
  */
 export async function driveCeleryToTs(env: CaseEnvironment, input: TaskInput | CanvasInput, timeoutMs: number): Promise<Observation> {
   await env.ensureWorker();
@@ -16,7 +16,7 @@ export async function driveCeleryToTs(env: CaseEnvironment, input: TaskInput | C
   const leftSeconds = (): number => Math.max(0.5, (timeoutMs - (Date.now() - sentAt)) / 1000 - 0.5);
   const outcome = async (id: string) => {
     const seconds = leftSeconds();
-    return observePeerResult(await env.peer.result(id, seconds), id, seconds, sentAt);
+    return observePeerResult(await env.peer.result(id, seconds, true), id, seconds, sentAt);
   };
   if (input.kind === "canvas") return { task: await outcome(await env.peer.canvas(toSignatureDict(buildCanvas(input.canvas, env.tsQueue)))) };
   const prepared = prepareTaskInput(input);

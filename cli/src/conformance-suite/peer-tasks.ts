@@ -2,6 +2,9 @@ import type { TaskContext } from "../../../worker/src/app/task-context.js";
 import type { TaskHandler } from "../../../worker/src/app/task-handler.js";
 import type { TaskOptions } from "../../../worker/src/app/task-options.js";
 import type { TaskRegistry } from "../../../worker/src/app/task-registry.js";
+import { SoftTimeLimitExceeded } from "../../../worker/src/errors/task-control-errors.js";
+import { PyFloat } from "../../../sdk/src/codec/json/python-values.js";
+import { pythonTypeName } from "./python-type-name.js";
 import { toPlain } from "./to-plain.js";
 import type { WorkerRunLog } from "./worker-run-log.js";
 
@@ -14,6 +17,14 @@ function num(value: unknown): number {
   if (typeof value === "bigint") return Number(value);
   if (typeof value !== "number") throw new TypeError(`unsupported operand type: ${typeof value}`);
   return value;
+}
+
+/** Python's `x + y` / `x * y` on ints: exact at any size (a bigint beyond 2^53, a number within, as the codec decodes); on floats, JS's. */
+function arithmetic(x: unknown, y: unknown, op: "+" | "*"): number | bigint {
+  const isInt = (v: unknown): v is number | bigint => typeof v === "bigint" || Number.isInteger(v);
+  if (!isInt(x) || !isInt(y)) return op === "+" ? num(x) + num(y) : num(x) * num(y);
+  const r = op === "+" ? BigInt(x) + BigInt(y) : BigInt(x) * BigInt(y);
+  return r >= BigInt(Number.MIN_SAFE_INTEGER) && r <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r) : r;
 }
 
 /** `self.request` as `peer.request` returns it (the same dict as the Python peer's). */
@@ -44,7 +55,8 @@ function requestInfo(context: TaskContext): Record<string, unknown> {
 
 /**
  * Registers TypeScript implementations of the conformance peer's tasks (`peer.add`, `peer.mul`, `peer.xsum`,
- * `peer.echo`, `peer.fail`, `peer.retry_once`, `peer.sleep`, `peer.request`, `peer.noop`), so that cases sent by the
+ * `peer.echo`, `peer.fail`, `peer.retry_once`, `peer.sleep`, `peer.request`, `peer.noop`, `peer.types`, `peer.now`,
+ * `peer.soft_limited`), so that cases sent by the
  * Celery peer's producer to our worker expect exactly what the Python peer returns. With `log`, every run is recorded
  * there (its request, its value or error).
  */
@@ -54,9 +66,9 @@ export function registerPeerTasks(target: TaskRegistry, log?: WorkerRunLog): voi
       target.register(name, log === undefined ? handler : recorded(name, handler, log), options);
     },
   };
-  registry.register("peer.add", ([x, y]) => num(x) + num(y));
-  registry.register("peer.mul", ([x, y]) => num(x) * num(y));
-  registry.register("peer.xsum", ([numbers]) => (numbers as readonly unknown[]).reduce<number>((sum, n) => sum + num(n), 0));
+  registry.register("peer.add", ([x, y]) => arithmetic(x, y, "+"));
+  registry.register("peer.mul", ([x, y]) => arithmetic(x, y, "*"));
+  registry.register("peer.xsum", ([numbers]) => (numbers as readonly unknown[]).reduce<number | bigint>((sum, n) => arithmetic(sum, n, "+"), 0));
   registry.register("peer.echo", (args, kwargs) => ({ args: [...args], kwargs: { ...kwargs } }));
   registry.register("peer.fail", ([message], kwargs) => {
     throw new PeerValueError(String(kwargs["message"] ?? message ?? "boom"));
@@ -81,6 +93,21 @@ export function registerPeerTasks(target: TaskRegistry, log?: WorkerRunLog): voi
   });
   registry.register("peer.request", (_args, _kwargs, context) => requestInfo(context));
   registry.register("peer.noop", () => null);
+  registry.register("peer.types", (args, kwargs) => ({
+    args: args.map(pythonTypeName),
+    kwargs: Object.fromEntries(Object.entries(kwargs).map(([k, v]) => [k, pythonTypeName(v)])),
+  }));
+  registry.register("peer.now", () => new PyFloat(Date.now() / 1000));
+  registry.register("peer.soft_limited", async ([seconds], _kwargs, context) => {
+    const interrupted = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), num(seconds) * 1000);
+      context.signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        resolve(context.signal.reason instanceof SoftTimeLimitExceeded);
+      });
+    });
+    return interrupted ? "soft" : "slept";
+  });
 }
 
 /** `handler`, recording each run in `log`. */

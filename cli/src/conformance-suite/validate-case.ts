@@ -14,6 +14,7 @@ import type {
 } from "./conformance-case.js";
 import { DIRECTIONS, FEATURE_NAMES } from "./conformance-case.js";
 import { caseFieldError, isPlainRecord } from "./case-field-error.js";
+import { decodeCaseValues } from "./case-values.js";
 import { NO_FEATURE } from "./feature-none.js";
 import { SEND_OPTION_NAMES } from "./send-options.js";
 
@@ -40,8 +41,8 @@ export function validateCase(raw: unknown, where: string, file: string): Conform
   if (description !== undefined && typeof description !== "string") throw caseFieldError(at, "description", "must be a string");
   const timeout = raw["timeout"];
   if (timeout !== undefined && (typeof timeout !== "number" || !(timeout > 0))) throw caseFieldError(at, "timeout", "must be a positive number of seconds");
-  const input = validateInput(raw["input"], direction as Direction, at);
-  const expect = validateExpect(raw["expect"], direction as Direction, input, at);
+  const input = validateInput(decodeCaseValues(raw["input"], at, "input"), direction as Direction, at);
+  const expect = validateExpect(decodeCaseValues(raw["expect"], at, "expect"), direction as Direction, input, at);
   return {
     name,
     direction: direction as Direction,

@@ -26,6 +26,7 @@ from celery.exceptions import TimeoutError as CeleryTimeoutError
 from celery.result import AsyncResult, GroupResult, ResultBase
 
 from .app import app
+from .py_values import from_tagged, to_tagged
 from .tasks import jsonable
 
 T = TypeVar("T")
@@ -95,7 +96,8 @@ def send(body: dict[str, Any]) -> dict[str, Any]:
     kwargs = _object("kwargs", body.get("kwargs"), {})
     options = _object("options", body.get("options"), {})
     try:
-        opts = _send_options(options)
+        args, kwargs = from_tagged(args), from_tagged(kwargs)
+        opts = _send_options(from_tagged(options))
         # The AsyncResult lives and dies on the Celery thread (its __del__ unsubscribes from the backend).
         task_id = on_celery_thread(lambda: app.send_task(task, args=args, kwargs=kwargs, **opts).id)
     except Exception as exc:  # every /send error names the task
@@ -115,7 +117,7 @@ def canvas(body: dict[str, Any]) -> dict[str, Any]:
         raise BadRequest('"signature" (a Celery signature dict) is required')
 
     def apply() -> dict[str, Any]:
-        result = signature(sig, app=app).apply_async()
+        result = signature(from_tagged(sig), app=app).apply_async()
         parent = getattr(result, "parent", None)
         out: dict[str, Any] = {"id": result.id, "parent_id": parent.id if parent is not None else None}
         if isinstance(result, GroupResult):
@@ -130,6 +132,8 @@ def result(body: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(task_id, str) or not task_id:
         raise BadRequest('"id" (a task id) is required')
     timeout = float(body.get("timeout", 10))
+    # typed: Python's types kept (py_values.to_tagged), for cases; else plain JSON (jsonable), for catalog checks.
+    encode = to_tagged if body.get("typed") is True else jsonable
     deadline = time.monotonic() + timeout
     # The AsyncResult is made, used and dropped on the Celery thread only.
     box: list[AsyncResult] = on_celery_thread(lambda: [AsyncResult(task_id, app=app)])
@@ -140,7 +144,7 @@ def result(body: dict[str, Any]) -> dict[str, Any]:
 
     def read() -> dict[str, Any]:
         res = box[0]
-        out: dict[str, Any] = {"state": res.state, "result": jsonable(res.result), "traceback": res.traceback}
+        out: dict[str, Any] = {"state": res.state, "result": encode(res.result), "traceback": res.traceback}
         if res.children:
             out["children"] = [_result_ids(c) for c in res.children]
         return out

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from celery import Celery, Task
+from celery.exceptions import SoftTimeLimitExceeded
 
 
 def jsonable(value: Any) -> Any:
@@ -90,3 +91,19 @@ def register_tasks(app: Celery) -> None:
     @app.task(name="peer.noop")
     def noop() -> None:
         return None
+
+    @app.task(name="peer.types")
+    def types(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"args": [type(a).__name__ for a in args], "kwargs": {k: type(v).__name__ for k, v in kwargs.items()}}
+
+    @app.task(name="peer.now")
+    def now() -> float:
+        return time.time()
+
+    @app.task(name="peer.soft_limited")
+    def soft_limited(seconds: float) -> str:
+        try:
+            time.sleep(seconds)
+        except SoftTimeLimitExceeded:
+            return "soft"
+        return "slept"
