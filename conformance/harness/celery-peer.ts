@@ -15,6 +15,8 @@ export interface CeleryPeerOptions {
   readonly nodeName: string;
   /** Which venv's python (default `.venv`, Celery 5.7). */
   readonly venv?: string;
+  /** Further environment for every role (`PEER_CONFIG`, `CELERY_<SETTING>`...). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** One peer role's process; `log` is everything it printed. */
@@ -45,6 +47,7 @@ export class CeleryPeerProcess {
         PEER_POOL: "prefork",
         PEER_CONCURRENCY: "4",
         PEER_WORKER_ARGS: "--without-mingle --without-gossip",
+        ...options.env,
         ...extraEnv,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -8,9 +8,19 @@ export type Direction = "ts-to-celery" | "celery-to-ts" | "control" | "ts-beat-t
 export const DIRECTIONS: readonly Direction[] = ["ts-to-celery", "celery-to-ts", "control", "ts-beat-to-celery", "celery-beat-to-ts", "events"];
 
 /** The features a case may need and an implementation declares (`conformance/features.yaml`). */
-export type FeatureName = "direction" | "broker" | "result_backend" | "serializer" | "compression" | "canvas" | "beat" | "events";
+export type FeatureName = "direction" | "broker" | "result_backend" | "queue_type" | "serializer" | "compression" | "canvas" | "beat" | "events";
 
-export const FEATURE_NAMES: readonly FeatureName[] = ["direction", "broker", "result_backend", "serializer", "compression", "canvas", "beat", "events"];
+export const FEATURE_NAMES: readonly FeatureName[] = [
+  "direction",
+  "broker",
+  "result_backend",
+  "queue_type",
+  "serializer",
+  "compression",
+  "canvas",
+  "beat",
+  "events",
+];
 
 /** Feature → accepted values. For a case, any one of the listed values will do; a feature left out means any. */
 export type FeatureSet = Readonly<Partial<Record<FeatureName, readonly string[]>>>;

@@ -3,6 +3,8 @@ import { writeFile } from "node:fs/promises";
 import { loadBrokerFlagsConfig, DEFAULT_BROKER, type BrokerFlagValues } from "../remote/connect-broker.js";
 import { summarize, type CaseOutcome, type SuiteReport } from "./case-outcome.js";
 import { loadCatalogCases } from "./catalog-cases.js";
+import type { FeatureSet } from "./conformance-case.js";
+import { isNoFeature } from "./feature-none.js";
 import { openSession } from "./conformance-session.js";
 import type { PeerProducer } from "./peer-producer.js";
 import { loadFeatureFile } from "./implementation-features.js";
@@ -16,6 +18,7 @@ import { formatTap } from "./report-tap.js";
 import { recordResultsRow, type PeerVersions } from "./record-results-table.js";
 import { runCase } from "./run-case.js";
 import { runFeatures } from "./run-features.js";
+import { runQueueType } from "./run-queue-type.js";
 import { runSuite } from "./run-suite.js";
 
 export type ReportFormat = "table" | "tap" | "json";
@@ -60,7 +63,10 @@ export async function runConformance(settings: ConformanceRunSettings): Promise<
   const config = await loadBrokerFlagsConfig(settings.flags, { result_backend: settings.backend });
   const catalog = settings.catalogFile === undefined ? null : await loadCatalogCases(settings.catalogFile, settings.catalogQueue, config);
   const brokerUrl = config.settings.broker_url ?? DEFAULT_BROKER;
-  const features = runFeatures(declared, settings.features, brokerUrl, config.settings.result_backend ?? null);
+  const features = withQueueType(
+    runFeatures(declared, settings.features, brokerUrl, config.settings.result_backend ?? null),
+    runQueueType(config.settings, settings.peerQueue, brokerUrl),
+  );
   const session = await openSession({
     flags: settings.flags,
     config,
@@ -93,6 +99,12 @@ export async function runConformance(settings: ConformanceRunSettings): Promise<
   }
   settings.out(settings.format === "tap" ? formatTap(report) : settings.format === "json" ? formatJson(report) : formatSummary(report));
   return { report, ok: summarize(report).ok };
+}
+
+/** The run's features narrowed to the queue type its configuration declares the peer's queue with. */
+function withQueueType(features: FeatureSet, queueType: string): FeatureSet {
+  if (isNoFeature(features.queue_type)) return features;
+  return { ...features, queue_type: (features.queue_type ?? [queueType]).filter((t) => t === queueType) };
 }
 
 /** One progress line naming the peer's Celery and kombu (GET /health), or why the producer did not answer; resolves with them. */
