@@ -519,6 +519,22 @@ function nativeHandCases(): Case[] {
       calls: each([{ countdown: 10 }, { countdown: 10, queue: "new-q" }, { countdown: 10 }]),
     },
     {
+      // Task.retry on a worker consuming a queue other than the default: signature_from_request passes the request's
+      // delivery_info (exchange, routing key) and no queue, so the default queue's key is the one delayed.
+      id: "retry-from-other-queue",
+      ...base,
+      config: {
+        task_default_queue_type: "quorum",
+        task_default_exchange_type: "topic",
+        task_create_missing_queue_type: "quorum",
+        task_create_missing_queue_exchange_type: "topic",
+      },
+      calls: each([
+        { countdown: 1, exchange: "other-q", routing_key: "other-q" },
+        { countdown: 1, queue: "other-q" },
+      ]),
+    },
+    {
       id: "direct-default",
       ...base,
       config: { task_default_queue_type: "quorum" },
@@ -551,7 +567,7 @@ describe("native delayed delivery: TS vs Celery 5.7 app.send_task on an amqp bro
     assert.ok(delayed > 50 && warned > 20 && valueErrors > 3 && keyErrors > 3, JSON.stringify({ delayed, warned, valueErrors, keyErrors, calls }));
   });
 
-  it("pins Celery's quirks: the docs recipe's KeyError, int() truncation, ignored routing key, nothing declared", { skip }, () => {
+  it("pins Celery's quirks: the docs recipe's KeyError, int() truncation, ignored routing key (a retry's too), nothing declared", { skip }, () => {
     assert.deepEqual(results("docs-recipe")[0], { error: "KeyError", key: "exchange_type", raised_in: "send_task" });
     const topic = results("default-quorum-topic");
     assert.equal(topic[0]!["exchange"], "my-queue"); // countdown 0: no branch
@@ -564,5 +580,10 @@ describe("native delayed delivery: TS vs Celery 5.7 app.send_task on an amqp bro
     assert.equal(topic[9]!["eta"], "2030-01-01T13:00:00+00:00"); // a naive eta string comes out aware
     assert.equal(results("explicit-routing-ignored")[1]!["routing_key"], `${"0.".repeat(24)}1.0.1.0.my-queue`);
     assert.equal(results("task-queues-quorum")[0]!["delivery_mode"], 2); // the queue exchange's delivery_mode 1 is lost
+    // A retry's countdown from a worker on another queue is delayed by the default queue's key (conformance-quorum.test.ts).
+    assert.deepEqual(
+      results("retry-from-other-queue").map((o) => o["routing_key"]),
+      [`${"0.".repeat(27)}1.celery`, `${"0.".repeat(27)}1.other-q`],
+    );
   });
 });
