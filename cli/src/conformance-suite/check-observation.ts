@@ -36,6 +36,7 @@ export function checkObservation(expect: CaseExpectation, observed: Observation)
   }
   out.push(...checkTask(expect, observed.task, ""));
   if (expect.link !== undefined) out.push(...checkTask(expect.link, observed.link, "link."));
+  if (expect.linkError !== undefined) out.push(...checkTask(expect.linkError, observed.linkError, "link_error."));
   return out;
 }
 
@@ -58,6 +59,9 @@ function checkTask(expect: TaskExpectation, task: TaskObservation | undefined, p
       if (task.error.type !== expect.error.type) out.push(`${prefix}error.type: expected ${show(expect.error.type)}, got ${show(task.error.type)}`);
       if (expect.error.message !== undefined && task.error.message !== expect.error.message)
         out.push(`${prefix}error.message: expected ${show(expect.error.message)}, got ${show(task.error.message)}`);
+      if (expect.error.module !== undefined && task.error.module !== expect.error.module)
+        out.push(`${prefix}error.module: expected ${show(expect.error.module)}, got ${show(task.error.module)}`);
+      if (expect.error.traceback !== undefined) out.push(...compareValue(expect.error.traceback, task.error.traceback, `${prefix}error.traceback`, "exact"));
     }
   }
   if (expect.elapsed !== undefined) {

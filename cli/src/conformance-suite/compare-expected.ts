@@ -6,13 +6,14 @@ import { isPlainRecord } from "./case-field-error.js";
  */
 export type CompareMode = "exact" | "subset";
 
-const MATCHERS = new Set(["$type", "$contains", "$any", "$gte", "$lte"]);
+const MATCHERS = new Set(["$type", "$contains", "$any", "$gte", "$lte", "$matches"]);
 
 /**
  * The differences between `expected` and `actual`, each as `<path>: expected <x>, got <y>` (the path is dotted from
  * `path`, with `[i]` for list items). Besides plain values, `expected` may hold matchers (a mapping of only `$` keys):
  * `{$type: string|number|integer|boolean|null|list|mapping}`, `{$contains: <value>}` (a list with an item matching
- * it as a subset), `{$any: true}` (present and not null), `{$gte: n}`, `{$lte: n}`.
+ * it as a subset), `{$any: true}` (present and not null), `{$gte: n}`, `{$lte: n}`, `{$matches: <regex>}` (a string
+ * a JavaScript regular expression finds a match in, unanchored).
  */
 export function compareValue(expected: unknown, actual: unknown, path: string, mode: CompareMode): string[] {
   if (isMatcher(expected)) return compareMatcher(expected, actual, path);
@@ -47,6 +48,8 @@ function compareMatcher(matcher: Record<string, unknown>, actual: unknown, path:
     out.push(`${path}: expected >= ${show(matcher["$gte"])}, got ${show(actual)}`);
   if ("$lte" in matcher && !(typeof actual === "number" && actual <= Number(matcher["$lte"])))
     out.push(`${path}: expected <= ${show(matcher["$lte"])}, got ${show(actual)}`);
+  if ("$matches" in matcher && !(typeof actual === "string" && new RegExp(String(matcher["$matches"])).test(actual)))
+    out.push(`${path}: expected a string matching /${String(matcher["$matches"])}/, got ${show(actual)}`);
   if ("$contains" in matcher) {
     const wanted = matcher["$contains"];
     if (!Array.isArray(actual) || !actual.some((item) => compareValue(wanted, item, path, "subset").length === 0))
@@ -81,8 +84,9 @@ export function show(value: unknown): string {
   let text: string;
   try {
     text =
-      JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? { $int: v.toString() } : typeof v === "number" && !Number.isFinite(v) ? String(v) : v)) ??
-      String(value);
+      JSON.stringify(value, (_k, v: unknown) =>
+        typeof v === "bigint" ? { $int: v.toString() } : typeof v === "number" && !Number.isFinite(v) ? String(v) : v,
+      ) ?? String(value);
   } catch {
     text = String(value);
   }

@@ -47,6 +47,8 @@ export interface TaskInput {
   readonly args: readonly unknown[];
   readonly kwargs: Readonly<Record<string, unknown>>;
   readonly options: Readonly<Record<string, unknown>>;
+  /** ts-to-celery: the runner revokes the task (our client's `revoke()`) right after sending it. */
+  readonly revoke?: boolean;
 }
 
 /** A canvas applied as Celery's `apply_async` does. */
@@ -81,10 +83,15 @@ export interface BeatTaskInput {
 
 export type CaseInput = TaskInput | CanvasInput | ControlInput | BeatScheduleInput | BeatTaskInput;
 
-/** An expected task failure: the Python exception class name and, when given, `str(exc)`. */
+/**
+ * An expected task failure: the Python exception class name and, when given, `str(exc)`, the exception's module
+ * (`builtins`) and the stored traceback (a string or a matcher such as `{$matches: <regex>}`).
+ */
 export interface ExpectedError {
   readonly type: string;
   readonly message?: string;
+  readonly module?: string;
+  readonly traceback?: unknown;
 }
 
 /** What a task (or a link callback) must end with. */
@@ -119,6 +126,8 @@ export interface EventExpectation {
 export interface CaseExpectation extends TaskExpectation {
   /** The first `link` callback's own outcome (ts-to-celery and celery-to-ts task inputs with `options.link`). */
   readonly link?: TaskExpectation;
+  /** The first `link_error` errback's own outcome, when Celery runs it as a task (ts-to-celery task inputs with `options.link_error`). */
+  readonly linkError?: TaskExpectation;
   readonly replies?: RepliesExpectation;
   /** ts-beat-to-celery: how many sends of our beat to await (`min`, default 1); the task expectations hold for each. */
   readonly sends?: { readonly min: number };

@@ -5,7 +5,8 @@ export interface TaskObservation {
   readonly state: string | null;
   /** The value, as plain JSON data; absent when the task failed or did not finish. */
   readonly result?: unknown;
-  readonly error?: { readonly type: string; readonly message: string };
+  /** The exception: class name, `str(exc)`, and where the backend stored them its module and traceback. */
+  readonly error?: { readonly type: string; readonly message: string; readonly module?: string; readonly traceback?: string };
   /** Seconds from sending to the result. */
   readonly elapsedSeconds: number;
   /** The request our worker ran the task with (`peer.request`'s fields), when our worker recorded it: `expect.request` is checked against it. */
@@ -17,6 +18,8 @@ export interface Observation {
   readonly task?: TaskObservation;
   /** The first link callback's outcome. */
   readonly link?: TaskObservation;
+  /** The first link_error errback's outcome (run as a task). */
+  readonly linkError?: TaskObservation;
   /** A control command's replies, `{node: reply}` each. */
   readonly replies?: readonly NodeReply[];
   /** ts-beat-to-celery: each awaited send's outcome, in send order, and the seconds between consecutive sends. */

@@ -11,7 +11,10 @@ export async function observeHandle(handle: AsyncResult<unknown> | GroupResult<u
   const value = await handle.get({ timeoutMs, propagate: false });
   const elapsedSeconds = (Date.now() - sentAt) / 1000;
   const state = handle instanceof AsyncResult ? await handle.state() : null;
-  if (value instanceof RemoteTaskError) return { state, error: { type: value.excType, message: value.message }, elapsedSeconds };
+  if (value instanceof RemoteTaskError) {
+    const { excType: type, message, excModule: module, traceback } = value;
+    return { state, error: { type, message, ...(module === null ? {} : { module }), ...(traceback === null ? {} : { traceback }) }, elapsedSeconds };
+  }
   return { state: state ?? "SUCCESS", result: toPlain(value), elapsedSeconds };
 }
 
@@ -27,7 +30,12 @@ export function observePeerResult(answer: PeerResult, id: string, timeoutSeconds
   if (answer.state !== "SUCCESS" && isPlainRecord(r) && typeof r["type"] === "string")
     return {
       state: answer.state,
-      error: { type: r["type"], message: typeof r["message"] === "string" ? r["message"] : String(r["message"] ?? "") },
+      error: {
+        type: r["type"],
+        message: typeof r["message"] === "string" ? r["message"] : String(r["message"] ?? ""),
+        ...(typeof r["module"] === "string" ? { module: r["module"] } : {}),
+        ...(typeof answer.traceback === "string" ? { traceback: answer.traceback } : {}),
+      },
       elapsedSeconds,
     };
   return { state: answer.state, result: toPlain(r), elapsedSeconds };

@@ -19,6 +19,17 @@ function num(value: unknown): number {
   return value;
 }
 
+/**
+ * The message headers Celery's `Context` keeps as request fields (its attributes, and `lang`, `task`, `argsrepr`,
+ * `kwargsrepr`, `compression`): `request.headers` is the others.
+ */
+const CELERY_REQUEST_KEYS: ReadonlySet<string> = new Set([
+  ...["args", "callbacks", "called_directly", "chain", "chord", "correlation_id", "delivery_info", "errbacks", "eta", "expires"],
+  ...["group", "group_index", "headers", "hostname", "id", "ignore_result", "is_eager", "kwargs", "logfile", "loglevel", "origin"],
+  ...["parent_id", "properties", "replaced_task_nesting", "reply_to", "retries", "root_id", "shadow", "soft_time_limit"],
+  ...["stamped_headers", "stamps", "taskset", "time_limit", "timelimit", "utc", "lang", "task", "argsrepr", "kwargsrepr", "compression"],
+]);
+
 /** Python's `x + y` / `x * y` on ints: exact at any size (a bigint beyond 2^53, a number within, as the codec decodes); on floats, JS's. */
 function arithmetic(x: unknown, y: unknown, op: "+" | "*"): number | bigint {
   const isInt = (v: unknown): v is number | bigint => typeof v === "bigint" || Number.isInteger(v);
@@ -32,6 +43,7 @@ function requestInfo(context: TaskContext): Record<string, unknown> {
   const r = context.request;
   const d = r.deliveryInfo;
   const headers = r.message.headers as Readonly<Record<string, unknown>>;
+  const custom = Object.entries(headers).filter(([key]) => !CELERY_REQUEST_KEYS.has(key));
   return {
     id: r.id,
     root_id: r.rootId,
@@ -50,6 +62,10 @@ function requestInfo(context: TaskContext): Record<string, unknown> {
     expires: headers["expires"] ?? null,
     args: [...r.args],
     kwargs: { ...r.kwargs },
+    timelimit: headers["timelimit"] ?? null,
+    shadow: headers["shadow"] ?? null,
+    headers: custom.length === 0 ? null : Object.fromEntries(custom),
+    stamps: headers["stamps"] ?? null,
   };
 }
 

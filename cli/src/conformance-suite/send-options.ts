@@ -17,4 +17,9 @@ export const SEND_OPTION_NAMES: ReadonlySet<string> = new Set([
   "soft_time_limit",
   "shadow",
   "ignore_result",
+  "retries",
+  "root_id",
+  "parent_id",
+  // Not an apply_async name: `{key: value}`, sent as Celery's `stamped_headers: [key]` plus `key: value`.
+  "stamps",
 ]);

@@ -20,7 +20,7 @@ import { SEND_OPTION_NAMES } from "./send-options.js";
 
 const CASE_KEYS = new Set(["name", "direction", "description", "features", "input", "expect", "timeout"]);
 const TASK_EXPECT_KEYS = new Set(["result", "error", "state", "request", "elapsed"]);
-const EXPECT_KEYS = new Set([...TASK_EXPECT_KEYS, "link", "replies", "sends", "interval", "events"]);
+const EXPECT_KEYS = new Set([...TASK_EXPECT_KEYS, "link", "link_error", "replies", "sends", "interval", "events"]);
 const BEAT_SCHEDULE_KEYS = new Set(["entries", "timezone", "enable_utc", "cron_starting_deadline"]);
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)+$/;
 
@@ -92,9 +92,12 @@ function validateInput(raw: unknown, direction: Direction, at: string): CaseInpu
     for (const key of Object.keys(raw)) if (key !== "canvas") throw caseFieldError(at, `input.${key}`, "a canvas input has only `canvas`");
     return { kind: "canvas", canvas: validateCanvas(raw["canvas"], at, "input.canvas") };
   }
-  const node = validateCanvas(raw, at, "input");
+  const { revoke, ...rest } = raw;
+  if (revoke !== undefined && typeof revoke !== "boolean") throw caseFieldError(at, "input.revoke", "must be true or false");
+  if (revoke !== undefined && direction !== "ts-to-celery") throw caseFieldError(at, "input.revoke", "only ts-to-celery cases revoke their task");
+  const node = validateCanvas(rest, at, "input");
   if (!("task" in node)) throw caseFieldError(at, "input", "must be a task or a `canvas`");
-  return { kind: "task", ...node };
+  return { kind: "task", ...node, ...(revoke === true ? { revoke } : {}) };
 }
 
 /** A ts-beat-to-celery input: a schedule file's fields (`entries`, `timezone`, ...), compiled as `proto beat` would. */
@@ -169,6 +172,8 @@ function validateCanvas(raw: unknown, at: string, field: string): CanvasNode {
   if (!isPlainRecord(options)) throw caseFieldError(at, `${field}.options`, "must be a mapping");
   for (const key of Object.keys(options))
     if (!SEND_OPTION_NAMES.has(key)) throw caseFieldError(at, `${field}.options.${key}`, `unknown send option (known: ${[...SEND_OPTION_NAMES].join(", ")})`);
+  if (options["stamps"] !== undefined && !isPlainRecord(options["stamps"]))
+    throw caseFieldError(at, `${field}.options.stamps`, "must be a mapping of stamp name to value");
   const normalized: Record<string, unknown> = { ...options };
   for (const key of ["link", "link_error"]) {
     if (options[key] !== undefined) normalized[key] = validateCanvas(options[key], at, `${field}.options.${key}`);
@@ -178,6 +183,7 @@ function validateCanvas(raw: unknown, at: string, field: string): CanvasNode {
 
 function validateExpect(raw: unknown, direction: Direction, input: CaseInput, at: string): CaseExpectation {
   if (!isPlainRecord(raw)) throw caseFieldError(at, "expect", "must be a mapping");
+  checkPatterns(raw, at, "expect");
   for (const key of Object.keys(raw))
     if (!EXPECT_KEYS.has(key)) throw caseFieldError(at, `expect.${key}`, `unknown field (known: ${[...EXPECT_KEYS].join(", ")})`);
   if (direction === "control") {
@@ -194,16 +200,23 @@ function validateExpect(raw: unknown, direction: Direction, input: CaseInput, at
     throw caseFieldError(at, "expect.elapsed", "a celery-beat-to-ts case has no send time");
   if (direction === "ts-beat-to-celery" || direction === "celery-beat-to-ts") return validateBeatExpect(raw, at);
   const task = validateTaskExpect(raw, at, "expect");
-  if (raw["link"] === undefined) return task;
-  if (input.kind !== "task" || input.options["link"] === undefined) throw caseFieldError(at, "expect.link", "needs input.options.link");
-  if (!isPlainRecord(raw["link"])) throw caseFieldError(at, "expect.link", "must be a mapping");
-  for (const key of Object.keys(raw["link"])) if (!TASK_EXPECT_KEYS.has(key)) throw caseFieldError(at, `expect.link.${key}`, "unknown field");
-  return { ...task, link: validateTaskExpect(raw["link"], at, "expect.link") };
+  const callback = (key: "link" | "link_error"): TaskExpectation | undefined => {
+    const value = raw[key];
+    if (value === undefined) return undefined;
+    if (input.kind !== "task" || input.options[key] === undefined) throw caseFieldError(at, `expect.${key}`, `needs input.options.${key}`);
+    if (!isPlainRecord(value)) throw caseFieldError(at, `expect.${key}`, "must be a mapping");
+    for (const k of Object.keys(value)) if (!TASK_EXPECT_KEYS.has(k)) throw caseFieldError(at, `expect.${key}.${k}`, "unknown field");
+    return validateTaskExpect(value, at, `expect.${key}`);
+  };
+  const link = callback("link");
+  const linkError = callback("link_error");
+  return { ...task, ...(link === undefined ? {} : { link }), ...(linkError === undefined ? {} : { linkError }) };
 }
 
 /** An events case: `events` (required), a list of `{type, fields?}`; the task's `result` / `error` / `state` may be checked too. */
 function validateEventsExpect(raw: Record<string, unknown>, at: string): CaseExpectation {
-  for (const key of ["link", "request", "elapsed"]) if (raw[key] !== undefined) throw caseFieldError(at, `expect.${key}`, "an events case does not expect it");
+  for (const key of ["link", "link_error", "request", "elapsed"])
+    if (raw[key] !== undefined) throw caseFieldError(at, `expect.${key}`, "an events case does not expect it");
   const list = raw["events"];
   if (!Array.isArray(list) || list.length === 0)
     throw caseFieldError(at, "expect.events", "must be a non-empty list of {type, fields} (task-received, task-succeeded, worker-heartbeat, ...)");
@@ -223,7 +236,7 @@ function validateEventsExpect(raw: Record<string, unknown>, at: string): CaseExp
 }
 
 function validateBeatExpect(raw: Record<string, unknown>, at: string): CaseExpectation {
-  if (raw["link"] !== undefined) throw caseFieldError(at, "expect.link", "a beat case has no link");
+  for (const key of ["link", "link_error"]) if (raw[key] !== undefined) throw caseFieldError(at, `expect.${key}`, "a beat case has no callbacks");
   const task = validateTaskExpect(raw, at, "expect");
   let sends: { min: number } | undefined;
   if (raw["sends"] !== undefined) {
@@ -261,11 +274,35 @@ function validateTaskExpect(raw: Record<string, unknown>, at: string, field: str
 }
 
 function validateError(raw: unknown, at: string, field: string): ExpectedError {
-  if (!isPlainRecord(raw)) throw caseFieldError(at, field, "must be {type, message?}");
-  for (const key of Object.keys(raw)) if (key !== "type" && key !== "message") throw caseFieldError(at, `${field}.${key}`, "unknown field (type, message)");
+  if (!isPlainRecord(raw)) throw caseFieldError(at, field, "must be {type, message?, module?, traceback?}");
+  for (const key of Object.keys(raw))
+    if (!["type", "message", "module", "traceback"].includes(key))
+      throw caseFieldError(at, `${field}.${key}`, "unknown field (type, message, module, traceback)");
   if (typeof raw["type"] !== "string" || raw["type"] === "") throw caseFieldError(at, `${field}.type`, "must be an exception class name");
-  if (raw["message"] !== undefined && typeof raw["message"] !== "string") throw caseFieldError(at, `${field}.message`, "must be a string");
-  return { type: raw["type"], ...(raw["message"] === undefined ? {} : { message: raw["message"] }) };
+  for (const key of ["message", "module"])
+    if (raw[key] !== undefined && typeof raw[key] !== "string") throw caseFieldError(at, `${field}.${key}`, "must be a string");
+  return {
+    type: raw["type"],
+    ...(raw["message"] === undefined ? {} : { message: raw["message"] as string }),
+    ...(raw["module"] === undefined ? {} : { module: raw["module"] as string }),
+    ...(raw["traceback"] === undefined ? {} : { traceback: raw["traceback"] }),
+  };
+}
+
+/** Every `{$matches: <regex>}` under `raw` must be a string JavaScript compiles as a regular expression. */
+function checkPatterns(raw: unknown, at: string, field: string): void {
+  if (Array.isArray(raw)) for (const [i, item] of raw.entries()) checkPatterns(item, at, `${field}[${i}]`);
+  if (!isPlainRecord(raw)) return;
+  for (const [key, value] of Object.entries(raw)) {
+    if (key !== "$matches") checkPatterns(value, at, `${field}.${key}`);
+    else if (typeof value !== "string") throw caseFieldError(at, `${field}.$matches`, "must be a regular expression (a string)");
+    else
+      try {
+        new RegExp(value);
+      } catch (e) {
+        throw caseFieldError(at, `${field}.$matches`, (e as Error).message);
+      }
+  }
 }
 
 function validateBounds(raw: unknown, at: string, field: string): { min?: number; max?: number } {

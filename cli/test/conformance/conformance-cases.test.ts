@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { buildCanvas } from "../../src/conformance-suite/build-canvas.js";
+import { checkObservation } from "../../src/conformance-suite/check-observation.js";
 import { checkEvents } from "../../src/conformance-suite/check-events.js";
 import { DIRECTIONS, type EventExpectation } from "../../src/conformance-suite/conformance-case.js";
 import { loadFeatureFile, narrowFeatures, parseFeatureFlags } from "../../src/conformance-suite/implementation-features.js";
@@ -279,5 +280,55 @@ describe("conformance inputs", () => {
     assert.equal(chord.task, "celery.chord");
     assert.equal(chord.subtask_type, "chord");
     assert.equal((chord.kwargs["body"] as { options: Record<string, unknown> }).options["queue"], "q2");
+  });
+
+  it("revoke, stamps, link_error and the error's module and traceback ($matches): validated, prepared and checked", () => {
+    const [c] = parseCaseFile(
+      `cases:
+  - name: ts-to-celery/x
+    direction: ts-to-celery
+    input: { task: peer.fail, revoke: true, options: { stamps: { m: m-1 }, retries: 1, root_id: r, parent_id: p, link_error: { task: peer.request } } }
+    expect:
+      error: { type: ValueError, module: builtins, traceback: { $matches: '^Traceback[\\s\\S]*ValueError: boom$' } }
+      link_error: { request: { args: ["\${task_id}"] } }
+`,
+      "f",
+    );
+    assert.ok(c && c.input.kind === "task");
+    assert.equal(c.input.revoke, true);
+    const prepared = prepareTaskInput(c.input);
+    assert.ok(prepared.linkErrorId !== null && prepared.linkId === null);
+    const sig = buildCanvas(prepared.node, "q");
+    assert.deepEqual([sig.options["stamped_headers"], sig.options["m"], sig.options["stamps"]], [["m"], "m-1", undefined]);
+    assert.equal((sig.options["link_error"] as Array<{ options: Record<string, unknown> }>)[0]?.options["task_id"], prepared.linkErrorId);
+    const expect = interpolate(c.expect, { task_id: "t-1" });
+    const error = { type: "ValueError", message: "boom", module: "builtins", traceback: "Traceback (most recent call last):\n  ...\nValueError: boom" };
+    const linkError = { state: "SUCCESS", result: { args: ["t-1"] }, elapsedSeconds: 0 };
+    assert.deepEqual(checkObservation(expect, { task: { state: "FAILURE", error, elapsedSeconds: 0 }, linkError }), []);
+    assert.deepEqual(
+      checkObservation(expect, {
+        task: { state: "FAILURE", error: { ...error, module: "app", traceback: "ValueError: boom" }, elapsedSeconds: 0 },
+        linkError: { ...linkError, result: { args: ["t-2"] } },
+      }),
+      [
+        'error.module: expected "builtins", got "app"',
+        'error.traceback: expected a string matching /^Traceback[\\s\\S]*ValueError: boom$/, got "ValueError: boom"',
+        'link_error.request.args[0]: expected "t-1", got "t-2"',
+      ],
+    );
+    const head = "cases:\n  - name: celery-to-ts/x\n    direction: celery-to-ts\n";
+    assert.match(refusal(`${head}    input: { task: peer.add, revoke: true }\n    expect: { result: 1 }\n`), /input\.revoke: only ts-to-celery cases/);
+    assert.match(
+      refusal(`${head}    input: { task: peer.add }\n    expect: { result: 1, link_error: { result: 2 } }\n`),
+      /expect\.link_error: needs input\.options\.link_error/,
+    );
+    assert.match(
+      refusal(`${head}    input: { task: peer.add }\n    expect: { error: { type: E, traceback: { $matches: "(" } } }\n`),
+      /expect\.error\.traceback\.\$matches: Invalid regular expression/,
+    );
+    assert.match(
+      refusal(`${head}    input: { task: peer.add, options: { stamps: [1] } }\n    expect: { result: 1 }\n`),
+      /input\.options\.stamps: must be a mapping/,
+    );
   });
 });

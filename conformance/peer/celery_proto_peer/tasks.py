@@ -85,6 +85,12 @@ def register_tasks(app: Celery) -> None:
                 "expires": r.expires,
                 "args": list(r.args or []),
                 "kwargs": dict(r.kwargs or {}),
+                # [hard, soft] as the message had them; the name the task was sent under; the message's
+                # headers that are not Celery's (None when there are none); the stamps by name.
+                "timelimit": r.timelimit,
+                "shadow": r.get("shadow"),
+                "headers": r.headers,
+                "stamps": r.get("stamps"),
             }
         )
 
