@@ -1,7 +1,8 @@
 // The README's five-minute snippets, run as written (URLs pointed at the project's brokers): the producer against a
-// Python worker, and the TypeScript worker module under `proto worker` called by the Python snippet.
+// Python worker, the TypeScript worker module under `proto worker` called by the Python snippet, and the worker events
+// snippet, run as a process that a Python producer sends tasks to.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -9,6 +10,7 @@ import { Redis } from "ioredis";
 import { PythonWorker } from "../harness/python-worker.js";
 import { redisDbUrl } from "../harness/broker-urls.js";
 import { ProtoWorkerProcess } from "../harness/proto-worker-process.js";
+import { runCeleryClient } from "../harness/celery-client-script.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -91,5 +93,51 @@ describe("README worker and Python snippets", { timeout: 90_000 }, () => {
     ].join("\n");
     const out = execFileSync(path.join(ROOT, ".venv/bin/python"), ["-c", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
     assert.equal(out, "HELLO\nraised ZeroDivisionError division by zero\n");
+  });
+});
+
+describe("README worker events snippet", { timeout: 90_000 }, () => {
+  it("runs as written: ready line, counts from the listeners, printed at worker:shutdown after SIGTERM", async () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const snippet = /```ts\n(import \{ createWorker \} from "celery-proto\/worker";[\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(snippet, "the README has the worker events snippet");
+    // Redis db 1: no other suite's broker or backend (worker-lifecycle-events.test.ts shares it, on its own queues).
+    const url = redisDbUrl(1);
+    const queue = `readme-events-${process.pid}`;
+    const code = snippet
+      .replace('from "celery-proto/worker"', `from ${JSON.stringify(path.join(ROOT, "worker/src/index.ts"))}`)
+      .replace("redis://localhost:6379/0", url)
+      .replace("redis://localhost:6379/1", url)
+      .replace("createWorker({", `createWorker({ queues: [${JSON.stringify(queue)}], hostname: "readme-events@%h",`);
+    const file = path.join(ROOT, ".tmp", `readme-events-${process.pid}.mts`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, code);
+    const child = spawn(process.execPath, ["--import", "tsx", file], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!out.includes(" consuming ") && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      assert.match(out, new RegExp(`^readme-events@\\S+ consuming ${queue}\\n`), err);
+      const results = await runCeleryClient("call", {
+        broker: url,
+        backend: url,
+        queue,
+        timeout: 20,
+        calls: [{ task: "tasks.add", args: "[2, 3]" }, { task: "tasks.add", args: "[4, 5]" }, { task: "tasks.missing" }],
+      });
+      assert.deepEqual(
+        results.map((r) => (r.ok ? r.value : r.exc_type)),
+        [5, 9, "NotRegistered"],
+      );
+    } finally {
+      child.kill("SIGTERM");
+    }
+    assert.equal(await exited, 0, err);
+    const counts = JSON.parse(out.trim().split("\n").at(-1) ?? "") as Record<string, number>;
+    assert.deepEqual(counts, { "tasks.add succeeded": 2, "refused: unknown-task (UnknownTask)": 1 });
   });
 });

@@ -1,6 +1,23 @@
 // celery-proto worker: the public surface (explicit exports only).
 export { createWorker } from "./create-worker.js";
 export { Worker, type StopOptions } from "./worker.js";
+export type {
+  WorkerEventMap,
+  WorkerEventName,
+  WorkerEventListener,
+  TaskEventBase,
+  TaskReceivedEvent,
+  TaskStartedEvent,
+  TaskSucceededEvent,
+  TaskFailedEvent,
+  TaskRetriedEvent,
+  TaskRevokedEvent,
+  MessageRefusedEvent,
+  RefusalKind,
+  WorkerReadyEvent,
+  WorkerShutdownEvent,
+} from "./lifecycle/worker-event-map.js";
+export type { RefusalAction } from "./consumer/classify-refusal.js";
 export { compileWorkerOptions } from "./compile-worker-options.js";
 export {
   DEFAULT_WORKER_OPTIONS,

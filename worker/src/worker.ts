@@ -13,6 +13,8 @@ import { loadStateDb, saveStateDb } from "./persistent-state.js";
 import { TaskConsumer } from "./consumer/task-consumer.js";
 import { describeBroker } from "./describe-broker.js";
 import type { EventDispatcher } from "./events/event-dispatcher.js";
+import { WorkerEventEmitter } from "./lifecycle/worker-event-emitter.js";
+import type { WorkerEventListener, WorkerEventName } from "./lifecycle/worker-event-map.js";
 import { startHeartbeat, type Heartbeat } from "./events/start-heartbeat.js";
 import { TASK_LOG } from "./logging/task-log-messages.js";
 import { createCeleryLogger, type WorkerLogger } from "./logging/worker-logger.js";
@@ -51,6 +53,8 @@ interface Running {
  * A Celery worker for TypeScript handlers: consumes task messages from Python (or TS) producers, runs the
  * registered handlers, stores results as Celery does, and answers remote control. Created by `createWorker`;
  * register tasks on `registry`, then `start()`. Implements the `WorkerControl` surface remote control uses.
+ * `on`/`once`/`off` subscribe to its lifecycle events (Celery's signals; `WorkerEventMap`), emitted in this process
+ * whichever pool runs the handlers.
  */
 export class Worker implements WorkerControl {
   readonly registry: TaskRegistry;
@@ -60,6 +64,7 @@ export class Worker implements WorkerControl {
   readonly hostname: string;
   readonly logger: WorkerLogger;
   private readonly configuredTaskOptions: ConfiguredTaskOptions;
+  private readonly lifecycle: WorkerEventEmitter;
   private phase: Phase = "created";
   private running: Running | null = null;
   private starting: Promise<void> | null = null;
@@ -67,6 +72,7 @@ export class Worker implements WorkerControl {
   private coldStop: Promise<void> | null = null;
   private pidboxClosed: Promise<void> | null = null;
   private resolveStopped: () => void = () => undefined;
+  private shutdownEmitted = false;
   /** Aborted by `stop()`: ends start-up connection retries (and the wait for the result backend) at once. */
   private readonly connecting = new AbortController();
   /** Resolves once the worker has stopped (after `stop()`, the `shutdown` control command, or a failed start). */
@@ -78,7 +84,29 @@ export class Worker implements WorkerControl {
     this.registry.configure(this.configuredTaskOptions);
     this.hostname = options.hostname;
     this.logger = options.logger ?? createCeleryLogger({ level: options.logLevel });
+    this.lifecycle = new WorkerEventEmitter(this.logger);
     this.stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
+  }
+
+  /** Calls `listener` on every `name` event. A listener that throws is logged; it never breaks the worker or a task. */
+  on<E extends WorkerEventName>(name: E, listener: WorkerEventListener<E>): this {
+    this.lifecycle.on(name, listener);
+    return this;
+  }
+
+  /** Calls `listener` on the next `name` event only. */
+  once<E extends WorkerEventName>(name: E, listener: WorkerEventListener<E>): this {
+    this.lifecycle.once(name, listener);
+    return this;
+  }
+
+  off<E extends WorkerEventName>(name: E, listener: WorkerEventListener<E>): this {
+    this.lifecycle.off(name, listener);
+    return this;
+  }
+
+  listenerCount(name: WorkerEventName): number {
+    return this.lifecycle.listenerCount(name);
   }
 
   /** Connects, starts events/heartbeat, remote control and the task consumer; resolves once it consumes. */
@@ -100,7 +128,7 @@ export class Worker implements WorkerControl {
           : o.broker;
     } catch (e) {
       this.phase = "stopped";
-      this.resolveStopped();
+      this.finishStop(true);
       throw this.connecting.signal.aborted
         ? new CeleryProtoError("TransportClosed", "the worker was stopped before it connected to the broker", { cause: e })
         : e;
@@ -154,6 +182,7 @@ export class Worker implements WorkerControl {
         etaTaskLimit: o.etaTaskLimit,
         revokedStamps: this.revokedStamps,
         qos: transport.kind === "amqp" ? { global: qos.global, staticPrefetch: qos.staticPrefetch } : {},
+        lifecycle: this.lifecycle,
       });
       running.consumer = consumer;
       running.autoscaler = o.autoscale === null ? null : this.startAutoscaler(o.autoscale, pool, consumer);
@@ -181,12 +210,14 @@ export class Worker implements WorkerControl {
       running.stateTimer = o.statedb === null ? null : setInterval(() => void this.saveState(), 60_000).unref();
       if (this.phase === "starting") this.phase = "running";
       this.logger.info(TASK_LOG.ready(this.hostname));
+      if (this.lifecycle.has("worker:ready"))
+        this.lifecycle.emit("worker:ready", { hostname: this.hostname, queues: this.queues(), pool: pool.implementation, concurrency: pool.concurrency });
     } catch (e) {
       this.phase = "stopped";
       await running.pidbox?.close().catch(() => undefined);
       await running.consumer?.stopCold().catch(() => undefined);
       await this.closeAll().catch(() => undefined);
-      this.resolveStopped();
+      this.finishStop(true);
       throw e;
     }
   }
@@ -303,8 +334,15 @@ export class Worker implements WorkerControl {
       await this.closeAll();
     } finally {
       this.phase = "stopped";
-      this.resolveStopped();
+      this.finishStop(cold);
     }
+  }
+
+  /** Celery's `worker_shutdown` (sent once the worker stopped, also after a failed start), then `stopped` resolves. */
+  private finishStop(cold: boolean): void {
+    if (!this.shutdownEmitted && this.lifecycle.has("worker:shutdown")) this.lifecycle.emit("worker:shutdown", { hostname: this.hostname, cold });
+    this.shutdownEmitted = true;
+    this.resolveStopped();
   }
 
   private async closeAll(): Promise<void> {

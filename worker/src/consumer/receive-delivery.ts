@@ -3,7 +3,10 @@ import { decodeTaskMessage } from "../../../sdk/src/codec/task/decode-task-messa
 import type { TaskMessage } from "../../../sdk/src/codec/task/task-message.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import type { RegisteredTask, TaskRegistry } from "../app/task-registry.js";
+import type { ErrorCode } from "../../../sdk/src/errors/error-code.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
+import type { WorkerEventEmitter } from "../lifecycle/worker-event-emitter.js";
+import type { RefusalKind } from "../lifecycle/worker-event-map.js";
 import { TASK_LOG } from "../logging/task-log-messages.js";
 import type { WorkerLogger } from "../logging/worker-logger.js";
 import type { OutcomeRecorder } from "../outcomes/outcome-recorder.js";
@@ -21,6 +24,8 @@ export interface ReceiveContext {
   readonly logger: WorkerLogger;
   readonly hostname: string;
   readonly accept: readonly string[];
+  /** `message:refused` listeners. */
+  readonly lifecycle?: WorkerEventEmitter;
 }
 
 /** A delivery that is a runnable task message. */
@@ -33,14 +38,17 @@ export interface ReceivedTask {
  * Turns a delivery into a request for a registered task, or refuses it exactly as Celery's consumer does (§10.1):
  * headers not a mapping / no task → warning + reject; undecodable → critical + **ack**; protocol violations and
  * refused content types → error + reject; unknown task → error + reject + FAILURE `NotRegistered` + `task-failed`.
- * Every refusal is logged with its code and reason. Resolves with null when the message was refused (and settled).
+ * Every refusal is logged with its code and reason, then emitted as `message:refused`. Resolves with null when the
+ * message was refused (and settled).
  */
 export async function receiveDelivery(ctx: ReceiveContext, delivery: TrackedDelivery): Promise<ReceivedTask | null> {
   const parts = delivery.message;
   const headers = parts.headers ?? {};
   if (!isMapping(headers)) {
-    ctx.logger.warning(`${TASK_LOG.unknownMessage(reportMessage(parts))}\nInvalidHeaders: task headers must be a mapping, got ${typeName(headers)}`);
+    const reason = `InvalidHeaders: task headers must be a mapping, got ${typeName(headers)}`;
+    ctx.logger.warning(`${TASK_LOG.unknownMessage(reportMessage(parts))}\n${reason}`);
     await settle(ctx, delivery, false);
+    emitRefused(ctx, delivery, "unknown-message", "InvalidHeaders", reason, false);
     return null;
   }
   const taskHeader = headers["task"];
@@ -62,11 +70,12 @@ export async function receiveDelivery(ctx: ReceiveContext, delivery: TrackedDeli
   } catch (e) {
     const error = CeleryProtoError.from(e, "InvalidMessage");
     const reason = error.describe();
-    switch (classifyRefusal(error.code, hasTaskHeader)) {
+    const kind = classifyRefusal(error.code, hasTaskHeader);
+    switch (kind) {
       case "unknown-message":
         ctx.logger.warning(`${TASK_LOG.unknownMessage(reportMessage(parts))}\n${reason}`);
         await settle(ctx, delivery, false);
-        return null;
+        break;
       case "decode-error":
         ctx.logger.critical(
           TASK_LOG.decodeError(
@@ -78,12 +87,14 @@ export async function receiveDelivery(ctx: ReceiveContext, delivery: TrackedDeli
           ),
         );
         await settle(ctx, delivery, true);
-        return null;
+        break;
       case "invalid-task":
         ctx.logger.error(TASK_LOG.invalidTask(reason, dumpBody(parts)));
         await settle(ctx, delivery, false);
-        return null;
+        break;
     }
+    emitRefused(ctx, delivery, kind, error.code, reason, kind === "decode-error");
+    return null;
   }
   const request = buildTaskRequest(message, ctx.hostname);
   const task = ctx.registry.get(request.task);
@@ -96,9 +107,8 @@ export async function receiveDelivery(ctx: ReceiveContext, delivery: TrackedDeli
 
 /** Celery's `on_unknown_task`: error log, reject(requeue=False), FAILURE `NotRegistered(name)`, `task-failed`. */
 async function refuseUnknownTask(ctx: ReceiveContext, delivery: TrackedDelivery, request: TaskRequest): Promise<void> {
-  ctx.logger.error(
-    `${TASK_LOG.unknownTask(request.task, dumpBody(delivery.message))}\nUnknownTask: no handler is registered for ${JSON.stringify(request.task)}`,
-  );
+  const reason = `UnknownTask: no handler is registered for ${JSON.stringify(request.task)}`;
+  ctx.logger.error(`${TASK_LOG.unknownTask(request.task, dumpBody(delivery.message))}\n${reason}`);
   await settle(ctx, delivery, false);
   try {
     await ctx.outcomes.notRegistered(request);
@@ -106,6 +116,36 @@ async function refuseUnknownTask(ctx: ReceiveContext, delivery: TrackedDelivery,
     ctx.logger.error(`Couldn't store NotRegistered for ${request.task}[${request.id}]`, e);
   }
   ctx.events.send("task-failed", { uuid: request.id, exception: `NotRegistered(${safeRepr(request.task)})` });
+  emitRefused(ctx, delivery, "unknown-task", "UnknownTask", reason, false, request);
+}
+
+/** `message:refused`, with the task's id and name from the request when known, else from the headers. */
+function emitRefused(
+  ctx: ReceiveContext,
+  delivery: TrackedDelivery,
+  kind: RefusalKind,
+  code: ErrorCode,
+  reason: string,
+  acked: boolean,
+  request?: TaskRequest,
+): void {
+  const lifecycle = ctx.lifecycle;
+  if (lifecycle === undefined || !lifecycle.has("message:refused")) return;
+  const headers = delivery.message.headers;
+  const header = (name: "id" | "task"): string | null => {
+    const value = request !== undefined ? request[name] : isMapping(headers) ? headers[name] : undefined;
+    return typeof value === "string" ? value : null;
+  };
+  lifecycle.emit("message:refused", {
+    kind,
+    code,
+    reason,
+    queue: delivery.queue,
+    message: delivery.message,
+    taskId: header("id"),
+    taskName: header("task"),
+    acked,
+  });
 }
 
 /** ack (drop for good) or reject without requeue; a settle failure is logged. */

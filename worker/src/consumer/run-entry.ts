@@ -1,5 +1,7 @@
 import type { WorkerState } from "../app/worker-state.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
+import { taskEventBase } from "../lifecycle/task-event-base.js";
+import type { WorkerEventEmitter } from "../lifecycle/worker-event-emitter.js";
 import type { WorkerLogger } from "../logging/worker-logger.js";
 import type { OutcomeRecorder } from "../outcomes/outcome-recorder.js";
 import type { ExecutionOutcome, ExecutionPool } from "../pool/execution-pool.js";
@@ -14,6 +16,7 @@ export interface RunContext {
   readonly logger: WorkerLogger;
   /** The worker-wide limits (`task_time_limit`, `task_soft_time_limit`) for tasks that set none. */
   readonly defaultLimits?: { readonly hard: number | null; readonly soft: number | null };
+  readonly lifecycle?: WorkerEventEmitter;
 }
 
 /**
@@ -32,7 +35,7 @@ export async function runEntry(
   const { request, task } = entry;
   entry.pool = pool;
   let acked: Promise<void> = Promise.resolve();
-  const accept = (): void => {
+  const accept = (pid: number): void => {
     setPhase("active");
     entry.held.timeStart = Date.now() / 1000;
     ctx.state.countProcessed(request.name);
@@ -44,11 +47,12 @@ export async function runEntry(
         .started(request, task)
         .catch((e: unknown) => ctx.logger.error(`Couldn't store STARTED for ${request.name}[${request.id}]`, e));
     }
+    if (ctx.lifecycle?.has("task:started")) ctx.lifecycle.emit("task:started", { ...taskEventBase(request), pool: pool.implementation, pid });
   };
   let outcome: ExecutionOutcome;
   const invalid = validateArguments(entry);
   if (invalid !== null) {
-    accept();
+    accept(process.pid);
     outcome = { kind: "failure", error: invalid, runtimeSeconds: 0 };
   } else {
     const limits = {
@@ -57,12 +61,12 @@ export async function runEntry(
     };
     try {
       outcome = await pool.run(task, request, limits, {
-        onAccepted: () => accept(),
+        onAccepted: (pid) => accept(pid),
         onUpdateState: (state, meta) => ctx.outcomes.updateState(request, state, meta),
       });
     } catch (e) {
       // The pool could not run it at all (closed, spawn failure): a failure of this task, as Celery reports it.
-      if (entry.phase !== "active") accept();
+      if (entry.phase !== "active") accept(process.pid);
       outcome = { kind: "failure", error: e, runtimeSeconds: 0 };
     }
   }

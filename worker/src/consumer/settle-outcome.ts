@@ -6,6 +6,8 @@ import { formatPythonIsoformat } from "../../../sdk/src/codec/time/iso-datetime.
 import type { RetryOptions } from "../app/task-context.js";
 import { MaxRetriesExceededError, Reject, TimeLimitExceeded } from "../errors/task-control-errors.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
+import { taskEventBase } from "../lifecycle/task-event-base.js";
+import type { WorkerEventEmitter } from "../lifecycle/worker-event-emitter.js";
 import { reprException } from "../logging/repr-exception.js";
 import { TASK_LOG } from "../logging/task-log-messages.js";
 import type { WorkerLogger } from "../logging/worker-logger.js";
@@ -22,12 +24,13 @@ export interface SettleContext {
   readonly outcomes: OutcomeRecorder;
   readonly events: EventDispatcher;
   readonly logger: WorkerLogger;
+  readonly lifecycle?: WorkerEventEmitter;
 }
 
 /**
  * What the worker does once an execution ended (C:celery/worker/request.py `on_success`/`on_failure`/`on_retry`/
- * `on_timeout`, C:celery/app/trace.py): record the outcome, log it, send its event, and settle the message per §5.4
- * (without acks_late it was acked when the pool accepted it).
+ * `on_timeout`, C:celery/app/trace.py): record the outcome, log it, send its event (and the lifecycle event where the
+ * `task-*` event goes out), and settle the message per §5.4 (without acks_late it was acked when the pool accepted it).
  */
 export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcome: ExecutionOutcome): Promise<void> {
   await entry.started;
@@ -39,19 +42,21 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
       const resultRepr = safeRepr(outcome.value, { maxlen: RESULT_REPR_MAXSIZE });
       ctx.logger.info(TASK_LOG.succeeded(request.name, request.id, outcome.runtimeSeconds, resultRepr));
       ctx.events.send("task-succeeded", { uuid: request.id, result: resultRepr, runtime: pyFloat(outcome.runtimeSeconds) });
+      if (ctx.lifecycle?.has("task:succeeded"))
+        ctx.lifecycle.emit("task:succeeded", { ...taskEventBase(request), result: outcome.value, runtime: outcome.runtimeSeconds });
       if (task.options.acksLate) await ackEntry(entry, ctx.logger);
       return;
     }
     case "failure":
-      if (matchesAutoretry(task, outcome.error)) return settleRetry(ctx, entry, autoretryOptions(task, request.retries, outcome.error));
-      return settleFailure(ctx, entry, outcome.error);
+      if (matchesAutoretry(task, outcome.error)) return settleRetry(ctx, entry, autoretryOptions(task, request.retries, outcome.error), outcome.runtimeSeconds);
+      return settleFailure(ctx, entry, outcome.error, outcome.runtimeSeconds);
     case "retry":
-      return settleRetry(ctx, entry, outcome.options);
+      return settleRetry(ctx, entry, outcome.options, outcome.runtimeSeconds);
     case "reject": {
       // Celery 5.7 stores FAILURE for Reject(requeue=False) (a task that will never run again, Issue #4222).
       const error = new Reject("", outcome.requeue);
       ctx.logger.warning(TASK_LOG.rejected(request.name, request.id, `Reject(None, ${outcome.requeue ? "True" : "False"})`));
-      if (!outcome.requeue && (await record(ctx, entry, () => ctx.outcomes.failed(request, task, error)))) sendFailed(ctx, entry, error);
+      if (!outcome.requeue && (await record(ctx, entry, () => ctx.outcomes.failed(request, task, error)))) sendFailed(ctx, entry, error, null);
       return rejectEntry(entry, outcome.requeue, ctx.events, ctx.logger);
     }
     case "ignore":
@@ -60,7 +65,7 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
     case "time-limit": {
       ctx.logger.error(TASK_LOG.hardTimeLimit(outcome.seconds, request.name, request.id));
       const error = new TimeLimitExceeded(outcome.seconds);
-      if (await record(ctx, entry, () => ctx.outcomes.failed(request, task, error))) sendFailed(ctx, entry, error);
+      if (await record(ctx, entry, () => ctx.outcomes.failed(request, task, error))) sendFailed(ctx, entry, error, outcome.runtimeSeconds);
       if (!task.options.acksLate) return;
       if (task.options.acksOnFailureOrTimeout) return ackEntry(entry, ctx.logger);
       return rejectEntry(entry, true, ctx.events, ctx.logger);
@@ -71,7 +76,7 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
         return rejectEntry(entry, true, ctx.events, ctx.logger);
       }
       await settleFailureAcks(ctx, entry);
-      if (await record(ctx, entry, () => ctx.outcomes.failed(request, task, outcome.error))) sendFailed(ctx, entry, outcome.error);
+      if (await record(ctx, entry, () => ctx.outcomes.failed(request, task, outcome.error))) sendFailed(ctx, entry, outcome.error, outcome.runtimeSeconds);
       ctx.logger.error(`Task handler raised error: ${reprException(outcome.error)}`, outcome.error);
       return;
     }
@@ -88,17 +93,20 @@ export async function announceRevoked(
   signal: string | null = null,
 ): Promise<void> {
   const { request } = entry;
-  ctx.events.send("task-revoked", { uuid: request.id, terminated: reason === "terminated", signum: signal, expired: reason === "expired" });
+  const terminated = reason === "terminated";
+  const expired = reason === "expired";
+  ctx.events.send("task-revoked", { uuid: request.id, terminated, signum: signal, expired });
   await record(ctx, entry, () => ctx.outcomes.revoked(request, reason));
   await ackEntry(entry, ctx.logger);
+  if (ctx.lifecycle?.has("task:revoked")) ctx.lifecycle.emit("task:revoked", { ...taskEventBase(request), terminated, expired, signum: signal });
 }
 
-async function settleFailure(ctx: SettleContext, entry: HeldEntry, error: unknown): Promise<void> {
+async function settleFailure(ctx: SettleContext, entry: HeldEntry, error: unknown, runtime: number): Promise<void> {
   const { request, task } = entry;
   const stored = await record(ctx, entry, () => ctx.outcomes.failed(request, task, error));
   if (stored) {
     ctx.logger.error(TASK_LOG.failed(request.name, request.id, reprException(error)), error);
-    sendFailed(ctx, entry, error);
+    sendFailed(ctx, entry, error, runtime);
   }
   await settleFailureAcks(ctx, entry);
 }
@@ -110,7 +118,7 @@ async function settleFailureAcks(ctx: SettleContext, entry: HeldEntry): Promise<
   return rejectEntry(entry, false, ctx.events, ctx.logger);
 }
 
-async function settleRetry(ctx: SettleContext, entry: HeldEntry, options: RetryOptions): Promise<void> {
+async function settleRetry(ctx: SettleContext, entry: HeldEntry, options: RetryOptions, runtime: number): Promise<void> {
   const { request, task } = entry;
   let result: "retried" | "exhausted";
   try {
@@ -124,15 +132,18 @@ async function settleRetry(ctx: SettleContext, entry: HeldEntry, options: RetryO
     const error =
       options.exc ?? new MaxRetriesExceededError(`Can't retry ${request.task}[${request.id}] args:${request.argsrepr} kwargs:${request.kwargsrepr}`);
     ctx.logger.error(TASK_LOG.failed(request.name, request.id, reprException(error)), error);
-    sendFailed(ctx, entry, error);
+    sendFailed(ctx, entry, error, runtime);
     return settleFailureAcks(ctx, entry);
   }
-  ctx.logger.info(TASK_LOG.retry(request.name, request.id, describeRetry(options, task.options.defaultRetryDelay)));
+  const reason = describeRetry(options, task.options.defaultRetryDelay);
+  ctx.logger.info(TASK_LOG.retry(request.name, request.id, reason));
+  const traceback = options.exc === undefined ? null : formatPythonTraceback(options.exc, errorToExceptionInfo(options.exc));
   ctx.events.send("task-retried", {
     uuid: request.id,
     exception: options.exc === undefined ? "None" : reprException(options.exc),
-    traceback: options.exc === undefined ? "" : formatPythonTraceback(options.exc, errorToExceptionInfo(options.exc)),
+    traceback: traceback ?? "",
   });
+  if (ctx.lifecycle?.has("task:retried")) ctx.lifecycle.emit("task:retried", { ...taskEventBase(request), reason, exception: options.exc ?? null, traceback });
   if (task.options.acksLate) await ackEntry(entry, ctx.logger);
 }
 
@@ -142,12 +153,11 @@ export function describeRetry(options: RetryOptions, defaultRetryDelay: number):
   return options.exc === undefined ? `Retry ${when}` : `Retry ${when}: ${reprException(options.exc)}`;
 }
 
-function sendFailed(ctx: SettleContext, entry: HeldEntry, error: unknown): void {
-  ctx.events.send("task-failed", {
-    uuid: entry.request.id,
-    exception: reprException(error),
-    traceback: formatPythonTraceback(error, errorToExceptionInfo(error)),
-  });
+/** `task-failed` and `task:failed`. `runtime`: seconds the handler ran, null when it did not run to an end it reported. */
+function sendFailed(ctx: SettleContext, entry: HeldEntry, error: unknown, runtime: number | null): void {
+  const traceback = formatPythonTraceback(error, errorToExceptionInfo(error));
+  ctx.events.send("task-failed", { uuid: entry.request.id, exception: reprException(error), traceback });
+  if (ctx.lifecycle?.has("task:failed")) ctx.lifecycle.emit("task:failed", { ...taskEventBase(entry.request), exception: error, traceback, runtime });
 }
 
 /** Runs one recorder call; a failure there (backend down) is Celery's "INTERNAL ERROR", logged, never thrown. */

@@ -5,6 +5,8 @@ import type { Transport } from "../../../sdk/src/transport/transport.js";
 import type { RegisteredTask, TaskRegistry } from "../app/task-registry.js";
 import type { WorkerState } from "../app/worker-state.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
+import { taskEventBase } from "../lifecycle/task-event-base.js";
+import type { WorkerEventEmitter } from "../lifecycle/worker-event-emitter.js";
 import { TASK_LOG } from "../logging/task-log-messages.js";
 import type { WorkerLogger } from "../logging/worker-logger.js";
 import type { OutcomeRecorder } from "../outcomes/outcome-recorder.js";
@@ -44,6 +46,8 @@ export interface TaskConsumerDeps {
   readonly revokedStamps: ReadonlyMap<string, readonly unknown[]>;
   /** Celery's QoS choice (`decideGlobalQos`). Default: the transport's, with prefetch changes sent to running consumers. */
   readonly qos?: QosPolicy;
+  /** The worker's lifecycle events (`Worker.on`). */
+  readonly lifecycle?: WorkerEventEmitter;
 }
 
 /**
@@ -183,7 +187,7 @@ export class TaskConsumer {
 
   private async process(entry: HeldEntry): Promise<void> {
     const { request } = entry;
-    const { logger, events, state } = this.deps;
+    const { logger, events, state, lifecycle } = this.deps;
     logger.info(TASK_LOG.received(request.name, request.id));
     if ((request.expires !== null || state.revoked.has(request.id)) && (await this.discardIfRevoked(entry))) return;
     events.send("task-received", {
@@ -197,6 +201,7 @@ export class TaskConsumer {
       eta: isoformat(request.eta, request.message.headers.eta),
       expires: isoformat(request.expires, request.message.headers.expires),
     });
+    if (lifecycle?.has("task:received")) lifecycle.emit("task:received", taskEventBase(request));
     if (request.eta !== null && request.eta.getTime() > Date.now() && !(await this.waitForEta(entry, request.eta))) return;
     if (!(await this.waitForToken(entry))) return;
     const pool = this.poolFor(entry.task);
