@@ -27,12 +27,22 @@ const LINES = [
   { line: "5.7", venv: ".venv" },
 ] as const;
 const NEWEST = "5.7";
-/** The older lines' subset: tasks both ways, a failure, a retry, a canvas, request fields, remote control, beat both ways. */
+/**
+ * The older lines' subset: tasks both ways, a failure, a retry, canvases (ours nested, with callbacks, as the Python
+ * worker runs them on every line), request fields, remote control, beat both ways.
+ */
 const SMOKE = [
   "*/add",
   "*/fail",
   "*/retry-once",
   "*/chain",
+  "ts-to-celery/group-of-10",
+  "ts-to-celery/chord-of-10",
+  "ts-to-celery/chain-with-chord",
+  "ts-to-celery/chain-from-group",
+  "ts-to-celery/chain-failing-step",
+  "ts-to-celery/link",
+  "ts-to-celery/link-error",
   "*/request",
   "control/ping",
   "control/active-queues",
