@@ -1,6 +1,9 @@
-// The TypeScript worker serving REAL Python Celery producers, on Redis (broker db 2, results db 3) and RabbitMQ:
-// Python's `apply_async` sends, our worker runs the TS handlers (conformance/ts-tasks), and Python's own
-// `AsyncResult.get()` reads what we stored. Plus malformed messages mixed in: logged with their reason, worker goes on.
+// The TypeScript worker serving REAL Python Celery producers, on Redis (broker db 2, results db 3) and RabbitMQ, for
+// what does not fit `proto conformance run`'s cases: Celery's own control client inspecting and revoking on this
+// worker (a held ETA task), malformed messages mixed in (logged with their reason, the worker goes on), and the
+// process pool. What Python's `apply_async` sends and `AsyncResult.get()` reads (args/kwargs, rich types, exceptions,
+// unknown task, expired, countdown/eta, retry, time limits) runs as celery-to-ts conformance cases
+// (conformance/cases/celery-to-ts.yaml, edge-values.yaml) in conformance-runner.test.ts and conformance-matrix.test.ts.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
@@ -50,98 +53,6 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
         await raw.channel.deleteQueue(queue).catch(() => undefined);
         await raw.close();
       }
-    });
-
-    it("apply_async with args/kwargs/rich types, exceptions, unknown task, expired, countdown/eta, retry: Python's get() sees Celery's results", async () => {
-      const eta = new Date(Date.now() + 2500);
-      const results = await runCeleryClient(
-        "call",
-        command({
-          calls: [
-            { task: "conformance.add", args: kombu([2, 3]) },
-            { task: "conformance.echo", args: kombu([1, "two", [3, 4]]), kwargs: kombu({ k: { nested: [true, null] } }) },
-            {
-              task: "wcore.types",
-              args: kombu([
-                { __type__: "datetime", __value__: "2025-01-31T12:00:00.123456+00:00" },
-                { __type__: "decimal", __value__: "1.10" },
-                { __type__: "bytes", __value__: "raw\u0000bytes" },
-                { __type__: "date", __value__: "2025-02-01" },
-                { __type__: "uuid", __value__: { hex: "6f0a1b560f7e4d4b9a433b1a6f0f8e21" } },
-              ]),
-              kwargs: kombu({ when: { __type__: "datetime", __value__: "2030-06-01T00:00:00+00:00" } }),
-            },
-            { task: "conformance.fail", args: kombu(["boom"]) },
-            { task: "wcore.no_such_task", args: kombu([1]) },
-            { task: "conformance.add", args: kombu([1, 1]), options: { expires: -5 } },
-            { task: "wcore.now", options: { countdown: 1.5 } },
-            { task: "wcore.now", options: { eta: eta.toISOString() } },
-            { task: "conformance.retry_once" },
-            { task: "conformance.soft_limited", args: kombu([5]), options: { soft_time_limit: 0.3 } },
-            { task: "conformance.sleep", args: kombu([5]), options: { time_limit: 0.5 } },
-          ],
-        }),
-      );
-      const [add, echo, types, fail, unknown, expired, countdown, etaRun, retried, soft, hard] = results as [ClientResult, ...ClientResult[]];
-      assert.deepEqual(pick(add), { ok: true, state: "SUCCESS", value: 5 });
-      assert.deepEqual(pick(echo), { ok: true, state: "SUCCESS", value: { args: [1, "two", [3, 4]], kwargs: { k: { nested: [true, null] } } } });
-
-      assert.ok(types?.ok, JSON.stringify(types));
-      const typed = types.value as {
-        types: string[];
-        kwarg_types: Record<string, string>;
-        values: { py_type: string; repr: string }[];
-        kwargs: { when: { py_type: string; iso: string } };
-      };
-      assert.deepEqual(typed.types, ["Date", "PyDecimal", "Uint8Array", "PyDate", "PyUuid"]);
-      assert.deepEqual(typed.kwarg_types, { when: "Date" });
-      // Sent back unchanged, Python reads the same Python types again.
-      assert.deepEqual(
-        typed.values.map((v) => v.repr),
-        [
-          "datetime.datetime(2025, 1, 31, 12, 0, 0, 123000, tzinfo=datetime.timezone.utc)",
-          "Decimal('1.10')",
-          "b'raw\\x00bytes'",
-          "datetime.date(2025, 2, 1)",
-          "UUID('6f0a1b56-0f7e-4d4b-9a43-3b1a6f0f8e21')",
-        ],
-      );
-      assert.equal(typed.kwargs.when.iso, "2030-06-01T00:00:00+00:00");
-
-      assert.deepEqual(pick(fail), { ok: false, state: "FAILURE", exc_type: "ValueError", exc_module: "builtins", exc_str: "boom" });
-      assert.deepEqual(pick(unknown), {
-        ok: false,
-        state: "FAILURE",
-        exc_type: "NotRegistered",
-        exc_module: "celery.exceptions",
-        exc_str: "'wcore.no_such_task'",
-      });
-      assert.deepEqual(pick(expired), { ok: false, state: "REVOKED", exc_type: "TaskRevokedError", exc_module: "celery.exceptions", exc_str: "expired" });
-
-      assert.ok(countdown?.ok && typeof countdown.value === "object", JSON.stringify(countdown));
-      const ranAt = Number((countdown.value as { str: string }).str);
-      assert.ok(ranAt >= (countdown.sent_at ?? 0) + 1.5 - 0.01, `countdown honoured: ran ${ranAt - (countdown.sent_at ?? 0)} s after sending`);
-      assert.ok(etaRun?.ok, JSON.stringify(etaRun));
-      assert.ok(Number((etaRun.value as { str: string }).str) * 1000 >= eta.getTime() - 10, "eta honoured");
-      assert.deepEqual(pick(retried), { ok: true, state: "SUCCESS", value: "retried" });
-      // time limits from the message's `timelimit` header (soft_time_limit / time_limit); billiard prints str(TimeLimitExceeded(0.5)) as "TimeLimitExceeded(0.5,)"
-      assert.deepEqual(pick(soft), { ok: true, state: "SUCCESS", value: "soft" });
-      assert.deepEqual(pick(hard), {
-        ok: false,
-        state: "FAILURE",
-        exc_type: "TimeLimitExceeded",
-        exc_module: "billiard.exceptions",
-        exc_str: "TimeLimitExceeded(0.5,)",
-      });
-
-      const log = lines.join("");
-      assert.match(log, new RegExp(`INFO/MainProcess\\] Task conformance.add\\[${add?.id}\\] succeeded in [0-9.e-]+s: 5\\n`));
-      assert.match(log, new RegExp(`ERROR/MainProcess\\] Task conformance.fail\\[${fail?.id}\\] raised unexpected: ValueError\\('boom'\\)`));
-      assert.match(log, new RegExp(`INFO/MainProcess\\] Task conformance.retry_once\\[${retried?.id}\\] retry: Retry in 1s: RuntimeError\\('retry once'\\)`));
-      assert.match(log, new RegExp(`Discarding revoked task: conformance.add\\[${expired?.id}\\]`));
-      assert.match(log, /ERROR\/MainProcess\] Received unregistered task of type 'wcore.no_such_task'/);
-      assert.match(log, new RegExp(`WARNING/MainProcess\\] Soft time limit \\(0\\.3s\\) exceeded for conformance.soft_limited\\[${soft?.id}\\]`));
-      assert.match(log, new RegExp(`ERROR/MainProcess\\] Hard time limit \\(0\\.5s\\) exceeded for conformance.sleep\\[${hard?.id}\\]`));
     });
 
     it("Celery's own control client sees this worker (stats, active_queues, scheduled) and revoke of a held ETA task gives REVOKED", async () => {
