@@ -61,20 +61,23 @@ const REDIS_BACKEND_ONLY = [
   "ts-to-celery/chain-from-group",
 ];
 
+/** The quorum-queue cases: skipped without a quorum configuration (conformance-quorum.test.ts runs them). */
+const QUORUM_ONLY = ["celery-to-ts/quorum-add", "celery-to-ts/quorum-countdown", "ts-to-celery/quorum-add", "ts-to-celery/quorum-countdown"];
+
 let vhost: TestVhost | null = null;
 const SETUPS: Setup[] = [
   {
     label: "Redis broker, Redis backend",
     broker: async () => redisDbUrl(BROKER_DB),
     backend: redisDbUrl(BACKEND_DB),
-    skipped: [],
+    skipped: QUORUM_ONLY,
     cleanup: async () => undefined,
   },
   {
     label: "Redis broker, rpc:// backend",
     broker: async () => redisDbUrl(BROKER_DB),
     backend: "rpc://",
-    skipped: ["celery-to-ts/chord", "celery-to-ts/link", ...REDIS_BACKEND_ONLY],
+    skipped: ["celery-to-ts/chord", "celery-to-ts/link", ...REDIS_BACKEND_ONLY, ...QUORUM_ONLY],
     cleanup: async () => undefined,
   },
   {
@@ -84,14 +87,14 @@ const SETUPS: Setup[] = [
       return vhost.url;
     },
     backend: redisDbUrl(BACKEND_DB),
-    skipped: ["celery-to-ts/expired", "ts-to-celery/expired"],
+    skipped: ["celery-to-ts/expired", "ts-to-celery/expired", ...QUORUM_ONLY],
     cleanup: async () => undefined,
   },
   {
     label: "RabbitMQ broker, rpc:// backend",
     broker: async () => (vhost as TestVhost).url,
     backend: "rpc://",
-    skipped: ["celery-to-ts/chord", "celery-to-ts/expired", "celery-to-ts/link", "ts-to-celery/expired", ...REDIS_BACKEND_ONLY],
+    skipped: ["celery-to-ts/chord", "celery-to-ts/expired", "celery-to-ts/link", "ts-to-celery/expired", ...REDIS_BACKEND_ONLY, ...QUORUM_ONLY],
     cleanup: async () => {
       await vhost?.delete();
     },
