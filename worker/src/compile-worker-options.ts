@@ -12,6 +12,7 @@ import { brokerFamily } from "./describe-broker.js";
 import { expandNodeName } from "./expand-node-name.js";
 import { parseLogLevel } from "./logging/log-level.js";
 import { DEFAULT_WORKER_OPTIONS, type AutoscaleOptions, type CompiledAutoscale, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
+import type { WorkerTracingOptions } from "./tracing/tracing-options.js";
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "config",
@@ -48,6 +49,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "control",
   "processPool",
   "taskModule",
+  "tracing",
 ]);
 
 /**
@@ -163,7 +165,16 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
     control: options.control ?? null,
     processPool: options.processPool ?? null,
     taskModule,
+    tracing: compileTracing(options.tracing),
   });
+}
+
+function compileTracing(tracing: boolean | WorkerTracingOptions | undefined): WorkerTracingOptions | null {
+  if (tracing === undefined || tracing === false) return null;
+  if (tracing === true) return Object.freeze({ useSpanLinks: false });
+  if (typeof tracing !== "object" || tracing === null) throw invalid("tracing", "must be true, false or { useSpanLinks }");
+  if (tracing.useSpanLinks !== undefined && typeof tracing.useSpanLinks !== "boolean") throw invalid("tracing", "useSpanLinks must be a boolean");
+  return Object.freeze({ useSpanLinks: tracing.useSpanLinks ?? false });
 }
 
 function compileQueues(queues: readonly (string | QueueSpec)[]): readonly QueueSpec[] {

@@ -2,6 +2,7 @@ import type { CompressionName } from "../../sdk/src/codec/body/compression.js";
 import type { SerializerName } from "../../sdk/src/codec/body/content-types.js";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
 import { toRoutingSettings } from "../../sdk/src/routing/to-routing-settings.js";
+import type { PublishTracer } from "../../sdk/src/tracing/publish-tracer.js";
 import { filterHiddenSettings } from "../../sdk/src/config/filter-hidden-settings.js";
 import type { ResolvedCelerySettings } from "../../sdk/src/config/resolve-celery-settings.js";
 import { mailboxSettingsOf } from "../../sdk/src/control/pidbox-entities.js";
@@ -21,7 +22,11 @@ import type { MaybeClosable, PidboxServices, PoolServices, RunningPidbox, Worker
  * The outcome recorder: the one given in the options (an instance or a factory), else Celery's for `backend`, whose
  * Redis connection must be up within `connectTimeoutMs` (aborting `signal`, the worker stopping, ends the wait).
  */
-export async function createDefaultOutcomes(services: WorkerServices, signal: AbortSignal): Promise<OutcomeRecorder & MaybeClosable> {
+export async function createDefaultOutcomes(
+  services: WorkerServices,
+  signal: AbortSignal,
+  publishTracer: PublishTracer | null = null,
+): Promise<OutcomeRecorder & MaybeClosable> {
   const o = services.options;
   const given = o.outcomes;
   if (given !== null) return typeof given === "function" ? await given(services) : given;
@@ -40,6 +45,7 @@ export async function createDefaultOutcomes(services: WorkerServices, signal: Ab
       ...(s.result_expires === null ? {} : { resultExpiresSeconds: s.result_expires }),
       inheritParentPriority: s.task_inherit_parent_priority,
       ...(o.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: o.connectTimeoutMs }),
+      publishTracer,
     },
     { connectTimeoutSetting: o.connectSettingNames.connectTimeout, urlSetting: o.connectSettingNames.backend, signal },
   );

@@ -14,6 +14,7 @@ import type { WorkerLogger } from "./logging/worker-logger.js";
 import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
 import type { ExecutionPool } from "./pool/execution-pool.js";
 import type { TaskRequest } from "./request/task-request.js";
+import type { WorkerTracingOptions } from "./tracing/tracing-options.js";
 
 /** Options of `createWorker`. Every default is Celery's (`celery worker` and its settings); see `DEFAULT_WORKER_OPTIONS`. */
 export interface WorkerOptions {
@@ -119,6 +120,12 @@ export interface WorkerOptions {
    * process pool, since handlers cannot cross processes. Default none.
    */
   readonly taskModule?: string | null;
+  /**
+   * OpenTelemetry tracing as opentelemetry-instrumentation-celery does it (`run/<task>` spans, context carried into
+   * everything the outcomes publish): true, or `{ useSpanLinks }`. Needs `@opentelemetry/api` (an optional peer
+   * dependency, loaded only then; `start()` rejects naming it when missing) and the user's registered SDK. Default false.
+   */
+  readonly tracing?: boolean | WorkerTracingOptions;
 }
 
 /** `autoscale`: the pool's bounds and how long it stays grown. */
@@ -250,6 +257,8 @@ export interface CompiledWorkerOptions {
   readonly control: PidboxFactory | false | null;
   readonly processPool: ExecutionPoolFactory | null;
   readonly taskModule: string | null;
+  /** null: tracing off. */
+  readonly tracing: WorkerTracingOptions | null;
 }
 
 /** `AutoscaleOptions` with its defaults applied. */

@@ -150,7 +150,9 @@ export class Worker implements WorkerControl {
     try {
       if (o.statedb !== null) await loadStateDb(o.statedb, this.state);
       const services: WorkerServices = { options: o, hostname: this.hostname, transport, registry: this.registry, state: this.state, logger: this.logger };
-      const outcomes = await createDefaultOutcomes(services, this.connecting.signal);
+      // Loaded only with tracing on: nothing of @opentelemetry/api otherwise.
+      const tracers = o.tracing === null ? null : await (await import("./tracing/load-worker-tracers.js")).loadWorkerTracers(o.tracing, this.logger);
+      const outcomes = await createDefaultOutcomes(services, this.connecting.signal, tracers?.publish ?? null);
       running.outcomes = outcomes;
       const events = await createDefaultEventDispatcher(services);
       running.events = events;
@@ -183,6 +185,7 @@ export class Worker implements WorkerControl {
         revokedStamps: this.revokedStamps,
         qos: transport.kind === "amqp" ? { global: qos.global, staticPrefetch: qos.staticPrefetch } : {},
         lifecycle: this.lifecycle,
+        tracer: tracers?.run ?? null,
       });
       running.consumer = consumer;
       running.autoscaler = o.autoscale === null ? null : this.startAutoscaler(o.autoscale, pool, consumer);

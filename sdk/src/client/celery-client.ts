@@ -48,6 +48,7 @@ export class CeleryClient implements TaskSender {
 
     const id = options.id ?? randomUUID();
     if (options.ignoreResult !== true) await this.backend.onTaskCall(id);
+    if (this.options.sendSentEvent) await this.declareEventExchange();
     const message = createTaskMessage({
       ...options,
       ...delayed.delay,
@@ -69,8 +70,11 @@ export class CeleryClient implements TaskSender {
         jsonFlavor: this.options.jsonFlavor,
       },
     );
-    await this.transport.publish(publish);
-    if (this.options.sendSentEvent) await this.publishSentEvent(message, queueName, exchange, routingKey);
+    const published = this.transport.publish(publish);
+    const sentEvent = this.options.sendSentEvent ? this.publishSentEvent(message, queueName, exchange, routingKey) : null;
+    sentEvent?.catch(() => undefined);
+    await published;
+    await sentEvent;
     return id;
   }
 
@@ -92,10 +96,19 @@ export class CeleryClient implements TaskSender {
     return this.clock;
   }
 
-  private async publishSentEvent(message: ReturnType<typeof createTaskMessage>, queue: string | null, exchange: string, routingKey: string): Promise<void> {
+  private async declareEventExchange(): Promise<void> {
     const type = this.transport.kind === "amqp" ? "topic" : "fanout";
     await this.declareExchangeOnce(EVENT_EXCHANGE, () => this.transport.declareExchange({ name: EVENT_EXCHANGE, type, durable: true, deliveryMode: 1 }));
-    await this.transport.publish(encodeTaskSentEvent(message, { queue, exchange, routingKey, clock: this.tick() }));
+  }
+
+  /**
+   * Writes `task-sent` right behind the task message, without waiting for the broker's confirm of that message (the
+   * exchange is declared before either goes out), as kombu without `confirm_publish` does: a worker that acts on the
+   * task at once (an expired one is revoked on receipt) must not get its own event to Flower or celery-exporter ahead
+   * of `task-sent`, whose `name` and `queue` label every later event of the task.
+   */
+  private publishSentEvent(message: ReturnType<typeof createTaskMessage>, queue: string | null, exchange: string, routingKey: string): Promise<void> {
+    return this.transport.publish(encodeTaskSentEvent(message, { queue, exchange, routingKey, clock: this.tick() }));
   }
 
   /** Celery logs its warning on every such call; a client emits it once per exchange. */

@@ -52,6 +52,13 @@ export interface ClientOptions {
    * `broker_connection_timeout`; for Redis, `socket_connect_timeout` of the URL's transport options when set).
    */
   readonly connectTimeoutMs?: number;
+  /**
+   * OpenTelemetry tracing as opentelemetry-instrumentation-celery does it: each publish is an `apply_async/<task>`
+   * PRODUCER span under the active context, injected into the task headers by the global propagator. Uses the
+   * globally registered tracer provider and propagator of `@opentelemetry/api` (an optional peer dependency, loaded
+   * only when this is true; `createClient` rejects naming it when it is missing). Default false.
+   */
+  readonly tracing?: boolean;
 }
 
 /** `ClientOptions` with defaults applied and checked, frozen. */

@@ -31,6 +31,7 @@ export async function createClient(options: ClientOptions = {}): Promise<Client>
       : (await import("../config/resolve-celery-settings.js")).resolveCelerySettings(options.config);
   // What this call read or resolved is its to report (a configuration passed in resolved was reported by its loader).
   if (config !== undefined && config !== options.config) for (const warning of config.warnings) process.emitWarning(warning, { type: "CeleryProtoWarning" });
+  const tracer = options.tracing === true ? await (await import("../tracing/create-otel-publish-tracer.js")).createOtelPublishTracer() : null;
   const compiled = compileClientOptions({ ...options, ...(config === undefined ? {} : { config }) });
   const timeout = compiled.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: compiled.connectTimeoutMs };
   const ownsTransport = typeof compiled.broker === "string";
@@ -49,5 +50,5 @@ export async function createClient(options: ClientOptions = {}): Promise<Client>
     if (ownsTransport) await transport.close().catch(() => undefined);
     throw e;
   }
-  return new Client(new CeleryClient(transport, backend, compiled));
+  return new Client(new CeleryClient(transport, backend, compiled, tracer));
 }

@@ -5,6 +5,7 @@ import type { WorkerEventEmitter } from "../lifecycle/worker-event-emitter.js";
 import type { WorkerLogger } from "../logging/worker-logger.js";
 import type { OutcomeRecorder } from "../outcomes/outcome-recorder.js";
 import type { ExecutionOutcome, ExecutionPool } from "../pool/execution-pool.js";
+import type { RunSpan, RunTracer } from "../tracing/run-tracer.js";
 import type { EntryPhase, HeldEntry } from "./held-entry.js";
 import { ackEntry } from "./settle-delivery.js";
 import { settleOutcome } from "./settle-outcome.js";
@@ -17,6 +18,8 @@ export interface RunContext {
   /** The worker-wide limits (`task_time_limit`, `task_soft_time_limit`) for tasks that set none. */
   readonly defaultLimits?: { readonly hard: number | null; readonly soft: number | null };
   readonly lifecycle?: WorkerEventEmitter;
+  /** Tracing on: each execution is a `run/<task>` span, active in the handler and while its outcome is recorded. */
+  readonly tracer?: RunTracer | null;
 }
 
 /**
@@ -35,7 +38,9 @@ export async function runEntry(
   const { request, task } = entry;
   entry.pool = pool;
   let acked: Promise<void> = Promise.resolve();
+  let span: RunSpan | null = null;
   const accept = (pid: number): void => {
+    span = ctx.tracer?.start(task, request) ?? null;
     setPhase("active");
     entry.held.timeStart = Date.now() / 1000;
     ctx.state.countProcessed(request.name);
@@ -63,6 +68,7 @@ export async function runEntry(
       outcome = await pool.run(task, request, limits, {
         onAccepted: (pid) => accept(pid),
         onUpdateState: (state, meta) => ctx.outcomes.updateState(request, state, meta),
+        ...(ctx.tracer == null ? {} : { within: <T>(fn: () => T): T => (span === null ? fn() : span.within(fn)) }),
       });
     } catch (e) {
       // The pool could not run it at all (closed, spawn failure): a failure of this task, as Celery reports it.
@@ -71,8 +77,16 @@ export async function runEntry(
     }
   }
   await acked;
-  if (terminating()) return;
-  await settleOutcome(ctx, entry, outcome);
+  const traced = span as RunSpan | null;
+  if (terminating()) return traced?.end(outcome);
+  if (traced === null) return settleOutcome(ctx, entry, outcome);
+  // Callbacks, chain steps, chord bodies and retries are published under the run span, as Python publishes them
+  // before `task_postrun`.
+  try {
+    await traced.within(() => settleOutcome(ctx, entry, outcome));
+  } finally {
+    traced.end(outcome);
+  }
 }
 
 function validateArguments(entry: HeldEntry): unknown {

@@ -21,6 +21,7 @@ import { revokedByStamp } from "./revoked-by-stamp.js";
 import { runEntry } from "./run-entry.js";
 import { announceRevoked } from "./settle-outcome.js";
 import { setLongTimeout } from "./set-long-timeout.js";
+import type { RunTracer } from "../tracing/run-tracer.js";
 
 export interface TaskConsumerDeps {
   readonly transport: Transport;
@@ -48,6 +49,8 @@ export interface TaskConsumerDeps {
   readonly qos?: QosPolicy;
   /** The worker's lifecycle events (`Worker.on`). */
   readonly lifecycle?: WorkerEventEmitter;
+  /** Tracing on: the `run/<task>` spans (see `runEntry`). */
+  readonly tracer?: RunTracer | null;
 }
 
 /**

@@ -21,6 +21,7 @@ import type { ResultStore } from "./result-store.js";
 import { RpcResultStore } from "./rpc-result-store.js";
 import { registerBuiltins } from "./register-builtins.js";
 import { toWorkerProducerBackend } from "./to-worker-producer-backend.js";
+import type { PublishTracer } from "../../../sdk/src/tracing/publish-tracer.js";
 
 /** Options of `createWorkerOutcomes`: a worker's result settings by Celery's names. */
 export interface WorkerOutcomesOptions {
@@ -56,6 +57,8 @@ export interface WorkerOutcomesOptions {
   readonly resultPersistent?: boolean;
   /** `task_inherit_parent_priority`. Default false. */
   readonly inheritParentPriority?: boolean;
+  /** Tracing on: what the outcomes publish gets an `apply_async/<task>` span under the active (`run`) span. */
+  readonly publishTracer?: PublishTracer | null;
   /**
    * Time a Redis result backend's connections may take to connect (and each reconnection), in ms. Default 4000
    * (Celery's `broker_connection_timeout`).
@@ -118,6 +121,7 @@ export function createWorkerOutcomes(options: WorkerOutcomesOptions): WorkerOutc
       ...(options.taskSerializer === undefined ? {} : { serializer: options.taskSerializer }),
       ...(options.taskCompression === undefined ? {} : { compression: options.taskCompression }),
     }),
+    options.publishTracer ?? null,
   );
   if (options.registry !== undefined && !options.registry.has("celery.map")) registerBuiltins(options.registry, sender);
   return new WorkerOutcomeRecorder(

@@ -109,12 +109,15 @@ export class AsyncPool implements ExecutionPool {
       // The consumer's bookkeeping must not stop the execution.
     }
     const run = startLimitedRun(
-      (signal) =>
-        job.task.handler(
-          job.request.args,
-          job.request.kwargs,
-          createTaskContext(job.task, job.request, signal, (state, meta) => job.hooks.onUpdateState(state, meta)),
-        ),
+      (signal) => {
+        const call = (): unknown =>
+          job.task.handler(
+            job.request.args,
+            job.request.kwargs,
+            createTaskContext(job.task, job.request, signal, (state, meta) => job.hooks.onUpdateState(state, meta)),
+          );
+        return job.hooks.within === undefined ? call() : job.hooks.within(call);
+      },
       this.options.softTimeLimitGraceMs === undefined ? {} : { softTimeLimitGraceMs: this.options.softTimeLimitGraceMs },
     );
     job.run = run;

@@ -21,6 +21,8 @@ export interface ExecutionHooks {
   onAccepted(pid: number): void;
   /** `context.updateState` from the handler. */
   onUpdateState(state: string, meta: unknown): Promise<void>;
+  /** In-process pools call the handler through it (tracing: the `run` span's context is active in the handler). */
+  within?<T>(fn: () => T): T;
 }
 
 /** Effective limits for one execution: header `timelimit` over the task options. Seconds; null = none. */

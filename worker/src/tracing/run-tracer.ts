@@ -1,0 +1,16 @@
+import type { RegisteredTask } from "../app/task-registry.js";
+import type { ExecutionOutcome } from "../pool/execution-pool.js";
+import type { TaskRequest } from "../request/task-request.js";
+
+/** One `run/<task>` span, from the pool's acceptance to the end of the outcome's recording. */
+export interface RunSpan {
+  /** Calls `fn` with the span's context active (the handler, in the async pool; the outcome's publishing). */
+  within<T>(fn: () => T): T;
+  /** Sets the outcome's attributes and status and ends the span. */
+  end(outcome: ExecutionOutcome): void;
+}
+
+/** Traces executions. Implemented over `@opentelemetry/api` (`create-otel-run-tracer.ts`), loaded only when tracing is on. */
+export interface RunTracer {
+  start(task: RegisteredTask, request: TaskRequest): RunSpan;
+}
