@@ -9,6 +9,7 @@ import { directExchangeWarning, routeNativeDelayed } from "../routing/native-del
 import { resolveDestination } from "../routing/resolve-destination.js";
 import type { QueueSpec } from "../transport/queue-spec.js";
 import type { Transport } from "../transport/transport.js";
+import type { PublishSpan, PublishTracer } from "../tracing/publish-tracer.js";
 import type { CompiledClientOptions } from "./client-options.js";
 import { encodeTaskSentEvent, EVENT_EXCHANGE } from "./encode-task-sent-event.js";
 import type { SendTaskOptions } from "./send-task-options.js";
@@ -28,6 +29,8 @@ export class CeleryClient implements TaskSender {
     readonly transport: Transport,
     readonly backend: ResultBackend,
     readonly options: CompiledClientOptions,
+    /** Traces each publish (`createClient({ tracing: true })`, the worker with tracing on); null for none. */
+    readonly tracer: PublishTracer | null = null,
   ) {}
 
   async sendTask(name: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, options: SendTaskOptions = {}): Promise<string> {
@@ -49,31 +52,49 @@ export class CeleryClient implements TaskSender {
     const id = options.id ?? randomUUID();
     if (options.ignoreResult !== true) await this.backend.onTaskCall(id);
     if (this.options.sendSentEvent) await this.declareEventExchange();
-    const message = createTaskMessage({
-      ...options,
-      ...delayed.delay,
-      now,
-      task: name,
-      args,
-      kwargs,
-      id,
-      priority: destination.priority,
-      deliveryMode: destination.deliveryMode,
-      replyTo: options.replyTo ?? this.backend.replyTo,
-    });
-    const publish = encodeAmqpPublish(
-      message,
-      { exchange, routingKey },
-      {
-        serializer: options.serializer ?? this.options.serializer,
-        compression: options.compression === undefined ? this.options.compression : options.compression,
-        jsonFlavor: this.options.jsonFlavor,
-      },
-    );
-    const published = this.transport.publish(publish);
-    const sentEvent = this.options.sendSentEvent ? this.publishSentEvent(message, queueName, exchange, routingKey) : null;
-    sentEvent?.catch(() => undefined);
-    await published;
+    const span: PublishSpan | null =
+      this.tracer?.startPublish({
+        taskName: name,
+        taskId: id,
+        exchange,
+        routingKey,
+        exchangeType: destination.queue === null ? null : (destination.queue.exchange?.type ?? "direct"),
+      }) ?? null;
+    let message: ReturnType<typeof createTaskMessage>;
+    let sentEvent: Promise<void> | null = null;
+    try {
+      message = createTaskMessage({
+        ...options,
+        ...delayed.delay,
+        // Written over caller-supplied propagation headers, as the Python instrumentation does.
+        ...(span === null ? {} : { headers: { ...options.headers, ...span.headers } }),
+        now,
+        task: name,
+        args,
+        kwargs,
+        id,
+        priority: destination.priority,
+        deliveryMode: destination.deliveryMode,
+        replyTo: options.replyTo ?? this.backend.replyTo,
+      });
+      const publish = encodeAmqpPublish(
+        message,
+        { exchange, routingKey },
+        {
+          serializer: options.serializer ?? this.options.serializer,
+          compression: options.compression === undefined ? this.options.compression : options.compression,
+          jsonFlavor: this.options.jsonFlavor,
+        },
+      );
+      const published = this.transport.publish(publish);
+      sentEvent = this.options.sendSentEvent ? this.publishSentEvent(message, queueName, exchange, routingKey) : null;
+      sentEvent?.catch(() => undefined);
+      await published;
+    } catch (e) {
+      span?.end(e);
+      throw e;
+    }
+    span?.end();
     await sentEvent;
     return id;
   }
