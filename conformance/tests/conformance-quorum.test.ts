@@ -105,7 +105,8 @@ describe("proto conformance run: a quorum-queue configuration on RabbitMQ (the p
         .filter((o) => o.status === "skipped")
         .map((o) => o.case.name)
         .sort(),
-      ["celery-to-ts/expired", "ts-to-celery/expired"],
+      // eta-request: native delayed delivery rewrites the eta header; expired: RabbitMQ drops an expired message.
+      ["celery-to-ts/eta-request", "celery-to-ts/expired", "ts-to-celery/expired"],
       out,
     );
     // The queues both sides declared are quorum queues, and the countdowns went through the delayed-delivery topology.
