@@ -5,7 +5,6 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { signature } from "../../sdk/src/canvas/create-signature.js";
 import type { Client } from "../../sdk/src/client/client.js";
 import { createClient } from "../../sdk/src/client/create-client.js";
 import { MemoryTransport } from "../../sdk/src/transport/memory/memory-transport.js";
@@ -75,7 +74,7 @@ describe("tracing", () => {
 
   it("producer → run (child) → handler span, link callback's apply_async under run → run of the callback", async () => {
     const id = await trace.getTracer("user").startActiveSpan("request", async (span) => {
-      const result = await client.enqueue("tasks.add", [2, 3], {}, { link: signature("tasks.cb") });
+      const result = await client.enqueue("tasks.add", [2, 3], {}, { link: [{ task: "tasks.cb", args: [], kwargs: {}, options: {}, subtask_type: null, immutable: false }] });
       span.end();
       return result.id;
     });
