@@ -15,27 +15,12 @@ import { ProtoWorkerProcess } from "../harness/proto-worker-process.js";
 import { PythonWorker } from "../harness/python-worker.js";
 import { createTestVhost, type TestVhost } from "../harness/rabbitmq-vhost.js";
 import { findFreePort } from "../harness/redis-private-server.js";
+import { PARITY_CALLS, runSentEventProducer } from "../harness/sent-event-producer.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 // No flush: queue names and node names are this run's own, task ids are unique.
 const REDIS_DB = 1;
 
-interface Call {
-  readonly task: string;
-  readonly args?: readonly unknown[];
-  readonly options?: { readonly expires?: number };
-}
-
-/** Sent in this order by both producers: an expired task first (while the worker is idle, so RabbitMQ's TTL 0 still delivers it). */
-const CALLS: readonly Call[] = [
-  { task: "conformance.add", args: [1, 1], options: { expires: -5 } },
-  { task: "conformance.add", args: [1, 2] },
-  { task: "conformance.add", args: [3, 4] },
-  { task: "conformance.mul", args: [3, 4] },
-  { task: "conformance.fail", args: ["boom"] },
-  { task: "conformance.retry_once" },
-  { task: "conformance.not_registered_here", args: [1] },
-];
 /** What each worker ends with: task-* event counts Flower counted under the worker's nodename. */
 const DONE: Readonly<Record<string, number>> = { "task-succeeded": 4, "task-failed": 2, "task-retried": 1, "task-revoked": 1 };
 const FLOWER_METRICS = new Set([
@@ -118,9 +103,9 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
     });
 
     it("counts the same events, runtimes and worker gauges for both (per worker and per producer)", async () => {
-      const pyProducer = await runPythonProducer({ broker: brokerUrl, backend, queue: pyQueue, calls: CALLS });
+      const pyProducer = await runSentEventProducer({ broker: brokerUrl, backend, queue: pyQueue, calls: PARITY_CALLS });
       const sdk = client as Client;
-      for (const call of CALLS) await sdk.enqueue(call.task, [...(call.args ?? [])], {}, { queue: tsQueue, ...call.options });
+      for (const call of PARITY_CALLS) await sdk.enqueue(call.task, [...(call.args ?? [])], {}, { queue: tsQueue, ...call.options });
       const roles: Record<string, Record<string, string>> = {
         python: { [pyNode]: "worker", [pyProducer.nodename]: "producer" },
         ours: { [tsNode]: "worker", [defaultOrigin()]: "producer" },
@@ -173,25 +158,6 @@ async function scrape(url: string): Promise<PrometheusSample[]> {
   const response = await fetch(url);
   assert.equal(response.status, 200, `${url}: HTTP ${response.status}`);
   return parsePrometheusText(await response.text());
-}
-
-function runPythonProducer(command: Readonly<Record<string, unknown>>): Promise<{ nodename: string; ids: string[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, ".venv/bin/python"), [path.join(ROOT, "conformance/python/reference/sent_event_producer.py")], {
-      cwd: ROOT,
-      env: { ...process.env, PYTHONPATH: path.join(ROOT, "conformance/python") },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`sent_event_producer.py exited ${code}:\n${err}`));
-      resolve(JSON.parse(out) as { nodename: string; ids: string[] });
-    });
-    child.stdin.end(JSON.stringify(command));
-  });
 }
 
 async function poll(check: () => Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {

@@ -3,6 +3,7 @@
 # .venv      <- conformance/python/requirements.txt      (latest Celery 5.x)
 # .venv-5.3  <- conformance/python/requirements-5.3.txt  (older Celery 5.x line)
 # .venv-5.4, .venv-5.5, .venv-5.6 <- conformance/python/requirements-5.N.txt (the conformance matrix's other lines)
+# .venv-celery-exporter <- conformance/python/requirements-celery-exporter.txt (pins older redis/prometheus_client)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 py="${PYTHON:-python3}"
@@ -26,4 +27,6 @@ for line in 5.3 5.4 5.5 5.6; do
   ensure_venv "$root/.venv-$line" "$root/conformance/python/requirements-$line.txt" &
   pids+=($!)
 done
+ensure_venv "$root/.venv-celery-exporter" "$root/conformance/python/requirements-celery-exporter.txt" &
+pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid"; done
