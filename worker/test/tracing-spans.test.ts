@@ -74,7 +74,12 @@ describe("tracing", () => {
 
   it("producer → run (child) → handler span, link callback's apply_async under run → run of the callback", async () => {
     const id = await trace.getTracer("user").startActiveSpan("request", async (span) => {
-      const result = await client.enqueue("tasks.add", [2, 3], {}, { link: [{ task: "tasks.cb", args: [], kwargs: {}, options: {}, subtask_type: null, immutable: false }] });
+      const result = await client.enqueue(
+        "tasks.add",
+        [2, 3],
+        {},
+        { link: [{ task: "tasks.cb", args: [], kwargs: {}, options: {}, subtask_type: null, immutable: false }] },
+      );
       span.end();
       return result.id;
     });
