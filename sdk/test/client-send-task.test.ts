@@ -7,6 +7,10 @@ import { DisabledResultBackend } from "../src/results/disabled-result-backend.js
 import { MemoryTransport } from "../src/transport/memory/memory-transport.js";
 import type { Delivery } from "../src/transport/transport.js";
 import { decodeTaskMessage } from "../src/codec/task/decode-task-message.js";
+import { createTaskMessage } from "../src/codec/task/create-task-message.js";
+import { encodeAmqpPublish } from "../src/codec/amqp/encode-amqp-publish.js";
+import { envelopeFromPublish } from "../src/codec/redis/encode-redis-envelope.js";
+import { toPublishOptions } from "../src/transport/amqp/to-publish-options.js";
 import { decodeControlMessage } from "../src/codec/message/decode-control-message.js";
 import { decodeEventMessage } from "../src/codec/message/decode-event-message.js";
 import { CeleryProtoError } from "../src/errors/celery-proto-error.js";
@@ -46,6 +50,26 @@ describe("CeleryClient.sendTask", () => {
     assert.equal(math?.message.properties["priority"], 7);
     assert.equal((await drain(transport, "fn-queue")).length, 1);
     assert.equal((await drain(transport, "override")).length, 1);
+  });
+
+  it("priority null (Celery's priority=None): no property for a named queue; 0 where the router merges it away", async () => {
+    const { transport, client } = await setup({ routes: [{ "tasks.routed": "routed" }] });
+    await client.sendTask("tasks.add", [], {}, { queue: "named", priority: null });
+    await client.sendTask("tasks.add", [], {}, { priority: null });
+    await client.sendTask("tasks.routed", [], {}, { priority: null });
+    await client.sendTask("tasks.add", [], {}, { queue: "named" });
+    const priorities = async (queue: string) => (await drain(transport, queue)).map((d) => d.message.properties["priority"] ?? "absent");
+    assert.deepEqual([await priorities("named"), await priorities("celery"), await priorities("routed")], [["absent", 0], [0], [0]]);
+  });
+
+  it("a message without a priority: no AMQP priority option, priority 0 in kombu's Redis envelope", () => {
+    const message = createTaskMessage({ task: "tasks.add", id: "00000000-0000-4000-8000-000000000001", priority: null });
+    assert.equal("priority" in message.properties, false);
+    assert.equal(createTaskMessage({ task: "tasks.add" }).properties.priority, 0);
+    const publish = encodeAmqpPublish(message, { exchange: "", routingKey: "celery" });
+    assert.equal("priority" in toPublishOptions(publish.properties), false);
+    const envelope = JSON.parse(envelopeFromPublish(publish)) as { properties: Record<string, unknown> };
+    assert.equal(envelope.properties["priority"], 0);
   });
 
   it("publishes to a named exchange with a routing key", async () => {

@@ -298,6 +298,21 @@ describe("retry(): Task.retry's message, then RETRY", () => {
     assert.deepEqual([sender.sent[1]!.options.exchange, sender.sent[1]!.options.routingKey, sender.sent[1]!.options.priority], ["ex", "rk", 5]);
   });
 
+  it("priority: a retry keeps the delivery's, else null (no property, as Task.apply_async's priority=None); callbacks null unless inherited", async () => {
+    const { sender, recorder } = setup();
+    const linked = { task: "conformance.add", args: [2, 2], link: toSignatureDict(setOptions(mul.s(3), { queue: "q2" })) };
+    await recorder.retry(receive({ task: "conformance.retry_once" }, { exchange: "", routingKey: "q1" }), retryTask, {});
+    await recorder.retry(receive({ task: "conformance.retry_once" }, { exchange: "", routingKey: "q1", priority: 0 }), retryTask, {});
+    await recorder.succeeded(receive(linked, { exchange: "", routingKey: "q1", priority: 7 }), registeredTask("conformance.add"), 4, 0.01);
+    const inheriting = createOutcomeRecorder({ sender, store: new RecordingStore(), inheritParentPriority: true });
+    await inheriting.succeeded(receive(linked, { exchange: "", routingKey: "q1", priority: 7 }), registeredTask("conformance.add"), 4, 0.01);
+    await inheriting.succeeded(receive(linked, { exchange: "", routingKey: "q1" }), registeredTask("conformance.add"), 4, 0.01);
+    assert.deepEqual(
+      sender.sent.map((s) => s.options.priority),
+      [null, 0, null, 7, null],
+    );
+  });
+
   it("past max_retries: FAILURE with the exc (or MaxRetriesExceededError), nothing published", async () => {
     const { sender, store, recorder } = setup();
     const request = { ...receive({ task: "conformance.retry_once", args: [1] }), retries: 3 };

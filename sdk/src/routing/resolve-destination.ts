@@ -17,8 +17,12 @@ export interface Destination {
   readonly queue: QueueSpec | null;
   /** The queue's name as the `task-sent` event reports it (`qname`), or null. */
   readonly queueName: string | null;
-  /** The message priority, when the options or the route set one. */
-  readonly priority: number | undefined;
+  /**
+   * The message priority, when the options or the route set one; null when the options hold Celery's `priority=None`
+   * and reached `send_task_message` with it (a named queue, no matching route: the router's `lpmerge` drops a None
+   * only when it merges the options over a route or the default queue); undefined for none (kombu's default 0).
+   */
+  readonly priority: number | null | undefined;
   /** kombu's delivery mode: the options', else the queue exchange's, else `task_default_delivery_mode` (else 2). */
   readonly deliveryMode: 1 | 2;
 }
@@ -58,7 +62,7 @@ export function resolveDestination(routed: RoutedOptions, table: QueueTable, set
     routingKey: routingKey ?? "",
     queue,
     queueName,
-    priority: typeof routed.priority === "number" ? routed.priority : undefined,
+    priority: typeof routed.priority === "number" || routed.priority === null ? routed.priority : undefined,
     deliveryMode,
   };
 }

@@ -5,15 +5,18 @@ import type { TaskSender } from "../../../sdk/src/client/task-sender.js";
 export interface ParentTask {
   readonly id: string;
   readonly rootId: string | null;
-  /** The delivery priority, inherited with `task_inherit_parent_priority`; null otherwise. */
+  /** The delivery priority, inherited with `task_inherit_parent_priority`; null otherwise (or when it had none). */
   readonly inheritedPriority: number | null;
 }
 
 /**
- * A sender that publishes the way Celery's `send_task` does from inside a running task: a message without a
- * `root_id` gets the task's root (or its id), one without a `parent_id` gets the task's id, and with
- * `task_inherit_parent_priority` one without a priority gets the task's delivery priority. Everything else is
- * passed through (the backend, broadcasts).
+ * A sender that publishes the way Celery's worker does from inside a running task, through `Task.apply_async` of the
+ * task it applies (C:celery/app/task.py, C:celery/app/base.py `send_task`): a message without a `root_id` gets the
+ * task's root (or its id), one without a `parent_id` gets the task's id; one without a priority gets the inherited
+ * delivery priority (`task_inherit_parent_priority`, as the tracer passes it), else `null`: the task's exec option
+ * `priority=None` (`extract_exec_options`, no `task_default_priority`), which the router keeps for a named queue, so
+ * the message goes out without a `priority` property, and drops on the default queue or a route (priority 0).
+ * Everything else is passed through (the backend, broadcasts).
  */
 export function createParentTaskSender(sender: TaskSender, parent: ParentTask): TaskSender {
   return {
@@ -23,7 +26,7 @@ export function createParentTaskSender(sender: TaskSender, parent: ParentTask): 
         ...options,
         rootId: options.rootId || parent.rootId || parent.id,
         parentId: options.parentId || parent.id,
-        ...(options.priority === undefined && parent.inheritedPriority !== null ? { priority: parent.inheritedPriority } : {}),
+        priority: options.priority === undefined ? parent.inheritedPriority : options.priority,
       };
       return sender.sendTask(name, args, kwargs, filled);
     },

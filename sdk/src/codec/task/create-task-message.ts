@@ -73,8 +73,9 @@ export function createTaskMessage(input: TaskMessageInput): TaskMessage {
     correlation_id: id,
     reply_to: input.replyTo ?? "",
     delivery_mode: input.deliveryMode ?? 2,
-    priority: input.priority ?? 0,
   };
+  // kombu's `publish(priority=0)` default; `priority=None` (our null) leaves the AMQP property out.
+  if (input.priority !== null) properties["priority"] = input.priority ?? 0;
   // Celery passes expires as the publish option `expiration`, which kombu writes as whole milliseconds.
   if (expirationMs !== null) properties["expiration"] = String(Math.floor(expirationMs));
 

@@ -51,8 +51,13 @@ export interface TaskMessageInput {
   readonly chord?: Signature | null;
   /** `reply_to` property: the client's oid. Default `""`. */
   readonly replyTo?: string;
-  /** Message priority (0–255; Celery and RabbitMQ priority queues use 0–9). Default 0. */
-  readonly priority?: number;
+  /**
+   * Message priority (0–255; Celery and RabbitMQ priority queues use 0–9). Default 0, kombu's `Producer.publish`
+   * default. `null` sends no `priority` property, as kombu does for `priority=None` (what Celery passes from a task's
+   * exec options when neither the task, `task_default_priority` nor the parent sets one); on Redis the envelope then
+   * holds 0, as kombu's virtual transport writes `priority or default_priority`.
+   */
+  readonly priority?: number | null;
   /** 2 = persistent (Celery's default), 1 = transient. */
   readonly deliveryMode?: 1 | 2;
   /** Override the computed `argsrepr` / `kwargsrepr` headers (e.g. to hide secrets, as Celery allows). */
