@@ -11,22 +11,27 @@ import type { CompiledWorkerOptions } from "./worker-options.js";
  * (`broker_connection_retry_on_startup`, `broker_connection_max_retries`), with the transport's lifecycle reported in
  * Celery's words (`Cannot connect to ...: Trying again in 2.00 seconds... (1/100)`, `Connected to ...`,
  * `Connection to broker lost. Trying to re-establish the connection...`). Aborting `signal` (the worker was asked to
- * stop) ends the retries at once. `onRequeuedByBroker` is told when a lost AMQP connection made the broker requeue
- * every unacknowledged delivery.
+ * stop) ends the retries at once. `hooks.onRequeuedByBroker` is told when a lost AMQP connection made the broker
+ * requeue every unacknowledged delivery; `hooks.onLost` / `onRestored` when the connection drops and comes back.
  */
 export async function connectBroker(
   url: string,
   o: CompiledWorkerOptions,
   logger: WorkerLogger,
   signal: AbortSignal,
-  onRequeuedByBroker: () => void,
+  hooks: BrokerConnectionHooks,
 ): Promise<Transport> {
   const display = maskBrokerUrl(url);
   const family = brokerFamily(url);
+  let lost = false;
   const onEvent = (event: TransportEvent): void => {
     switch (event.type) {
       case "connected":
         logger.info(`Connected to ${display}`);
+        if (lost) {
+          lost = false;
+          hooks.onRestored();
+        }
         return;
       case "connect-retry": {
         const max = event.maxRetries === Infinity ? "None" : String(event.maxRetries);
@@ -40,7 +45,11 @@ export async function connectBroker(
           `consumer: Connection to broker lost. Trying to re-establish the connection...${event.error === null ? "" : ` (${event.error.message})`}`,
         );
         // RabbitMQ requeues what the connection had unacknowledged; Redis keeps it in `unacked` (acks still work).
-        if (family === "amqp") onRequeuedByBroker();
+        if (family === "amqp") hooks.onRequeuedByBroker();
+        if (!lost) {
+          lost = true;
+          hooks.onLost(event.error);
+        }
         return;
       case "reconnecting":
         logger.error(`consumer: Cannot connect to ${display}: Trying again in ${(event.delayMs / 1000).toFixed(2)} seconds... (${event.attempt})`);
@@ -72,6 +81,13 @@ export async function connectBroker(
   }
   if (transport.kind === "memory") logger.info(`Connected to ${display}`);
   return transport;
+}
+
+/** What the worker is told about its broker connection after it was first established. */
+export interface BrokerConnectionHooks {
+  readonly onRequeuedByBroker: () => void;
+  readonly onLost: (error: Error | null) => void;
+  readonly onRestored: () => void;
 }
 
 /** The error without the `cannot connect to <url>: ` the log line already says. */

@@ -16,7 +16,12 @@ export type {
   RefusalKind,
   WorkerReadyEvent,
   WorkerShutdownEvent,
+  TaskRejectedEvent,
+  BrokerDisconnectedEvent,
+  BrokerReconnectedEvent,
 } from "./lifecycle/worker-event-map.js";
+export { createWorkerMetrics, serveWorkerMetrics } from "./metrics/serve-worker-metrics.js";
+export type { WorkerMetrics, WorkerMetricsServer, WorkerMetricsServerOptions } from "./metrics/worker-metrics.js";
 export type { RefusalAction } from "./consumer/classify-refusal.js";
 export { compileWorkerOptions } from "./compile-worker-options.js";
 export {

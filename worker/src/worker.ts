@@ -124,7 +124,11 @@ export class Worker implements WorkerControl {
     try {
       transport =
         typeof o.broker === "string"
-          ? await connectBroker(o.broker, o, this.logger, this.connecting.signal, () => this.running?.consumer?.dropUnstarted())
+          ? await connectBroker(o.broker, o, this.logger, this.connecting.signal, {
+              onRequeuedByBroker: () => this.running?.consumer?.dropUnstarted(),
+              onLost: (error) => this.lifecycle.has("broker:disconnected") && this.lifecycle.emit("broker:disconnected", { error }),
+              onRestored: () => this.lifecycle.has("broker:reconnected") && this.lifecycle.emit("broker:reconnected", {}),
+            })
           : o.broker;
     } catch (e) {
       this.phase = "stopped";
@@ -271,6 +275,11 @@ export class Worker implements WorkerControl {
 
   prefetchCount(): number {
     return this.running?.consumer?.consumers.prefetchCount() ?? this.options.concurrency * this.options.prefetchMultiplier;
+  }
+
+  /** The pids of the processes running handlers: the process pool's children, or this process for the async pool. */
+  poolProcesses(): readonly number[] {
+    return this.running?.pool?.pids() ?? [];
   }
 
   poolImplementation(): string {

@@ -5,6 +5,7 @@ import { nameFlags } from "../name-flags.js";
 import { parseTransportOptions } from "../parse-transport-options.js";
 import { queueExchange } from "../../../sdk/src/transport/queue-spec.js";
 import { createWorker } from "../../../worker/src/create-worker.js";
+import { serveWorkerMetrics } from "../../../worker/src/metrics/serve-worker-metrics.js";
 import { maskBrokerUrl } from "../../../sdk/src/transport/mask-broker-url.js";
 import type { CompiledWorkerOptions, WorkerOptions } from "../../../worker/src/worker-options.js";
 import { CONNECTION_TIMEOUT_FLAG_NAME, parseConnectionTimeoutMs } from "../remote/connect-broker.js";
@@ -46,6 +47,9 @@ const WORKER_FLAG_NAMES: Readonly<Record<string, string>> = {
   timeLimit: "--time-limit",
   softTimeLimit: "--soft-time-limit",
 };
+
+/** How `serveWorkerMetrics`' option errors name the flags. */
+const METRICS_FLAG_NAMES: Readonly<Record<string, string>> = { port: "--metrics-port", host: "--metrics-host" };
 
 /** `-O`: Celery's scheduling optimizations; this worker always hands a task to the first free execution, as `fair` does. */
 const OPTIMIZATIONS = ["default", "fair"];
@@ -118,6 +122,11 @@ export default class WorkerCommand extends Command {
     "schedule-state": Flags.string({ char: "s", description: "with -B: beat's state file (last run times)", default: "celerybeat-schedule.json" }),
     pidfile: Flags.string({ description: "write the pid here (%n, %h, %i expanded); refuse to start if it names a live process" }),
     logfile: Flags.string({ char: "f", description: "append the log to this file instead of stderr (%n, %h, %I expanded)" }),
+    "metrics-port": Flags.integer({ description: "serve Prometheus metrics at http://<metrics-host>:<port>/metrics (off by default)" }),
+    "metrics-host": Flags.string({
+      description: "address of the metrics endpoint; 0.0.0.0 in a container (it has no authentication, hence loopback by default)",
+      default: "127.0.0.1",
+    }),
   };
 
   async run(): Promise<void> {
@@ -153,6 +162,10 @@ export default class WorkerCommand extends Command {
         ...(logfile === null ? {} : { logger: createCeleryLogger({ level: parseLogLevel(flags.loglevel), write: logfile.write }) }),
       });
       await loadTaskModule(flags.app, worker.registry);
+      if (flags["metrics-port"] !== undefined)
+        await serveWorkerMetrics(worker, { port: flags["metrics-port"], host: flags["metrics-host"] }).catch((e: unknown) => {
+          throw nameFlags(e, METRICS_FLAG_NAMES);
+        });
       if (flags.pidfile !== undefined) pidfile = acquirePidfile(formatNodePath(flags.pidfile, nodename));
     } catch (e) {
       process.stderr.write(`${CeleryProtoError.from(nameFlags(e, WORKER_FLAG_NAMES)).describe()}\n`);

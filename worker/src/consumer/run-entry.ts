@@ -52,7 +52,7 @@ export async function runEntry(
         .started(request, task)
         .catch((e: unknown) => ctx.logger.error(`Couldn't store STARTED for ${request.name}[${request.id}]`, e));
     }
-    if (ctx.lifecycle?.has("task:started")) ctx.lifecycle.emit("task:started", { ...taskEventBase(request), pool: pool.implementation, pid });
+    if (ctx.lifecycle?.has("task:started")) ctx.lifecycle.emit("task:started", { ...taskEventBase(entry), pool: pool.implementation, pid });
   };
   let outcome: ExecutionOutcome;
   const invalid = validateArguments(entry);

@@ -1,4 +1,6 @@
 import type { EventDispatcher } from "../events/event-dispatcher.js";
+import { taskEventBase } from "../lifecycle/task-event-base.js";
+import type { WorkerEventEmitter } from "../lifecycle/worker-event-emitter.js";
 import type { WorkerLogger } from "../logging/worker-logger.js";
 import type { HeldEntry } from "./held-entry.js";
 
@@ -13,8 +15,14 @@ export async function ackEntry(entry: HeldEntry, logger: WorkerLogger): Promise<
   }
 }
 
-/** Celery's `Request.reject`: rejects once (requeue or drop) and sends `task-rejected`. */
-export async function rejectEntry(entry: HeldEntry, requeue: boolean, events: EventDispatcher, logger: WorkerLogger): Promise<void> {
+/** Celery's `Request.reject`: rejects once (requeue or drop), sends `task-rejected` and emits `task:rejected`. */
+export async function rejectEntry(
+  entry: HeldEntry,
+  requeue: boolean,
+  events: EventDispatcher,
+  logger: WorkerLogger,
+  lifecycle?: WorkerEventEmitter,
+): Promise<void> {
   if (entry.held.acknowledged) return;
   entry.held.acknowledged = true;
   try {
@@ -23,4 +31,5 @@ export async function rejectEntry(entry: HeldEntry, requeue: boolean, events: Ev
     logger.error(`Couldn't reject ${entry.request.name}[${entry.request.id}] (requeue=${requeue})`, e);
   }
   events.send("task-rejected", { uuid: entry.request.id, requeue });
+  if (lifecycle?.has("task:rejected")) lifecycle.emit("task:rejected", { ...taskEventBase(entry), requeue });
 }

@@ -43,7 +43,7 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
       ctx.logger.info(TASK_LOG.succeeded(request.name, request.id, outcome.runtimeSeconds, resultRepr));
       ctx.events.send("task-succeeded", { uuid: request.id, result: resultRepr, runtime: pyFloat(outcome.runtimeSeconds) });
       if (ctx.lifecycle?.has("task:succeeded"))
-        ctx.lifecycle.emit("task:succeeded", { ...taskEventBase(request), result: outcome.value, runtime: outcome.runtimeSeconds });
+        ctx.lifecycle.emit("task:succeeded", { ...taskEventBase(entry), result: outcome.value, runtime: outcome.runtimeSeconds });
       if (task.options.acksLate) await ackEntry(entry, ctx.logger);
       return;
     }
@@ -57,7 +57,7 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
       const error = new Reject("", outcome.requeue);
       ctx.logger.warning(TASK_LOG.rejected(request.name, request.id, `Reject(None, ${outcome.requeue ? "True" : "False"})`));
       if (!outcome.requeue && (await record(ctx, entry, () => ctx.outcomes.failed(request, task, error)))) sendFailed(ctx, entry, error, null);
-      return rejectEntry(entry, outcome.requeue, ctx.events, ctx.logger);
+      return rejectEntry(entry, outcome.requeue, ctx.events, ctx.logger, ctx.lifecycle);
     }
     case "ignore":
       ctx.logger.info(TASK_LOG.ignored(request.name, request.id));
@@ -68,12 +68,12 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
       if (await record(ctx, entry, () => ctx.outcomes.failed(request, task, error))) sendFailed(ctx, entry, error, outcome.runtimeSeconds);
       if (!task.options.acksLate) return;
       if (task.options.acksOnFailureOrTimeout) return ackEntry(entry, ctx.logger);
-      return rejectEntry(entry, true, ctx.events, ctx.logger);
+      return rejectEntry(entry, true, ctx.events, ctx.logger, ctx.lifecycle);
     }
     case "worker-lost": {
       if (task.options.acksLate && task.options.rejectOnWorkerLost) {
         // Requeued: it runs again, so no FAILURE and no task-failed.
-        return rejectEntry(entry, true, ctx.events, ctx.logger);
+        return rejectEntry(entry, true, ctx.events, ctx.logger, ctx.lifecycle);
       }
       await settleFailureAcks(ctx, entry);
       if (await record(ctx, entry, () => ctx.outcomes.failed(request, task, outcome.error))) sendFailed(ctx, entry, outcome.error, outcome.runtimeSeconds);
@@ -98,7 +98,7 @@ export async function announceRevoked(
   ctx.events.send("task-revoked", { uuid: request.id, terminated, signum: signal, expired });
   await record(ctx, entry, () => ctx.outcomes.revoked(request, reason));
   await ackEntry(entry, ctx.logger);
-  if (ctx.lifecycle?.has("task:revoked")) ctx.lifecycle.emit("task:revoked", { ...taskEventBase(request), terminated, expired, signum: signal });
+  if (ctx.lifecycle?.has("task:revoked")) ctx.lifecycle.emit("task:revoked", { ...taskEventBase(entry), terminated, expired, signum: signal });
 }
 
 async function settleFailure(ctx: SettleContext, entry: HeldEntry, error: unknown, runtime: number): Promise<void> {
@@ -115,7 +115,7 @@ async function settleFailure(ctx: SettleContext, entry: HeldEntry, error: unknow
 async function settleFailureAcks(ctx: SettleContext, entry: HeldEntry): Promise<void> {
   if (!entry.task.options.acksLate) return;
   if (entry.task.options.acksOnFailureOrTimeout) return ackEntry(entry, ctx.logger);
-  return rejectEntry(entry, false, ctx.events, ctx.logger);
+  return rejectEntry(entry, false, ctx.events, ctx.logger, ctx.lifecycle);
 }
 
 async function settleRetry(ctx: SettleContext, entry: HeldEntry, options: RetryOptions, runtime: number): Promise<void> {
@@ -143,7 +143,7 @@ async function settleRetry(ctx: SettleContext, entry: HeldEntry, options: RetryO
     exception: options.exc === undefined ? "None" : reprException(options.exc),
     traceback: traceback ?? "",
   });
-  if (ctx.lifecycle?.has("task:retried")) ctx.lifecycle.emit("task:retried", { ...taskEventBase(request), reason, exception: options.exc ?? null, traceback });
+  if (ctx.lifecycle?.has("task:retried")) ctx.lifecycle.emit("task:retried", { ...taskEventBase(entry), reason, exception: options.exc ?? null, traceback });
   if (task.options.acksLate) await ackEntry(entry, ctx.logger);
 }
 
@@ -157,7 +157,7 @@ export function describeRetry(options: RetryOptions, defaultRetryDelay: number):
 function sendFailed(ctx: SettleContext, entry: HeldEntry, error: unknown, runtime: number | null): void {
   const traceback = formatPythonTraceback(error, errorToExceptionInfo(error));
   ctx.events.send("task-failed", { uuid: entry.request.id, exception: reprException(error), traceback });
-  if (ctx.lifecycle?.has("task:failed")) ctx.lifecycle.emit("task:failed", { ...taskEventBase(entry.request), exception: error, traceback, runtime });
+  if (ctx.lifecycle?.has("task:failed")) ctx.lifecycle.emit("task:failed", { ...taskEventBase(entry), exception: error, traceback, runtime });
 }
 
 /** Runs one recorder call; a failure there (backend down) is Celery's "INTERNAL ERROR", logged, never thrown. */

@@ -204,7 +204,7 @@ export class TaskConsumer {
       eta: isoformat(request.eta, request.message.headers.eta),
       expires: isoformat(request.expires, request.message.headers.expires),
     });
-    if (lifecycle?.has("task:received")) lifecycle.emit("task:received", taskEventBase(request));
+    if (lifecycle?.has("task:received")) lifecycle.emit("task:received", taskEventBase(entry));
     if (request.eta !== null && request.eta.getTime() > Date.now() && !(await this.waitForEta(entry, request.eta))) return;
     if (!(await this.waitForToken(entry))) return;
     const pool = this.poolFor(entry.task);

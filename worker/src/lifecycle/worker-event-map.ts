@@ -11,6 +11,8 @@ export interface TaskEventBase {
   readonly args: readonly unknown[];
   readonly kwargs: Readonly<Record<string, unknown>>;
   readonly request: TaskRequest;
+  /** The queue it was consumed from (the request's `delivery_info` has only the exchange and routing key). */
+  readonly queue: string;
 }
 
 /** `task_received`: the request was accepted into the worker (not revoked, not expired), before any ETA wait. */
@@ -60,6 +62,12 @@ export interface TaskRevokedEvent extends TaskEventBase {
   readonly signum: string | null;
 }
 
+/** Celery's `Request.reject` (the `task-rejected` event): `Reject` raised, or a message rejected after a failure, a hard time limit or a lost child. */
+export interface TaskRejectedEvent extends TaskEventBase {
+  /** Put back on the queue (true) or dropped / dead-lettered (false). */
+  readonly requeue: boolean;
+}
+
 /** How a refused message was classified: `classifyRefusal`'s actions, plus a task message for an unregistered task. */
 export type RefusalKind = RefusalAction | "unknown-task";
 
@@ -95,6 +103,14 @@ export interface WorkerShutdownEvent {
   readonly cold: boolean;
 }
 
+/** The broker connection the worker opened was lost; the transport is reconnecting (not for a transport passed in). */
+export interface BrokerDisconnectedEvent {
+  readonly error: Error | null;
+}
+
+/** The broker connection is back after a `broker:disconnected`. */
+export type BrokerReconnectedEvent = Readonly<Record<string, never>>;
+
 /** The worker's lifecycle events by name, mirroring Celery's signals (README: "Worker events"). */
 export interface WorkerEventMap {
   "task:received": TaskReceivedEvent;
@@ -103,9 +119,12 @@ export interface WorkerEventMap {
   "task:failed": TaskFailedEvent;
   "task:retried": TaskRetriedEvent;
   "task:revoked": TaskRevokedEvent;
+  "task:rejected": TaskRejectedEvent;
   "message:refused": MessageRefusedEvent;
   "worker:ready": WorkerReadyEvent;
   "worker:shutdown": WorkerShutdownEvent;
+  "broker:disconnected": BrokerDisconnectedEvent;
+  "broker:reconnected": BrokerReconnectedEvent;
 }
 
 export type WorkerEventName = keyof WorkerEventMap;
