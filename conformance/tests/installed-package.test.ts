@@ -36,12 +36,13 @@ const OLDEST_TYPESCRIPT = "5.4";
  * lifecycle events (observability, part 4: `Worker.on`, their types and the README's section): tarball 501,866.
  * Raised by the minimum for `proto worker --metrics-port` (observability, part 2: the metrics chunk, its types and
  * README table), measured with OpenTelemetry tracing, which landed in between: tarball 515,638, unpacked 2,400,605;
- * installed 15,515,849 (prom-client is a dependency now, and brings @opentelemetry/api, tdigest and bintrees).
+ * installed 15,515,849 (prom-client is a dependency now, and brings @opentelemetry/api, tdigest and bintrees). Given
+ * ~2% room again (a budget at the measurement fails on the next README line): 525,000; 2,450,000; 15,800,000.
  */
 const BUDGET = {
-  tarball: 516_000,
-  unpacked: 2_401_000,
-  installed: 15_516_000,
+  tarball: 525_000,
+  unpacked: 2_450_000,
+  installed: 15_800_000,
   importCreateClient: 520_000,
 };
 
