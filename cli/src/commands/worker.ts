@@ -46,6 +46,7 @@ const WORKER_FLAG_NAMES: Readonly<Record<string, string>> = {
   maxMemoryPerChild: "--max-memory-per-child",
   timeLimit: "--time-limit",
   softTimeLimit: "--soft-time-limit",
+  tracing: "--otel",
 };
 
 /** How `serveWorkerMetrics`' option errors name the flags. */
@@ -122,6 +123,15 @@ export default class WorkerCommand extends Command {
     "schedule-state": Flags.string({ char: "s", description: "with -B: beat's state file (last run times)", default: "celerybeat-schedule.json" }),
     pidfile: Flags.string({ description: "write the pid here (%n, %h, %i expanded); refuse to start if it names a live process" }),
     logfile: Flags.string({ char: "f", description: "append the log to this file instead of stderr (%n, %h, %I expanded)" }),
+    otel: Flags.boolean({
+      description:
+        "trace with OpenTelemetry as opentelemetry-instrumentation-celery does (needs @opentelemetry/api and an SDK registered before the worker starts, e.g. node --import ./otel-setup.js)",
+      default: false,
+    }),
+    "otel-span-links": Flags.boolean({
+      description: "with --otel: start each run span as a new trace linked to the producer's (use_span_links)",
+      default: false,
+    }),
     "metrics-port": Flags.integer({ description: "serve Prometheus metrics at http://<metrics-host>:<port>/metrics (off by default)" }),
     "metrics-host": Flags.string({
       description: "address of the metrics endpoint; 0.0.0.0 in a container (it has no authentication, hence loopback by default)",
@@ -136,6 +146,7 @@ export default class WorkerCommand extends Command {
     let pidfile: Pidfile | null = null;
     let logfile: Logfile | null = null;
     try {
+      if (flags["otel-span-links"] && !flags.otel) throw new CeleryProtoError("InvalidOption", "--otel-span-links: needs --otel");
       const app = await importTaskModule(flags.app);
       config = await WorkerCommand.loadConfig(flags.config, app.module.config, app.file);
       const extra = WorkerCommand.poolOptions(flags, config);
@@ -156,6 +167,7 @@ export default class WorkerCommand extends Command {
         taskModule: flags.app,
         ...(flags["prefetch-multiplier"] === undefined ? {} : { prefetchMultiplier: flags["prefetch-multiplier"] }),
         ...(flags.statedb === undefined ? {} : { statedb: flags.statedb }),
+        ...(flags.otel ? { tracing: { useSpanLinks: flags["otel-span-links"] } } : {}),
         heartbeat: !flags["without-heartbeat"],
         mingle: !flags["without-mingle"],
         ...extra,
