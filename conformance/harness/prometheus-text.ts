@@ -14,3 +14,10 @@ export interface PrometheusSample {
 export function parsePrometheusText(text: string): PrometheusSample[] {
   return [...parsePrometheusExposition(text).values()].flatMap((family) => family.samples);
 }
+
+/** GETs a `/metrics` URL (which must answer 200) and parses its samples. */
+export async function scrapePrometheus(url: string): Promise<PrometheusSample[]> {
+  const response = await fetch(url);
+  if (response.status !== 200) throw new Error(`${url}: HTTP ${response.status}`);
+  return parsePrometheusText(await response.text());
+}

@@ -12,12 +12,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Client } from "../../sdk/src/client/client.js";
 import { createClient } from "../../sdk/src/client/create-client.js";
 import { type BrokerKind, redisDbUrl } from "../harness/broker-urls.js";
-import { parsePrometheusText, type PrometheusSample } from "../harness/prometheus-text.js";
+import { scrapePrometheus, type PrometheusSample } from "../harness/prometheus-text.js";
 import { ProtoWorkerProcess } from "../harness/proto-worker-process.js";
 import { PythonWorker } from "../harness/python-worker.js";
 import { createTestVhost, type TestVhost } from "../harness/rabbitmq-vhost.js";
 import { findFreePort } from "../harness/redis-private-server.js";
 import { PARITY_CALLS, runSentEventProducer } from "../harness/sent-event-producer.js";
+import { poll } from "../harness/poll.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const PYTHON = path.join(ROOT, ".venv-celery-exporter/bin/python");
@@ -85,7 +86,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       exporter.stderr?.on("data", (d: Buffer) => (exporterLog += d.toString()));
       await poll(
         async () => {
-          const up = (await scrape(metricsUrl).catch(() => [])).filter((s) => s.name === "celery_worker_up" && s.value === 1);
+          const up = (await scrapePrometheus(metricsUrl).catch(() => [])).filter((s) => s.name === "celery_worker_up" && s.value === 1);
           return [pyHost, tsHost].every((host) => up.some((s) => s.labels["hostname"] === host));
         },
         45_000,
@@ -113,14 +114,14 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       let samples: PrometheusSample[] = [];
       await poll(
         async () => {
-          samples = await scrape(metricsUrl);
+          samples = await scrapePrometheus(metricsUrl);
           return [pyHost, tsHost].every((host) => Object.entries(DONE).every(([kind, n]) => total(samples, `celery_task_${kind}_total`, host) === n));
         },
         45_000,
         () => `not every task finished:\n${JSON.stringify(byRole(samples, roles), null, 1)}\n${exporterLog}`,
       );
       await sleep(5_000);
-      const view = byRole(await scrape(metricsUrl), roles);
+      const view = byRole(await scrapePrometheus(metricsUrl), roles);
       assert.ok(Object.keys(view["python"] ?? {}).length > 10, `the exporter's view of Python: ${JSON.stringify(view["python"])}`);
       assert.deepEqual(view["ours"], view["python"]);
       // Its inspect replies: one worker and one pool process on each queue.
@@ -158,18 +159,4 @@ function byRole(samples: readonly PrometheusSample[], roles: Record<string, Reco
     out[side] = Object.fromEntries(Object.entries(series).sort(([a], [b]) => a.localeCompare(b)));
   }
   return out;
-}
-
-async function scrape(url: string): Promise<PrometheusSample[]> {
-  const response = await fetch(url);
-  assert.equal(response.status, 200, `${url}: HTTP ${response.status}`);
-  return parsePrometheusText(await response.text());
-}
-
-async function poll(check: () => Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(describe());
-    await sleep(250);
-  }
 }

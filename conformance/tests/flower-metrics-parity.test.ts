@@ -10,12 +10,13 @@ import type { Client } from "../../sdk/src/client/client.js";
 import { createClient } from "../../sdk/src/client/create-client.js";
 import { defaultOrigin } from "../../sdk/src/codec/task/create-task-message.js";
 import { type BrokerKind, redisDbUrl } from "../harness/broker-urls.js";
-import { parsePrometheusText, type PrometheusSample } from "../harness/prometheus-text.js";
+import { scrapePrometheus, type PrometheusSample } from "../harness/prometheus-text.js";
 import { ProtoWorkerProcess } from "../harness/proto-worker-process.js";
 import { PythonWorker } from "../harness/python-worker.js";
 import { createTestVhost, type TestVhost } from "../harness/rabbitmq-vhost.js";
 import { findFreePort } from "../harness/redis-private-server.js";
 import { PARITY_CALLS, runSentEventProducer } from "../harness/sent-event-producer.js";
+import { poll } from "../harness/poll.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 // No flush: queue names and node names are this run's own, task ids are unique.
@@ -86,7 +87,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       // Online in Flower = Flower's event receiver is consuming: only then may the tasks (and their task-sent) go out.
       await poll(
         async () => {
-          const online = (await scrape(metricsUrl).catch(() => [])).filter((s) => s.name === "flower_worker_online" && s.value === 1);
+          const online = (await scrapePrometheus(metricsUrl).catch(() => [])).filter((s) => s.name === "flower_worker_online" && s.value === 1);
           return [pyNode, tsNode].every((node) => online.some((s) => s.labels["worker"] === node));
         },
         45_000,
@@ -113,7 +114,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       let samples: PrometheusSample[] = [];
       await poll(
         async () => {
-          samples = await scrape(metricsUrl);
+          samples = await scrapePrometheus(metricsUrl);
           return [pyNode, tsNode].every((node) => Object.entries(DONE).every(([type, n]) => eventCount(samples, node, type) === n));
         },
         45_000,
@@ -121,7 +122,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       );
       // At rest: two heartbeats later every gauge (executing tasks, prefetched) has settled.
       await sleep(5_000);
-      const view = byRole(await scrape(metricsUrl), roles);
+      const view = byRole(await scrapePrometheus(metricsUrl), roles);
       assert.ok(Object.keys(view["python"] ?? {}).length > 10, `Flower's view of Python: ${JSON.stringify(view["python"])}`);
       assert.deepEqual(view["ours"], view["python"]);
     });
@@ -152,18 +153,4 @@ function byRole(samples: readonly PrometheusSample[], roles: Record<string, Reco
     out[side] = Object.fromEntries(Object.entries(series).sort(([a], [b]) => a.localeCompare(b)));
   }
   return out;
-}
-
-async function scrape(url: string): Promise<PrometheusSample[]> {
-  const response = await fetch(url);
-  assert.equal(response.status, 200, `${url}: HTTP ${response.status}`);
-  return parsePrometheusText(await response.text());
-}
-
-async function poll(check: () => Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(describe());
-    await sleep(250);
-  }
 }

@@ -10,6 +10,7 @@ import type { Client } from "../../sdk/src/client/client.js";
 import { AMQP_URL, redisDbUrl, type BrokerKind } from "../harness/broker-urls.js";
 import { ProtoWorkerProcess } from "../harness/proto-worker-process.js";
 import { findFreePort } from "../harness/redis-private-server.js";
+import { poll } from "../harness/poll.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BROKER_DB = 24;
@@ -135,12 +136,4 @@ async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url);
   assert.equal(response.status, 200, `${url}: HTTP ${response.status}`);
   return response.json();
-}
-
-async function poll(check: () => Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(describe());
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
