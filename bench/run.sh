@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark in one command: installs the peers, builds dist/ if stale, then runs every scenario interleaved.
-# Usage: bash bench/run.sh [--rounds 5] [--count 20000] [--calls 1000] [--only drain,latency,producer] [--out file]
+# Usage: bash bench/run.sh [--rounds 5] [--count 20000] [--calls 1000] [--only drain,latency,producer] [--match text] [--out file]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -5,12 +5,14 @@ export interface BenchOptions {
   readonly count: number;
   readonly calls: number;
   readonly only: readonly Scenario[];
+  /** Only contenders whose name contains this text (for working on one row; the targets need the full set). */
+  readonly match: string;
   /** Where the JSON of every sample is written. */
   readonly out: string;
 }
 
 const SCENARIOS: readonly Scenario[] = ["drain", "latency", "producer"];
-const USAGE = "usage: bench/run.sh [--rounds 5] [--count 20000] [--calls 1000] [--only drain,latency,producer] [--out file.json]";
+const USAGE = "usage: bench/run.sh [--rounds 5] [--count 20000] [--calls 1000] [--only drain,latency,producer] [--match text] [--out file.json]";
 
 /** Parses the command line of bench/run.ts; an unknown flag or a bad value throws with the usage. */
 export function parseBenchOptions(argv: readonly string[], now: Date): BenchOptions {
@@ -18,6 +20,7 @@ export function parseBenchOptions(argv: readonly string[], now: Date): BenchOpti
   let count = 20_000;
   let calls = 1000;
   let only: readonly Scenario[] = SCENARIOS;
+  let match = "";
   let out = `.tmp/bench/${now.toISOString().replace(/[:.]/g, "-")}.json`;
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i];
@@ -27,6 +30,7 @@ export function parseBenchOptions(argv: readonly string[], now: Date): BenchOpti
     else if (flag === "--count") count = positive(flag, value);
     else if (flag === "--calls") calls = positive(flag, value);
     else if (flag === "--out") out = value;
+    else if (flag === "--match") match = value;
     else if (flag === "--only") {
       only = value.split(",").map((s) => {
         if (!SCENARIOS.includes(s as Scenario)) throw new Error(`--only: ${JSON.stringify(s)} is not one of ${SCENARIOS.join(", ")}\n${USAGE}`);
@@ -34,7 +38,7 @@ export function parseBenchOptions(argv: readonly string[], now: Date): BenchOpti
       });
     } else throw new Error(`unknown flag ${JSON.stringify(flag)}\n${USAGE}`);
   }
-  return { rounds, count, calls, only, out };
+  return { rounds, count, calls, only, match, out };
 }
 
 function positive(flag: string, value: string): number {

@@ -28,23 +28,25 @@ export function formatResults(contenders: readonly Contender[], m: SampleMedians
       ...BROKERS.map((b) => cell("drain", n, b, "peakRssMb", 0)),
     ]);
     const best = BROKERS.map((b) => pythonBestDrain(m, b));
-    rows.push([
-      `Python best (${best.map((n, i) => `${BROKER_LABEL[BROKERS[i] as BrokerKind]}: ${n ?? "—"}`).join(", ")})`,
-      ...BROKERS.map((b, i) => (best[i] === undefined ? "—" : cell("drain", best[i] as string, b, "rate", 0))),
-      ...BROKERS.map((b, i) => (best[i] === undefined ? "—" : cell("drain", best[i] as string, b, "peakRssMb", 0))),
-    ]);
+    if (best.some((n) => n !== undefined))
+      rows.push([
+        `Python best (${best.map((n, i) => `${BROKER_LABEL[BROKERS[i] as BrokerKind]}: ${n ?? "—"}`).join(", ")})`,
+        ...BROKERS.map((b, i) => (best[i] === undefined ? "—" : cell("drain", best[i] as string, b, "rate", 0))),
+        ...BROKERS.map((b, i) => (best[i] === undefined ? "—" : cell("drain", best[i] as string, b, "peakRssMb", 0))),
+      ]);
     table(["contender", ...BROKERS.map((b) => `${BROKER_LABEL[b]} tasks/s`), ...BROKERS.map((b) => `${BROKER_LABEL[b]} RSS MB`)], rows);
   }
   if (names("latency").length > 0) {
     out.push("Round trip add(1, 1) with the Redis result backend, sequential calls: p50 / p99 in ms, medians over rounds");
     const rows = names("latency").map((n) => [n, ...BROKERS.flatMap((b) => [cell("latency", n, b, "p50Ms", 2), cell("latency", n, b, "p99Ms", 2)])]);
     const best = BROKERS.map((b) => pythonBestRoundTrip(m, b));
-    rows.push([
-      `Python best (${best.map((n, i) => `${BROKER_LABEL[BROKERS[i] as BrokerKind]}: ${n ?? "—"}`).join(", ")})`,
-      ...BROKERS.flatMap((b, i) =>
-        best[i] === undefined ? ["—", "—"] : [cell("latency", best[i] as string, b, "p50Ms", 2), cell("latency", best[i] as string, b, "p99Ms", 2)],
-      ),
-    ]);
+    if (best.some((n) => n !== undefined))
+      rows.push([
+        `Python best (${best.map((n, i) => `${BROKER_LABEL[BROKERS[i] as BrokerKind]}: ${n ?? "—"}`).join(", ")})`,
+        ...BROKERS.flatMap((b, i) =>
+          best[i] === undefined ? ["—", "—"] : [cell("latency", best[i] as string, b, "p50Ms", 2), cell("latency", best[i] as string, b, "p99Ms", 2)],
+        ),
+      ]);
     table(["contender", ...BROKERS.flatMap((b) => [`${BROKER_LABEL[b]} p50`, `${BROKER_LABEL[b]} p99`])], rows);
   }
   if (names("producer").length > 0) {

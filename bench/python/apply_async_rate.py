@@ -1,4 +1,4 @@
-"""Enqueues N tasks with Python Celery's apply_async and prints the rate as JSON (the baseline for bench/producer.ts).
+"""Enqueues N tasks with Python Celery's apply_async and prints the rate as JSON (Python's producer row of bench/run.sh).
 
 Usage: python apply_async_rate.py <broker_url> <queue> <count>
 Publishes conformance.add(i, i) with default options (json, no result backend) and publisher confirms as kombu

@@ -2,7 +2,9 @@ import { BROKERS } from "../../conformance/harness/broker-urls.js";
 import { PROTO_BIN, TASK_MODULE } from "../harness/bench-paths.js";
 import type { Contender } from "../harness/contender.js";
 import { drainSample } from "../harness/drain-sample.js";
+import type { DrainProcess } from "../harness/watch-drain.js";
 import { enqueueNoopTasks } from "../harness/enqueue-noop-tasks.js";
+import { enqueueWithMalformed, VALID_PER_MALFORMED } from "../harness/enqueue-with-malformed.js";
 
 export const PROTO_CONCURRENCIES: readonly number[] = [8, 100];
 
@@ -10,44 +12,51 @@ export function protoWorkerName(concurrency: number): string {
   return `proto worker -c${concurrency}`;
 }
 
+/** The -c8 drain with one malformed message per 20 valid ones: what rejecting them costs (only valid ones count). */
+export const PROTO_WITH_MALFORMED = `proto worker -c8, 1 malformed per ${VALID_PER_MALFORMED}`;
+
 /** `proto worker` from the shipped bin (its shebang's node flags included), async pool, at INFO like the Python worker. */
 export function protoDrainContenders(): Contender[] {
-  return BROKERS.flatMap((broker) =>
-    PROTO_CONCURRENCIES.map(
+  return BROKERS.flatMap((broker): Contender[] => [
+    ...PROTO_CONCURRENCIES.map(
       (concurrency): Contender => ({
         scenario: "drain",
         name: protoWorkerName(concurrency),
         broker,
-        run: ({ count }) =>
-          drainSample(
-            broker,
-            "proto",
-            (url, queue) => enqueueNoopTasks(url, queue, count),
-            (url, queue) => ({
-              command: PROTO_BIN,
-              args: [
-                "worker",
-                "-A",
-                TASK_MODULE,
-                "-Q",
-                queue,
-                "-c",
-                String(concurrency),
-                "-l",
-                "INFO",
-                "-n",
-                `${queue}@%h`,
-                "--broker",
-                url,
-                "--without-mingle",
-                "--without-heartbeat",
-              ],
-              env: { CELERY_RESULT_BACKEND: "" },
-              count,
-              completion: "succeeded",
-            }),
-          ),
+        run: ({ count }) => drainSample(broker, "proto", (url, queue) => enqueueNoopTasks(url, queue, count), protoWorker(concurrency, count)),
       }),
     ),
-  );
+    {
+      scenario: "drain",
+      name: PROTO_WITH_MALFORMED,
+      broker,
+      run: ({ count }) => drainSample(broker, "malformed", (url, queue) => enqueueWithMalformed(url, queue, count), protoWorker(8, count)),
+    },
+  ]);
+}
+
+function protoWorker(concurrency: number, count: number): (url: string, queue: string) => DrainProcess {
+  return (url, queue) => ({
+    command: PROTO_BIN,
+    args: [
+      "worker",
+      "-A",
+      TASK_MODULE,
+      "-Q",
+      queue,
+      "-c",
+      String(concurrency),
+      "-l",
+      "INFO",
+      "-n",
+      `${queue}@%h`,
+      "--broker",
+      url,
+      "--without-mingle",
+      "--without-heartbeat",
+    ],
+    env: { CELERY_RESULT_BACKEND: "" },
+    count,
+    completion: "succeeded",
+  });
 }
