@@ -38,7 +38,7 @@ const records = await runRounds(contenders, options.rounds, { count: options.cou
           .map(([k, v]) => `${k} ${v.toFixed(2)}`)
           .join(", ")
       : `FAILED: ${r.error.split("\n")[0]}`;
-  console.log(`[round ${r.round}] ${r.scenario} ${r.broker} ${r.name}: ${shown}`);
+  console.log(`[round ${r.round}] ${r.scenario} ${r.broker} ${r.name}: ${shown} (${r.wallSeconds.toFixed(1)} s in all)`);
 });
 const out = path.resolve(ROOT, options.out);
 mkdirSync(path.dirname(out), { recursive: true });

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { ROOT } from "./bench-paths.js";
-
-const STOP_GRACE_MS = 15_000;
+import { stopProcessTree } from "./stop-process-tree.js";
 
 /**
  * Runs `fn` while a worker process runs beside it (the round-trip client waits for it itself), then stops the worker.
@@ -22,11 +21,6 @@ export async function withBackgroundWorker<T>(
   try {
     return await Promise.race([fn(), died]);
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopProcessTree(child, exited);
   }
 }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 /** Resident memory of a process and all its descendants (`VmRSS` of /proc/<pid>/status, summed), in MB. */
 export function processTreeRssMb(pid: number): number {
   let kb = 0;
-  for (const p of [pid, ...descendants(pid, parentsByPid())]) {
+  for (const p of processTree(pid)) {
     try {
       const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
       kb += Number(m?.[1] ?? 0);
@@ -12,6 +12,11 @@ export function processTreeRssMb(pid: number): number {
     }
   }
   return kb / 1024;
+}
+
+/** The process and all its descendants, from /proc. */
+export function processTree(pid: number): number[] {
+  return [pid, ...descendants(pid, parentsByPid())];
 }
 
 function parentsByPid(): Map<number, number> {

@@ -10,6 +10,8 @@ export interface SampleRecord {
   readonly metrics: Readonly<Record<string, number>>;
   readonly detail?: unknown;
   readonly error?: string;
+  /** The whole sample as the harness waited for it: filling the queue, starting and stopping processes included. */
+  readonly wallSeconds: number;
 }
 
 /**
@@ -28,12 +30,14 @@ export async function runRounds(
     const shift = (round - 1) % contenders.length;
     for (const contender of [...contenders.slice(shift), ...contenders.slice(0, shift)]) {
       const base = { round, scenario: contender.scenario, name: contender.name, broker: contender.broker };
+      const start = performance.now();
       let record: SampleRecord;
       try {
         const sample = await contender.run(settings);
-        record = { ...base, metrics: sample.metrics, ...(sample.detail === undefined ? {} : { detail: sample.detail }) };
+        const wallSeconds = (performance.now() - start) / 1000;
+        record = { ...base, metrics: sample.metrics, ...(sample.detail === undefined ? {} : { detail: sample.detail }), wallSeconds };
       } catch (e) {
-        record = { ...base, metrics: {}, error: e instanceof Error ? e.message : String(e) };
+        record = { ...base, metrics: {}, error: e instanceof Error ? e.message : String(e), wallSeconds: (performance.now() - start) / 1000 };
       }
       records.push(record);
       onSample(record);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { processTreeRssMb } from "./process-rss.js";
+import { stopProcessTree } from "./stop-process-tree.js";
 
 /** A worker process to start and how it tells the harness it is ready and that a task is done. */
 export interface DrainProcess {
@@ -25,7 +26,6 @@ export interface DrainResult {
 const READY = /ready\./;
 const SUCCEEDED = /\] succeeded in /;
 const RSS_INTERVAL_MS = 100;
-const STOP_GRACE_MS = 15_000;
 
 /**
  * Starts the worker on an already filled queue and times it from its "ready." line to the last task done. Both are
@@ -55,7 +55,7 @@ export async function watchDrain(spec: DrainProcess, cwd: string): Promise<Drain
     }
   } finally {
     clearInterval(sampler);
-    await stop(child, exited);
+    await stopProcessTree(child, exited);
   }
   if (readyAt === null) throw new Error(`${spec.command} finished without printing "ready.":\n${tail.join("\n")}`);
   const seconds = ((doneAt as number) - readyAt) / 1000;
@@ -72,12 +72,4 @@ function readLines(child: ChildProcess, onLine: (line: string) => void): void {
       for (const line of lines) onLine(line);
     });
   }
-}
-
-async function stop(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
 }
