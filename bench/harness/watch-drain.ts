@@ -26,6 +26,8 @@ export interface DrainResult {
 const READY = /ready\./;
 const SUCCEEDED = /\] succeeded in /;
 const RSS_INTERVAL_MS = 100;
+/** A worker that prints nothing for this long has hung (the Celery-protocol workers print per task). */
+const SILENCE_LIMIT_MS = 120_000;
 
 /**
  * Starts the worker on an already filled queue and times it from its "ready." line to the last task done. Both are
@@ -38,7 +40,9 @@ export async function watchDrain(spec: DrainProcess, cwd: string): Promise<Drain
   let doneAt: number | null = null;
   let succeeded = 0;
   let peak = 0;
+  let lastLineAt = performance.now();
   const onLine = (line: string): void => {
+    lastLineAt = performance.now();
     if (tail.push(line) > 40) tail.shift();
     if (readyAt === null && READY.test(line)) readyAt = performance.now();
     if (spec.completion === "succeeded" ? SUCCEEDED.test(line) && ++succeeded >= spec.count : line === "done") doneAt ??= performance.now();
@@ -51,8 +55,11 @@ export async function watchDrain(spec: DrainProcess, cwd: string): Promise<Drain
   try {
     while (doneAt === null) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${spec.command} exited before it was done:\n${tail.join("\n")}`);
+      if (performance.now() - lastLineAt > SILENCE_LIMIT_MS)
+        throw new Error(`${spec.command} printed nothing for ${SILENCE_LIMIT_MS / 1000} s:\n${tail.join("\n")}`);
       await new Promise((r) => setTimeout(r, 10));
     }
+    peak = Math.max(peak, processTreeRssMb(child.pid as number));
   } finally {
     clearInterval(sampler);
     await stopProcessTree(child, exited);
