@@ -1,11 +1,19 @@
-// A `proto worker -A` module with a `setupWorker(worker)` export (conformance/tests/worker-setup-hook.test.ts): it
-// appends one JSON line per call and per lifecycle event, with the pid that saw it, to $SETUP_WORKER_EVENTS; with
-// $SETUP_WORKER_FAIL set it rejects instead, with that text.
+// A `proto worker -A` module with a `setupWorker(worker)` export (conformance/tests/worker-setup-hook.test.ts and
+// worker-broker-reconnect.test.ts): it appends one JSON line per call and per lifecycle event, with the pid that saw
+// it, to $SETUP_WORKER_EVENTS; with $SETUP_WORKER_FAIL set it rejects instead, with that text.
 import { appendFileSync } from "node:fs";
 import type { WorkerEventName } from "../../worker/src/lifecycle/worker-event-map.js";
 import type { Worker } from "../../worker/src/worker.js";
 
-const EVENTS: readonly WorkerEventName[] = ["worker:ready", "task:received", "task:started", "task:succeeded", "worker:shutdown"];
+const EVENTS: readonly WorkerEventName[] = [
+  "worker:ready",
+  "task:received",
+  "task:started",
+  "task:succeeded",
+  "broker:disconnected",
+  "broker:reconnected",
+  "worker:shutdown",
+];
 
 function record(line: Record<string, unknown>): void {
   appendFileSync(process.env["SETUP_WORKER_EVENTS"] ?? "/dev/null", `${JSON.stringify({ ...line, pid: process.pid })}\n`);
