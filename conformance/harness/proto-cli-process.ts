@@ -3,7 +3,10 @@ import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-/** A long-running `proto <command>` (worker, beat) started from source under tsx in its own process, as a user runs it. */
+/**
+ * A long-running `proto <command>` (worker, beat) in its own process, as a user runs it: from source under tsx, or
+ * the built `bin/proto.js`.
+ */
 export class ProtoCliProcess {
   private output = "";
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -21,6 +24,15 @@ export class ProtoCliProcess {
   /** Spawns `proto <command> <args>` with `env` added to this process's environment. */
   protected static launch(command: string, args: readonly string[], env: Readonly<Record<string, string>>): ChildProcess {
     return spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "conformance/harness/run-proto-cli.ts"), command, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  }
+
+  /** Spawns the built CLI, `node bin/proto.js <command> <args>` (dist/, as the installed package runs it). */
+  protected static launchBuilt(command: string, args: readonly string[], env: Readonly<Record<string, string>>): ChildProcess {
+    return spawn(process.execPath, [path.join(ROOT, "bin/proto.js"), command, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],

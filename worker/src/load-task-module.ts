@@ -6,6 +6,7 @@ import { checkKnownOptions } from "../../sdk/src/errors/check-known-options.js";
 import type { TaskHandler } from "./app/task-handler.js";
 import type { TaskOptions } from "./app/task-options.js";
 import type { TaskRegistry } from "./app/task-registry.js";
+import type { Worker } from "./worker.js";
 import { ensureTypeScriptSupport, nativeTypeScriptHint } from "../../sdk/src/modules/load-typescript-support.js";
 
 /** One entry of a `tasks` export: a handler, or a handler with its Celery task options. */
@@ -17,12 +18,16 @@ export type TaskModuleEntry = TaskHandler | { readonly handler: TaskHandler; rea
  * - `tasks`: `{ "<task name>": handler | { handler, options } }`.
  * A `default` export may be either form too (a function is a `register`, an object a `tasks` map or a module-shaped
  * object with `register`/`tasks`). It may also export `config`: the app's Celery settings (by Celery's names), which
- * `proto worker` uses when no `--config` is given.
+ * `proto worker` uses when no `--config` is given; and `setupWorker(worker)` (sync or async), which `proto worker`
+ * calls in its main process once the worker is created and its tasks registered, before it starts: the place to
+ * subscribe to its lifecycle events (`worker.on("task:failed", ...)`, `worker:ready` included). Process-pool children
+ * load the module only to register tasks and never call it. A `setupWorker` that throws or rejects stops the start.
  */
 export interface TaskModule {
   readonly register?: (registry: TaskRegistry) => void | Promise<void>;
   readonly tasks?: Readonly<Record<string, TaskModuleEntry>>;
   readonly config?: unknown;
+  readonly setupWorker?: (worker: Worker) => void | Promise<void>;
   readonly default?: unknown;
 }
 

@@ -10,6 +10,7 @@ import { maskBrokerUrl } from "../../../sdk/src/transport/mask-broker-url.js";
 import type { CompiledWorkerOptions, WorkerOptions } from "../../../worker/src/worker-options.js";
 import { CONNECTION_TIMEOUT_FLAG_NAME, parseConnectionTimeoutMs } from "../remote/connect-broker.js";
 import { importTaskModule, loadTaskModule } from "../../../worker/src/load-task-module.js";
+import { runSetupWorker } from "../../../worker/src/run-setup-worker.js";
 import { beatScheduleFromSettings } from "../../../sdk/src/beat/load-beat-schedule.js";
 import { resolveConfigSource } from "../../../sdk/src/config/resolve-config-source.js";
 import { type ResolvedCelerySettings, resolveCelerySettings } from "../../../sdk/src/config/resolve-celery-settings.js";
@@ -59,7 +60,8 @@ export default class WorkerCommand extends Command {
   static override summary = "Run a Celery worker for TypeScript task handlers.";
   static override description =
     "Consumes Celery task messages (from Python or TypeScript producers) and runs the handlers of the -A module, which exports " +
-    'register(registry) or tasks = { "name": handler | { handler, options } }. The first SIGTERM/SIGINT is a warm shutdown ' +
+    'register(registry) or tasks = { "name": handler | { handler, options } }, and optionally setupWorker(worker), called before ' +
+    "the worker starts, to subscribe to its lifecycle events (worker.on). The first SIGTERM/SIGINT is a warm shutdown " +
     "(running tasks finish); a second one, or SIGQUIT, is a cold shutdown: running tasks are aborted and every message not yet " +
     "acknowledged is requeued (waiting, ETA and acks_late tasks); a running task acknowledged when it started (the default, " +
     "acks_late off) is not redelivered, as in Celery. A broker that cannot be reached at start-up is retried as Celery does (--broker-connection-max-retries), " +
@@ -174,6 +176,7 @@ export default class WorkerCommand extends Command {
         ...(logfile === null ? {} : { logger: createCeleryLogger({ level: parseLogLevel(flags.loglevel), write: logfile.write }) }),
       });
       await loadTaskModule(flags.app, worker.registry);
+      await runSetupWorker(app.module, app.file, worker);
       if (flags["metrics-port"] !== undefined)
         await serveWorkerMetrics(worker, { port: flags["metrics-port"], host: flags["metrics-host"] }).catch((e: unknown) => {
           throw nameFlags(e, METRICS_FLAG_NAMES);
