@@ -66,6 +66,7 @@ export {
 export type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
 export { NO_EVENTS, type EventDispatcher } from "./events/event-dispatcher.js";
 export type { ExecutionPool, ExecutionOutcome, ExecutionHooks, ExecutionLimits } from "./pool/execution-pool.js";
+export type { TraceCarrier } from "../../sdk/src/tracing/trace-carrier.js";
 export { AsyncPool, type AsyncPoolOptions } from "./pool/async-pool.js";
 
 export { createCeleryLogger, formatAscTime, type WorkerLogger, type CeleryLoggerOptions } from "./logging/worker-logger.js";

@@ -39,8 +39,13 @@ export async function runEntry(
   entry.pool = pool;
   let acked: Promise<void> = Promise.resolve();
   let span: RunSpan | null = null;
+  // A process pool asks for the span's context before the child accepts the task: the span starts then.
+  const startSpan = (): RunSpan | null => {
+    span ??= ctx.tracer?.start(task, request) ?? null;
+    return span;
+  };
   const accept = (pid: number): void => {
-    span = ctx.tracer?.start(task, request) ?? null;
+    startSpan();
     setPhase("active");
     entry.held.timeStart = Date.now() / 1000;
     ctx.state.countProcessed(request.name);
@@ -68,7 +73,7 @@ export async function runEntry(
       outcome = await pool.run(task, request, limits, {
         onAccepted: (pid) => accept(pid),
         onUpdateState: (state, meta) => ctx.outcomes.updateState(request, state, meta),
-        ...(ctx.tracer == null ? {} : { within: <T>(fn: () => T): T => (span === null ? fn() : span.within(fn)) }),
+        ...(ctx.tracer == null ? {} : { within: <T>(fn: () => T): T => (span === null ? fn() : span.within(fn)), traceCarrier: () => startSpan()?.carrier() }),
       });
     } catch (e) {
       // The pool could not run it at all (closed, spawn failure): a failure of this task, as Celery reports it.

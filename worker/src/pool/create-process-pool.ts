@@ -1,4 +1,5 @@
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
+import type { TraceCarrier } from "../../../sdk/src/tracing/trace-carrier.js";
 import type { RegisteredTask } from "../app/task-registry.js";
 import { WorkerLostError } from "../errors/task-control-errors.js";
 import type { TaskRequest } from "../request/task-request.js";
@@ -166,7 +167,8 @@ export class ProcessPool implements ExecutionPool {
       if (child === undefined || job === undefined) return;
       child.state = "busy";
       child.job = job;
-      child.send({ type: "run", jobId: job.id, task: job.task.name, request: job.wireRequest });
+      const trace = traceCarrierOf(job);
+      child.send({ type: "run", jobId: job.id, task: job.task.name, request: job.wireRequest, ...(trace === undefined ? {} : { trace }) });
     }
   }
 
@@ -366,6 +368,15 @@ export class ProcessPool implements ExecutionPool {
 /** Starts the pool's processes at once; `await pool.ready()` to know the task module loaded in all of them. */
 export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   return new ProcessPool(options);
+}
+
+/** The `run` span's context for the child; none without tracing, or if the hook fails (the task runs untraced). */
+function traceCarrierOf(job: PoolJob): TraceCarrier | undefined {
+  try {
+    return job.hooks.traceCarrier?.();
+  } catch {
+    return undefined;
+  }
 }
 
 function runtimeOf(job: PoolJob): number {

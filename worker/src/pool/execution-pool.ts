@@ -1,3 +1,4 @@
+import type { TraceCarrier } from "../../../sdk/src/tracing/trace-carrier.js";
 import type { RegisteredTask } from "../app/task-registry.js";
 import type { TaskRequest } from "../request/task-request.js";
 import type { RetryOptions } from "../app/task-context.js";
@@ -23,6 +24,11 @@ export interface ExecutionHooks {
   onUpdateState(state: string, meta: unknown): Promise<void>;
   /** In-process pools call the handler through it (tracing: the `run` span's context is active in the handler). */
   within?<T>(fn: () => T): T;
+  /**
+   * Process pools call it as they hand the task to a child process (tracing: the `run` span's context, which the child
+   * makes the parent of the handler's spans).
+   */
+  traceCarrier?(): TraceCarrier | undefined;
 }
 
 /** Effective limits for one execution: header `timelimit` over the task options. Seconds; null = none. */

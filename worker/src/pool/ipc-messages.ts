@@ -1,3 +1,4 @@
+import type { TraceCarrier } from "../../../sdk/src/tracing/trace-carrier.js";
 import type { WireError } from "./wire-error.js";
 
 /**
@@ -22,8 +23,11 @@ export type WireOutcome =
 
 /** Parent → child. */
 export type ParentMessage =
-  /** Execute `task` (a name in the child's registry) for `request` (IPC value of the whole `TaskRequest`). */
-  | { readonly type: "run"; readonly jobId: number; readonly task: string; readonly request: unknown }
+  /**
+   * Execute `task` (a name in the child's registry) for `request` (IPC value of the whole `TaskRequest`); with
+   * tracing on, `trace` is the `run` span's context, the parent of the handler's spans.
+   */
+  | { readonly type: "run"; readonly jobId: number; readonly task: string; readonly request: unknown; readonly trace?: TraceCarrier }
   /** Soft time limit (or `terminate` with SIGUSR1) for the job, if it is still the current one. */
   | { readonly type: "soft-limit"; readonly jobId: number }
   /** Answer to an `update-state`: the hook resolved (`error` null) or rejected. */

@@ -5,6 +5,8 @@ import { TaskRegistry, type RegisteredTask } from "../app/task-registry.js";
 import { NotRegistered } from "../errors/task-control-errors.js";
 import { createTaskContext } from "../execution/create-task-context.js";
 import type { TaskRequest } from "../request/task-request.js";
+import type { TraceCarrier } from "../../../sdk/src/tracing/trace-carrier.js";
+import { createTraceContinuation } from "./continue-trace.js";
 import { isPoolMessage, PARENT_MESSAGE_TYPES, type ChildMessage, type ParentMessage } from "./ipc-messages.js";
 import { fromIpcValue, toIpcValue } from "./ipc-value.js";
 import { loadTaskModule } from "../load-task-module.js";
@@ -21,6 +23,7 @@ const config = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
 let current: { readonly jobId: number; readonly run: LimitedRun } | null = null;
 let nextSeq = 0;
 const pendingUpdates = new Map<number, { readonly resolve: () => void; readonly reject: (error: unknown) => void }>();
+const continueTrace = createTraceContinuation({ warn: (message) => console.warn(`celery-proto pool process: ${message}`) });
 
 function send(message: ChildMessage): void {
   if (process.connected) process.send?.(message);
@@ -49,7 +52,7 @@ process.on("message", (message: unknown) => {
   if (!isPoolMessage<ParentMessage>(message, PARENT_MESSAGE_TYPES)) return;
   switch (message.type) {
     case "run":
-      void runJob(message.jobId, message.task, message.request);
+      void runJob(message.jobId, message.task, message.request, message.trace);
       return;
     case "soft-limit":
       if (current?.jobId === message.jobId) current.run.softLimit();
@@ -79,15 +82,18 @@ function describeLoadFailure(error: unknown): CeleryProtoError {
   return new CeleryProtoError("InvalidOption", `taskModule: ${message}${hint}`, { cause: error });
 }
 
-async function runJob(jobId: number, taskName: string, wireRequest: unknown): Promise<void> {
+async function runJob(jobId: number, taskName: string, wireRequest: unknown, trace: TraceCarrier | undefined): Promise<void> {
   const request = fromIpcValue(wireRequest) as TaskRequest;
   const task: RegisteredTask | undefined = registry.get(taskName);
+  // Before `accepted`: the time limits do not count loading the OpenTelemetry API.
+  const scope = trace === undefined ? null : await continueTrace(trace);
   send({ type: "accepted", jobId });
   const run = startLimitedRun(
     (signal) => {
       if (task === undefined) throw new NotRegistered(taskName);
       const context = createTaskContext(task, request, signal, (state, meta) => updateState(jobId, state, meta));
-      return task.handler(request.args, request.kwargs, context);
+      const call = () => task.handler(request.args, request.kwargs, context);
+      return scope === null ? call() : scope(call);
     },
     { softTimeLimitGraceMs: config.softTimeLimitGraceMs },
   );

@@ -1,6 +1,7 @@
 import type { Attributes, Context, Link, TextMapGetter } from "@opentelemetry/api";
 import { TRACER_NAME } from "../../../sdk/src/tracing/create-otel-publish-tracer.js";
 import type { OtelApi } from "../../../sdk/src/tracing/load-otel-api.js";
+import { toTraceCarrier } from "../../../sdk/src/tracing/trace-carrier.js";
 import type { RegisteredTask } from "../app/task-registry.js";
 import type { ExecutionOutcome } from "../pool/execution-pool.js";
 import type { TaskRequest } from "../request/task-request.js";
@@ -47,6 +48,7 @@ export function otelRunTracer(api: OtelApi, options: WorkerTracingOptions = {}):
       let ended = false;
       return {
         within: <T>(fn: () => T): T => api.context.with(active, fn),
+        carrier: () => toTraceCarrier(span.spanContext()),
         end(outcome: ExecutionOutcome): void {
           if (ended) return;
           ended = true;
