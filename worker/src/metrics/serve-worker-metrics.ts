@@ -9,8 +9,20 @@ import type { WorkerMetrics, WorkerMetricsServer, WorkerMetricsServerOptions } f
  * before `worker.start()`.
  */
 export async function createWorkerMetrics(worker: Worker): Promise<WorkerMetrics> {
-  const { collectWorkerMetrics } = await import("./collect-worker-metrics.js");
-  return collectWorkerMetrics(worker);
+  let collect: typeof import("./collect-worker-metrics.js");
+  try {
+    collect = await import("./collect-worker-metrics.js");
+  } catch (e) {
+    // prom-client is a dependency, so this is a broken install (e.g. its own dependency @opentelemetry/api pruned).
+    throw new CeleryProtoError(
+      "InvalidOption",
+      `metrics: cannot load prom-client: ${e instanceof Error ? e.message : String(e)} (reinstall celery-proto's dependencies)`,
+      {
+        cause: e,
+      },
+    );
+  }
+  return collect.collectWorkerMetrics(worker);
 }
 
 /**
