@@ -1,4 +1,4 @@
-// RedisResultStore against a real Redis (CELERY_PROTO_REDIS_URL, db 13, unique keys): the SETEX + PUBLISH write,
+// RedisResultStore (through the SDK's RedisResultBackend) against a real Redis (CELERY_PROTO_REDIS_URL, db 13, unique keys): the SETEX + PUBLISH write,
 // SUCCESS never overwritten, expiries, and the chord counter script (order, claim, duplicates, done marker, extra
 // size, failed parts, saved complex headers, unordered mode, publish errors). Python interop is in
 // conformance/tests/worker-outcomes-redis.test.ts and worker-outcomes-rpc.test.ts.
@@ -19,6 +19,8 @@ import type { Signature as SignatureDict } from "../../sdk/src/gen/json-schema/t
 import { parsePythonJson } from "../../sdk/src/codec/json/parse-python-json.js";
 import { decodeRedisEnvelope } from "../../sdk/src/codec/redis/decode-redis-envelope.js";
 import { createTaskMessage } from "../../sdk/src/codec/task/create-task-message.js";
+import { RedisResultBackend } from "../../sdk/src/results/redis-result-backend.js";
+import type { RedisResultBackendOptions } from "../../sdk/src/results/redis-result-backend-options.js";
 import { createOutcomeRecorder } from "../src/outcomes/create-outcome-recorder.js";
 import { RedisResultStore } from "../src/outcomes/redis-result-store.js";
 import { registeredTask, requestFromMessage } from "./outcomes-helpers.js";
@@ -29,16 +31,22 @@ const xsum = taskRef("conformance.xsum");
 
 let redis: Redis;
 let store: RedisResultStore;
-const stores: RedisResultStore[] = [];
+const backends: RedisResultBackend[] = [];
+
+/** A store on a backend of its own (closed after the tests), as a worker wires them. */
+function openStore(options: RedisResultBackendOptions = {}, resultExtended = false): RedisResultStore {
+  const backend = new RedisResultBackend(URL, options);
+  backends.push(backend);
+  return new RedisResultStore({ backend, resultExtended });
+}
 
 before(() => {
   redis = new Redis(URL);
-  store = new RedisResultStore({ url: URL, resultExtended: true });
-  stores.push(store);
+  store = openStore({}, true);
 });
 
 after(async () => {
-  await Promise.all(stores.map((s) => s.close()));
+  await Promise.all(backends.map((b) => b.close()));
   await redis.quit();
 });
 
@@ -90,8 +98,7 @@ describe("RedisResultStore writes", () => {
     assert.equal(await redis.ttl(`celery-task-meta-${id}`), 86400);
     await sub.quit();
 
-    const custom = new RedisResultStore({ url: URL, failureExpiresSeconds: 60, resultExpiresSeconds: 0 });
-    stores.push(custom);
+    const custom = openStore({ failureExpiresSeconds: 60, resultExpiresSeconds: 0 });
     const failed = randomUUID();
     const kept = randomUUID();
     await custom.storeResult({
@@ -167,8 +174,7 @@ describe("RedisResultStore chord counting (Celery 5.7's script)", () => {
     const gid = randomUUID();
     const b = body();
     await setChordSize(gid, 8);
-    const other = new RedisResultStore({ url: URL });
-    stores.push(other);
+    const other = openStore();
     const sender = new RecordingTaskSender();
     await Promise.all(
       Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : other).onChordPartReturn(part(randomUUID(), gid, i, b.dict), "SUCCESS", i, sender)),
@@ -273,8 +279,7 @@ describe("RedisResultStore chord counting (Celery 5.7's script)", () => {
   });
 
   it("result_chord_ordered=False keeps a list (RPUSH) in arrival order", async () => {
-    const unordered = new RedisResultStore({ url: URL, chordOrdered: false });
-    stores.push(unordered);
+    const unordered = openStore({ chordOrdered: false });
     const gid = randomUUID();
     const b = body();
     await setChordSize(gid, 2);

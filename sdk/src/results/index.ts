@@ -1,4 +1,5 @@
-// Results: reading task results from Celery result backends (Redis, RPC) and the AsyncResult/GroupResult API.
+// Results: reading (and, for Redis, writing) task results in Celery result backends (Redis, RPC) and the
+// AsyncResult/GroupResult API.
 export type { ResultBackend, WaitOptions } from "./result-backend.js";
 export type { ResultApp } from "./result-app.js";
 export type { ResultHandle } from "./result-handle.js";
@@ -13,7 +14,8 @@ export { metaToError } from "./meta-to-error.js";
 export { createPendingMeta } from "./pending-meta.js";
 export { createResultBackend, type CreateResultBackendOptions } from "./create-result-backend.js";
 export { DisabledResultBackend } from "./disabled-result-backend.js";
-export { RedisResultBackend, createRedisResultBackend } from "./redis-result-backend.js";
+export { RedisResultBackend, createRedisResultBackend, type StoredResultMeta } from "./redis-result-backend.js";
+export { RedisChordCounter, type ChordPart, type ChordPartReturn, type CountedPart, type RedisChordSettings } from "./redis-chord-counter.js";
 export {
   DEFAULT_REDIS_RESULT_BACKEND_OPTIONS,
   compileRedisResultBackendOptions,

@@ -3,7 +3,7 @@ import type { RedisOptions } from "ioredis";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import { checkCount, checkReplyTo, checkSeconds } from "./check-option.js";
 
-/** Options of `createRedisResultBackend`. Every option has a Celery-compatible default. */
+/** Options of `createRedisResultBackend` (client and worker). Every option has a Celery-compatible default. */
 export interface RedisResultBackendOptions {
   /**
    * Celery's `result_backend_transport_options["global_keyprefix"]`. A `_` is appended unless it ends in one of
@@ -11,12 +11,26 @@ export interface RedisResultBackendOptions {
    */
   readonly globalKeyprefix?: string | null;
   /**
-   * Celery's `result_expires` in seconds: the TTL of what this client stores (saved groups), truncated to an integer
+   * Celery's `result_expires` in seconds: the TTL of what the backend stores (task metas, saved groups), truncated to an integer
    * as Celery's `int()` does. `0` stores without a TTL (plain SET). Default `86400` (one day, Celery's default).
    */
   readonly resultExpiresSeconds?: number;
-  /** Celery's `result_chord_expires` in seconds: the TTL of the chord size key `.s`. Default: `resultExpiresSeconds`. */
+  /** Celery's `result_failure_expires`: the TTL of stored FAILURE metas (`storeResult`). Default: `resultExpiresSeconds`. */
+  readonly failureExpiresSeconds?: number;
+  /** Celery's `result_chord_expires` in seconds: the TTL of the chord size key `.s` and the counters. Default: `resultExpiresSeconds`. */
   readonly chordExpiresSeconds?: number;
+  /**
+   * `result_backend_transport_options.result_chord_ordered`: chord parts in a ZSET scored by group_index (true) or a
+   * list (false). Every worker of one chord must agree. Default true.
+   */
+  readonly chordOrdered?: boolean;
+  /** `result_chord_join_timeout`: bounds the dispatch claim (`max(5, 2 × this)` s) and the join of a saved header. Default 3. */
+  readonly chordJoinTimeoutSeconds?: number;
+  /**
+   * Seconds the dispatch claim is extended to before the chord body is published: Celery's estimate of its publish
+   * retry time with the default `task_publish_retry_policy` and `broker_connection_timeout` (4 s). Default 21.
+   */
+  readonly chordPublishClaimSeconds?: number;
   /** Most waits (`waitForReady`/`AsyncResult.get`) in flight at once; one more rejects with `BufferOverflow`. Default `10000`. */
   readonly maxPendingWaits?: number;
   /**
@@ -32,7 +46,7 @@ export interface RedisResultBackendOptions {
   /** The `reply_to` this client's task messages carry (any stable id; Celery sends its app oid). Default: a new uuid4. */
   readonly replyTo?: string;
   /**
-   * ioredis options for both connections; the URL's host, port, db and password win over them. `autoResubscribe` is
+   * ioredis options for the command connection and the pub/sub one (opened on the first wait); the URL's host, port, db and password win over them. `autoResubscribe` is
    * managed by the backend (it re-subscribes and re-reads pending results itself). Default: ioredis's defaults.
    */
   readonly redisOptions?: Omit<RedisOptions, "autoResubscribe">;
@@ -44,7 +58,13 @@ export interface RedisResultBackendOptions {
 export interface CompiledRedisResultBackendOptions {
   readonly globalKeyprefix: string | null;
   readonly resultExpiresSeconds: number;
+  readonly failureExpiresSeconds: number;
   readonly chordExpiresSeconds: number;
+  /** Celery's `_chord_result_expires`: `max(chord expires, result expires)`, or 0 when either is 0. */
+  readonly chordResultExpiresSeconds: number;
+  readonly chordOrdered: boolean;
+  readonly chordJoinTimeoutSeconds: number;
+  readonly chordPublishClaimSeconds: number;
   readonly maxPendingWaits: number;
   readonly maxBufferedResults: number;
   readonly maxSubscriptions: number;
@@ -57,6 +77,9 @@ export interface CompiledRedisResultBackendOptions {
 export const DEFAULT_REDIS_RESULT_BACKEND_OPTIONS = Object.freeze({
   globalKeyprefix: null,
   resultExpiresSeconds: 86_400,
+  chordOrdered: true,
+  chordJoinTimeoutSeconds: 3,
+  chordPublishClaimSeconds: 21,
   maxPendingWaits: 10_000,
   maxBufferedResults: 8_192,
   maxSubscriptions: 10_000,
@@ -70,10 +93,16 @@ export function compileRedisResultBackendOptions(options: RedisResultBackendOpti
     throw new CeleryProtoError("InvalidOption", "redisOptions.autoResubscribe is managed by the result backend; remove it");
   }
   const resultExpiresSeconds = Math.trunc(checkSeconds(options.resultExpiresSeconds ?? d.resultExpiresSeconds, "resultExpiresSeconds"));
+  const chordExpiresSeconds = Math.trunc(checkSeconds(options.chordExpiresSeconds ?? resultExpiresSeconds, "chordExpiresSeconds"));
   return Object.freeze({
     globalKeyprefix: options.globalKeyprefix ?? d.globalKeyprefix,
     resultExpiresSeconds,
-    chordExpiresSeconds: Math.trunc(checkSeconds(options.chordExpiresSeconds ?? resultExpiresSeconds, "chordExpiresSeconds")),
+    failureExpiresSeconds: Math.trunc(checkSeconds(options.failureExpiresSeconds ?? resultExpiresSeconds, "failureExpiresSeconds")),
+    chordExpiresSeconds,
+    chordResultExpiresSeconds: chordExpiresSeconds === 0 || resultExpiresSeconds === 0 ? 0 : Math.max(chordExpiresSeconds, resultExpiresSeconds),
+    chordOrdered: options.chordOrdered ?? d.chordOrdered,
+    chordJoinTimeoutSeconds: checkSeconds(options.chordJoinTimeoutSeconds ?? d.chordJoinTimeoutSeconds, "chordJoinTimeoutSeconds"),
+    chordPublishClaimSeconds: Math.trunc(checkSeconds(options.chordPublishClaimSeconds ?? d.chordPublishClaimSeconds, "chordPublishClaimSeconds")),
     maxPendingWaits: checkCount(options.maxPendingWaits ?? d.maxPendingWaits, "maxPendingWaits", 1),
     maxBufferedResults: checkCount(options.maxBufferedResults ?? d.maxBufferedResults, "maxBufferedResults", 0),
     maxSubscriptions: checkCount(options.maxSubscriptions ?? d.maxSubscriptions, "maxSubscriptions", 0),

@@ -1,6 +1,8 @@
 import { Redis } from "ioredis";
+import { decodeKombuJson, encodeKombuJson } from "../codec/json/kombu-json.js";
 import { decodeResultMeta } from "../codec/result/decode-result-meta.js";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
+import { disconnectRedis } from "../transport/redis/disconnect-redis.js";
 import { type RedisConnectWait, waitForRedisClient } from "../transport/redis/wait-for-redis-client.js";
 import type { ResultMeta, ResultTuple } from "../gen/json-schema/types.js";
 import { BoundedLru } from "./bounded-lru.js";
@@ -8,25 +10,38 @@ import { decodeGroupMeta } from "./decode-group-meta.js";
 import { encodeGroupMeta } from "./encode-group-meta.js";
 import { PendingWaits } from "./pending-waits.js";
 import { createPendingMeta } from "./pending-meta.js";
+import { RedisChordCounter } from "./redis-chord-counter.js";
 import { compileRedisResultBackendOptions, type CompiledRedisResultBackendOptions, type RedisResultBackendOptions } from "./redis-result-backend-options.js";
 import { createRedisResultKeys, TASK_KEY_PREFIX, type RedisResultKeys } from "./redis-result-keys.js";
 import type { ResultBackend, WaitOptions } from "./result-backend.js";
 import { createGroupTuple, resultNodeId } from "./result-tuple.js";
 import { isReadyState } from "./task-states.js";
 
+/** Celery refuses values over 512 MB (Redis's string limit). */
+const MAX_VALUE_LENGTH = 536_870_912;
+
+/** A task meta document as a worker stores it (`status` and `task_id` plus the rest, in Celery's key order). */
+export type StoredResultMeta = Readonly<Record<string, unknown>> & { readonly status: string; readonly task_id: string };
+
 /**
- * Celery's Redis result backend, client side (C:celery/backends/redis.py `RedisBackend` + `ResultConsumer`):
- * metas under `celery-task-meta-<id>`, one command connection and one pub/sub connection. `onTaskCall` SUBSCRIBEs
- * to the task's key before the task is published; every wait subscribes, then GETs, then waits for the published
- * meta, so a result is never missed; after a reconnect the backend re-subscribes and MGETs what it still waits for.
+ * Celery's Redis result backend (C:celery/backends/redis.py `RedisBackend` + `ResultConsumer`), read and written by
+ * clients and workers alike: metas under `celery-task-meta-<id>` on one command connection, plus a pub/sub
+ * connection opened by the first wait (as redis-py takes one from its pool on the first SUBSCRIBE), so a worker that
+ * only stores results holds one connection. `onTaskCall` SUBSCRIBEs to the task's key before the task is published;
+ * every wait subscribes, then GETs, then waits for the published meta, so a result is never missed; after a
+ * reconnect the backend re-subscribes and MGETs what it still waits for. Workers store states with `storeResult`
+ * and count chord parts with `chords`.
  */
 export class RedisResultBackend implements ResultBackend {
   readonly kind = "redis" as const;
   readonly replyTo: string;
   readonly keys: RedisResultKeys;
+  /** Chord counting (`on_chord_part_return`), on the command connection. */
+  readonly chords: RedisChordCounter;
   private readonly options: CompiledRedisResultBackendOptions;
   private readonly command: Redis;
-  private readonly subscriber: Redis;
+  /** Opened by the first subscription. */
+  private subscriberConnection: Redis | null = null;
   /** Task ids with a SUBSCRIBE sent (insertion order = age, for eviction), each with its acknowledgement. */
   private readonly subscriptions = new Map<string, Promise<void>>();
   private readonly buffer: BoundedLru<string, ResultMeta>;
@@ -45,15 +60,9 @@ export class RedisResultBackend implements ResultBackend {
     this.taskChannelPrefix = `${this.keys.prefix}${TASK_KEY_PREFIX}`;
     this.buffer = new BoundedLru(this.options.maxBufferedResults);
     this.waits = new PendingWaits(this.options.maxPendingWaits, "maxPendingWaits", (taskId) => this.unsubscribe(taskId));
-    const redisOptions = { ...this.options.redisOptions, autoResubscribe: false };
-    this.command = new Redis(url, redisOptions);
-    this.subscriber = new Redis(url, redisOptions);
-    for (const connection of [this.command, this.subscriber]) connection.on("error", (e: Error) => this.options.onError(e));
-    this.subscriber.on("message", (channel: string, text: string) => this.onPublished(channel, text));
-    this.subscriber.on("ready", () => {
-      if (this.subscriberReadyOnce) void this.resync();
-      this.subscriberReadyOnce = true;
-    });
+    this.command = new Redis(url, { ...this.options.redisOptions, autoResubscribe: false });
+    this.command.on("error", (e: Error) => this.options.onError(e));
+    this.chords = new RedisChordCounter(this.command, this.keys, this.options);
   }
 
   /**
@@ -104,6 +113,35 @@ export class RedisResultBackend implements ResultBackend {
       }
     })();
     return wait.promise;
+  }
+
+  /**
+   * Celery's `_store_result` → `set`: the meta as kombu JSON under `celery-task-meta-<id>`, one MULTI/EXEC of
+   * `SETEX <key> <expires> <json>` (`SET` when the expiry is 0; FAILURE uses `failureExpiresSeconds`) and
+   * `PUBLISH <key> <json>`, after a GET that keeps a stored SUCCESS from ever being overwritten (a redelivered or
+   * lost task must not change it). Values over 512 MB are refused with `EncodeError`.
+   */
+  async storeResult(meta: StoredResultMeta): Promise<void> {
+    this.assertOpen();
+    const text = encodeKombuJson(meta);
+    if (text.length > MAX_VALUE_LENGTH)
+      throw new CeleryProtoError("EncodeError", `the result of ${meta.task_id} is too large for the Redis backend (over 512 MB)`);
+    const key = this.keys.task(meta.task_id);
+    if ((await this.readStatus(key)) === "SUCCESS") return;
+    const expires = meta.status === "FAILURE" ? this.options.failureExpiresSeconds : this.options.resultExpiresSeconds;
+    const multi = this.command.multi();
+    if (expires > 0) multi.setex(key, expires, text);
+    else multi.set(key, text);
+    multi.publish(key, text);
+    const replies = await multi.exec();
+    const failed = replies?.find(([error]) => error !== null);
+    if (failed !== undefined) throw CeleryProtoError.from(failed[0], "BrokerError");
+  }
+
+  /** `backend.get_state(task_id)`: the stored status; `PENDING` when there is none (or it is not a meta we can read). */
+  async getStatus(taskId: string): Promise<string> {
+    this.assertOpen();
+    return this.readStatus(this.keys.task(taskId));
   }
 
   async forget(taskId: string): Promise<void> {
@@ -173,12 +211,26 @@ export class RedisResultBackend implements ResultBackend {
     this.waits.rejectAll(new CeleryProtoError("TransportClosed", "the Redis result backend was closed while waiting"));
     this.subscriptions.clear();
     this.buffer.clear();
-    await Promise.all([quit(this.command), quit(this.subscriber)]);
+    await Promise.all([quit(this.command), this.subscriberConnection === null ? undefined : quit(this.subscriberConnection)]);
   }
 
   /** Pending waits and live subscriptions (for tests and monitoring). */
   stats(): { readonly pendingWaits: number; readonly subscriptions: number; readonly bufferedResults: number } {
     return { pendingWaits: this.waits.size, subscriptions: this.subscriptions.size, bufferedResults: this.buffer.size };
+  }
+
+  /** The pub/sub connection, opened on first use. */
+  private get subscriber(): Redis {
+    if (this.subscriberConnection !== null) return this.subscriberConnection;
+    const subscriber = new Redis(this.url, { ...this.options.redisOptions, autoResubscribe: false });
+    subscriber.on("error", (e: Error) => this.options.onError(e));
+    subscriber.on("message", (channel: string, text: string) => this.onPublished(channel, text));
+    subscriber.on("ready", () => {
+      if (this.subscriberReadyOnce) void this.resync();
+      this.subscriberReadyOnce = true;
+    });
+    this.subscriberConnection = subscriber;
+    return subscriber;
   }
 
   private subscribe(taskId: string): Promise<void> {
@@ -213,6 +265,18 @@ export class RedisResultBackend implements ResultBackend {
     const meta = decodeResultMeta(text);
     if (isReadyState(meta.status)) this.buffer.set(taskId, meta);
     return meta;
+  }
+
+  private async readStatus(key: string): Promise<string> {
+    const text = await this.command.get(key);
+    if (text === null || text === "") return "PENDING";
+    try {
+      const meta = decodeKombuJson(text);
+      const status = meta !== null && typeof meta === "object" && !Array.isArray(meta) ? (meta as { status?: unknown }).status : undefined;
+      return typeof status === "string" ? status : "PENDING";
+    } catch {
+      return "PENDING";
+    }
   }
 
   private onPublished(channel: string, text: string): void {
@@ -292,10 +356,10 @@ function isConnectionGone(e: unknown): boolean {
   return e.name === "MaxRetriesPerRequestError" || /Connection is closed|Stream isn't writeable|connection.*(closed|lost)/i.test(e.message);
 }
 
-/** QUIT when connected (pending replies drain first); otherwise stop reconnecting at once. */
+/** QUIT when connected (pending replies drain first); otherwise stop reconnecting at once, failing queued commands. */
 async function quit(connection: Redis): Promise<void> {
   if (connection.status !== "ready") {
-    connection.disconnect();
+    disconnectRedis(connection);
     return;
   }
   try {

@@ -5,7 +5,8 @@ import type { CompressionName } from "../../../sdk/src/codec/body/compression.js
 import type { SerializerName } from "../../../sdk/src/codec/body/content-types.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import { DisabledResultBackend } from "../../../sdk/src/results/disabled-result-backend.js";
-import { createRedisResultBackend } from "../../../sdk/src/results/redis-result-backend.js";
+import { RedisResultBackend } from "../../../sdk/src/results/redis-result-backend.js";
+import type { RedisResultBackendOptions } from "../../../sdk/src/results/redis-result-backend-options.js";
 import type { ResultBackend } from "../../../sdk/src/results/result-backend.js";
 import type { RoutingSettings } from "../../../sdk/src/routing/routing-settings.js";
 import { DEFAULT_REDIS_CONNECT_TIMEOUT_MS } from "../../../sdk/src/transport/redis/wait-for-redis-client.js";
@@ -16,7 +17,6 @@ import { DisabledResultStore } from "./disabled-result-store.js";
 import type { OutcomeRecorder } from "./outcome-recorder.js";
 import type { OutcomeRecorderOptions } from "./outcome-recorder-options.js";
 import { RedisResultStore } from "./redis-result-store.js";
-import type { RedisResultStoreOptions } from "./redis-result-store-options.js";
 import type { ResultStore } from "./result-store.js";
 import { RpcResultStore } from "./rpc-result-store.js";
 import { registerBuiltins } from "./register-builtins.js";
@@ -64,52 +64,70 @@ export interface WorkerOutcomesOptions {
    * (Celery's `broker_connection_timeout`).
    */
   readonly connectTimeoutMs?: number;
-  /** The remaining Redis store settings (chord expiry and ordering, key prefix, failure expiry, ...). */
-  readonly redis?: Omit<RedisResultStoreOptions, "url" | "redis" | "resultExtended" | "resultExpiresSeconds" | "connectTimeoutMs">;
+  /**
+   * The remaining Redis result backend settings (chord expiry and ordering, key prefix, failure expiry, ioredis
+   * options over the worker's retry policy, ...).
+   */
+  readonly redis?: Omit<RedisResultBackendOptions, "resultExpiresSeconds">;
+  /** What Celery logs as warnings (a lost chord dispatch claim). Default: ignored. */
+  readonly onWarning?: (message: string) => void;
 }
 
-/** A recorder with the store and producer it opened; `close()` releases them (not the transport). */
+/** A recorder with the store and the result backend it opened; `close()` releases them (not the transport). */
 export interface WorkerOutcomes extends OutcomeRecorder {
   readonly store: ResultStore;
+  /** The result backend: the store writes through it (Redis) and the worker's producer reads through it. */
+  readonly backend: ResultBackend;
   close(): Promise<void>;
 }
 
 /**
- * Everything a worker needs for outcomes from its `result_backend` URL: the store (Redis, RPC on the worker's own
- * transport, or none), a producer on the worker's transport whose backend writes chord sizes (Redis) but subscribes
- * to nothing, Celery's built-ins on the registry, and the recorder. Unknown backend schemes are refused, naming
- * `backend`.
+ * Everything a worker needs for outcomes from its `result_backend` URL: one result backend (Redis: one connection,
+ * which the store writes states and chord counters through and the producer writes chord sizes and reads results
+ * through; the pub/sub connection opens only if a task waits for a result), the store (Redis, RPC on the worker's own
+ * transport, or none), a producer on the worker's transport that subscribes to nothing for what it sends, Celery's
+ * built-ins on the registry, and the recorder. Unknown backend schemes are refused, naming `backend`.
  */
 export function createWorkerOutcomes(options: WorkerOutcomesOptions): WorkerOutcomes {
   const url = options.backend === null || options.backend === "" || options.backend === "disabled://" ? null : options.backend;
   const scheme = url === null ? null : (/^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase() ?? "");
   const expires = options.resultExpiresSeconds ?? 86_400;
   let store: ResultStore;
-  let producerBackend: ResultBackend;
+  let backend: ResultBackend;
   if (url === null) {
     store = new DisabledResultStore();
-    producerBackend = new DisabledResultBackend();
+    backend = new DisabledResultBackend();
   } else if (scheme === "redis" || scheme === "rediss") {
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS;
-    store = new RedisResultStore({ ...options.redis, url, connectTimeoutMs, resultExtended: options.resultExtended ?? false, resultExpiresSeconds: expires });
-    producerBackend = toWorkerProducerBackend(
-      createRedisResultBackend(url, {
-        resultExpiresSeconds: expires,
-        redisOptions: { connectTimeout: Math.max(1, Math.round(connectTimeoutMs)) },
-        ...(options.redis?.globalKeyprefix === undefined ? {} : { globalKeyprefix: options.redis.globalKeyprefix }),
-        ...(options.redis?.chordExpiresSeconds === undefined ? {} : { chordExpiresSeconds: options.redis.chordExpiresSeconds }),
-      }),
-    );
+    const redis = new RedisResultBackend(url, {
+      ...options.redis,
+      resultExpiresSeconds: expires,
+      // Celery's result backend `retry_policy`: 20 retries, the first at once, then 1 s apart (ioredis alone waits up
+      // to 2 s between them: a write to a lost server took 73 s instead of ~20 s); each attempt bounded by the timeout.
+      redisOptions: {
+        maxRetriesPerRequest: 20,
+        retryStrategy: (times: number) => (times <= 1 ? 0 : 1000),
+        connectTimeout: Math.max(1, Math.round(connectTimeoutMs)),
+        ...options.redis?.redisOptions,
+      },
+    });
+    store = new RedisResultStore({
+      backend: redis,
+      resultExtended: options.resultExtended ?? false,
+      ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+    });
+    backend = redis;
   } else if (scheme === "rpc") {
     store = new RpcResultStore({
       transport: options.transport,
       resultExtended: options.resultExtended ?? false,
       persistent: options.resultPersistent ?? false,
     });
-    producerBackend = new DisabledResultBackend();
+    backend = new DisabledResultBackend();
   } else {
     throw new CeleryProtoError("InvalidOption", `backend: unsupported result backend ${JSON.stringify(url)}; use redis://, rediss://, rpc:// or none`);
   }
+  const producerBackend = toWorkerProducerBackend(backend);
   const sender = new CeleryClient(
     options.transport,
     producerBackend,
@@ -127,7 +145,7 @@ export function createWorkerOutcomes(options: WorkerOutcomesOptions): WorkerOutc
   return new WorkerOutcomeRecorder(
     { sender, store, hostname: options.hostname, inheritParentPriority: options.inheritParentPriority ?? false },
     store,
-    producerBackend,
+    backend,
   );
 }
 
@@ -135,12 +153,12 @@ class WorkerOutcomeRecorder extends CeleryOutcomeRecorder implements WorkerOutco
   constructor(
     options: OutcomeRecorderOptions,
     readonly store: ResultStore,
-    private readonly producerBackend: ResultBackend,
+    readonly backend: ResultBackend,
   ) {
     super(options);
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.store.close(), this.producerBackend.close()]);
+    await Promise.allSettled([this.store.close(), this.backend.close()]);
   }
 }

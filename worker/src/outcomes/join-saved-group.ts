@@ -1,10 +1,8 @@
-import type { Redis } from "ioredis";
-import { decodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
 import type { ExceptionInfo } from "../../../sdk/src/codec/exceptions/exception-info.js";
 import type { ResultTuple } from "../../../sdk/src/gen/json-schema/types.js";
-import type { RedisResultKeys } from "../../../sdk/src/results/redis-result-keys.js";
+import type { RedisChordCounter } from "../../../sdk/src/results/redis-chord-counter.js";
 import { resultNodeId } from "../../../sdk/src/results/result-tuple.js";
-import { PROPAGATE_STATES, READY_STATES } from "../../../sdk/src/results/task-states.js";
+import { PROPAGATE_STATES } from "../../../sdk/src/results/task-states.js";
 
 /** An exception read back from a stored result, raised again (Celery's `exception_to_python` + `raise`). */
 export class StoredException extends Error {
@@ -27,24 +25,15 @@ export class StoredException extends Error {
  * results in header order, a nested group as the list of its members' results; a FAILURE/REVOKED member raises its
  * exception; not ready within the timeout raises Celery's `TimeoutError`. Null when nothing was saved.
  */
-export async function joinSavedGroup(redis: Redis, keys: RedisResultKeys, groupId: string, timeoutSeconds: number): Promise<unknown[] | null> {
-  const saved = await redis.get(keys.group(groupId));
-  if (saved === null || saved === "") return null;
-  const tuple = (decodeKombuJson(saved) as { result?: ResultTuple }).result;
-  if (!Array.isArray(tuple)) return null;
+export async function joinSavedGroup(chords: RedisChordCounter, groupId: string, timeoutSeconds: number): Promise<unknown[] | null> {
+  const tuple = await chords.readSavedHeader(groupId);
+  if (tuple === null) return null;
   const ids: string[] = [];
   collectTaskIds(tuple, ids);
-  const metas = new Map<string, { status: string; result: unknown }>();
+  const metas = new Map<string, { readonly status: string; readonly result: unknown }>();
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (;;) {
-    const missing = ids.filter((id) => !metas.has(id));
-    const texts = missing.length === 0 ? [] : await redis.mget(missing.map((id) => keys.task(id)));
-    missing.forEach((id, i) => {
-      const text = texts[i];
-      if (text === null || text === undefined) return;
-      const meta = decodeKombuJson(text) as { status: string; result: unknown };
-      if (READY_STATES.has(meta.status)) metas.set(id, meta);
-    });
+    for (const [id, meta] of await chords.readReadyMetas(ids.filter((id) => !metas.has(id)))) metas.set(id, meta);
     if (metas.size === ids.length) break;
     if (Date.now() > deadline)
       throw new StoredException({ exc_type: "TimeoutError", exc_message: ["The operation timed out."], exc_module: "celery.exceptions" });
@@ -60,7 +49,7 @@ function collectTaskIds(tuple: ResultTuple, out: string[]): void {
   else for (const member of members) collectTaskIds(member, out);
 }
 
-function memberValue(tuple: ResultTuple, metas: ReadonlyMap<string, { status: string; result: unknown }>): unknown {
+function memberValue(tuple: ResultTuple, metas: ReadonlyMap<string, { readonly status: string; readonly result: unknown }>): unknown {
   const members = tuple[1];
   if (members !== null) return members.map((member) => memberValue(member, metas));
   const meta = metas.get(resultNodeId(tuple[0]))!;

@@ -3,9 +3,8 @@ import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js"
 import type { ResultStore } from "./result-store.js";
 
 /**
- * Options of `createOutcomeRecorder`. Result-writing settings (`result_extended`, `result_expires`, chord settings)
- * belong to the store (`createRedisResultStore` / `createRpcResultStore`), as they belong to the result backend in
- * Celery.
+ * Options of `createOutcomeRecorder`. Result-writing settings belong to the store (`result_extended`) and its result
+ * backend (`result_expires`, chord settings), as they belong to the result backend in Celery.
  */
 export interface OutcomeRecorderOptions {
   /** Publishes callbacks, chain steps, errbacks, chord bodies and retries (the worker's producer). */
