@@ -3,7 +3,7 @@ import type { Signature, TaskHeadersV2, TaskProperties } from "../../gen/json-sc
 import { validateTaskBodyV1, validateTaskBodyV2, validateTaskHeadersV2 } from "../../gen/json-schema/task-validators.js";
 import { decompressBody } from "../body/compression.js";
 import { checkContentType, resolveAcceptList } from "../body/content-types.js";
-import { deserializeBody } from "../body/deserialize-body.js";
+import { deserializeRawBody } from "../body/deserialize-body.js";
 import { decodeTypeWrappers } from "../json/kombu-json.js";
 import type { ParsedJson } from "../json/parse-python-json.js";
 import { PyTuple, safeRepr } from "../repr/safe-repr.js";
@@ -47,8 +47,8 @@ function readBody(parts: RawTaskParts, headers: Readonly<Record<string, unknown>
     });
   }
   const body = typeof compression === "string" ? decompressBody(parts.body, compression) : parts.body;
-  const raw = deserializeBody(body, spec, parts.properties["content_encoding"] as string | undefined, { typeWrappers: false });
-  return { raw, typeWrappers: spec.name === "json" };
+  const { value, typeWrappers } = deserializeRawBody(body, spec, parts.properties["content_encoding"] as string | undefined);
+  return { raw: value, typeWrappers };
 }
 
 function decodeProtocol2(parts: RawTaskParts, headers: Readonly<Record<string, unknown>>, raw: unknown, decodeValues: ValueDecoder): TaskMessage {
