@@ -8,6 +8,7 @@ import type { DecodeOptions, RawTaskParts } from "../task/raw-task-parts.js";
 import { decodeTaskMessage } from "../task/decode-task-message.js";
 import type { TaskMessage } from "../task/task-message.js";
 import { assertValid } from "../validate/assert-valid.js";
+import { quickAcceptsRedisEnvelope } from "../validate/quick-accepts-redis-envelope.js";
 
 /** Decodes the exact string kombu keeps in a Redis list (or PUBLISHes) into a task message. */
 export function decodeRedisEnvelope(envelope: string | Uint8Array, options: DecodeOptions = {}): TaskMessage {
@@ -23,7 +24,7 @@ export function readRedisEnvelope(envelope: string | Uint8Array): RawTaskParts {
   } catch (e) {
     throw new CeleryProtoError("InvalidEnvelope", `Redis envelope is not valid JSON: ${CeleryProtoError.from(e).message}`, { cause: e });
   }
-  assertValid(validateRedisEnvelope, raw, "InvalidEnvelope", "Redis envelope");
+  if (!quickAcceptsRedisEnvelope(raw)) assertValid(validateRedisEnvelope, raw, "InvalidEnvelope", "Redis envelope");
   const env = raw as {
     body: string;
     "content-type"?: string;
