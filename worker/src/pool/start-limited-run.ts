@@ -39,9 +39,13 @@ export interface LimitedRun {
 export function startLimitedRun(call: (signal: () => AbortSignal) => unknown, options: LimitedRunOptions = {}): LimitedRun {
   const graceMs = options.softTimeLimitGraceMs ?? DEFAULT_SOFT_TIME_LIMIT_GRACE_MS;
   let controller: AbortController | null = null;
-  const signal = (): AbortSignal => (controller ??= new AbortController()).signal;
+  const controllerOf = (): AbortController => {
+    if (controller === null) controller = new AbortController();
+    return controller;
+  };
+  const signal = (): AbortSignal => controllerOf().signal;
   const abort = (reason: unknown): void => {
-    const c = (controller ??= new AbortController());
+    const c = controllerOf();
     if (!c.signal.aborted) c.abort(reason);
   };
   const startedAt = performance.now();
