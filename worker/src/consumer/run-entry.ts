@@ -50,7 +50,7 @@ export async function runEntry(
     entry.held.timeStart = Date.now() / 1000;
     ctx.state.countProcessed(request.name);
     if (!task.options.acksLate) acked = ackEntry(entry, ctx.logger);
-    ctx.events.send("task-started", { uuid: request.id });
+    if (ctx.events.enabled) ctx.events.send("task-started", { uuid: request.id });
     const ignoreResult = request.ignoreResult ?? task.options.ignoreResult;
     if (task.options.trackStarted && !ignoreResult) {
       entry.started = ctx.outcomes

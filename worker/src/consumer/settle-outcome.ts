@@ -39,9 +39,12 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
     case "success": {
       const stored = await record(ctx, entry, () => ctx.outcomes.succeeded(request, task, outcome.value, outcome.runtimeSeconds));
       if (!stored) return settleFailureAcks(ctx, entry);
-      const resultRepr = safeRepr(outcome.value, { maxlen: RESULT_REPR_MAXSIZE });
-      ctx.logger.info(TASK_LOG.succeeded(request.name, request.id, outcome.runtimeSeconds, resultRepr));
-      ctx.events.send("task-succeeded", { uuid: request.id, result: resultRepr, runtime: pyFloat(outcome.runtimeSeconds) });
+      const logged = ctx.logger.isEnabledFor("INFO");
+      if (logged || ctx.events.enabled) {
+        const resultRepr = safeRepr(outcome.value, { maxlen: RESULT_REPR_MAXSIZE });
+        if (logged) ctx.logger.info(TASK_LOG.succeeded(request.name, request.id, outcome.runtimeSeconds, resultRepr));
+        if (ctx.events.enabled) ctx.events.send("task-succeeded", { uuid: request.id, result: resultRepr, runtime: pyFloat(outcome.runtimeSeconds) });
+      }
       if (ctx.lifecycle?.has("task:succeeded"))
         ctx.lifecycle.emit("task:succeeded", { ...taskEventBase(entry), result: outcome.value, runtime: outcome.runtimeSeconds });
       if (task.options.acksLate) await ackEntry(entry, ctx.logger);

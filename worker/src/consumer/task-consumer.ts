@@ -191,19 +191,9 @@ export class TaskConsumer {
   private async process(entry: HeldEntry): Promise<void> {
     const { request } = entry;
     const { logger, events, state, lifecycle } = this.deps;
-    logger.info(TASK_LOG.received(request.name, request.id));
+    if (logger.isEnabledFor("INFO")) logger.info(TASK_LOG.received(request.name, request.id));
     if ((request.expires !== null || state.revoked.has(request.id)) && (await this.discardIfRevoked(entry))) return;
-    events.send("task-received", {
-      uuid: request.id,
-      name: request.name,
-      args: request.argsrepr,
-      kwargs: request.kwargsrepr,
-      root_id: request.rootId,
-      parent_id: request.parentId,
-      retries: request.retries,
-      eta: isoformat(request.eta, request.message.headers.eta),
-      expires: isoformat(request.expires, request.message.headers.expires),
-    });
+    if (events.enabled) sendReceived(events, request);
     if (lifecycle?.has("task:received")) lifecycle.emit("task:received", taskEventBase(entry));
     if (request.eta !== null && request.eta.getTime() > Date.now() && !(await this.waitForEta(entry, request.eta))) return;
     if (!(await this.waitForToken(entry))) return;
@@ -369,6 +359,21 @@ export class TaskConsumer {
     else if (phase === "reserved") state.reserved.set(id, entry.held);
     else if (phase === "active") state.active.set(id, entry.held);
   }
+}
+
+/** `task-received`, as Celery's strategy sends it. */
+function sendReceived(events: EventDispatcher, request: TaskRequest): void {
+  events.send("task-received", {
+    uuid: request.id,
+    name: request.name,
+    args: request.argsrepr,
+    kwargs: request.kwargsrepr,
+    root_id: request.rootId,
+    parent_id: request.parentId,
+    retries: request.retries,
+    eta: isoformat(request.eta, request.message.headers.eta),
+    expires: isoformat(request.expires, request.message.headers.expires),
+  });
 }
 
 /** `datetime.isoformat()` of a parsed `eta`/`expires` (microseconds from the header kept). */

@@ -4,7 +4,10 @@
  * clock, timestamp) and the Lamport clock advanced.
  */
 export interface EventDispatcher {
-  /** Whether task events are currently sent (`-E`, `enable_events` / `disable_events`). */
+  /**
+   * Whether task events are currently sent (`-E`, `enable_events` / `disable_events`). While false the worker does not
+   * build the `task-*` events of its hot path (received, started, succeeded), as `send` would drop them.
+   */
   readonly enabled: boolean;
   setEnabled(enabled: boolean): void;
   /** Sends one event; `fields` are the type-specific fields. Never throws: failures are logged. */

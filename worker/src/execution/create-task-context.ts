@@ -3,16 +3,21 @@ import type { RegisteredTask } from "../app/task-registry.js";
 import type { TaskRequest } from "../request/task-request.js";
 import { RetryRequested } from "./retry-requested.js";
 
-/** The context a handler gets: its request, the abort signal, `retry()` (always throws) and `updateState()`. */
+/**
+ * The context a handler gets: its request, the abort signal, `retry()` (always throws) and `updateState()`. `signal`
+ * is read on first access of `context.signal` (see `startLimitedRun`).
+ */
 export function createTaskContext(
   task: RegisteredTask,
   request: TaskRequest,
-  signal: AbortSignal,
+  signal: () => AbortSignal,
   updateState: (state: string, meta: unknown) => Promise<void>,
 ): TaskContext {
   return {
     request,
-    signal,
+    get signal(): AbortSignal {
+      return signal();
+    },
     retry(options: RetryOptions = {}): never {
       throw new RetryRequested(options, task.options.defaultRetryDelay);
     },

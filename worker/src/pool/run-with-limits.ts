@@ -26,7 +26,7 @@ export async function runWithLimits(
   limits: ExecutionLimits,
   options: RunWithLimitsOptions = {},
 ): Promise<ExecutionOutcome> {
-  const run = startLimitedRun(call, options);
+  const run = startLimitedRun((signal) => call(signal()), options);
   const timers: NodeJS.Timeout[] = [];
   const soft = activeLimit(limits.soft);
   const hard = activeLimit(limits.hard);

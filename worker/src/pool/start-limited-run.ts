@@ -16,7 +16,7 @@ export interface LimitedRunOptions {
 
 /** A handler invocation whose end can be forced: the building block of in-process and child-process limits. */
 export interface LimitedRun {
-  /** The signal given to the handler. */
+  /** The signal given to the handler (made on first use). */
   readonly signal: AbortSignal;
   /** The outcome: the handler's own, or the one given to `stop()`. Never rejects. */
   readonly outcome: Promise<ExecutionOutcome>;
@@ -32,10 +32,22 @@ export interface LimitedRun {
   stop(outcome: ExecutionOutcome, reason: unknown): void;
 }
 
-/** Calls `call(signal)` now (a synchronous throw is a failure) and returns the controllable run. */
-export function startLimitedRun(call: (signal: AbortSignal) => unknown, options: LimitedRunOptions = {}): LimitedRun {
+/**
+ * Calls `call(signal)` now (a synchronous throw is a failure) and returns the controllable run. `signal` makes the
+ * run's AbortSignal on first call: most handlers never look at theirs, and one per task is a measurable cost.
+ */
+export function startLimitedRun(call: (signal: () => AbortSignal) => unknown, options: LimitedRunOptions = {}): LimitedRun {
   const graceMs = options.softTimeLimitGraceMs ?? DEFAULT_SOFT_TIME_LIMIT_GRACE_MS;
-  const controller = new AbortController();
+  let controller: AbortController | null = null;
+  const controllerOf = (): AbortController => {
+    if (controller === null) controller = new AbortController();
+    return controller;
+  };
+  const signal = (): AbortSignal => controllerOf().signal;
+  const abort = (reason: unknown): void => {
+    const c = controllerOf();
+    if (!c.signal.aborted) c.abort(reason);
+  };
   const startedAt = performance.now();
   const runtimeSeconds = (): number => (performance.now() - startedAt) / 1000;
   let settled = false;
@@ -52,25 +64,27 @@ export function startLimitedRun(call: (signal: AbortSignal) => unknown, options:
     resolveOutcome(result);
   };
 
-  new Promise<unknown>((resolve) => resolve(call(controller.signal))).then(
+  new Promise<unknown>((resolve) => resolve(call(signal))).then(
     (value) => finish(toExecutionOutcome({ ok: true, value }, runtimeSeconds())),
     (error: unknown) => finish(toExecutionOutcome({ ok: false, error: softReason === null ? error : asSoftLimitError(error, softReason) }, runtimeSeconds())),
   );
 
   return {
-    signal: controller.signal,
+    get signal(): AbortSignal {
+      return signal();
+    },
     outcome,
     runtimeSeconds,
     softLimit(): void {
       if (settled || softReason !== null) return;
       const reason = new SoftTimeLimitExceeded();
       softReason = reason;
-      if (!controller.signal.aborted) controller.abort(reason);
+      abort(reason);
       graceTimer = setTimeout(() => finish({ kind: "failure", error: reason, runtimeSeconds: runtimeSeconds() }), graceMs);
     },
     stop(result: ExecutionOutcome, reason: unknown): void {
       finish(result);
-      if (!controller.signal.aborted) controller.abort(reason);
+      abort(reason);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { decodeTypeWrappers } from "../json/kombu-json.js";
-import { parsePythonJson } from "../json/parse-python-json.js";
+import { mayHoldTypeWrapper } from "../json/may-hold-type-wrapper.js";
+import { parsePythonJson, type ParsedJson } from "../json/parse-python-json.js";
 import type { SerializerSpec } from "./content-types.js";
 import { msgpackModule } from "./lazy-codec-modules.js";
 import { parsePyYaml } from "./parse-pyyaml.js";
@@ -10,23 +11,36 @@ export interface DeserializeOptions {
   readonly typeWrappers?: boolean;
 }
 
+/** A body as deserialized, kombu type wrappers still in place. */
+export interface RawBody {
+  readonly value: unknown;
+  /** Whether `value` may hold kombu JSON type wrappers, i.e. whether `decodeTypeWrappers` has anything to do. */
+  readonly typeWrappers: boolean;
+}
+
 /** Decodes body bytes with an already-accepted serializer (see `checkContentType`). */
 export function deserializeBody(body: Uint8Array, spec: SerializerSpec, contentEncoding?: string | null, options: DeserializeOptions = {}): unknown {
+  const raw = deserializeRawBody(body, spec, contentEncoding);
+  return options.typeWrappers !== false && raw.typeWrappers ? decodeTypeWrappers(raw.value as ParsedJson, "") : raw.value;
+}
+
+/** `deserializeBody` without the type-wrapper decoding, saying whether there may be wrappers to decode. */
+export function deserializeRawBody(body: Uint8Array, spec: SerializerSpec, contentEncoding?: string | null): RawBody {
   switch (spec.name) {
     case "json": {
-      const parsed = parsePythonJson(decodeText(body, contentEncoding));
-      return options.typeWrappers === false ? parsed : decodeTypeWrappers(parsed, "");
+      const text = decodeText(body, contentEncoding);
+      return { value: parsePythonJson(text), typeWrappers: mayHoldTypeWrapper(text) };
     }
     case "yaml":
       try {
-        return parsePyYaml(decodeText(body, contentEncoding));
+        return { value: parsePyYaml(decodeText(body, contentEncoding)), typeWrappers: false };
       } catch (e) {
         if (CeleryProtoError.is(e)) throw e;
         throw new CeleryProtoError("DecodeError", `invalid YAML body: ${(e as Error).message}`, { cause: e });
       }
     case "msgpack":
       try {
-        return normalizeMsgpack(msgpackModule().decode(body, { useBigInt64: true }));
+        return { value: normalizeMsgpack(msgpackModule().decode(body, { useBigInt64: true })), typeWrappers: false };
       } catch (e) {
         throw new CeleryProtoError("DecodeError", `invalid msgpack body: ${(e as Error).message}`, { cause: e });
       }
@@ -34,6 +48,8 @@ export function deserializeBody(body: Uint8Array, spec: SerializerSpec, contentE
 }
 
 const TEXT_ENCODINGS = new Set(["utf-8", "utf8", "ascii", "us-ascii"]);
+/** Stateless between calls: `decode` without `stream` resets it. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 function decodeText(body: Uint8Array, contentEncoding?: string | null): string {
   const encoding = (contentEncoding ?? "utf-8").toLowerCase();
@@ -41,7 +57,7 @@ function decodeText(body: Uint8Array, contentEncoding?: string | null): string {
     throw new CeleryProtoError("InvalidEncoding", `unsupported content encoding ${JSON.stringify(contentEncoding)} for a text body`);
   }
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(body);
+    return UTF8.decode(body);
   } catch (e) {
     throw new CeleryProtoError("InvalidEncoding", "body is not valid UTF-8", { cause: e });
   }

@@ -1,5 +1,6 @@
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { formatPythonIsoformat, parseIsoDateTime } from "../time/iso-datetime.js";
+import { mayHoldTypeWrapper } from "./may-hold-type-wrapper.js";
 import { parsePythonJson, type ParsedJson } from "./parse-python-json.js";
 import { stringifyPythonJson, type PlainJson } from "./python-json-stringify.js";
 import { PyDate, PyDecimal, PyFloat, PyTime, PyUuid } from "./python-values.js";
@@ -33,7 +34,8 @@ export type KombuValue =
 
 /** Parses kombu JSON text and decodes its type wrappers (datetime → Date, bytes → Uint8Array, ...). */
 export function decodeKombuJson(text: string): KombuValue {
-  return decodeTypeWrappers(parsePythonJson(text), "");
+  const parsed = parsePythonJson(text);
+  return mayHoldTypeWrapper(text) ? decodeTypeWrappers(parsed, "") : parsed;
 }
 
 /** Encodes a value as kombu's `json.dumps` would for the given peer flavor (Python's exact text form). */

@@ -2,11 +2,13 @@ import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { validateRedisEnvelope } from "../../gen/json-schema/envelope-validators.js";
 import { decodeBase64Strict } from "../body/base64.js";
 import { decodeTypeWrappers } from "../json/kombu-json.js";
+import { mayHoldTypeWrapper } from "../json/may-hold-type-wrapper.js";
 import { parsePythonJson, type ParsedJson } from "../json/parse-python-json.js";
 import type { DecodeOptions, RawTaskParts } from "../task/raw-task-parts.js";
 import { decodeTaskMessage } from "../task/decode-task-message.js";
 import type { TaskMessage } from "../task/task-message.js";
 import { assertValid } from "../validate/assert-valid.js";
+import { quickAcceptsRedisEnvelope } from "../validate/quick-accepts-redis-envelope.js";
 
 /** Decodes the exact string kombu keeps in a Redis list (or PUBLISHes) into a task message. */
 export function decodeRedisEnvelope(envelope: string | Uint8Array, options: DecodeOptions = {}): TaskMessage {
@@ -22,7 +24,7 @@ export function readRedisEnvelope(envelope: string | Uint8Array): RawTaskParts {
   } catch (e) {
     throw new CeleryProtoError("InvalidEnvelope", `Redis envelope is not valid JSON: ${CeleryProtoError.from(e).message}`, { cause: e });
   }
-  assertValid(validateRedisEnvelope, raw, "InvalidEnvelope", "Redis envelope");
+  if (!quickAcceptsRedisEnvelope(raw)) assertValid(validateRedisEnvelope, raw, "InvalidEnvelope", "Redis envelope");
   const env = raw as {
     body: string;
     "content-type"?: string;
@@ -44,7 +46,7 @@ export function readRedisEnvelope(envelope: string | Uint8Array): RawTaskParts {
   if (bodyEncoding === undefined || bodyEncoding === null) body = new TextEncoder().encode(env.body);
   else if (bodyEncoding === "base64") body = decodeBase64Strict(env.body, "Redis envelope body");
   else throw new CeleryProtoError("InvalidEncoding", `unsupported body_encoding ${JSON.stringify(bodyEncoding)} (kombu writes "base64")`);
-  const headers = env.headers === undefined || env.headers === null ? {} : decodeTypeWrappers(env.headers, "/headers");
+  const headers = env.headers === undefined || env.headers === null ? {} : mayHoldTypeWrapper(text) ? decodeTypeWrappers(env.headers, "/headers") : env.headers;
   return {
     headers,
     properties: { ...properties, content_type: env["content-type"], content_encoding: env["content-encoding"] },
@@ -62,9 +64,12 @@ export function readRedisEnvelope(envelope: string | Uint8Array): RawTaskParts {
   };
 }
 
+/** Stateless between calls: `decode` without `stream` resets it. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 function decodeUtf8(bytes: Uint8Array): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch (e) {
     throw new CeleryProtoError("InvalidEncoding", "Redis envelope is not valid UTF-8", { cause: e });
   }

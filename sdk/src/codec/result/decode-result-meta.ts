@@ -2,6 +2,7 @@ import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import type { ResultMeta } from "../../gen/json-schema/types.js";
 import { validateExceptionInfo, validateResultMeta } from "../../gen/json-schema/result-validators.js";
 import { decodeTypeWrappers } from "../json/kombu-json.js";
+import { mayHoldTypeWrapper } from "../json/may-hold-type-wrapper.js";
 import { parsePythonJson, type ParsedJson } from "../json/parse-python-json.js";
 import { assertValid } from "../validate/assert-valid.js";
 import { resultForSchemaCheck } from "./result-for-schema-check.js";
@@ -26,5 +27,5 @@ export function decodeResultMeta(text: string | Uint8Array): ResultMeta {
   if (EXCEPTION_STATES.has(meta.status) && meta.result !== null && meta.result !== undefined) {
     assertValid(validateExceptionInfo, meta.result, "InvalidMessage", `${meta.status} result`, "/result");
   }
-  return decodeTypeWrappers(raw, "") as unknown as ResultMeta;
+  return (mayHoldTypeWrapper(source) ? decodeTypeWrappers(raw, "") : raw) as unknown as ResultMeta;
 }

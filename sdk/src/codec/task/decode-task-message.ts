@@ -3,12 +3,14 @@ import type { Signature, TaskHeadersV2, TaskProperties } from "../../gen/json-sc
 import { validateTaskBodyV1, validateTaskBodyV2, validateTaskHeadersV2 } from "../../gen/json-schema/task-validators.js";
 import { decompressBody } from "../body/compression.js";
 import { checkContentType, resolveAcceptList } from "../body/content-types.js";
-import { deserializeBody } from "../body/deserialize-body.js";
+import { deserializeRawBody } from "../body/deserialize-body.js";
 import { decodeTypeWrappers } from "../json/kombu-json.js";
 import type { ParsedJson } from "../json/parse-python-json.js";
 import { PyTuple, safeRepr } from "../repr/safe-repr.js";
 import { parseIsoDateTime } from "../time/iso-datetime.js";
 import { assertValid } from "../validate/assert-valid.js";
+import { quickAcceptsTaskBody } from "../validate/quick-accepts-task-body.js";
+import { quickAcceptsTaskHeaders } from "../validate/quick-accepts-task-headers.js";
 import type { DecodeOptions, RawTaskParts } from "./raw-task-parts.js";
 import type { TaskEmbed, TaskMessage } from "./task-message.js";
 
@@ -47,14 +49,14 @@ function readBody(parts: RawTaskParts, headers: Readonly<Record<string, unknown>
     });
   }
   const body = typeof compression === "string" ? decompressBody(parts.body, compression) : parts.body;
-  const raw = deserializeBody(body, spec, parts.properties["content_encoding"] as string | undefined, { typeWrappers: false });
-  return { raw, typeWrappers: spec.name === "json" };
+  const { value, typeWrappers } = deserializeRawBody(body, spec, parts.properties["content_encoding"] as string | undefined);
+  return { raw: value, typeWrappers };
 }
 
 function decodeProtocol2(parts: RawTaskParts, headers: Readonly<Record<string, unknown>>, raw: unknown, decodeValues: ValueDecoder): TaskMessage {
   const times = parseTimes(headers, "/headers");
-  assertValid(validateTaskHeadersV2, headers, "InvalidHeaders", "task headers", "/headers");
-  assertValid(validateTaskBodyV2, raw, "InvalidBody", "task body", "/body");
+  if (!quickAcceptsTaskHeaders(headers)) assertValid(validateTaskHeadersV2, headers, "InvalidHeaders", "task headers", "/headers");
+  if (!quickAcceptsTaskBody(raw)) assertValid(validateTaskBodyV2, raw, "InvalidBody", "task body", "/body");
   const [args, kwargs, embed] = decodeValues(raw, "/body") as [unknown[], Record<string, unknown>, TaskEmbed | null];
   return {
     protocol: 2,
@@ -129,7 +131,7 @@ function fromBodyDict(parts: RawTaskParts, synthesized: Record<string, unknown>,
   const headers = { ...synthesized };
   for (const key of OMIT_WHEN_NULL) if (headers[key] === null || headers[key] === undefined) delete headers[key];
   const times = parseTimes(headers, protocol === 1 ? "/body" : "/headers");
-  assertValid(validateTaskHeadersV2, headers, "InvalidHeaders", "task headers", protocol === 1 ? "/body" : "/headers");
+  if (!quickAcceptsTaskHeaders(headers)) assertValid(validateTaskHeadersV2, headers, "InvalidHeaders", "task headers", protocol === 1 ? "/body" : "/headers");
   const args = body["args"] ?? [];
   const kwargs = body["kwargs"] ?? {};
   if (!Array.isArray(args)) throw bodyError("/body/args", "must be array", "task args must be a list");
