@@ -31,10 +31,10 @@ interface Harness {
 
 async function startWorker(
   tasks: Record<string, TaskHandler | { handler: TaskHandler; options: TaskOptions }>,
-  options: { concurrency?: number; prefetchMultiplier?: number; retry?: "retried" | "exhausted" } = {},
+  options: { concurrency?: number; prefetchMultiplier?: number; retry?: "retried" | "exhausted"; kind?: "redis" } = {},
 ): Promise<Harness> {
   const memory = new MemoryTransport();
-  const transport = recordingTransport(memory);
+  const transport = recordingTransport(memory, options.kind);
   const outcomes = recordingOutcomes(options.retry === undefined ? {} : { retry: options.retry });
   const events = recordingEvents();
   const logger = captureLogger("DEBUG");
@@ -438,6 +438,30 @@ describe("worker core: ETA, rate limits, prefetch", () => {
     release();
     await waitUntil(() => h.outcomes.calls.filter((c) => c.method === "succeeded").length === 4);
     assert.equal(h.worker.state.active.size + h.worker.state.reserved.size, 0);
+    await h.worker.stop();
+  });
+});
+
+describe("worker core: fetching ahead (the transport's starving signal)", () => {
+  it("Redis: starving while fewer messages wait to start than the pool takes at once, signalled when a start makes it so", async () => {
+    const gates = new Map<number, () => void>();
+    const h = await startWorker(
+      { "t.gate": ([n]) => new Promise<void>((r) => gates.set(n as number, r)) },
+      { concurrency: 2, prefetchMultiplier: 4, kind: "redis" },
+    );
+    const starving = (): boolean => (h.transport.fetchSignals.starving as () => boolean)();
+    assert.equal(starving(), true, "nothing to start");
+    for (let n = 0; n < 4; n++) await publishTask(h.transport, { task: "t.gate", args: [n] });
+    await waitUntil(() => h.worker.state.active.size === 2 && h.worker.state.reserved.size === 2);
+    assert.equal(starving(), false, "two wait to start: as many as the pool takes at once");
+    const notified = h.transport.fetchSignals.notified;
+    gates.get(0)?.();
+    await waitUntil(() => h.worker.state.reserved.size === 1 && h.worker.state.active.size === 2);
+    assert.equal(starving(), true, "one waits to start");
+    assert.ok(h.transport.fetchSignals.notified > notified, "the consumer was told when the start made it starve");
+    for (let n = 1; n < 4; n++) await waitUntil(() => gates.has(n)).then(() => gates.get(n)?.());
+    await waitUntil(() => h.outcomes.calls.filter((c) => c.method === "succeeded").length === 4);
+    assert.equal(starving(), true);
     await h.worker.stop();
   });
 });

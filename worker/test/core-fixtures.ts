@@ -63,9 +63,17 @@ export type Settlement = { readonly id: string | null; readonly action: "ack" | 
 /** Wraps a transport so that every ack/reject of a consumed message is recorded (by task id header when present). */
 export function recordingTransport(
   inner: Transport = new MemoryTransport(),
-): Transport & { readonly settlements: Settlement[]; readonly prefetches: number[] } {
+  /** Poses as another kind of transport (e.g. "redis", which gets the `starving` consume option). */
+  kind: Transport["kind"] = inner.kind,
+): Transport & {
+  readonly settlements: Settlement[];
+  readonly prefetches: number[];
+  /** The `starving` option of the last consume() and how often `Consumer.starving()` was called. */
+  readonly fetchSignals: { starving: (() => boolean) | null; notified: number };
+} {
   const settlements: Settlement[] = [];
   const prefetches: number[] = [];
+  const fetchSignals: { starving: (() => boolean) | null; notified: number } = { starving: null, notified: 0 };
   const wrap = (d: Delivery): Delivery => {
     const headers = d.message.headers as Record<string, unknown> | null;
     const id = headers !== null && typeof headers === "object" && typeof headers["id"] === "string" ? headers["id"] : null;
@@ -85,7 +93,8 @@ export function recordingTransport(
   return {
     settlements,
     prefetches,
-    kind: inner.kind,
+    fetchSignals,
+    kind,
     declareExchange: (e) => inner.declareExchange(e),
     declareQueue: (q) => inner.declareQueue(q),
     publish: (m) => inner.publish(m),
@@ -94,9 +103,14 @@ export function recordingTransport(
     close: () => inner.close(),
     async consume(queues, onDelivery, options) {
       prefetches.push(options.prefetch);
+      fetchSignals.starving = options.starving ?? null;
       const consumer: Consumer = await inner.consume(queues, (d) => onDelivery(wrap(d)), options);
       return {
         cancel: () => consumer.cancel(),
+        starving: () => {
+          fetchSignals.notified += 1;
+          consumer.starving?.();
+        },
         setPrefetch: async (n: number) => {
           prefetches.push(n);
           await consumer.setPrefetch?.(n);

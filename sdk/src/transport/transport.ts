@@ -27,6 +27,14 @@ export interface ConsumeOptions {
    * option. Other transports ignore it.
    */
   readonly globalQos?: boolean;
+  /**
+   * Redis (which fetches, where AMQP pushes): whether the caller is about to run out of deliveries to work on. While
+   * it returns false a fetch waits until the prefetch window has room for half of itself (at most one fetch's worth),
+   * so that one round trip brings many messages instead of the few settled since the last fetch; when it returns true
+   * the fetch takes whatever room there is at once, as kombu does. Call `Consumer.starving()` when it turns true
+   * without a delivery being settled. Default: always true.
+   */
+  readonly starving?: () => boolean;
 }
 
 /** A running consumer or subscription. */
@@ -37,6 +45,8 @@ export interface Consumer {
    * the client-side limit). 0 = unlimited. Optional: consumers that cannot change it leave it out.
    */
   setPrefetch?(prefetch: number): Promise<void>;
+  /** `ConsumeOptions.starving` turned true: a fetch waiting to batch goes now (Redis). */
+  starving?(): void;
 }
 
 /**

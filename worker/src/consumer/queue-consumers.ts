@@ -55,6 +55,8 @@ export class QueueConsumers {
     private readonly etaLimit: number | null,
     private readonly logger: WorkerLogger,
     private readonly qos: QosPolicy = {},
+    /** `ConsumeOptions.starving` for every consumer: the worker is about to run out of messages to start. */
+    private readonly isStarving?: () => boolean,
   ) {
     this.base = basePrefetch;
   }
@@ -115,6 +117,11 @@ export class QueueConsumers {
     for (const handle of this.handles) this.apply(handle, () => (delta > 0 ? handle.window.increment(delta) : handle.window.decrement(-delta)));
   }
 
+  /** The worker is about to run out of messages to start: consumers waiting to fetch a fuller batch fetch now. */
+  starving(): void {
+    for (const handle of this.handles) handle.consumer?.starving?.();
+  }
+
   /** Takes no new work from any consumer from now on: what they deliver is parked (and requeued when they close). */
   pause(): void {
     for (const handle of this.handles) handle.retired = true;
@@ -147,6 +154,8 @@ export class QueueConsumers {
       handle.consumer = await this.transport.consume(queues, (d) => this.receive(handle, d), {
         prefetch: handle.window.qosValue,
         ...(this.qos.global === undefined ? {} : { globalQos: this.qos.global }),
+        // Only Redis fetches; AMQP pushes within basic.qos, so the consume options there stay Celery's.
+        ...(this.isStarving === undefined || this.transport.kind !== "redis" ? {} : { starving: this.isStarving }),
       });
     } catch (e) {
       this.handles.delete(handle);

@@ -66,6 +66,9 @@ export class TaskConsumer {
   private readonly running = new Map<ExecutionPool, number>();
   private stopping = false;
   private terminating = false;
+  /** Deliveries being decoded, and entries waiting for a pool slot: what the pool can start next. */
+  private receiving = 0;
+  private waitingToStart = 0;
 
   constructor(private readonly deps: TaskConsumerDeps) {
     this.consumers = new QueueConsumers(
@@ -75,6 +78,7 @@ export class TaskConsumer {
       deps.etaTaskLimit,
       deps.logger,
       deps.qos,
+      () => this.isStarving(),
     );
   }
 
@@ -168,8 +172,17 @@ export class TaskConsumer {
   private async lifecycle(delivery: TrackedDelivery): Promise<void> {
     let entry: HeldEntry | null = null;
     try {
-      const received = await receiveDelivery(this.deps, delivery);
-      if (received === null) return;
+      this.receiving += 1;
+      let received: Awaited<ReturnType<typeof receiveDelivery>>;
+      try {
+        received = await receiveDelivery(this.deps, delivery);
+      } finally {
+        this.receiving -= 1;
+      }
+      if (received === null) {
+        this.noteStarted();
+        return;
+      }
       entry = this.createEntry(received.request, received.task, delivery);
       if (this.stopping) {
         // Decoded while the worker began to stop: back to the queue (its consumer is paused, so it does not return here).
@@ -233,7 +246,21 @@ export class TaskConsumer {
       started: null,
     };
     this.entries.add(entry);
+    this.waitingToStart += 1;
     return entry;
+  }
+
+  /**
+   * The transport's `starving`: fewer messages wait to start than the pool can take at once, so a fetch should not
+   * wait to fill a batch (held ETA and rate-limited ones cannot start and do not count).
+   */
+  private isStarving(): boolean {
+    return this.receiving + this.waitingToStart < Math.max(1, this.deps.pool.concurrency);
+  }
+
+  /** One fewer message waits to start: tell the consumers if the worker is starving now. */
+  private noteStarted(): void {
+    if (this.isStarving()) this.consumers.starving();
   }
 
   /** Revoked (by id or stamp) or expired: Celery's `Request.revoked()` → REVOKED, `task-revoked`, ack. */
@@ -354,7 +381,12 @@ export class TaskConsumer {
     const { state } = this.deps;
     const id = entry.request.id;
     for (const map of [state.scheduled, state.reserved, state.active] as Map<string, unknown>[]) if (map.get(id) === entry.held) map.delete(id);
+    const wasWaiting = entry.phase === "reserved";
     entry.phase = phase;
+    if (wasWaiting !== (phase === "reserved")) {
+      this.waitingToStart += wasWaiting ? -1 : 1;
+      if (wasWaiting) this.noteStarted();
+    }
     if (phase === "scheduled" && entry.request.eta !== null) state.scheduled.set(id, Object.assign(entry.held, { eta: entry.request.eta }));
     else if (phase === "reserved") state.reserved.set(id, entry.held);
     else if (phase === "active") state.active.set(id, entry.held);

@@ -58,7 +58,8 @@ interface Popped {
  * in BRPOP's order (`POP_MANY`); BRPOP blocks only when the lists are empty. Unless `noAck`, each delivery is first
  * recorded as kombu's `QoS.append` does (`ZADD unacked_index <now> <tag>; HSET unacked <tag> [envelope, exchange,
  * routing_key]`): inside `POP_MANY` for what it pops, else one `MULTI` per batch. Nothing is fetched while `prefetch`
- * deliveries are unsettled. `cancel()` restores the unsettled ones (kombu's `restore_at_shutdown`).
+ * deliveries are unsettled, and while the caller is not `starving` a fetch waits for room for half the window.
+ * `cancel()` restores the unsettled ones (kombu's `restore_at_shutdown`).
  *
  * A `POP_MANY` whose reply is lost with the connection (Redis killed after it ran; ioredis then sends it again) has
  * moved its messages into `unacked` under a score of that fetch alone: once connected again, those the consumer did
@@ -124,6 +125,11 @@ export class RedisConsumer implements Consumer {
       throw toTransportError(e, "consume");
     }
     return consumer;
+  }
+
+  /** The caller ran out of work (`ConsumeOptions.starving`): a fetch waiting for a fuller batch goes now. */
+  starving(): void {
+    this.wake?.();
   }
 
   /** Changes the client-side prefetch limit; a higher one lets the BRPOP loop fetch again at once. */
@@ -393,8 +399,18 @@ export class RedisConsumer implements Consumer {
     }
   }
 
+  /**
+   * Waits until the window has room: for half of it (a fetch's worth at most) while the caller still has deliveries to
+   * work on, for one as soon as it is starving. A fetch sized by the deliveries settled since the last one would be
+   * as small as the pool's free slots, one round trip each.
+   */
   private async waitForCredit(): Promise<void> {
-    while (!this.cancelled && this.options.noAck !== true && this.prefetch > 0 && this.unsettled.size >= this.prefetch) {
+    if (this.options.noAck === true) return;
+    for (;;) {
+      if (this.cancelled || this.prefetch === 0) return;
+      const room = this.prefetch - this.unsettled.size;
+      if (room >= Math.min(MAX_FETCH_BATCH, Math.ceil(this.prefetch / 2))) return;
+      if (room > 0 && (this.options.starving === undefined || this.options.starving())) return;
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
     }
