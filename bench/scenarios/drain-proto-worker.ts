@@ -1,5 +1,6 @@
 import { BROKERS } from "../../conformance/harness/broker-urls.js";
-import { PROTO_BIN, TASK_MODULE } from "../harness/bench-paths.js";
+import { PROTO_BIN } from "../harness/bench-paths.js";
+import { protoWorkerArgs } from "../harness/worker-args.js";
 import type { Contender } from "../harness/contender.js";
 import { drainSample } from "../harness/drain-sample.js";
 import type { DrainProcess } from "../harness/watch-drain.js";
@@ -38,23 +39,7 @@ export function protoDrainContenders(): Contender[] {
 function protoWorker(concurrency: number, count: number): (url: string, queue: string) => DrainProcess {
   return (url, queue) => ({
     command: PROTO_BIN,
-    args: [
-      "worker",
-      "-A",
-      TASK_MODULE,
-      "-Q",
-      queue,
-      "-c",
-      String(concurrency),
-      "-l",
-      "INFO",
-      "-n",
-      `${queue}@%h`,
-      "--broker",
-      url,
-      "--without-mingle",
-      "--without-heartbeat",
-    ],
+    args: protoWorkerArgs({ queue, concurrency, loglevel: "INFO", broker: url }),
     env: { CELERY_RESULT_BACKEND: "" },
     count,
     completion: "succeeded",

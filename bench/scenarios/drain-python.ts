@@ -3,6 +3,7 @@ import { BENCH_REDIS_URL } from "../harness/bench-brokers.js";
 import { CELERY, pythonAppEnv } from "../harness/bench-paths.js";
 import type { Contender } from "../harness/contender.js";
 import { drainSample } from "../harness/drain-sample.js";
+import { celeryWorkerArgs } from "../harness/worker-args.js";
 import { enqueueNoopTasks } from "../harness/enqueue-noop-tasks.js";
 
 /** The Python Celery worker configurations measured; the table reports the best of them per broker as "Python best". */
@@ -28,21 +29,7 @@ export function pythonDrainContenders(): Contender[] {
             (url, queue) => enqueueNoopTasks(url, queue, count),
             (url, queue) => ({
               command: CELERY,
-              args: [
-                "-A",
-                "conformance_app",
-                "worker",
-                ...pool.args,
-                "-Q",
-                queue,
-                "-n",
-                `${queue}@%h`,
-                "--without-mingle",
-                "--without-gossip",
-                "--without-heartbeat",
-                "-l",
-                "INFO",
-              ],
+              args: celeryWorkerArgs(pool.args, queue, "INFO"),
               env: pythonAppEnv(url, queue, BENCH_REDIS_URL),
               count,
               completion: "succeeded",

@@ -1,6 +1,7 @@
 import { BROKERS, type BrokerKind } from "../../conformance/harness/broker-urls.js";
 import { BENCH_REDIS_URL, brokerUrl, freshQueue, resetBroker } from "../harness/bench-brokers.js";
-import { CELERY, nodeScript, PROTO_BIN, PYTHON, pythonAppEnv, ROOT, TASK_MODULE } from "../harness/bench-paths.js";
+import { CELERY, nodeScript, PROTO_BIN, PYTHON, pythonAppEnv, ROOT } from "../harness/bench-paths.js";
+import { celeryWorkerArgs, protoWorkerArgs } from "../harness/worker-args.js";
 import { withBackgroundWorker } from "../harness/background-worker.js";
 import type { Contender, Sample } from "../harness/contender.js";
 import { runJsonChild } from "../harness/run-json-child.js";
@@ -26,29 +27,8 @@ export function roundTripContenders(): Contender[] {
       broker,
       run: ({ calls }) =>
         latencySample(broker, (url, queue) =>
-          withBackgroundWorker(
-            PROTO_BIN,
-            [
-              "worker",
-              "-A",
-              TASK_MODULE,
-              "-Q",
-              queue,
-              "-c",
-              "8",
-              "-l",
-              "WARNING",
-              "-n",
-              `${queue}@%h`,
-              "--broker",
-              url,
-              "--backend",
-              BENCH_REDIS_URL,
-              "--without-mingle",
-              "--without-heartbeat",
-            ],
-            {},
-            () => runJsonChild(process.execPath, nodeScript("bench/clients/proto-round-trip.ts", url, BENCH_REDIS_URL, queue, calls), ROOT),
+          withBackgroundWorker(PROTO_BIN, protoWorkerArgs({ queue, concurrency: 8, loglevel: "WARNING", broker: url, backend: BENCH_REDIS_URL }), {}, () =>
+            runJsonChild(process.execPath, nodeScript("bench/clients/proto-round-trip.ts", url, BENCH_REDIS_URL, queue, calls), ROOT),
           ),
         ),
     },
@@ -59,25 +39,8 @@ export function roundTripContenders(): Contender[] {
         broker,
         run: ({ calls }) =>
           latencySample(broker, (url, queue) =>
-            withBackgroundWorker(
-              CELERY,
-              [
-                "-A",
-                "conformance_app",
-                "worker",
-                ...pool.args,
-                "-Q",
-                queue,
-                "-n",
-                `${queue}@%h`,
-                "--without-mingle",
-                "--without-gossip",
-                "--without-heartbeat",
-                "-l",
-                "WARNING",
-              ],
-              pythonAppEnv(url, queue, BENCH_REDIS_URL),
-              () => runJsonChild(PYTHON, ["bench/python/round_trip.py", url, BENCH_REDIS_URL, queue, String(calls)], ROOT),
+            withBackgroundWorker(CELERY, celeryWorkerArgs(pool.args, queue, "WARNING"), pythonAppEnv(url, queue, BENCH_REDIS_URL), () =>
+              runJsonChild(PYTHON, ["bench/python/round_trip.py", url, BENCH_REDIS_URL, queue, String(calls)], ROOT),
             ),
           ),
       }),

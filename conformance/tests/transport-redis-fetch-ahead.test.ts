@@ -6,17 +6,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { createRedisTransport } from "../../sdk/src/transport/redis/create-redis-transport.js";
-import type { Delivery, OutgoingMessage } from "../../sdk/src/transport/transport.js";
+import type { Delivery } from "../../sdk/src/transport/transport.js";
+import { numberedMessage } from "../harness/numbered-message.js";
 import { PrivateRedisServer } from "../harness/redis-private-server.js";
-
-function message(queue: string, i: number): OutgoingMessage {
-  return {
-    exchange: "",
-    routingKey: queue,
-    body: new TextEncoder().encode(JSON.stringify({ i })),
-    properties: { content_type: "application/json", content_encoding: "utf-8", delivery_mode: 2, priority: 0, headers: {} },
-  };
-}
 
 async function waitFor(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -48,7 +40,7 @@ describe("Redis consumer: fetch sizes (private redis-server)", { timeout: 60_000
   it("waits for room for half the window unless the caller is starving; starving() sends a waiting fetch at once", async () => {
     const t = await createRedisTransport(server.url(0), {});
     const q = "fetch-ahead";
-    for (let i = 0; i < 30; i++) await t.publish(message(q, i));
+    for (let i = 0; i < 30; i++) await t.publish(numberedMessage(q, i));
     let starving = false;
     const got: Delivery[] = [];
     const consumer = await t.consume([q], (d) => got.push(d), { prefetch: 8, starving: () => starving });
@@ -96,7 +88,7 @@ describe("Redis consumer: fetch sizes (private redis-server)", { timeout: 60_000
   it("without a starving option it fetches as kombu does: as soon as the window has room for one", async () => {
     const t = await createRedisTransport(server.url(0), {});
     const q = "fetch-eager";
-    for (let i = 0; i < 10; i++) await t.publish(message(q, i));
+    for (let i = 0; i < 10; i++) await t.publish(numberedMessage(q, i));
     const got: Delivery[] = [];
     const consumer = await t.consume([q], (d) => got.push(d), { prefetch: 4 });
     try {

@@ -8,19 +8,11 @@ import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
 import { createRedisTransport } from "../../sdk/src/transport/redis/create-redis-transport.js";
-import type { OutgoingMessage, TransportEvent } from "../../sdk/src/transport/transport.js";
+import type { TransportEvent } from "../../sdk/src/transport/transport.js";
+import { numberedMessage } from "../harness/numbered-message.js";
 import { findFreePort, PrivateRedisServer } from "../harness/redis-private-server.js";
 
 const P = `t-redis-${process.pid}`;
-
-function message(queue: string, i: number): OutgoingMessage {
-  return {
-    exchange: "",
-    routingKey: queue,
-    body: new TextEncoder().encode(JSON.stringify({ i })),
-    properties: { content_type: "application/json", content_encoding: "utf-8", delivery_mode: 2, priority: 0, headers: {} },
-  };
-}
 
 function indexOf(body: Uint8Array): number {
   return (JSON.parse(new TextDecoder().decode(body)) as { i: number }).i;
@@ -58,7 +50,7 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
       },
       { prefetch: 4 },
     );
-    for (let i = 0; i < 5; i++) await t.publish(message(q, i));
+    for (let i = 0; i < 5; i++) await t.publish(numberedMessage(q, i));
     await waitFor(() => got.size === 5, "5 messages before the restart");
 
     // a steady publisher runs across the crash and the restart
@@ -68,7 +60,7 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
     let issuedAfterKill = Infinity;
     const publisher = (async () => {
       while (!stopPublishing) {
-        results.push(t.publish(message(q, next++)));
+        results.push(t.publish(numberedMessage(q, next++)));
         await new Promise((r) => setTimeout(r, 2));
       }
     })();
@@ -110,8 +102,8 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
     const q = `${P}-bounded`;
     await server.stop();
     await waitFor(() => events.some((e) => e.type === "disconnected"), "disconnect");
-    const buffered = [0, 1, 2].map((i) => t.publish(message(q, i)));
-    await assert.rejects(t.publish(message(q, 3)), (e) => CeleryProtoError.is(e, "BufferOverflow") && /maxBufferedPublishes/.test(e.message));
+    const buffered = [0, 1, 2].map((i) => t.publish(numberedMessage(q, i)));
+    await assert.rejects(t.publish(numberedMessage(q, 3)), (e) => CeleryProtoError.is(e, "BufferOverflow") && /maxBufferedPublishes/.test(e.message));
     await server.restart();
     await Promise.all(buffered);
     const raw = new Redis(server.url(1));
@@ -123,21 +115,21 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
     );
     await raw.quit();
     await t.close();
-    await assert.rejects(t.publish(message(q, 4)), (e) => CeleryProtoError.is(e, "TransportClosed"));
+    await assert.rejects(t.publish(numberedMessage(q, 4)), (e) => CeleryProtoError.is(e, "TransportClosed"));
   });
 
   it("close() while Redis is down returns promptly: waiting publishes fail with TransportClosed, unsettled deliveries are reported", async () => {
     const events: TransportEvent[] = [];
     const t = await createRedisTransport(server.url(3), { backoff: () => 30, onEvent: (e) => events.push(e) });
     const q = `${P}-close-down`;
-    await t.publish(message(q, 0));
+    await t.publish(numberedMessage(q, 0));
     let delivered!: () => void;
     const gotOne = new Promise<void>((r) => (delivered = r));
     await t.consume([q], () => delivered(), { prefetch: 1 });
     await gotOne;
     await server.stop();
     await waitFor(() => events.some((e) => e.type === "disconnected"), "disconnect");
-    const waiting = t.publish(message(q, 1));
+    const waiting = t.publish(numberedMessage(q, 1));
     const started = Date.now();
     await t.close();
     assert.ok(Date.now() - started < 3000, `close took ${Date.now() - started} ms`);
@@ -149,7 +141,7 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
   it("a backoff that gives up fails waiting publishes with TransportClosed, never an unhandled error", async () => {
     const t = await createRedisTransport(server.url(2), { backoff: (attempt) => (attempt > 2 ? null : 20) });
     await server.stop();
-    await assert.rejects(t.publish(message(`${P}-giveup`, 0)), (e) => CeleryProtoError.is(e, "TransportClosed"));
+    await assert.rejects(t.publish(numberedMessage(`${P}-giveup`, 0)), (e) => CeleryProtoError.is(e, "TransportClosed"));
     await t.close();
     await server.restart();
   });
@@ -157,7 +149,7 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
   it("failover lists (;) try the next server; sockets and passwords work as in Celery URLs; bad passwords are refused", async () => {
     const dead = await findFreePort();
     const t = await createRedisTransport(`redis://127.0.0.1:${dead}/0;redis://127.0.0.1:${server.port}/4`, { backoff: () => 20 });
-    await t.publish(message(`${P}-failover`, 1));
+    await t.publish(numberedMessage(`${P}-failover`, 1));
     const raw = new Redis(server.url(4));
     assert.equal(await raw.llen(`${P}-failover`), 1);
     await raw.quit();
@@ -167,7 +159,7 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
     const secured = await PrivateRedisServer.start(["--unixsocket", sock, "--unixsocketperm", "700", "--requirepass", "s3cret"]);
     try {
       const viaSocket = await createRedisTransport(`redis+socket://:s3cret@${sock}?virtual_host=3`);
-      await viaSocket.publish(message(`${P}-socket`, 1));
+      await viaSocket.publish(numberedMessage(`${P}-socket`, 1));
       const check = new Redis({ port: secured.port, password: "s3cret", db: 3 });
       assert.equal(await check.llen(`${P}-socket`), 1);
       await check.quit();
@@ -185,7 +177,7 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
     const tlsServer = await PrivateRedisServer.startTls();
     try {
       const insecure = await createRedisTransport(`rediss://127.0.0.1:${tlsServer.port}/0?ssl_cert_reqs=CERT_NONE`);
-      await insecure.publish(message(`${P}-tls`, 1));
+      await insecure.publish(numberedMessage(`${P}-tls`, 1));
       await insecure.close();
       const verified = await createRedisTransport(
         `rediss://localhost:${tlsServer.port}/0?ssl_cert_reqs=required&ssl_ca_certs=${encodeURIComponent(tlsServer.caFile)}`,
@@ -212,7 +204,7 @@ describe("Redis transport resilience (private redis-servers)", { timeout: 60_000
         transportOptions: { master_name: "cpmaster" },
         backoff: () => 20,
       });
-      await t.publish(message(`${P}-sentinel`, 1));
+      await t.publish(numberedMessage(`${P}-sentinel`, 1));
       const raw = new Redis(server.url(5));
       assert.equal(await raw.llen(`${P}-sentinel`), 1);
       await raw.quit();
