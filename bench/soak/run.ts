@@ -185,7 +185,21 @@ function startWorker(): ChildProcess {
   const logFile = path.join(scratch, `worker-${incarnation}.log`);
   const child = spawn(
     path.join(ROOT, "bin/proto.js"),
-    ["worker", "-A", path.join(ROOT, "bench/soak/soak-tasks.mjs"), "--config", config, "-c", "8", "-l", "INFO", "-f", logFile, "--without-mingle", "--without-gossip"],
+    [
+      "worker",
+      "-A",
+      path.join(ROOT, "bench/soak/soak-tasks.mjs"),
+      "--config",
+      config,
+      "-c",
+      "8",
+      "-l",
+      "INFO",
+      "-f",
+      logFile,
+      "--without-mingle",
+      "--without-gossip",
+    ],
     { cwd: scratch, env: { ...process.env, SOAK_LEDGER: ledger }, stdio: "ignore" },
   );
   child.once("exit", (code, signal) => {
@@ -276,7 +290,9 @@ function readLedger(): Execution[] {
     });
 }
 
-log(`${kind}: ${minutes} min at ${rate} tasks/s, seed ${values.seed}, kills every ${values["kill-every"]} s, restarts every ${values["restart-every"]} s; scratch ${scratch}`);
+log(
+  `${kind}: ${minutes} min at ${rate} tasks/s, seed ${values.seed}, kills every ${values["kill-every"]} s, restarts every ${values["restart-every"]} s; scratch ${scratch}`,
+);
 const progress = setInterval(() => {
   const executed = new Set(readLedger().map((e) => e.n)).size;
   log(`sent ${sent.size}, executed ${executed}, kills ${kills.length}, restarts ${restarts.length}, producer errors ${producerErrors}`);
@@ -348,6 +364,12 @@ const summary = {
 };
 console.log(JSON.stringify(summary, null, 2));
 if (values.out !== undefined) writeFileSync(values.out, `${JSON.stringify(summary, null, 2)}\n`);
-if (missing.length > 0) console.log(`LOST: ${missing.slice(0, 20).map((n) => `${n} (${idOf.get(n)})`).join(", ")}${missing.length > 20 ? ", …" : ""}`);
+if (missing.length > 0)
+  console.log(
+    `LOST: ${missing
+      .slice(0, 20)
+      .map((n) => `${n} (${idOf.get(n)})`)
+      .join(", ")}${missing.length > 20 ? ", …" : ""}`,
+  );
 if (unexplained.length > 0) console.log(`UNEXPLAINED duplicates of: ${unexplained.slice(0, 20).join(", ")}`);
 process.exit(missing.length === 0 && causes.unexplained === 0 ? 0 : 1);
