@@ -4,7 +4,7 @@ import type { CompiledRedisOptions } from "./compile-redis-options.js";
 import type { RedisServerEndpoint, RedisTarget } from "./parse-redis-url.js";
 
 /** Which of the transport's connections this is; only the command connection reports its lifecycle. */
-export type RedisConnectionRole = "commands" | "consumer" | "subscriber";
+export type RedisConnectionRole = "commands" | "consumer" | "subscriber" | "tracking";
 
 /**
  * Creates one ioredis connection (not yet connected: call `connect()`), configured the way the transport relies on:
@@ -32,7 +32,8 @@ export function createRedisConnection(target: RedisTarget, options: CompiledRedi
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
     enableReadyCheck: true,
-    autoResubscribe: true,
+    // The tracking subscriber subscribes itself after each connection: it first needs its new `CLIENT ID`.
+    autoResubscribe: role !== "tracking",
     connectTimeout: options.connectTimeoutMs,
     keepAlive: options.keepAlive ? 30_000 : 0,
     retryStrategy,

@@ -6,6 +6,7 @@ import type { ConsumeOptions, Consumer, Delivery } from "../transport.js";
 import { bindingMemberFor, bindingTtlMs } from "./binding-member.js";
 import type { FanoutSubscriber } from "./fanout-subscriber.js";
 import { disconnectRedis } from "./disconnect-redis.js";
+import { ListChangeWaiter } from "./list-change-waiter.js";
 import { createQueueCycle } from "./queue-cycle.js";
 import type { RedisChannelContext } from "./redis-channel-context.js";
 import { POP_MANY, REFRESH_BINDING } from "./redis-scripts.js";
@@ -16,12 +17,16 @@ import { UnackedRemover } from "./unacked-remover.js";
 
 /** The most messages one non-blocking fetch takes (bounded further by the prefetch credit). */
 const MAX_FETCH_BATCH = 64;
+/** Fetches in a row that found messages before an idle consumer's tracking is switched off again. */
+const BUSY_FETCHES_BEFORE_UNWATCH = 8;
 
 /** What the consumer needs from its transport. */
 export interface RedisConsumerDeps {
   readonly ctx: RedisChannelContext;
-  /** A new, dedicated connection for this consumer's BRPOPs. */
+  /** A new, dedicated connection for this consumer's fetches (and BRPOPs, where tracking is refused). */
   readonly createBlockingConnection: () => Redis;
+  /** A new connection for the tracking notifications that wake an idle consumer (`ListChangeWaiter`). */
+  readonly createTrackingConnection: () => Redis;
   readonly subscriber: FanoutSubscriber;
   /** Called once the consumer is cancelled, so the transport forgets it. */
   readonly onCancelled: (consumer: RedisConsumer) => void;
@@ -55,7 +60,8 @@ interface Popped {
  * One `consume()` call: kombu's channel consuming a set of queues. List queues are read with BRPOP on a dedicated
  * connection (keys: each priority step ascending, each queue in the rotated cycle); queues bound to a fanout exchange
  * in this process are PSUBSCRIBEd instead. One round trip pops as many messages as the prefetch window has room for,
- * in BRPOP's order (`POP_MANY`); BRPOP blocks only when the lists are empty. Unless `noAck`, each delivery is first
+ * in BRPOP's order (`POP_MANY`); when the lists are empty it waits for a change without popping (`ListChangeWaiter`),
+ * or with BRPOP where the server refuses client-side tracking. Unless `noAck`, each delivery is first
  * recorded as kombu's `QoS.append` does (`ZADD unacked_index <now> <tag>; HSET unacked <tag> [envelope, exchange,
  * routing_key]`): inside `POP_MANY` for what it pops, else one `MULTI` per batch. Nothing is fetched while `prefetch`
  * deliveries are unsettled, and while the caller is not `starving` a fetch waits for room for half the window.
@@ -83,6 +89,11 @@ export class RedisConsumer implements Consumer {
   private readonly interruptedFetches: InterruptedFetch[] = [];
   /** How many times the BRPOP connection has closed (a fetch that spans a close may have run twice). */
   private blockingCloses = 0;
+  /**
+   * How an idle consumer waits: `undefined` until it first is idle, then the tracking waiter, or `null` where the
+   * server refused tracking and it waits with BRPOP.
+   */
+  private waiter: ListChangeWaiter | null | undefined = undefined;
 
   private constructor(
     private readonly deps: RedisConsumerDeps,
@@ -146,6 +157,7 @@ export class RedisConsumer implements Consumer {
     if (this.cancelling !== null) return this.cancelling;
     this.cancelled = true;
     this.wake?.();
+    this.waiter?.wake();
     this.cancelling = (async () => {
       await Promise.all(this.unsubscribers.map((u) => u()));
       const blocking = this.blocking;
@@ -158,6 +170,7 @@ export class RedisConsumer implements Consumer {
         clearTimeout(guard);
         disconnectRedis(blocking);
       }
+      this.waiter?.close();
       await this.remover.drain();
       await this.restoreUnsettled();
       this.deps.onCancelled(this);
@@ -168,6 +181,7 @@ export class RedisConsumer implements Consumer {
   private async run(blocking: Redis, queues: readonly string[]): Promise<void> {
     const { ctx } = this.deps;
     const cycle = createQueueCycle(ctx.options.queueOrderStrategy, queues);
+    let busyFetches = 0;
     blocking.on("close", () => {
       this.blockingId = null;
       this.blockingCloses++;
@@ -184,6 +198,7 @@ export class RedisConsumer implements Consumer {
         if (this.interruptedFetches.length > 0) await this.restoreInterruptedFetches(blocking);
         const keys = ctx.layout.brpopKeys(cycle.current());
         const record = this.options.noAck !== true;
+        this.waiter?.arm();
         score = fetchScore();
         const closesBefore = this.blockingCloses;
         const flat = (await blocking.eval(
@@ -211,9 +226,24 @@ export class RedisConsumer implements Consumer {
             break;
           }
           cycle.rotate((batch[batch.length - 1] as Popped).queue);
+          if (this.waiter?.watching(this.blockingCloses) === true && ++busyFetches >= BUSY_FETCHES_BEFORE_UNWATCH) {
+            await this.waiter.unwatch(blocking, this.blockingCloses);
+          }
           await this.deliver(batch);
           continue;
         }
+        busyFetches = 0;
+        if (this.waiter === undefined) await this.startWaiter(blocking, keys);
+        if (this.waiter !== null && this.waiter !== undefined) {
+          if (!this.waiter.watching(this.blockingCloses)) {
+            // Tracking on, then one more fetch for what arrived before it was.
+            await this.waiter.watch(blocking, this.blockingCloses);
+            continue;
+          }
+          await this.waiter.wait(ctx.options.brpopTimeout * 1000);
+          continue;
+        }
+        if (this.waiter === undefined) continue;
         reply = await blocking.brpop(keys, ctx.options.brpopTimeout);
       } catch (e) {
         // The fetch may have run with its reply lost: whatever it recorded is found again by its score.
@@ -238,6 +268,26 @@ export class RedisConsumer implements Consumer {
       cycle.rotate(queue);
       await this.deliver([{ queue, envelope: item, recordedTag: null }]);
     }
+  }
+
+  /**
+   * The first time the consumer is idle: tracking for its lists, or BRPOP (with a warning) where the server refuses
+   * it. A connection failure leaves it undecided until the next idle turn.
+   */
+  private async startWaiter(blocking: Redis, keys: readonly string[]): Promise<void> {
+    const outcome = await ListChangeWaiter.start(this.deps.createTrackingConnection(), blocking, this.blockingCloses, keys);
+    if (typeof outcome !== "string") {
+      this.waiter = outcome;
+      if (this.cancelled) outcome.close();
+      return;
+    }
+    this.waiter = null;
+    this.emitError(
+      new CeleryProtoError(
+        "BrokerError",
+        `Redis refused client-side tracking (${outcome}): an idle consumer waits with BRPOP as kombu does, and a worker killed between a BRPOP and its unacked record loses that one message`,
+      ),
+    );
   }
 
   /** How many messages the prefetch window has room for now (a batch bound when unlimited). */

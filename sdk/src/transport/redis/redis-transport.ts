@@ -174,6 +174,7 @@ export class RedisTransport implements Transport {
       {
         ctx: this.context,
         createBlockingConnection: () => createRedisConnection(this.target, this.context.options, "consumer"),
+        createTrackingConnection: () => createRedisConnection(this.target, this.context.options, "tracking"),
         subscriber: this.subscriber,
         onCancelled: (c) => this.consumers.delete(c),
       },
