@@ -40,7 +40,7 @@ export function decodeKombuJson(text: string): KombuValue {
 
 /** Encodes a value as kombu's `json.dumps` would for the given peer flavor (Python's exact text form). */
 export function encodeKombuJson(value: unknown, flavor: KombuJsonFlavor = "kombu5.3"): string {
-  return stringifyPythonJson(applyTypeWrappers(value, flavor, "", new Set()));
+  return stringifyPythonJson(applyTypeWrappers(value, flavor));
 }
 
 const WRAPPER_TYPES = new Set(["datetime", "date", "time", "decimal", "uuid", "bytes", "base64"]);
@@ -104,17 +104,19 @@ function decodeWrapper(type: ParsedJson, raw: ParsedJson, path: string): KombuVa
 }
 
 /** Turns rich JS values into the JSON shapes kombu writes for `flavor`. */
-export function applyTypeWrappers(value: unknown, flavor: KombuJsonFlavor, path: string, seen: Set<object>): PlainJson {
-  return wrapValue(value, flavor, { prefix: path, keys: [] }, seen);
+export function applyTypeWrappers(value: unknown, flavor: KombuJsonFlavor, path = ""): PlainJson {
+  return wrapValue(value, flavor, { prefix: path, keys: [], open: [] });
 }
 
 /**
- * Where the value being wrapped sits: the keys from the root, pushed and popped as the walk goes. The JSON pointer is
- * only spelled out for an error, so encoding a valid value builds no path strings.
+ * Where the value being wrapped sits: the keys from the root and the arrays and objects around it (to refuse a
+ * cycle), pushed and popped as the walk goes. The JSON pointer is only spelled out for an error, so encoding a valid
+ * value builds no path strings.
  */
 interface WalkPath {
   readonly prefix: string;
   readonly keys: (string | number)[];
+  readonly open: object[];
 }
 
 function pointer(at: WalkPath): string {
@@ -123,7 +125,7 @@ function pointer(at: WalkPath): string {
   return text;
 }
 
-function wrapValue(value: unknown, flavor: KombuJsonFlavor, at: WalkPath, seen: Set<object>): PlainJson {
+function wrapValue(value: unknown, flavor: KombuJsonFlavor, at: WalkPath): PlainJson {
   if (value === null || typeof value === "boolean" || typeof value === "string" || typeof value === "bigint") return value;
   if (typeof value === "number") return value;
   if (value === undefined) return null;
@@ -146,14 +148,14 @@ function wrapValue(value: unknown, flavor: KombuJsonFlavor, at: WalkPath, seen: 
     const text = decodeUtf8(value);
     return text === null ? wrapper("base64", Buffer.from(value).toString("base64")) : wrapper("bytes", text);
   }
-  if (seen.has(value)) throw encodeError(pointer(at), "cyclic structure");
-  seen.add(value);
+  if (at.open.includes(value)) throw encodeError(pointer(at), "cyclic structure");
+  at.open.push(value);
   try {
     if (Array.isArray(value)) {
       // map(), not a loop: holes stay holes, as before.
       return value.map((item: unknown, i: number) => {
         at.keys.push(i);
-        const encoded = wrapValue(item, flavor, at, seen);
+        const encoded = wrapValue(item, flavor, at);
         at.keys.pop();
         return encoded;
       });
@@ -161,7 +163,7 @@ function wrapValue(value: unknown, flavor: KombuJsonFlavor, at: WalkPath, seen: 
     const proto = Object.getPrototypeOf(value) as object | null;
     if (proto !== Object.prototype && proto !== null) {
       const toJSON = (value as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON === "function") return wrapValue(toJSON.call(value), flavor, at, seen);
+      if (typeof toJSON === "function") return wrapValue(toJSON.call(value), flavor, at);
       throw encodeError(
         pointer(at),
         `a ${proto.constructor?.name ?? "class"} instance has no JSON form (plain objects, arrays, Date, Uint8Array and Py* values only)`,
@@ -173,14 +175,14 @@ function wrapValue(value: unknown, flavor: KombuJsonFlavor, at: WalkPath, seen: 
       const item = record[key];
       if (item === undefined) continue;
       at.keys.push(key);
-      const encoded = wrapValue(item, flavor, at, seen);
+      const encoded = wrapValue(item, flavor, at);
       at.keys.pop();
       if (key === "__proto__") Object.defineProperty(out, key, { value: encoded, enumerable: true, writable: true });
       else out[key] = encoded;
     }
     return out;
   } finally {
-    seen.delete(value);
+    at.open.pop();
   }
 }
 

@@ -10,15 +10,18 @@ export type PlainJson = null | boolean | number | bigint | string | PyFloat | re
  * `NaN`/`Infinity`, and integers of any size (bigint). Keys keep insertion order.
  */
 export function stringifyPythonJson(value: PlainJson, options: { readonly indent?: number } = {}): string {
-  const writer: JsonWriter = { out: "", seen: new Set(), indent: options.indent === undefined ? null : " ".repeat(options.indent) };
+  const writer: JsonWriter = { out: "", open: [], indent: options.indent === undefined ? null : " ".repeat(options.indent) };
   write(value, writer, "");
   return writer.out;
 }
 
-/** The text so far (one growing string: no array of pieces, no closure per value) and the arrays/objects open. */
+/**
+ * The text so far (one growing string: no array of pieces, no closure per value) and the arrays and objects open
+ * around the value being written (a stack: as deep as the value, and no Set to grow and shrink per container).
+ */
 interface JsonWriter {
   out: string;
-  readonly seen: Set<object>;
+  readonly open: object[];
   readonly indent: string | null;
 }
 
@@ -47,7 +50,7 @@ function write(value: PlainJson, w: JsonWriter, current: string): void {
       write(value[i] as PlainJson, w, inner);
     }
     w.out += first ? "[]" : close(w, "]", current);
-    w.seen.delete(value);
+    w.open.pop();
   } else if (typeof value === "object") {
     enter(w, value);
     const inner = w.indent === null ? "" : current + w.indent;
@@ -62,15 +65,15 @@ function write(value: PlainJson, w: JsonWriter, current: string): void {
       write(item, w, inner);
     }
     w.out += first ? "{}" : close(w, "}", current);
-    w.seen.delete(value);
+    w.open.pop();
   } else {
     throw new CeleryProtoError("EncodeError", `cannot encode a value of type ${typeof value} as JSON`);
   }
 }
 
 function enter(w: JsonWriter, value: object): void {
-  if (w.seen.has(value)) throw new CeleryProtoError("EncodeError", "cannot encode a cyclic structure as JSON");
-  w.seen.add(value);
+  if (w.open.includes(value)) throw new CeleryProtoError("EncodeError", "cannot encode a cyclic structure as JSON");
+  w.open.push(value);
 }
 
 function open(w: JsonWriter, bracket: string, inner: string): string {
