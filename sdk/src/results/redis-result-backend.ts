@@ -118,11 +118,9 @@ export class RedisResultBackend implements ResultBackend {
   }
 
   /**
-   * Celery's `_store_result` → `set`: the meta as kombu JSON under `celery-task-meta-<id>`, `SETEX <key> <expires>
-   * <json>` (`SET` when the expiry is 0; FAILURE uses `failureExpiresSeconds`) and `PUBLISH <key> <json>`, unless a
-   * GET finds a stored SUCCESS, which is never overwritten (a redelivered or lost task must not change it). One
-   * script round trip (redis-store-result-script.ts); when Redis's cjson cannot read the stored text, the GET and a
-   * MULTI/EXEC as Celery sends them. Values over 512 MB are refused with `EncodeError`.
+   * Celery's `_store_result` → `set`: the meta as kombu JSON under `celery-task-meta-<id>`, SETEX (SET when the expiry
+   * is 0; FAILURE uses `failureExpiresSeconds`) and PUBLISH, unless a stored SUCCESS (never overwritten) is found, in
+   * one script round trip. Values over 512 MB are refused with `EncodeError`.
    */
   async storeResult(meta: StoredResultMeta): Promise<void> {
     this.assertOpen();
@@ -135,7 +133,7 @@ export class RedisResultBackend implements ResultBackend {
     if (stored === -1) await this.storeUnlessSucceeded(key, text, expires);
   }
 
-  /** The two round trips of Celery's `_store_result`, for a stored text only the kombu JSON decoder reads. */
+  /** Celery's two round trips, for a stored text only the kombu JSON decoder reads. */
   private async storeUnlessSucceeded(key: string, text: string, expires: number): Promise<void> {
     if ((await this.readStatus(key)) === "SUCCESS") return;
     const multi = this.command.multi();

@@ -1,13 +1,7 @@
 /**
- * Celery's `_store_result` on Redis in one round trip: the GET that keeps a stored SUCCESS (C:celery/backends/base.py
- * `BaseKeyValueStoreBackend._store_result`), then `set` (C:celery/backends/redis.py: SETEX, or SET when the expiry is
- * 0, and PUBLISH of the same text). Python does the GET and the MULTI/EXEC as two round trips; as one script the
- * worker's result reaches a waiting client one round trip sooner, and no other write can come between them.
- *
- * KEYS: the task meta key. ARGV: the encoded meta, the expiry in seconds (0 = none).
- * Returns 1 when stored, 0 when a SUCCESS is already stored, and -1 (nothing written) when the stored text is not
- * JSON that Redis's cjson decodes (a lone surrogate escape such as `"\ud800"`, which Python's json writes and reads;
- * nesting deeper than cjson's limit): the caller then decides with the kombu JSON decoder.
+ * Celery's `_store_result` on Redis as one script: the GET that keeps a stored SUCCESS, then SETEX (SET when the
+ * expiry is 0) and PUBLISH. KEYS: the meta key; ARGV: the meta text, the expiry (s). Returns 1 stored, 0 SUCCESS kept,
+ * -1 nothing done as cjson cannot decode the stored text (e.g. a lone surrogate escape): the caller decides instead.
  */
 export const STORE_RESULT_SCRIPT = `
 local current = redis.call('GET', KEYS[1])

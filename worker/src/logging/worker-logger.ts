@@ -61,10 +61,7 @@ export function createCeleryLogger(options: CeleryLoggerOptions = {}): WorkerLog
   };
 }
 
-/**
- * `formatAscTime` for a stream of records: the text up to the second is kept while the second lasts (a busy worker
- * writes thousands of lines a second, two per task), so a record costs only its milliseconds.
- */
+/** `formatAscTime`, with the text up to the second kept while the second lasts (two lines per task). */
 function createAscTimeFormatter(): (date: Date) => string {
   let second = Number.NaN;
   let upToSecond = "";

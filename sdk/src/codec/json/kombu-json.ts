@@ -108,11 +108,7 @@ export function applyTypeWrappers(value: unknown, flavor: KombuJsonFlavor, path 
   return wrapValue(value, flavor, { prefix: path, keys: [], open: [] });
 }
 
-/**
- * Where the value being wrapped sits: the keys from the root and the arrays and objects around it (to refuse a
- * cycle), pushed and popped as the walk goes. The JSON pointer is only spelled out for an error, so encoding a valid
- * value builds no path strings.
- */
+/** Keys from the root and the containers around the value (cycles); the pointer is spelled out only for an error. */
 interface WalkPath {
   readonly prefix: string;
   readonly keys: (string | number)[];

@@ -15,10 +15,7 @@ export function stringifyPythonJson(value: PlainJson, options: { readonly indent
   return writer.out;
 }
 
-/**
- * The text so far (one growing string: no array of pieces, no closure per value) and the arrays and objects open
- * around the value being written (a stack: as deep as the value, and no Set to grow and shrink per container).
- */
+/** The text so far (one growing string, no closures per value) and the containers open around the value. */
 interface JsonWriter {
   out: string;
   readonly open: object[];
