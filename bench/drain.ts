@@ -12,6 +12,7 @@ import amqplib from "amqplib";
 import { Redis } from "ioredis";
 import { createClient } from "../dist/sdk/index.js";
 import { AMQP_URL, redisDbUrl } from "../conformance/harness/broker-urls.js";
+import { binNodeFlags } from "./harness/bin-node-flags.js";
 
 const ROOT = process.env["BENCH_ROOT"] ?? path.resolve(import.meta.dirname, "..");
 const [kind = "redis", countArg = "20000", concurrencyArg = "8", ...workerFlags] = process.argv.slice(2);
@@ -48,7 +49,7 @@ async function drainWithWorker(): Promise<number> {
   const child = spawn(
     process.execPath,
     [
-      "--max-semi-space-size=4",
+      ...binNodeFlags(ROOT),
       ...(process.env["BENCH_NODE_FLAGS"]?.split(" ").filter(Boolean) ?? []),
       "bin/proto.js",
       "worker",

@@ -13,6 +13,7 @@ import { Redis } from "ioredis";
 // The shipped build, not the sources: benchmarks measure what users run (npm run build first).
 import { createClient } from "../dist/sdk/index.js";
 import { AMQP_URL, redisDbUrl } from "../conformance/harness/broker-urls.js";
+import { binNodeFlags } from "./harness/bin-node-flags.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BROKER = process.argv[2] ?? "redis";
@@ -50,7 +51,7 @@ const worker = spawn(
   process.execPath,
   [
     // As bin/proto.js's shebang runs it.
-    "--max-semi-space-size=4",
+    ...binNodeFlags(ROOT),
     ...words("LATENCY_WORKER_NODE_ARGS"),
     "bin/proto.js",
     "worker",

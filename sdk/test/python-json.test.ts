@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { encodeKombuJson } from "../src/codec/json/kombu-json.js";
 import { parsePythonJson } from "../src/codec/json/parse-python-json.js";
 import { formatPythonFloat, quotePythonString, stringifyPythonJson } from "../src/codec/json/python-json-stringify.js";
 import { pyFloat } from "../src/codec/json/python-values.js";
@@ -51,6 +52,28 @@ describe("Python json.dumps emulation", () => {
     assert.throws(
       () => stringifyPythonJson(a as never),
       (e) => CeleryProtoError.is(e, "EncodeError"),
+    );
+    // A value met twice, not inside itself, is no cycle.
+    const shared = { x: 1 };
+    assert.equal(stringifyPythonJson({ a: shared, b: [shared, shared] }), '{"a": {"x": 1}, "b": [{"x": 1}, {"x": 1}]}');
+    assert.equal(stringifyPythonJson({ a: [], b: {} }, { indent: 2 }), '{\n  "a": [],\n  "b": {}\n}');
+  });
+
+  it("kombu JSON: a cycle or a value with no JSON form is refused with the JSON pointer to it; shared values are kept", () => {
+    const cyclic: Record<string, unknown> = { a: [1, { "b/c": null }] };
+    (cyclic["a"] as Record<string, unknown>[])[1]!["b/c"] = cyclic;
+    assert.throws(
+      () => encodeKombuJson(cyclic),
+      (e) => CeleryProtoError.is(e, "EncodeError") && e.message === "cannot encode value at /a/1/b~1c: cyclic structure",
+    );
+    assert.throws(
+      () => encodeKombuJson({ ok: [1, 2], bad: [0, { f: () => 1 }] }),
+      (e) => CeleryProtoError.is(e, "EncodeError") && e.message === "cannot encode value at /bad/1/f: a function cannot be encoded as JSON",
+    );
+    const shared = { when: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)) };
+    assert.equal(
+      encodeKombuJson([shared, shared]),
+      '[{"when": {"__type__": "datetime", "__value__": "2026-01-02T03:04:05+00:00"}}, {"when": {"__type__": "datetime", "__value__": "2026-01-02T03:04:05+00:00"}}]',
     );
   });
 });

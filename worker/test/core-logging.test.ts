@@ -26,6 +26,27 @@ describe("Celery log format", () => {
     assert.equal(lines.length, 3);
   });
 
+  it("asctime across records: milliseconds padded, the date and time follow the clock past a second, a day, a year", () => {
+    const lines: string[] = [];
+    const times = [
+      new Date(2025, 0, 31, 12, 0, 0, 7),
+      new Date(2025, 0, 31, 12, 0, 0, 45),
+      new Date(2025, 0, 31, 12, 0, 1, 0),
+      new Date(2025, 11, 31, 23, 59, 59, 999),
+      new Date(2026, 0, 1, 0, 0, 0, 5),
+    ];
+    let next = 0;
+    const logger = createCeleryLogger({ level: "INFO", write: (t) => lines.push(t.slice(1, 24)), now: () => times[next++]! });
+    for (let i = 0; i < times.length; i++) logger.info("x");
+    assert.deepEqual(lines, [
+      "2025-01-31 12:00:00,007",
+      "2025-01-31 12:00:00,045",
+      "2025-01-31 12:00:01,000",
+      "2025-12-31 23:59:59,999",
+      "2026-01-01 00:00:00,005",
+    ]);
+  });
+
   it("levels as -l takes them", () => {
     assert.equal(parseLogLevel("info"), "INFO");
     assert.equal(parseLogLevel("warn"), "WARNING");

@@ -122,6 +122,18 @@ describe("RedisResultStore writes", () => {
     assert.equal((await meta(id))?.["status"], "SUCCESS");
     assert.equal(await store.getStatus(id), "SUCCESS");
     assert.equal(await store.getStatus(randomUUID()), "PENDING");
+    // A stored text Redis's cjson cannot decode (a lone surrogate, as Python's json writes it) takes the GET +
+    // MULTI path: SUCCESS still kept, anything else still replaced.
+    const surrogate = randomUUID();
+    await redis.set(`celery-task-meta-${surrogate}`, '{"status": "SUCCESS", "result": "\\ud800", "task_id": "x"}');
+    await store.storeResult({ taskId: surrogate, state: "FAILURE", result: null, traceback: null, context: null, children: [] });
+    assert.equal((await meta(surrogate))?.["status"], "SUCCESS");
+    await redis.set(`celery-task-meta-${surrogate}`, '{"status": "STARTED", "result": "\\ud800", "task_id": "x"}');
+    await store.storeResult({ taskId: surrogate, state: "SUCCESS", result: 2, traceback: null, context: null, children: [] });
+    const replaced = await meta(surrogate);
+    assert.equal(replaced?.["status"], "SUCCESS");
+    assert.equal(replaced?.["result"], 2);
+    assert.equal(await redis.ttl(`celery-task-meta-${surrogate}`), 86400);
   });
 });
 

@@ -19,7 +19,7 @@ export function prettyReply(value: unknown): { readonly status: "OK" | "ERROR"; 
     const record = value as Record<string, unknown>;
     if ("ok" in record) return { status: "OK", text: indent(prettyReply(record["ok"]).text, 4) };
     if ("error" in record) return { status: "ERROR", text: indent(prettyReply(record["error"]).text, 4) };
-    return { status: "OK", text: stringifyPythonJson(sortKeys(applyTypeWrappers(record, "kombu5.3", "", new Set())), { indent: 4 }) };
+    return { status: "OK", text: stringifyPythonJson(sortKeys(applyTypeWrappers(record, "kombu5.3")), { indent: 4 }) };
   }
   return { status: "OK", text: str(value) };
 }

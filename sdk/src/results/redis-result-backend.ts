@@ -11,7 +11,9 @@ import { encodeGroupMeta } from "./encode-group-meta.js";
 import { PendingWaits } from "./pending-waits.js";
 import { createPendingMeta } from "./pending-meta.js";
 import { RedisChordCounter } from "./redis-chord-counter.js";
+import { runRedisScript } from "./redis-chord-scripts.js";
 import { compileRedisResultBackendOptions, type CompiledRedisResultBackendOptions, type RedisResultBackendOptions } from "./redis-result-backend-options.js";
+import { STORE_RESULT_SCRIPT } from "./redis-store-result-script.js";
 import { createRedisResultKeys, TASK_KEY_PREFIX, type RedisResultKeys } from "./redis-result-keys.js";
 import type { ResultBackend, WaitOptions } from "./result-backend.js";
 import { createGroupTuple, resultNodeId } from "./result-tuple.js";
@@ -116,10 +118,9 @@ export class RedisResultBackend implements ResultBackend {
   }
 
   /**
-   * Celery's `_store_result` → `set`: the meta as kombu JSON under `celery-task-meta-<id>`, one MULTI/EXEC of
-   * `SETEX <key> <expires> <json>` (`SET` when the expiry is 0; FAILURE uses `failureExpiresSeconds`) and
-   * `PUBLISH <key> <json>`, after a GET that keeps a stored SUCCESS from ever being overwritten (a redelivered or
-   * lost task must not change it). Values over 512 MB are refused with `EncodeError`.
+   * Celery's `_store_result` → `set`: the meta as kombu JSON under `celery-task-meta-<id>`, SETEX (SET when the expiry
+   * is 0; FAILURE uses `failureExpiresSeconds`) and PUBLISH, unless a stored SUCCESS (never overwritten) is found, in
+   * one script round trip. Values over 512 MB are refused with `EncodeError`.
    */
   async storeResult(meta: StoredResultMeta): Promise<void> {
     this.assertOpen();
@@ -127,8 +128,14 @@ export class RedisResultBackend implements ResultBackend {
     if (text.length > MAX_VALUE_LENGTH)
       throw new CeleryProtoError("EncodeError", `the result of ${meta.task_id} is too large for the Redis backend (over 512 MB)`);
     const key = this.keys.task(meta.task_id);
-    if ((await this.readStatus(key)) === "SUCCESS") return;
     const expires = meta.status === "FAILURE" ? this.options.failureExpiresSeconds : this.options.resultExpiresSeconds;
+    const stored = await runRedisScript(this.command, STORE_RESULT_SCRIPT, [key], [text, expires]);
+    if (stored === -1) await this.storeUnlessSucceeded(key, text, expires);
+  }
+
+  /** Celery's two round trips, for a stored text only the kombu JSON decoder reads. */
+  private async storeUnlessSucceeded(key: string, text: string, expires: number): Promise<void> {
+    if ((await this.readStatus(key)) === "SUCCESS") return;
     const multi = this.command.multi();
     if (expires > 0) multi.setex(key, expires, text);
     else multi.set(key, text);

@@ -38,9 +38,10 @@ export function createCeleryLogger(options: CeleryLoggerOptions = {}): WorkerLog
   const processName = options.processName ?? "MainProcess";
   const now = options.now ?? (() => new Date());
   const isEnabledFor = (l: LogLevel): boolean => LOG_LEVELS[l] >= LOG_LEVELS[level];
+  const ascTime = createAscTimeFormatter();
   const log = (l: LogLevel, message: string, error?: unknown): void => {
     if (!isEnabledFor(l)) return;
-    let text = `[${formatAscTime(now())}: ${l}/${processName}] ${message}\n`;
+    let text = `[${ascTime(now())}: ${l}/${processName}] ${message}\n`;
     if (error !== undefined) text += formatPythonTraceback(error, errorToExceptionInfo(error));
     try {
       write(text);
@@ -57,6 +58,21 @@ export function createCeleryLogger(options: CeleryLoggerOptions = {}): WorkerLog
     warning: (m, e) => log("WARNING", m, e),
     error: (m, e) => log("ERROR", m, e),
     critical: (m, e) => log("CRITICAL", m, e),
+  };
+}
+
+/** `formatAscTime`, with the text up to the second kept while the second lasts (two lines per task). */
+function createAscTimeFormatter(): (date: Date) => string {
+  let second = Number.NaN;
+  let upToSecond = "";
+  return (date) => {
+    const ms = date.getTime();
+    const millis = ((ms % 1000) + 1000) % 1000;
+    if (ms - millis !== second) {
+      second = ms - millis;
+      upToSecond = formatAscTime(date).slice(0, -3);
+    }
+    return upToSecond + (millis < 10 ? "00" : millis < 100 ? "0" : "") + millis;
   };
 }
 

@@ -49,6 +49,6 @@ const CELERY_HEADER_NAMES: ReadonlySet<string> = new Set([
 /** The headers of a message that are not Celery's own, as `self.request.headers` holds them. */
 export function pickCustomHeaders(headers: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const custom: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(headers)) if (!CELERY_HEADER_NAMES.has(key)) custom[key] = value;
+  for (const key of Object.keys(headers)) if (!CELERY_HEADER_NAMES.has(key)) custom[key] = headers[key];
   return custom;
 }

@@ -10,7 +10,7 @@ export function ensureSerializableArgs(args: readonly unknown[]): unknown[] {
   return args.map((arg) => {
     if (arg === undefined) return null;
     try {
-      applyTypeWrappers(arg, "kombu5.3", "", new Set());
+      applyTypeWrappers(arg, "kombu5.3");
       return arg;
     } catch {
       return reprOf(arg);

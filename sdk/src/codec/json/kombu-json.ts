@@ -40,7 +40,7 @@ export function decodeKombuJson(text: string): KombuValue {
 
 /** Encodes a value as kombu's `json.dumps` would for the given peer flavor (Python's exact text form). */
 export function encodeKombuJson(value: unknown, flavor: KombuJsonFlavor = "kombu5.3"): string {
-  return stringifyPythonJson(applyTypeWrappers(value, flavor, "", new Set()));
+  return stringifyPythonJson(applyTypeWrappers(value, flavor));
 }
 
 const WRAPPER_TYPES = new Set(["datetime", "date", "time", "decimal", "uuid", "bytes", "base64"]);
@@ -104,11 +104,28 @@ function decodeWrapper(type: ParsedJson, raw: ParsedJson, path: string): KombuVa
 }
 
 /** Turns rich JS values into the JSON shapes kombu writes for `flavor`. */
-export function applyTypeWrappers(value: unknown, flavor: KombuJsonFlavor, path: string, seen: Set<object>): PlainJson {
+export function applyTypeWrappers(value: unknown, flavor: KombuJsonFlavor, path = ""): PlainJson {
+  return wrapValue(value, flavor, { prefix: path, keys: [], open: [] });
+}
+
+/** Keys from the root and the containers around the value (cycles); the pointer is spelled out only for an error. */
+interface WalkPath {
+  readonly prefix: string;
+  readonly keys: (string | number)[];
+  readonly open: object[];
+}
+
+function pointer(at: WalkPath): string {
+  let text = at.prefix;
+  for (const key of at.keys) text += `/${typeof key === "number" ? key : escapePointer(key)}`;
+  return text;
+}
+
+function wrapValue(value: unknown, flavor: KombuJsonFlavor, at: WalkPath): PlainJson {
   if (value === null || typeof value === "boolean" || typeof value === "string" || typeof value === "bigint") return value;
   if (typeof value === "number") return value;
   if (value === undefined) return null;
-  if (typeof value !== "object") throw encodeError(path, `a ${typeof value} cannot be encoded as JSON`);
+  if (typeof value !== "object") throw encodeError(pointer(at), `a ${typeof value} cannot be encoded as JSON`);
   if (value instanceof PyFloat) return value;
   if (value instanceof Date) {
     const iso = formatPythonIsoformat(value);
@@ -123,33 +140,45 @@ export function applyTypeWrappers(value: unknown, flavor: KombuJsonFlavor, path:
     return flavor === "kombu5.3" ? { __type__: "uuid", __value__: { hex: value.hex } } : value.toString();
   }
   if (value instanceof Uint8Array) {
-    if (flavor === "kombu5.2") throw encodeError(path, "bytes cannot be sent to a kombu <= 5.2 peer (no JSON form)");
+    if (flavor === "kombu5.2") throw encodeError(pointer(at), "bytes cannot be sent to a kombu <= 5.2 peer (no JSON form)");
     const text = decodeUtf8(value);
     return text === null ? wrapper("base64", Buffer.from(value).toString("base64")) : wrapper("bytes", text);
   }
-  if (seen.has(value)) throw encodeError(path, "cyclic structure");
-  seen.add(value);
+  if (at.open.includes(value)) throw encodeError(pointer(at), "cyclic structure");
+  at.open.push(value);
   try {
-    if (Array.isArray(value)) return value.map((item, i) => applyTypeWrappers(item, flavor, `${path}/${i}`, seen));
+    if (Array.isArray(value)) {
+      // map(), not a loop: holes stay holes, as before.
+      return value.map((item: unknown, i: number) => {
+        at.keys.push(i);
+        const encoded = wrapValue(item, flavor, at);
+        at.keys.pop();
+        return encoded;
+      });
+    }
     const proto = Object.getPrototypeOf(value) as object | null;
     if (proto !== Object.prototype && proto !== null) {
       const toJSON = (value as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON === "function") return applyTypeWrappers(toJSON.call(value), flavor, path, seen);
+      if (typeof toJSON === "function") return wrapValue(toJSON.call(value), flavor, at);
       throw encodeError(
-        path,
+        pointer(at),
         `a ${proto.constructor?.name ?? "class"} instance has no JSON form (plain objects, arrays, Date, Uint8Array and Py* values only)`,
       );
     }
+    const record = value as Readonly<Record<string, unknown>>;
     const out: { [key: string]: PlainJson } = {};
-    for (const [key, item] of Object.entries(value)) {
+    for (const key of Object.keys(record)) {
+      const item = record[key];
       if (item === undefined) continue;
-      const encoded = applyTypeWrappers(item, flavor, `${path}/${escapePointer(key)}`, seen);
+      at.keys.push(key);
+      const encoded = wrapValue(item, flavor, at);
+      at.keys.pop();
       if (key === "__proto__") Object.defineProperty(out, key, { value: encoded, enumerable: true, writable: true });
       else out[key] = encoded;
     }
     return out;
   } finally {
-    seen.delete(value);
+    at.open.pop();
   }
 }
 

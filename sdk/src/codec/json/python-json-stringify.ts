@@ -10,60 +10,79 @@ export type PlainJson = null | boolean | number | bigint | string | PyFloat | re
  * `NaN`/`Infinity`, and integers of any size (bigint). Keys keep insertion order.
  */
 export function stringifyPythonJson(value: PlainJson, options: { readonly indent?: number } = {}): string {
-  const out: string[] = [];
-  write(value, out, new Set(), options.indent === undefined ? null : " ".repeat(options.indent), "");
-  return out.join("");
+  const writer: JsonWriter = { out: "", open: [], indent: options.indent === undefined ? null : " ".repeat(options.indent) };
+  write(value, writer, "");
+  return writer.out;
+}
+
+/** The text so far (one growing string, no closures per value) and the containers open around the value. */
+interface JsonWriter {
+  out: string;
+  readonly open: object[];
+  readonly indent: string | null;
 }
 
 /** With `indent`, output matches `json.dumps(value, indent=n)`: items on their own lines, `","` item separators. */
-function write(value: PlainJson, out: string[], seen: Set<object>, indent: string | null, current: string): void {
-  const inner = indent === null ? "" : current + indent;
-  const open = (bracket: string): void => void out.push(indent === null ? bracket : `${bracket}\n${inner}`);
-  const separate = (): void => void out.push(indent === null ? ", " : `,\n${inner}`);
-  const close = (bracket: string): void => void out.push(indent === null ? bracket : `\n${current}${bracket}`);
+function write(value: PlainJson, w: JsonWriter, current: string): void {
   if (value === null) {
-    out.push("null");
+    w.out += "null";
   } else if (typeof value === "boolean") {
-    out.push(value ? "true" : "false");
+    w.out += value ? "true" : "false";
   } else if (typeof value === "number") {
-    out.push(Number.isInteger(value) ? formatInteger(value) : formatPythonFloat(value));
+    w.out += Number.isInteger(value) ? formatInteger(value) : formatPythonFloat(value);
   } else if (typeof value === "bigint") {
-    out.push(value.toString());
+    w.out += value.toString();
   } else if (typeof value === "string") {
-    out.push(quotePythonString(value));
+    w.out += quotePythonString(value);
   } else if (value instanceof PyFloat) {
-    out.push(formatPythonFloat(value.value));
+    w.out += formatPythonFloat(value.value);
   } else if (Array.isArray(value)) {
-    if (seen.has(value)) throw new CeleryProtoError("EncodeError", "cannot encode a cyclic structure as JSON");
-    seen.add(value);
-    if (value.length === 0) out.push("[]");
-    else {
-      open("[");
-      value.forEach((item: PlainJson, i: number) => {
-        if (i > 0) separate();
-        write(item, out, seen, indent, inner);
-      });
-      close("]");
+    enter(w, value);
+    const inner = w.indent === null ? "" : current + w.indent;
+    let first = true;
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) continue; // a hole, skipped as forEach did
+      w.out += first ? open(w, "[", inner) : separator(w, inner);
+      first = false;
+      write(value[i] as PlainJson, w, inner);
     }
-    seen.delete(value);
+    w.out += first ? "[]" : close(w, "]", current);
+    w.open.pop();
   } else if (typeof value === "object") {
-    if (seen.has(value)) throw new CeleryProtoError("EncodeError", "cannot encode a cyclic structure as JSON");
-    seen.add(value);
-    const keys = Object.keys(value).filter((k) => (value as { readonly [key: string]: PlainJson | undefined })[k] !== undefined);
-    if (keys.length === 0) out.push("{}");
-    else {
-      open("{");
-      keys.forEach((key, i) => {
-        if (i > 0) separate();
-        out.push(quotePythonString(key), ": ");
-        write((value as { readonly [key: string]: PlainJson })[key]!, out, seen, indent, inner);
-      });
-      close("}");
+    enter(w, value);
+    const inner = w.indent === null ? "" : current + w.indent;
+    const record = value as { readonly [key: string]: PlainJson | undefined };
+    let first = true;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      if (item === undefined) continue;
+      w.out += first ? open(w, "{", inner) : separator(w, inner);
+      first = false;
+      w.out += `${quotePythonString(key)}: `;
+      write(item, w, inner);
     }
-    seen.delete(value);
+    w.out += first ? "{}" : close(w, "}", current);
+    w.open.pop();
   } else {
     throw new CeleryProtoError("EncodeError", `cannot encode a value of type ${typeof value} as JSON`);
   }
+}
+
+function enter(w: JsonWriter, value: object): void {
+  if (w.open.includes(value)) throw new CeleryProtoError("EncodeError", "cannot encode a cyclic structure as JSON");
+  w.open.push(value);
+}
+
+function open(w: JsonWriter, bracket: string, inner: string): string {
+  return w.indent === null ? bracket : `${bracket}\n${inner}`;
+}
+
+function separator(w: JsonWriter, inner: string): string {
+  return w.indent === null ? ", " : `,\n${inner}`;
+}
+
+function close(w: JsonWriter, bracket: string, current: string): string {
+  return w.indent === null ? bracket : `\n${current}${bracket}`;
 }
 
 function formatInteger(value: number): string {
