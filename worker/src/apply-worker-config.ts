@@ -48,7 +48,10 @@ export function applyWorkerConfig(options: WorkerOptions, config: ResolvedCelery
   const fromConfig = Object.fromEntries(
     Object.entries(filled).filter(([key]) => key === "connectSettingNames" || (options as Record<string, unknown>)[key] === undefined),
   );
-  return { ...fromConfig, ...options, queues: consumedQueues(options.queues, table) };
+  // The setting names merge: the options' own win over those of the settings filled in here.
+  const merged = fromConfig["connectSettingNames"] as WorkerOptions["connectSettingNames"];
+  const names = merged === undefined ? {} : { connectSettingNames: merged };
+  return { ...fromConfig, ...options, ...names, queues: consumedQueues(options.queues, table) };
 }
 
 function consumedQueues(queues: WorkerOptions["queues"], table: QueueTable): readonly (string | QueueSpec)[] {
