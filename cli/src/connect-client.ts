@@ -34,6 +34,8 @@ export async function connectClient(
     resultBackend = await createResultBackend(url, transport, options.resultExpires ?? s.result_expires ?? undefined, {
       ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
       connectTimeoutSetting: CONNECTION_TIMEOUT_FLAG_NAME,
+      redisUseSsl: s.redis_backend_use_ssl,
+      redisUseSslSetting: "redis_backend_use_ssl",
       urlSetting: backend === undefined && config.configured.includes("result_backend") ? "result_backend" : "--backend",
     });
     return await createClient({ ...options, config, broker: transport, backend: resultBackend });

@@ -18,6 +18,9 @@ export const FAULT_NODE = {
     CELERY_PROTO_RABBIT_NODE: "celeryproto-fault@localhost",
     CELERY_PROTO_STATE: path.join(ROOT, ".state/fault"),
     CELERY_PROTO_AMQP_URL: "amqp://guest:guest@127.0.0.1:5684/celery-proto",
+    // Its own TLS listener too (brokers.sh gives every node one): not the shared node's, which env.sh may have exported.
+    CELERY_PROTO_AMQPS_PORT: "5694",
+    CELERY_PROTO_AMQPS_URL: "amqps://guest:guest@127.0.0.1:5694/celery-proto",
   },
 } as const;
 

@@ -27,6 +27,13 @@ const CASES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
     worker_prefetch_multiplier: 1,
     task_acks_late: true,
   },
+  tls: {
+    broker_url: "amqps://guest:guest@localhost:5671//",
+    broker_use_ssl: { ca_certs: "/etc/ssl/ca.pem", certfile: "/etc/ssl/client.pem", keyfile: "/etc/ssl/client.key", cert_reqs: 2 },
+    result_backend: "rediss://localhost:6380/0",
+    redis_backend_use_ssl: { ssl_cert_reqs: 2, ssl_ca_certs: "/etc/ssl/ca.pem" },
+  },
+  "old tls names": { BROKER_USE_SSL: true, CELERY_REDIS_BACKEND_USE_SSL: { ssl_cert_reqs: "required" } },
   "old names": {
     BROKER_URL: "amqp://guest:guest@localhost:5672//",
     CELERY_RESULT_BACKEND: "rpc://",

@@ -49,6 +49,7 @@ export type { QueueBindSpec, ExchangeBindSpec } from "./transport/binding-spec.j
 export { createTransport } from "./transport/create-transport.js";
 export type { CreateTransportOptions, ConnectSettingNames } from "./transport/create-transport-options.js";
 export type { ConnectRetryPolicy } from "./transport/connect-retry-policy.js";
+export type { CelerySslSetting } from "./transport/tls/celery-ssl-setting.js";
 export { MemoryTransport } from "./transport/memory/memory-transport.js";
 
 export { inspect, type InspectOptions, type NodeReply, type ControlClock } from "./control/inspect.js";

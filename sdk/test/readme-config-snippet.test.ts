@@ -26,4 +26,14 @@ describe("README configuration example", () => {
     const other = where("proj.tasks.other");
     assert.deepEqual([other.exchange, other.routingKey], ["", "default"]);
   });
+
+  it("the TLS example resolves without warnings, its ssl options kept as given", () => {
+    const section = README.slice(README.indexOf("### TLS brokers"));
+    const json = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    assert.ok(json, "the TLS section has a JSON example");
+    const config = resolveCelerySettings(JSON.parse(json));
+    assert.deepEqual(config.warnings, []);
+    const o = compileClientOptions({ config }, {});
+    assert.deepEqual([(o.brokerUseSsl as Record<string, unknown>)["cert_reqs"], o.redisBackendUseSsl?.["ssl_cert_reqs"]], [2, "CERT_REQUIRED"]);
+  });
 });

@@ -24,6 +24,16 @@ export function applyWorkerConfig(options: WorkerOptions, config: ResolvedCelery
   if (typeof broker === "string" && brokerFamily(broker) === "redis" && Object.keys(s.broker_transport_options).length > 0) {
     filled["brokerTransportOptions"] = s.broker_transport_options;
   }
+  const sslNames: Record<string, string> = {};
+  if (s.broker_use_ssl !== false) {
+    filled["brokerUseSsl"] = s.broker_use_ssl;
+    sslNames["brokerUseSsl"] = "broker_use_ssl";
+  }
+  if (s.redis_backend_use_ssl !== null) {
+    filled["redisBackendUseSsl"] = s.redis_backend_use_ssl;
+    sslNames["redisBackendUseSsl"] = "redis_backend_use_ssl";
+  }
+  if (Object.keys(sslNames).length > 0) filled["connectSettingNames"] = { ...sslNames, ...options.connectSettingNames };
   if (set("broker_connection_timeout")) filled["connectTimeoutMs"] = s.broker_connection_timeout * 1000;
   if (set("broker_connection_retry_on_startup") || set("broker_connection_retry")) {
     filled["brokerConnectionRetryOnStartup"] = s.broker_connection_retry_on_startup ?? s.broker_connection_retry;
@@ -35,8 +45,13 @@ export function applyWorkerConfig(options: WorkerOptions, config: ResolvedCelery
   if (set("accept_content")) filled["accept"] = s.accept_content;
   if (set("task_time_limit")) filled["timeLimit"] = s.task_time_limit;
   if (set("task_soft_time_limit")) filled["softTimeLimit"] = s.task_soft_time_limit;
-  const fromConfig = Object.fromEntries(Object.entries(filled).filter(([key]) => (options as Record<string, unknown>)[key] === undefined));
-  return { ...fromConfig, ...options, queues: consumedQueues(options.queues, table) };
+  const fromConfig = Object.fromEntries(
+    Object.entries(filled).filter(([key]) => key === "connectSettingNames" || (options as Record<string, unknown>)[key] === undefined),
+  );
+  // The setting names merge: the options' own win over those of the settings filled in here.
+  const merged = fromConfig["connectSettingNames"] as WorkerOptions["connectSettingNames"];
+  const names = merged === undefined ? {} : { connectSettingNames: merged };
+  return { ...fromConfig, ...options, ...names, queues: consumedQueues(options.queues, table) };
 }
 
 function consumedQueues(queues: WorkerOptions["queues"], table: QueueTable): readonly (string | QueueSpec)[] {

@@ -67,6 +67,7 @@ export async function connectBroker(
     transport = await createTransport(url, {
       ...(family === "redis" ? { transportOptions: o.brokerTransportOptions } : {}),
       ...(o.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: o.connectTimeoutMs }),
+      brokerUseSsl: o.brokerUseSsl,
       retry: o.brokerConnectionRetryOnStartup ? { maxRetries: o.brokerConnectionMaxRetries } : false,
       onEvent,
       signal,

@@ -2,6 +2,7 @@ import { PyFloat } from "../../sdk/src/codec/json/python-values.js";
 import { parseAmqpUrl } from "../../sdk/src/transport/amqp/parse-amqp-url.js";
 import { brokerFamily, brokerScheme } from "../../sdk/src/transport/broker-scheme.js";
 import { parseRedisUrl } from "../../sdk/src/transport/redis/parse-redis-url.js";
+import type { CelerySslSetting } from "../../sdk/src/transport/tls/celery-ssl-setting.js";
 
 export { brokerFamily } from "../../sdk/src/transport/broker-scheme.js";
 export { maskBrokerUrl } from "../../sdk/src/transport/mask-broker-url.js";
@@ -11,8 +12,10 @@ export { maskBrokerUrl } from "../../sdk/src/transport/mask-broker-url.js";
  * `connect_timeout` and `heartbeat` are Celery's defaults for the worker's connection (`broker_connection_timeout` 4,
  * `broker_heartbeat` 120.0), which a Celery 5.7 worker reports on both brokers.
  */
-export function describeBroker(url: string): Readonly<Record<string, unknown>> {
+export function describeBroker(url: string, brokerUseSsl: CelerySslSetting = false): Readonly<Record<string, unknown>> {
   const scheme = brokerScheme(url);
+  // kombu reports `Connection.ssl`: the `broker_use_ssl` value when one is set.
+  const ssl = (fromUrl: boolean): unknown => (brokerUseSsl === false ? fromUrl : brokerUseSsl);
   try {
     if (brokerFamily(url) === "amqp") {
       const [first, ...alternates] = parseAmqpUrl(url);
@@ -22,7 +25,7 @@ export function describeBroker(url: string): Readonly<Record<string, unknown>> {
         virtual_host: first?.vhost ?? "/",
         port: first?.port ?? 5672,
         insist: false,
-        ssl: first?.protocol === "amqps",
+        ssl: ssl(first?.protocol === "amqps"),
         transport: "amqp",
         connect_timeout: 4,
         transport_options: {},
@@ -43,7 +46,7 @@ export function describeBroker(url: string): Readonly<Record<string, unknown>> {
       virtual_host: String(target.db),
       port: server?.port ?? sentinel?.port ?? 6379,
       insist: false,
-      ssl: server?.tls !== null && server?.tls !== undefined,
+      ssl: ssl(server?.tls !== null && server?.tls !== undefined),
       transport: scheme === "sentinel" ? "sentinel" : "redis",
       connect_timeout: 4,
       transport_options: {},

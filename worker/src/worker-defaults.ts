@@ -45,6 +45,8 @@ export async function createDefaultOutcomes(
       ...(s.result_expires === null ? {} : { resultExpiresSeconds: s.result_expires }),
       inheritParentPriority: s.task_inherit_parent_priority,
       ...(o.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: o.connectTimeoutMs }),
+      redisUseSsl: o.redisBackendUseSsl,
+      redisUseSslSetting: o.connectSettingNames.redisBackendUseSsl,
       publishTracer,
     },
     { connectTimeoutSetting: o.connectSettingNames.connectTimeout, urlSetting: o.connectSettingNames.backend, signal },

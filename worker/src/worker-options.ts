@@ -1,3 +1,4 @@
+import type { CelerySslSetting } from "../../sdk/src/transport/tls/celery-ssl-setting.js";
 import type { CeleryConfigInput } from "../../sdk/src/config/celery-config.js";
 import type { ResolvedCelerySettings } from "../../sdk/src/config/resolve-celery-settings.js";
 import type { QueueTable } from "../../sdk/src/routing/create-queue-table.js";
@@ -35,6 +36,13 @@ export interface WorkerOptions {
   readonly backend?: string | null;
   /** kombu Redis transport options (Celery's `broker_transport_options`), for a `redis://` broker URL. Default none. */
   readonly brokerTransportOptions?: KombuRedisOptions;
+  /**
+   * Celery's `broker_use_ssl`: TLS to the broker, `true` or the broker library's ssl options (see
+   * `CreateTransportOptions.brokerUseSsl`). Default false (TLS only for `amqps://` and `rediss://`).
+   */
+  readonly brokerUseSsl?: CelerySslSetting;
+  /** Celery's `redis_backend_use_ssl`: redis-py's ssl options for a Redis result backend. Default none. */
+  readonly redisBackendUseSsl?: Readonly<Record<string, unknown>> | null;
   /**
    * Time one attempt to connect to the broker may take, in ms (Celery's `broker_connection_timeout`), and the connection
    * to a Redis result backend. Default 4000; for a Redis broker, `brokerTransportOptions.socket_connect_timeout` when
@@ -142,6 +150,8 @@ export interface AutoscaleOptions {
 export interface WorkerConnectSettingNames extends ConnectSettingNames {
   /** What sets `backend`, as a result backend refusing its password or database names it. Default `"backend"`. */
   readonly backend?: string;
+  /** What sets `redisBackendUseSsl`. Default `"redisBackendUseSsl"`. */
+  readonly redisBackendUseSsl?: string;
 }
 
 /** Celery's defaults (those that are constants). */
@@ -225,6 +235,8 @@ export interface CompiledWorkerOptions {
   readonly broker: string | Transport;
   readonly backend: string | null;
   readonly brokerTransportOptions: KombuRedisOptions;
+  readonly brokerUseSsl: CelerySslSetting;
+  readonly redisBackendUseSsl: Readonly<Record<string, unknown>> | null;
   /** Undefined: the transport's default (4000 ms, or Redis's `socket_connect_timeout`). */
   readonly connectTimeoutMs: number | undefined;
   readonly brokerConnectionRetryOnStartup: boolean;

@@ -291,7 +291,7 @@ export class Worker implements WorkerControl {
   }
 
   brokerInfo(): Readonly<Record<string, unknown>> {
-    return typeof this.options.broker === "string" ? describeBroker(this.options.broker) : { transport: this.options.broker.kind };
+    return typeof this.options.broker === "string" ? describeBroker(this.options.broker, this.options.brokerUseSsl) : { transport: this.options.broker.kind };
   }
 
   autoscalerInfo(): Readonly<Record<string, unknown>> | null {

@@ -11,7 +11,13 @@ describe("worker connection options", () => {
     assert.equal(o.brokerConnectionRetryOnStartup, true);
     assert.equal(o.brokerConnectionMaxRetries, 100);
     assert.equal(o.connectTimeoutMs, undefined);
-    assert.deepEqual(o.connectSettingNames, { connectTimeout: "connectTimeoutMs", maxRetries: "brokerConnectionMaxRetries", backend: "backend" });
+    assert.deepEqual(o.connectSettingNames, {
+      connectTimeout: "connectTimeoutMs",
+      maxRetries: "brokerConnectionMaxRetries",
+      backend: "backend",
+      brokerUseSsl: "brokerUseSsl",
+      redisBackendUseSsl: "redisBackendUseSsl",
+    });
   });
 
   it("takes Infinity retries, no retry at start-up and a timeout; refuses bad values naming the option", () => {
@@ -34,5 +40,18 @@ describe("worker connection options", () => {
         `${option} = ${String(value)}`,
       );
     }
+  });
+
+  it("takes broker_use_ssl and redis_backend_use_ssl from the configuration, its errors naming them; options win", () => {
+    const ssl = { ca_certs: "/etc/ssl/ca.pem", cert_reqs: 2 };
+    const config = { broker_url: "amqps://h//", broker_use_ssl: ssl, redis_backend_use_ssl: { ssl_cert_reqs: "required" } };
+    const o = compileWorkerOptions({ config }, {});
+    assert.deepEqual([o.brokerUseSsl, o.redisBackendUseSsl], [ssl, { ssl_cert_reqs: "required" }]);
+    assert.deepEqual([o.connectSettingNames.brokerUseSsl, o.connectSettingNames.redisBackendUseSsl], ["broker_use_ssl", "redis_backend_use_ssl"]);
+    const given = compileWorkerOptions({ config, brokerUseSsl: true, connectSettingNames: { brokerUseSsl: "--ssl" } }, {});
+    assert.deepEqual(
+      [given.brokerUseSsl, given.connectSettingNames.brokerUseSsl, given.connectSettingNames.connectTimeout],
+      [true, "--ssl", "connectTimeoutMs"],
+    );
   });
 });

@@ -89,7 +89,9 @@ export async function connectBroker(flags: BrokerFlagValues, loaded?: LoadedCele
   return createTransport(url, {
     ...(hasTransportOptions && brokerFamily(url) === "redis" ? { transportOptions } : {}),
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+    brokerUseSsl: s.broker_use_ssl,
     settingNames: {
+      brokerUseSsl: "broker_use_ssl",
       connectTimeout:
         flags["broker-connection-timeout"] === undefined && connectTimeoutMs !== undefined ? "broker_connection_timeout" : CONNECTION_TIMEOUT_FLAG_NAME,
     },

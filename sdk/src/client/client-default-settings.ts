@@ -7,6 +7,8 @@ export type ClientSettings = Pick<
   | "broker_url"
   | "result_backend"
   | "broker_transport_options"
+  | "broker_use_ssl"
+  | "redis_backend_use_ssl"
   | "broker_connection_timeout"
   | "task_serializer"
   | "task_compression"
@@ -35,6 +37,8 @@ export const CLIENT_DEFAULT_SETTINGS: ClientSettings = Object.freeze({
   broker_url: null,
   result_backend: null,
   broker_transport_options: Object.freeze({}),
+  broker_use_ssl: false,
+  redis_backend_use_ssl: null,
   broker_connection_timeout: 4,
   task_serializer: "json",
   task_compression: null,

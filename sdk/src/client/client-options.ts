@@ -1,3 +1,4 @@
+import type { CelerySslSetting } from "../transport/tls/celery-ssl-setting.js";
 import type { CompressionName } from "../codec/body/compression.js";
 import type { SerializerName } from "../codec/body/content-types.js";
 import type { KombuJsonFlavor } from "../codec/json/kombu-json.js";
@@ -66,7 +67,11 @@ export interface CompiledClientOptions {
   readonly broker: string | Transport;
   /** kombu transport options for a Redis broker URL (`broker_transport_options`); empty for none. */
   readonly brokerTransportOptions: KombuRedisOptions;
+  /** Celery's `broker_use_ssl` (false: TLS only as the URL says). */
+  readonly brokerUseSsl: CelerySslSetting;
   readonly backend: string | ResultBackend | null;
+  /** Celery's `redis_backend_use_ssl` (null: TLS only as the URL says). */
+  readonly redisBackendUseSsl: Readonly<Record<string, unknown>> | null;
   readonly defaultQueue: string;
   readonly queues: ReadonlyMap<string, QueueSpec>;
   readonly routes: TaskRoutes | undefined;

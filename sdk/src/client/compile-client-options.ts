@@ -52,6 +52,8 @@ export function compileClientOptions(options: ClientOptions = {}, env: NodeJS.Pr
   return Object.freeze({
     broker: options.broker ?? (env["CELERY_BROKER_URL"] || undefined) ?? s.broker_url ?? DEFAULT_BROKER_URL,
     brokerTransportOptions: Object.freeze({ ...(s.broker_transport_options as KombuRedisOptions) }),
+    brokerUseSsl: s.broker_use_ssl,
+    redisBackendUseSsl: s.redis_backend_use_ssl,
     backend: options.backend === undefined ? ((env["CELERY_RESULT_BACKEND"] || undefined) ?? s.result_backend ?? null) : options.backend,
     defaultQueue,
     queues,

@@ -39,12 +39,17 @@ export async function createClient(options: ClientOptions = {}): Promise<Client>
     typeof compiled.broker === "string" && brokerFamily(compiled.broker) === "redis" && Object.keys(compiled.brokerTransportOptions).length > 0
       ? { transportOptions: compiled.brokerTransportOptions }
       : {};
-  const transport = typeof compiled.broker === "string" ? await createTransport(compiled.broker, { ...timeout, ...transportOptions }) : compiled.broker;
+  const ssl = { brokerUseSsl: compiled.brokerUseSsl, settingNames: { brokerUseSsl: "broker_use_ssl" } };
+  const transport = typeof compiled.broker === "string" ? await createTransport(compiled.broker, { ...timeout, ...transportOptions, ...ssl }) : compiled.broker;
   let backend: ResultBackend;
   try {
     backend =
       compiled.backend === null || typeof compiled.backend === "string"
-        ? await createResultBackend(compiled.backend, transport, compiled.resultExpires, timeout)
+        ? await createResultBackend(compiled.backend, transport, compiled.resultExpires, {
+            ...timeout,
+            redisUseSsl: compiled.redisBackendUseSsl,
+            redisUseSslSetting: "redis_backend_use_ssl",
+          })
         : compiled.backend;
   } catch (e) {
     if (ownsTransport) await transport.close().catch(() => undefined);

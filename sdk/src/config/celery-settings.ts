@@ -12,6 +12,14 @@ export interface CelerySettings {
   /** The queue type of the 28 native delayed delivery queues (RabbitMQ, with quorum queues). Default `"quorum"`. */
   readonly broker_native_delayed_delivery_queue_type?: "classic" | "quorum";
   readonly result_backend_transport_options?: Readonly<Record<string, unknown>>;
+  /**
+   * TLS to the broker: `true`, or the ssl options by the broker library's names (RabbitMQ/py-amqp: `ca_certs`,
+   * `certfile`, `keyfile`, `cert_reqs`, `server_hostname`, `ciphers`; Redis/redis-py: `ssl_ca_certs`, `ssl_certfile`,
+   * `ssl_keyfile`, `ssl_cert_reqs`, `ssl_check_hostname`). `cert_reqs`: `ssl.CERT_*` as 0/1/2 or by name. Default false.
+   */
+  readonly broker_use_ssl?: boolean | Readonly<Record<string, unknown>>;
+  /** TLS to a Redis result backend: redis-py's ssl options, as `broker_use_ssl` takes them for Redis. Default null. */
+  readonly redis_backend_use_ssl?: Readonly<Record<string, unknown>> | null;
   /** Seconds. Celery 5.7 default 4. */
   readonly broker_connection_timeout?: number;
   readonly broker_connection_retry?: boolean;

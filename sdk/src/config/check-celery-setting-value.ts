@@ -177,6 +177,9 @@ const CHECKS: { readonly [K in ImplementedSettingName]: Check } = {
   result_backend: nullable(url),
   broker_transport_options: dict,
   result_backend_transport_options: dict,
+  broker_use_ssl: (value, path) =>
+    typeof value === "boolean" ? null : dict(value, path) === null ? null : { path, expected: "true, false or an object of ssl options", value },
+  redis_backend_use_ssl: nullable(dict),
   broker_connection_timeout: positiveSeconds,
   broker_connection_retry: boolean,
   broker_connection_retry_on_startup: nullable(boolean),

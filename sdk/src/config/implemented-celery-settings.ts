@@ -15,6 +15,8 @@ const IMPLEMENTED_NAMES = [
   "broker_transport_options",
   "broker_native_delayed_delivery_queue_type",
   "result_backend_transport_options",
+  "broker_use_ssl",
+  "redis_backend_use_ssl",
   "broker_connection_timeout",
   "broker_connection_retry",
   "broker_connection_retry_on_startup",

@@ -1,6 +1,8 @@
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { Transport } from "../transport/transport.js";
+import type { CelerySslSetting } from "../transport/tls/celery-ssl-setting.js";
 import { DisabledResultBackend } from "./disabled-result-backend.js";
+import { redisBackendTls } from "./redis-backend-tls.js";
 import type { RedisResultBackendOptions } from "./redis-result-backend-options.js";
 import type { ResultBackend } from "./result-backend.js";
 import { createRpcResultBackend } from "./rpc-result-backend.js";
@@ -18,6 +20,14 @@ export interface CreateResultBackendOptions {
   readonly connectTimeoutSetting?: string;
   /** What a refused password or database calls the URL's setting (a CLI passes its flag). Default `"backend"`. */
   readonly urlSetting?: string;
+  /**
+   * Celery's `redis_backend_use_ssl`: redis-py's ssl options (`ssl_ca_certs`, `ssl_certfile`, `ssl_keyfile`,
+   * `ssl_cert_reqs`, `ssl_check_hostname`), TLS even for a `redis://` URL; a `rediss://` URL's query wins over them.
+   * Default none.
+   */
+  readonly redisUseSsl?: CelerySslSetting | null;
+  /** What errors call `redisUseSsl`. Default `"redisUseSsl"` (a worker passes `redis_backend_use_ssl`). */
+  readonly redisUseSslSetting?: string;
 }
 
 /**
@@ -43,7 +53,8 @@ export async function createResultBackend(
       const { createRedisResultBackend } = await import("./redis-result-backend.js");
       const connectTimeoutMs = options.connectTimeoutMs ?? 4000;
       // Reconnections are bounded like the first connection (ioredis's own default is 10 s).
-      const redisOptions = { connectTimeout: Math.max(1, Math.round(connectTimeoutMs)), ...options.redis?.redisOptions };
+      const tls = redisBackendTls(url, options.redisUseSsl ?? null, options.redisUseSslSetting ?? "redisUseSsl");
+      const redisOptions = { connectTimeout: Math.max(1, Math.round(connectTimeoutMs)), ...(tls === null ? {} : { tls }), ...options.redis?.redisOptions };
       const backend = createRedisResultBackend(url, { ...options.redis, redisOptions, resultExpiresSeconds });
       await backend.whenConnected(connectTimeoutMs, options.connectTimeoutSetting ?? "connectTimeoutMs", { urlSetting: options.urlSetting ?? "backend" });
       return backend;

@@ -1,5 +1,6 @@
 import type { ConnectRetryPolicy } from "./connect-retry-policy.js";
 import type { KombuRedisOptions } from "./redis/kombu-redis-options.js";
+import type { CelerySslSetting } from "./tls/celery-ssl-setting.js";
 import type { TransportEvent } from "./transport.js";
 
 /**
@@ -11,6 +12,8 @@ export interface ConnectSettingNames {
   readonly connectTimeout?: string;
   /** What sets `retry.maxRetries`. Default `"retry.maxRetries"`. */
   readonly maxRetries?: string;
+  /** What sets `brokerUseSsl`. Default `"brokerUseSsl"`. */
+  readonly brokerUseSsl?: string;
 }
 
 /** Options of {@link createTransport}. All optional. */
@@ -25,6 +28,14 @@ export interface CreateTransportOptions {
    * failure. Wrong credentials, a missing vhost or database are never retried. Default `false`.
    */
   readonly retry?: ConnectRetryPolicy | false;
+  /**
+   * Celery's `broker_use_ssl`: `true`, or the dict of ssl options by the names of the library Celery uses for the
+   * broker (py-amqp: `ca_certs`, `certfile`, `keyfile`, `cert_reqs`, `server_hostname`; redis-py: `ssl_ca_certs`,
+   * `ssl_certfile`, `ssl_keyfile`, `ssl_cert_reqs`, `ssl_check_hostname`). Turns TLS on for `amqp://` and `redis://`
+   * URLs too; for Redis its keys win over the URL's `ssl_*` query. Files are read at each connection attempt. Default
+   * false (TLS only for `amqps://` and `rediss://`).
+   */
+  readonly brokerUseSsl?: CelerySslSetting;
   /** kombu's Redis transport options (Celery's `broker_transport_options`); only a Redis URL takes them. Default none. */
   readonly transportOptions?: KombuRedisOptions;
   /** Connection lifecycle: `connected`, `disconnected`, `reconnecting`, `connect-retry`, background `error`s. Default none. */

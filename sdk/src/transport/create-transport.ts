@@ -8,6 +8,9 @@ import { maskBrokerUrl } from "./mask-broker-url.js";
 import { MemoryTransport } from "./memory/memory-transport.js";
 import type { RedisTransportOptions } from "./redis/redis-transport-options.js";
 import type { Transport, TransportEvent } from "./transport.js";
+import type { CelerySslSetting } from "./tls/celery-ssl-setting.js";
+import { toAmqpTlsOptions } from "./tls/to-amqp-tls-options.js";
+import { toRedisTlsOptions } from "./tls/to-redis-tls-options.js";
 
 /** Celery's `broker_connection_timeout`, in ms. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 4000;
@@ -41,6 +44,10 @@ export async function createTransport(url: string, options: CreateTransportOptio
       `${options.settingNames?.connectTimeout ?? "connectTimeoutMs"}: must be a positive number (got ${String(connectTimeoutMs)})`,
     );
   }
+  const ssl = options.brokerUseSsl;
+  if (ssl !== undefined && typeof ssl !== "boolean" && (typeof ssl !== "object" || ssl === null || Array.isArray(ssl))) {
+    throw new CeleryProtoError("InvalidOption", `${sslSettingName(options)}: expected true, false or an object of ssl options, got ${JSON.stringify(ssl)}`);
+  }
   const policy = options.retry === undefined || options.retry === false ? null : compileConnectRetryPolicy(options.retry);
   if (family === "memory") return new MemoryTransport();
   const connectOnce = family === "amqp" ? connectAmqp : connectRedis;
@@ -66,10 +73,21 @@ export async function createTransport(url: string, options: CreateTransportOptio
 
 type EventSink = (event: TransportEvent) => void;
 
+/** `broker_use_ssl` when it turns TLS on, else null. */
+function useSsl(options: CreateTransportOptions): CelerySslSetting | null {
+  return options.brokerUseSsl === undefined || options.brokerUseSsl === false ? null : options.brokerUseSsl;
+}
+
+function sslSettingName(options: CreateTransportOptions): string {
+  return options.settingNames?.brokerUseSsl ?? "brokerUseSsl";
+}
+
 async function connectAmqp(url: string, options: CreateTransportOptions, onEvent: EventSink): Promise<Transport> {
   const { createAmqpTransport } = await import("./amqp/create-amqp-transport.js");
+  const ssl = useSsl(options);
   const amqp: AmqpTransportOptions = {
     url,
+    ...(ssl === null ? {} : { useTls: true, tls: toAmqpTlsOptions(ssl, sslSettingName(options)) }),
     connectTimeoutMs: Math.max(1, Math.round(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS)),
     connectTimeoutSetting: options.settingNames?.connectTimeout ?? "connectTimeoutMs",
     onEvent,
@@ -80,8 +98,10 @@ async function connectAmqp(url: string, options: CreateTransportOptions, onEvent
 
 async function connectRedis(url: string, options: CreateTransportOptions, onEvent: EventSink): Promise<Transport> {
   const { createRedisTransport } = await import("./redis/create-redis-transport.js");
+  const ssl = useSsl(options);
   const redis: RedisTransportOptions = {
     transportOptions: options.transportOptions ?? {},
+    ...(ssl === null ? {} : { tls: toRedisTlsOptions(ssl, `${sslSettingName(options)}.`) }),
     ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
     connectTimeoutSetting: options.settingNames?.connectTimeout ?? "connectTimeoutMs",
     onEvent,

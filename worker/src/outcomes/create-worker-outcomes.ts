@@ -1,3 +1,5 @@
+import { redisBackendTls } from "../../../sdk/src/results/redis-backend-tls.js";
+import type { CelerySslSetting } from "../../../sdk/src/transport/tls/celery-ssl-setting.js";
 import { CeleryClient } from "../../../sdk/src/client/celery-client.js";
 import type { QueueSpec } from "../../../sdk/src/transport/queue-spec.js";
 import { compileClientOptions } from "../../../sdk/src/client/compile-client-options.js";
@@ -29,6 +31,10 @@ export interface WorkerOutcomesOptions {
   readonly transport: Transport;
   /** `result_backend`: `redis://…`/`rediss://…`, `rpc://`, or null for none. */
   readonly backend: string | null;
+  /** Celery's `redis_backend_use_ssl` for a Redis backend (redis-py's ssl options). Default none. */
+  readonly redisUseSsl?: CelerySslSetting | null;
+  /** What errors call `redisUseSsl`. Default `"redis_backend_use_ssl"`. */
+  readonly redisUseSslSetting?: string;
   /** The worker's node name (STARTED's `hostname`). */
   readonly hostname: string;
   /** When given, Celery's built-in tasks are registered on it (unless already there). */
@@ -99,6 +105,7 @@ export function createWorkerOutcomes(options: WorkerOutcomesOptions): WorkerOutc
     backend = new DisabledResultBackend();
   } else if (scheme === "redis" || scheme === "rediss") {
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS;
+    const tls = redisBackendTls(url, options.redisUseSsl ?? null, options.redisUseSslSetting ?? "redis_backend_use_ssl");
     const redis = new RedisResultBackend(url, {
       ...options.redis,
       resultExpiresSeconds: expires,
@@ -108,6 +115,7 @@ export function createWorkerOutcomes(options: WorkerOutcomesOptions): WorkerOutc
         maxRetriesPerRequest: 20,
         retryStrategy: (times: number) => (times <= 1 ? 0 : 1000),
         connectTimeout: Math.max(1, Math.round(connectTimeoutMs)),
+        ...(tls === null ? {} : { tls }),
         ...options.redis?.redisOptions,
       },
     });

@@ -1,5 +1,6 @@
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { describeConnectError, describeConnectTimeout } from "../describe-connect-error.js";
+import { AMQP_TLS_SETTING_NAMES, describeTlsFailure } from "../tls/describe-tls-failure.js";
 import type { AmqpEndpoint } from "./parse-amqp-url.js";
 
 /** Broker reply codes that mean "the broker refused this operation" (the channel closes, the connection stays). */
@@ -25,8 +26,9 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * Why a connection to `endpoint` failed, for the user: a missing vhost or refused login is `InvalidOption` naming the
- * part of the URL to fix (retrying cannot help), no answer in time is `Timeout` naming `timeoutSetting`, anything
+ * Why a connection to `endpoint` failed, for the user: a missing vhost, refused login or TLS failure (the server's
+ * certificate not trusted or not for the host, a client certificate refused) is `InvalidOption` naming the part of the
+ * URL or the `broker_use_ssl` option to fix (retrying cannot help), no answer in time is `Timeout` naming `timeoutSetting`, anything
  * else (refused, unreachable, reset) is `TransportClosed`. The message names the host and port, never the password.
  */
 export function toConnectError(error: unknown, endpoint: AmqpEndpoint, timeoutMs: number, timeoutSetting: string): CeleryProtoError {
@@ -34,6 +36,8 @@ export function toConnectError(error: unknown, endpoint: AmqpEndpoint, timeoutMs
   const hostPort = `${endpoint.hostname}:${endpoint.port}`;
   const prefix = `cannot connect to ${endpoint.display}: `;
   const message = describeError(error);
+  const tls = endpoint.protocol === "amqps" ? describeTlsFailure(error, hostPort, AMQP_TLS_SETTING_NAMES) : null;
+  if (tls !== null) return new CeleryProtoError("InvalidOption", `${prefix}${tls}`, { cause: error });
   // RabbitMQ answers connection.open for an unknown vhost (or one the user has no permission on) with connection.close
   // 530, which amqplib reports without the reply text.
   if (/^Expected ConnectionOpenOk; got <ConnectionClose/.test(message) || /NOT_ALLOWED - (vhost|access to vhost)/.test(message)) {

@@ -14,6 +14,11 @@ export interface AmqpTransportOptions {
   readonly url: string;
   /** TLS options for `amqps://` endpoints, passed to `tls.connect` (ca, cert, key, servername, ...). Default none. */
   readonly tls?: ConnectionOptions;
+  /**
+   * TLS for every endpoint, `amqp://` ones too (their default port becomes 5671), as Celery's `broker_use_ssl` does
+   * with kombu. Default false: TLS for `amqps://` only.
+   */
+  readonly useTls?: boolean;
   /** AMQP heartbeat in seconds; 0 disables. Default 60 (Celery's `broker_heartbeat` is 120). */
   readonly heartbeatSeconds?: number;
   /** Time allowed for TCP/TLS connect plus the AMQP handshake, in ms. Default 4000 (Celery's `broker_connection_timeout`). */
@@ -96,7 +101,7 @@ export interface CompiledAmqpTransportOptions {
 /** Applies the defaults and refuses bad values with `InvalidOption` naming the option. */
 export function compileAmqpTransportOptions(options: AmqpTransportOptions): CompiledAmqpTransportOptions {
   if (typeof options.url !== "string") throw new CeleryProtoError("InvalidOption", "url: a broker URL string is required");
-  const endpoints = parseAmqpUrl(options.url);
+  const endpoints = parseAmqpUrl(options.url, { tls: options.useTls === true });
   const d = DEFAULT_AMQP_TRANSPORT_OPTIONS;
   const compiled: CompiledAmqpTransportOptions = {
     endpoints,

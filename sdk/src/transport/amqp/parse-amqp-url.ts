@@ -34,9 +34,10 @@ interface RawParts {
  * - the path minus one leading `/` is the vhost, percent-decoded (`/x` → `x`, `//` and `/%2F` → `/`);
  * - an alternate without a port or vhost inherits them from the alternate before it, as kombu's `switch()` does
  *   (kombu keeps `port or self.port`); user and password are not inherited.
+ * With `tls` (Celery's `broker_use_ssl`), every endpoint is `amqps`, its default port 5671.
  * Refuses other schemes and malformed ports with `InvalidOption` naming `url`.
  */
-export function parseAmqpUrl(url: string): AmqpEndpoint[] {
+export function parseAmqpUrl(url: string, options: { readonly tls?: boolean } = {}): AmqpEndpoint[] {
   const pieces = url
     .split(";")
     .map((s) => s.trim())
@@ -46,7 +47,8 @@ export function parseAmqpUrl(url: string): AmqpEndpoint[] {
   let inheritedPort: number | null = null;
   let inheritedVhost: string | null = null;
   for (const piece of pieces) {
-    const raw = splitUrl(piece);
+    const parts = splitUrl(piece);
+    const raw: RawParts = options.tls === true ? { ...parts, protocol: "amqps" } : parts;
     const port: number | null = raw.port ?? inheritedPort;
     const vhost: string | null = raw.vhost ?? inheritedVhost;
     inheritedPort = port;

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import type { ConnectionOptions as TlsConnectionOptions } from "node:tls";
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
+import { REDIS_SSL_KEYS, toRedisTlsOptions } from "../tls/to-redis-tls-options.js";
 
 /** One Redis server to connect to directly. */
 export interface RedisServerEndpoint {
@@ -118,33 +118,15 @@ function parseOne(url: string, scheme: string): RedisServerEndpoint {
 }
 
 function tlsOptions(url: string, query: ReadonlyMap<string, string>): TlsConnectionOptions {
-  const reqs = query.get("ssl_cert_reqs") ?? "CERT_REQUIRED";
-  const verify = { CERT_REQUIRED: true, required: true, CERT_OPTIONAL: true, optional: true, CERT_NONE: false, none: false }[reqs];
-  // Python: CERT_OPTIONAL on a client socket verifies like CERT_REQUIRED (the server always sends a certificate).
-  if (verify === undefined) throw invalid(url, `ssl_cert_reqs must be CERT_REQUIRED, CERT_OPTIONAL or CERT_NONE (or required/optional/none), not ${reqs}`);
-  const file = (key: string): Buffer | undefined => {
-    const p = query.get(key);
-    if (p === undefined) return undefined;
-    try {
-      return readFileSync(p);
-    } catch (e) {
-      throw invalid(url, `${key}: cannot read ${p}`, e);
-    }
-  };
-  const tls: TlsConnectionOptions = { rejectUnauthorized: verify };
-  const ca = file("ssl_ca_certs");
-  const cert = file("ssl_certfile");
-  const key = file("ssl_keyfile");
-  return {
-    ...tls,
-    ...(ca === undefined ? {} : { ca }),
-    ...(cert === undefined ? {} : { cert }),
-    ...(key === undefined ? {} : { key }),
-    ...(query.get("ssl_check_hostname")?.toLowerCase() === "false" ? { checkServerIdentity: () => undefined } : {}),
-  };
+  const ssl = Object.fromEntries([...query].filter(([key]) => REDIS_SSL_KEYS.has(key)));
+  // Verifies unless the URL says otherwise (kombu alone would not verify a bare rediss://).
+  return { rejectUnauthorized: true, ...toRedisTlsOptions(ssl, `broker URL ${maskPassword(url)}: `) };
 }
 
 function invalid(url: string, reason: string, cause?: unknown): CeleryProtoError {
-  const shown = url.replace(/\/\/([^@/]*):([^@/]*)@/, "//$1:**@");
-  return new CeleryProtoError("InvalidOption", `broker URL ${shown}: ${reason}`, cause === undefined ? {} : { cause });
+  return new CeleryProtoError("InvalidOption", `broker URL ${maskPassword(url)}: ${reason}`, cause === undefined ? {} : { cause });
+}
+
+function maskPassword(url: string): string {
+  return url.replace(/\/\/([^@/]*):([^@/]*)@/, "//$1:**@");
 }

@@ -3,22 +3,10 @@ import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { abortedError } from "../connect-aborted-error.js";
 import { describeConnectError, describeConnectTimeout } from "../describe-connect-error.js";
 import { maskBrokerUrl } from "../mask-broker-url.js";
+import { REDIS_TLS_SETTING_NAMES, describeTlsFailure } from "../tls/describe-tls-failure.js";
 import type { CompiledRedisOptions } from "./compile-redis-options.js";
 import { disconnectRedis } from "./disconnect-redis.js";
 import type { RedisTarget } from "./parse-redis-url.js";
-
-/** Node's TLS verification failures: retrying cannot fix them, the URL's ssl_* parameters can. */
-const TLS_VERIFY = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "CERT_UNTRUSTED",
-  "CERT_SIGNATURE_FAILURE",
-]);
 
 /** Where the first connection goes, for `waitForReady`'s bounds and messages. */
 export interface ReadyTarget {
@@ -120,9 +108,8 @@ export function waitForReady(client: Redis, ready: ReadyTarget): Promise<void> {
 /** A reply that retrying cannot change (credentials, database, certificate), in words naming what to fix; else null. */
 function toRefusal(error: Error, at: string, db: number, urlName: string): string | null {
   const message = error.message;
-  if (TLS_VERIFY.has(String((error as NodeJS.ErrnoException).code))) {
-    return `${at} presented a certificate that failed verification (${message}): check ssl_ca_certs, or ssl_cert_reqs=CERT_NONE to skip verification`;
-  }
+  const tls = describeTlsFailure(error, at, REDIS_TLS_SETTING_NAMES);
+  if (tls !== null) return tls;
   if (/^NOAUTH/i.test(message)) return `${at} requires a password (${message}): put it in the ${urlName}, redis://:password@host:port/db`;
   if (/^WRONGPASS|invalid password|invalid username/i.test(message)) return `${at} refused the user or password of the ${urlName} (${message})`;
   if (/^NOPERM/i.test(message)) return `${at} refused a command to the ${urlName}'s user (${message})`;
