@@ -196,6 +196,8 @@ export class TaskConsumer {
     } finally {
       if (entry !== null) {
         this.setPhase(entry, "done");
+        // The pool slot is free already; the entry is forgotten once the broker has its ack.
+        if (entry.settling !== null) await entry.settling;
         this.entries.delete(entry);
       }
     }
@@ -244,6 +246,7 @@ export class TaskConsumer {
       cancelWait: null,
       terminateSignal: null,
       started: null,
+      settling: null,
     };
     this.entries.add(entry);
     this.waitingToStart += 1;
