@@ -96,14 +96,14 @@ describe("proto worker on Redis: when acks reach Redis (MONITOR)", { timeout: 60
 
       held.get("early")?.();
       held.get("late")?.();
-      assert.equal(await late.get({ timeout: 10 }), "late");
+      assert.equal(await late.get({ timeoutMs: 10_000 }), "late");
       await waitFor(() => ackIndex(lateTag) >= 0, "the acks_late ack");
       const stored = seen.findIndex((c) => c.name === "setex" && c.args[0] === `celery-task-meta-${late.id}`);
       assert.ok(stored >= 0 && stored < ackIndex(lateTag), `result stored (command ${stored}) before the ack (command ${ackIndex(lateTag)})`);
-      assert.equal(await early.get({ timeout: 10 }), "early");
+      assert.equal(await early.get({ timeoutMs: 10_000 }), "early");
 
       const batch = await Promise.all(Array.from({ length: BATCH }, (_, i) => client.enqueue("order.late", [i])));
-      for (const [i, result] of batch.entries()) assert.equal(await result.get({ timeout: 10 }), i);
+      for (const [i, result] of batch.entries()) assert.equal(await result.get({ timeoutMs: 10_000 }), i);
       const tags = batch.map((r) => tagOf(r.id));
       await waitFor(() => tags.every((t) => t !== undefined && ackIndex(t) >= 0), `the ${BATCH} acks`);
       for (const [i, result] of batch.entries()) {
