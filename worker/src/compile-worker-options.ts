@@ -79,15 +79,15 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
   const backend = options.backend === undefined ? ((env["CELERY_RESULT_BACKEND"] || undefined) ?? d.backend) : options.backend;
   if (backend !== null && typeof backend !== "string") throw invalid("backend", "must be a result backend URL or null");
   const autoscale = compileAutoscale(options.autoscale ?? d.autoscale);
-  const concurrency = autoscale?.max ?? options.concurrency ?? os.availableParallelism();
+  const pool = options.pool ?? d.pool;
+  if (pool !== "async" && pool !== "process") throw invalid("pool", `must be "async" or "process", got ${JSON.stringify(pool)}`);
+  const concurrency = autoscale?.max ?? options.concurrency ?? (pool === "async" ? d.asyncConcurrency : os.availableParallelism());
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw invalid("concurrency", `must be an integer >= 1, got ${String(concurrency)}`);
   const prefetchMultiplier = options.prefetchMultiplier ?? d.prefetchMultiplier;
   if (!Number.isSafeInteger(prefetchMultiplier) || prefetchMultiplier < 0)
     throw invalid("prefetchMultiplier", `must be an integer >= 0 (0 = no prefetch limit), got ${String(prefetchMultiplier)}`);
   const etaTaskLimit = options.etaTaskLimit ?? d.etaTaskLimit;
   if (etaTaskLimit !== null && (!Number.isSafeInteger(etaTaskLimit) || etaTaskLimit < 1)) throw invalid("etaTaskLimit", "must be an integer >= 1 or null");
-  const pool = options.pool ?? d.pool;
-  if (pool !== "async" && pool !== "process") throw invalid("pool", `must be "async" or "process", got ${JSON.stringify(pool)}`);
   const maxTasksPerChild = positiveIntegerOrNull("maxTasksPerChild", options.maxTasksPerChild ?? d.maxTasksPerChild);
   const maxMemoryPerChild = positiveIntegerOrNull("maxMemoryPerChild", options.maxMemoryPerChild ?? d.maxMemoryPerChild);
   for (const [name, value] of [

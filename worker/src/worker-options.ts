@@ -17,7 +17,7 @@ import type { ExecutionPool } from "./pool/execution-pool.js";
 import type { TaskRequest } from "./request/task-request.js";
 import type { WorkerTracingOptions } from "./tracing/tracing-options.js";
 
-/** Options of `createWorker`. Every default is Celery's (`celery worker` and its settings); see `DEFAULT_WORKER_OPTIONS`. */
+/** Options of `createWorker`. Every default is Celery's (`celery worker` and its settings) but the async pool's `concurrency`; see `DEFAULT_WORKER_OPTIONS`. */
 export interface WorkerOptions {
   /**
    * The app's configuration by Celery's setting names (or one `loadCeleryConfig` read): the worker reads it as `celery
@@ -63,7 +63,11 @@ export interface WorkerOptions {
   readonly queues?: readonly (string | QueueSpec)[];
   /** Queues not to consume (`-X`, Celery's `app.amqp.queues.exclude`): taken out of `queues`. Default none. */
   readonly excludeQueues?: readonly string[];
-  /** Simultaneous executions (`-c`). Default `os.availableParallelism()`; with `autoscale`, its `max`. */
+  /**
+   * Simultaneous executions (`-c`). Default: 50 with the async pool (handlers are promises in one process, as with
+   * Celery's gevent pool, where `-c` is set high: more of them in flight also means larger fetches from the broker),
+   * `os.availableParallelism()` (Celery's default) with the process pool; with `autoscale`, its `max`.
+   */
   readonly concurrency?: number;
   /**
    * `--autoscale MAX,MIN` (Celery's `worker_autoscaler`, C:celery/worker/autoscale.py): the pool starts with `min`
@@ -164,6 +168,8 @@ export const DEFAULT_WORKER_OPTIONS = Object.freeze({
   etaTaskLimit: null as number | null,
   hostname: "celery@%h",
   pool: "async" as "async" | "process",
+  /** The async pool's concurrency when none is given (the process pool's is the number of CPUs, as Celery's). */
+  asyncConcurrency: 50,
   events: false,
   accept: Object.freeze(["json"]) as readonly string[],
   logLevel: "WARNING" as LogLevel,

@@ -22,7 +22,12 @@ describe("compileWorkerOptions", () => {
       o.queues.map((q) => [q.name, q.exchange?.name, q.routingKey]),
       [["celery", "celery", "celery"]],
     );
-    assert.equal(o.concurrency, os.availableParallelism());
+    assert.equal(o.concurrency, 50, "the async pool's own default");
+    assert.equal(
+      compileWorkerOptions({ pool: "process", taskModule: "./tasks.js" }, {}).concurrency,
+      os.availableParallelism(),
+      "the process pool's: Celery's",
+    );
     assert.equal(o.prefetchMultiplier, 4);
     assert.equal(o.hostname, `celery@${os.hostname()}`);
     assert.equal(o.pool, "async");

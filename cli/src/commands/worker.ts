@@ -79,7 +79,7 @@ export default class WorkerCommand extends Command {
       char: "Q",
       description: "comma-separated queues to consume [default: every queue of task_queues, else task_default_queue (celery)]",
     }),
-    concurrency: Flags.integer({ char: "c", description: "simultaneous executions (default: number of CPUs)" }),
+    concurrency: Flags.integer({ char: "c", description: "simultaneous executions (default: 50 with the async pool, the number of CPUs with -P process)" }),
     hostname: Flags.string({ char: "n", description: "node name, name@host (%h, %n, %d expanded)", default: "celery@%h" }),
     "task-events": Flags.boolean({ char: "E", description: "send task events (for Flower, celery events) [default: worker_send_task_events]" }),
     loglevel: Flags.string({ char: "l", description: "DEBUG, INFO, WARNING, ERROR or CRITICAL", default: "WARNING" }),

@@ -76,7 +76,7 @@ export interface CelerySettings {
   readonly task_inherit_parent_priority?: boolean;
 
   readonly worker_prefetch_multiplier?: number;
-  /** null: the number of CPUs. */
+  /** null: the number of CPUs (`proto worker`'s async pool: 50). */
   readonly worker_concurrency?: number | null;
   readonly worker_send_task_events?: boolean;
   /** Per-consumer QoS when a queue in the table is a quorum queue (RabbitMQ). Default true. */

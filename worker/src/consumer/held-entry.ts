@@ -23,4 +23,9 @@ export interface HeldEntry {
   terminateSignal: string | null;
   /** STARTED is being stored; outcomes wait for it so a slow STARTED never overwrites the final state. */
   started: Promise<void> | null;
+  /**
+   * The ack or reject sent for it, until the broker answered. The pool slot is freed without waiting for it; the
+   * entry is forgotten only once it settled.
+   */
+  settling: Promise<void> | null;
 }

@@ -27,6 +27,10 @@ export interface RunContext {
  * becomes active, is counted, is acked unless acks_late, `task-started` goes out and, with `trackStarted`, STARTED is
  * stored. Limits: the message's `timelimit` header over the task's options over the worker's defaults. Argument validation (a task registered
  * from a descriptor) fails the task as the call would in Python. During a cold shutdown nothing is recorded.
+ *
+ * Resolves once the outcome is recorded and the message's ack (or reject) is sent, without waiting for the broker's
+ * answer to it (`entry.settling`): the caller frees the pool slot then. As with Celery's prefork pool, the ack sent
+ * on acceptance is not ordered against the stored result; with acks_late the ack is sent only after it.
  */
 export async function runEntry(
   ctx: RunContext,
@@ -37,7 +41,6 @@ export async function runEntry(
 ): Promise<void> {
   const { request, task } = entry;
   entry.pool = pool;
-  let acked: Promise<void> = Promise.resolve();
   let span: RunSpan | null = null;
   // A process pool asks for the span's context before the child accepts the task: the span starts then.
   const startSpan = (): RunSpan | null => {
@@ -49,7 +52,7 @@ export async function runEntry(
     setPhase("active");
     entry.held.timeStart = Date.now() / 1000;
     ctx.state.countProcessed(request.name);
-    if (!task.options.acksLate) acked = ackEntry(entry, ctx.logger);
+    if (!task.options.acksLate) void ackEntry(entry, ctx.logger);
     if (ctx.events.enabled) ctx.events.send("task-started", { uuid: request.id });
     const ignoreResult = request.ignoreResult ?? task.options.ignoreResult;
     if (task.options.trackStarted && !ignoreResult) {
@@ -81,7 +84,6 @@ export async function runEntry(
       outcome = { kind: "failure", error: e, runtimeSeconds: 0 };
     }
   }
-  await acked;
   const traced = span as RunSpan | null;
   if (terminating()) return traced?.end(outcome);
   if (traced === null) return settleOutcome(ctx, entry, outcome);

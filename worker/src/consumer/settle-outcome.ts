@@ -31,6 +31,7 @@ export interface SettleContext {
  * What the worker does once an execution ended (C:celery/worker/request.py `on_success`/`on_failure`/`on_retry`/
  * `on_timeout`, C:celery/app/trace.py): record the outcome, log it, send its event (and the lifecycle event where the
  * `task-*` event goes out), and settle the message per §5.4 (without acks_late it was acked when the pool accepted it).
+ * An ack is sent after what the outcome stores, and not waited for (`ackEntry`).
  */
 export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcome: ExecutionOutcome): Promise<void> {
   await entry.started;
@@ -47,7 +48,7 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
       }
       if (ctx.lifecycle?.has("task:succeeded"))
         ctx.lifecycle.emit("task:succeeded", { ...taskEventBase(entry), result: outcome.value, runtime: outcome.runtimeSeconds });
-      if (task.options.acksLate) await ackEntry(entry, ctx.logger);
+      if (task.options.acksLate) void ackEntry(entry, ctx.logger);
       return;
     }
     case "failure":
@@ -64,7 +65,8 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
     }
     case "ignore":
       ctx.logger.info(TASK_LOG.ignored(request.name, request.id));
-      return ackEntry(entry, ctx.logger);
+      void ackEntry(entry, ctx.logger);
+      return;
     case "time-limit": {
       ctx.logger.error(TASK_LOG.hardTimeLimit(outcome.seconds, request.name, request.id));
       const error = new TimeLimitExceeded(outcome.seconds);
@@ -114,10 +116,13 @@ async function settleFailure(ctx: SettleContext, entry: HeldEntry, error: unknow
   await settleFailureAcks(ctx, entry);
 }
 
-/** acks_late after a failure: ack (`acksOnFailureOrTimeout`, the default) or reject without requeue. */
+/** acks_late after a failure: ack (`acksOnFailureOrTimeout`, the default; not waited for) or reject without requeue. */
 async function settleFailureAcks(ctx: SettleContext, entry: HeldEntry): Promise<void> {
   if (!entry.task.options.acksLate) return;
-  if (entry.task.options.acksOnFailureOrTimeout) return ackEntry(entry, ctx.logger);
+  if (entry.task.options.acksOnFailureOrTimeout) {
+    void ackEntry(entry, ctx.logger);
+    return;
+  }
   return rejectEntry(entry, false, ctx.events, ctx.logger, ctx.lifecycle);
 }
 
@@ -147,7 +152,7 @@ async function settleRetry(ctx: SettleContext, entry: HeldEntry, options: RetryO
     traceback: traceback ?? "",
   });
   if (ctx.lifecycle?.has("task:retried")) ctx.lifecycle.emit("task:retried", { ...taskEventBase(entry), reason, exception: options.exc ?? null, traceback });
-  if (task.options.acksLate) await ackEntry(entry, ctx.logger);
+  if (task.options.acksLate) void ackEntry(entry, ctx.logger);
 }
 
 /** `str(Retry)`: `Retry in 180s: ValueError('boom')`, or `Retry at <eta>` when an ETA was given. */

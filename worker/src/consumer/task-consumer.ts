@@ -3,7 +3,7 @@ import { formatPythonIsoformat, parseIsoDateTime } from "../../../sdk/src/codec/
 import type { QueueSpec } from "../../../sdk/src/transport/queue-spec.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
 import type { RegisteredTask, TaskRegistry } from "../app/task-registry.js";
-import type { WorkerState } from "../app/worker-state.js";
+import type { HeldRequest, WorkerState } from "../app/worker-state.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
 import { taskEventBase } from "../lifecycle/task-event-base.js";
 import type { WorkerEventEmitter } from "../lifecycle/worker-event-emitter.js";
@@ -196,6 +196,8 @@ export class TaskConsumer {
     } finally {
       if (entry !== null) {
         this.setPhase(entry, "done");
+        // The pool slot is free already; the entry is forgotten once the broker has its ack.
+        if (entry.settling !== null) await entry.settling;
         this.entries.delete(entry);
       }
     }
@@ -244,6 +246,7 @@ export class TaskConsumer {
       cancelWait: null,
       terminateSignal: null,
       started: null,
+      settling: null,
     };
     this.entries.add(entry);
     this.waitingToStart += 1;
@@ -380,7 +383,8 @@ export class TaskConsumer {
   private setPhase(entry: HeldEntry, phase: EntryPhase): void {
     const { state } = this.deps;
     const id = entry.request.id;
-    for (const map of [state.scheduled, state.reserved, state.active] as Map<string, unknown>[]) if (map.get(id) === entry.held) map.delete(id);
+    const shown = phaseMap(state, entry.phase);
+    if (shown !== null && shown.get(id) === entry.held) shown.delete(id);
     const wasWaiting = entry.phase === "reserved";
     entry.phase = phase;
     if (wasWaiting !== (phase === "reserved")) {
@@ -391,6 +395,14 @@ export class TaskConsumer {
     else if (phase === "reserved") state.reserved.set(id, entry.held);
     else if (phase === "active") state.active.set(id, entry.held);
   }
+}
+
+/** The `state` map that shows an entry in `phase`, if any. */
+function phaseMap(state: WorkerState, phase: EntryPhase): Map<string, HeldRequest> | null {
+  if (phase === "reserved") return state.reserved;
+  if (phase === "active") return state.active;
+  if (phase === "scheduled") return state.scheduled as Map<string, HeldRequest>;
+  return null;
 }
 
 /** `task-received`, as Celery's strategy sends it. */
