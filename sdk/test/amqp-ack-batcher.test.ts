@@ -5,13 +5,15 @@ import { describe, it } from "node:test";
 import type { Channel, Message } from "amqplib";
 import { AckBatcher } from "../src/transport/amqp/ack-batcher.js";
 
-function setup(): { batcher: AckBatcher; frames: string[]; deliver: (count: number) => Message[] } {
+const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+function setup(prefetch = 100): { batcher: AckBatcher; frames: string[]; deliver: (count: number) => Message[] } {
   const frames: string[] = [];
   const channel = {
     ack: (m: Message, multiple: boolean) => frames.push(`ack ${m.fields.deliveryTag}${multiple ? " multiple" : ""}`),
     reject: (m: Message, requeue: boolean) => frames.push(`reject ${m.fields.deliveryTag}${requeue ? " requeue" : ""}`),
   } as unknown as Channel;
-  const batcher = new AckBatcher(channel);
+  const batcher = new AckBatcher(channel, prefetch);
   let tag = 0;
   const deliver = (count: number): Message[] =>
     Array.from({ length: count }, () => {
@@ -22,17 +24,34 @@ function setup(): { batcher: AckBatcher; frames: string[]; deliver: (count: numb
   return { batcher, frames, deliver };
 }
 
-describe("AckBatcher: one basic.ack multiple=true per turn for acks below every outstanding delivery", () => {
-  it("acks a turn's in-order acks as one multiple ack on the highest tag, and sends nothing before the turn ends", async () => {
+describe("AckBatcher: one basic.ack multiple=true per batch for acks below every outstanding delivery", () => {
+  it("acks in-order acks of several turns as one multiple ack on the highest tag, sent at the first turn without acks", async () => {
     const { batcher, frames, deliver } = setup();
     const messages = deliver(5);
-    for (const m of messages.slice(0, 4)) batcher.ack(m);
+    for (const m of messages.slice(0, 2)) batcher.ack(m);
     assert.deepEqual(frames, [], "nothing is written within the turn");
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
+    for (const m of messages.slice(2, 4)) batcher.ack(m);
+    await nextTurn();
+    assert.deepEqual(frames, [], "a turn that acked holds the batch");
+    await nextTurn();
+    await nextTurn();
     assert.deepEqual(frames, ["ack 4 multiple"]);
     batcher.ack(messages[4]!);
     batcher.flush();
     assert.deepEqual(frames, ["ack 4 multiple", "ack 5"], "a lone ack is a plain one");
+  });
+
+  it("sends a batch once it holds a quarter of the prefetch window, so the broker keeps delivering", async () => {
+    const { batcher, frames, deliver } = setup(8);
+    for (const m of deliver(5)) {
+      batcher.ack(m);
+      await nextTurn();
+    }
+    assert.deepEqual(frames, ["ack 2 multiple", "ack 4 multiple"], "prefetch 8: at most 2 acks held");
+    await nextTurn();
+    await nextTurn();
+    assert.deepEqual(frames, ["ack 2 multiple", "ack 4 multiple", "ack 5"]);
   });
 
   it("never covers a held delivery: acks above it go out one by one; a reject is sent at once and may be covered", () => {

@@ -66,7 +66,7 @@ export class AmqpConsumer implements Consumer {
   async attach(model: ChannelModel): Promise<void> {
     if (this.cancelled) return;
     const channel = await model.createChannel();
-    const acks = new AckBatcher(channel);
+    const acks = new AckBatcher(channel, toQosCount(this.prefetch));
     let lost = false;
     let ready = false;
     channel.on("error", (e: Error) => {
@@ -127,6 +127,7 @@ export class AmqpConsumer implements Consumer {
     if (typeof prefetch !== "number" || !(prefetch >= 0))
       throw new CeleryProtoError("InvalidOption", `prefetch: must be a number >= 0 (0 = unlimited), got ${String(prefetch)}`);
     this.prefetch = prefetch;
+    this.acks?.setPrefetch(toQosCount(prefetch));
     const channel = this.channel;
     if (channel === null || this.options.noAck) return;
     try {
