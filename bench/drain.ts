@@ -1,15 +1,17 @@
 // Drain benchmark for one worker build: N pre-enqueued no-op tasks (ignore_result) drained by `proto worker`, timed
 // from "ready" to the last task's success line; on Redis with the drain's `INFO commandstats` (fetch scripts and
 // messages per fetch, ack MULTIs), on RabbitMQ next to a raw amqplib consumer (prefetch 100, one ack per message)
-// draining the same N messages. Meant for A/B runs of two builds, alternated: BENCH_ROOT picks the build (a
+// draining the same N messages, and to our AMQP transport alone (`amqp-transport`: consume with the worker's prefetch,
+// concurrency × 4, and ack each delivery in its callback; no decoding, no task): the worker's cost above the transport. Meant for A/B runs of two builds, alternated: BENCH_ROOT picks the build (a
 // directory with bin/, dist/, package.json and bench/tasks/; default this checkout).
 // BENCH_NODE_FLAGS adds node flags to the worker (e.g. --cpu-prof).
-// Usage: node --import tsx bench/drain.ts <redis|amqp|amqp-raw> [count=20000] [concurrency=8] [worker flags...]
+// Usage: node --import tsx bench/drain.ts <redis|amqp|amqp-raw|amqp-transport> [count=20000] [concurrency=8] [worker flags...]
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import amqplib from "amqplib";
 import { Redis } from "ioredis";
+import { createAmqpTransport } from "../dist/sdk/amqp/index.js";
 import { createClient } from "../dist/sdk/index.js";
 import { AMQP_URL, redisDbUrl } from "../conformance/harness/broker-urls.js";
 import { binNodeFlags } from "./harness/bin-node-flags.js";
@@ -103,7 +105,7 @@ async function drainWithWorker(): Promise<number> {
 async function drainRaw(): Promise<number> {
   const connection = await amqplib.connect(broker);
   const channel = await connection.createChannel();
-  await channel.prefetch(100);
+  await channel.prefetch(Number(process.env["RAW_PREFETCH"] ?? 100));
   let done = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -121,6 +123,31 @@ async function drainRaw(): Promise<number> {
   return seconds;
 }
 
+/** Our AMQP transport alone: consume with the worker's default prefetch (concurrency × 4), ack each delivery at once. */
+async function drainTransport(): Promise<number> {
+  const transport = await createAmqpTransport({ url: broker });
+  let done = 0;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  await new Promise<void>((resolve, reject) => {
+    transport
+      .consume(
+        [queue],
+        (delivery) => {
+          delivery.ack().catch(reject);
+          if (++done === COUNT) resolve();
+        },
+        { prefetch: CONCURRENCY * 4 },
+      )
+      .catch(reject);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  workerCpuSeconds = (cpu.user + cpu.system) / 1e6;
+  await transport.close();
+  return seconds;
+}
+
 function commandstats(info: string): Map<string, { calls: number; usec: number }> {
   const out = new Map<string, { calls: number; usec: number }>();
   for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) out.set(m[1] as string, { calls: Number(m[2]), usec: Number(m[3]) });
@@ -135,7 +162,7 @@ await enqueue();
 const redis = kind === "redis" ? new Redis(broker) : null;
 await redis?.config("RESETSTAT");
 const cpuBefore = redis === null ? 0 : redisCpu(await redis.info("cpu"));
-const seconds = kind === "amqp-raw" ? await drainRaw() : await drainWithWorker();
+const seconds = kind === "amqp-raw" ? await drainRaw() : kind === "amqp-transport" ? await drainTransport() : await drainWithWorker();
 let detail = "";
 if (redis !== null) {
   const stats = commandstats(await redis.info("commandstats"));

@@ -1,12 +1,12 @@
 // The RabbitMQ publish floor: amqplib on a confirm channel, the same pre-encoded Celery message `count` times with
-// up to 1,000 unconfirmed at once. Prints {"seconds"} as JSON.
-// Usage: node --import tsx bench/floors/amqplib-confirmed-publish.ts <amqp-url> <queue> <count>
+// up to `in-flight` (default 1,000) unconfirmed at once; with 1, each publish waits for its confirm (the broker's
+// confirm round trip, which bounds any sequential confirmed producer). Prints {"seconds"} as JSON.
+// Usage: node --import tsx bench/floors/amqplib-confirmed-publish.ts <amqp-url> <queue> <count> [in-flight=1000]
 import { randomUUID } from "node:crypto";
 import amqplib from "amqplib";
 
-const IN_FLIGHT = 1000;
-
-const [url, queue, count] = process.argv.slice(2) as [string, string, string];
+const [url, queue, count, inFlight = "1000"] = process.argv.slice(2) as [string, string, string, string?];
+const IN_FLIGHT = Number(inFlight);
 const connection = await amqplib.connect(url);
 const channel = await connection.createConfirmChannel();
 await channel.assertQueue(queue, { durable: true });

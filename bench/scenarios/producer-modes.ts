@@ -11,25 +11,31 @@ const proto =
   (url, queue, { count }) => [process.execPath, nodeScript("bench/clients/proto-enqueue.ts", url, queue, count, inFlight, confirms ? 1 : 0)];
 const python: Command = (url, queue, { count }) => [PYTHON, ["bench/python/apply_async_rate.py", url, queue, String(count)]];
 const bullmqAddBulk: Command = (url, queue, { count }) => [process.execPath, nodeScript("bench/peers/bullmq-add-bulk.ts", url, queue, count)];
-const amqplibConfirmed: Command = (url, queue, { count }) => [process.execPath, nodeScript("bench/floors/amqplib-confirmed-publish.ts", url, queue, count)];
+const amqplibConfirmed =
+  (inFlight: number): Command =>
+  (url, queue, { count }) => [process.execPath, nodeScript("bench/floors/amqplib-confirmed-publish.ts", url, queue, count, inFlight)];
 
 export const OURS_SEQUENTIAL = "ours sequential";
 export const PYTHON_SEQUENTIAL = "python apply_async sequential";
 export const OURS_IN_FLIGHT = "ours 1,000 in flight";
 export const BULLMQ_ADD_BULK = "bullmq addBulk (1,000 per call)";
 export const AMQPLIB_CONFIRMED = "raw amqplib confirmed, 1,000 in flight";
+export const OURS_CONCURRENT_CALLERS = "ours 10 concurrent sequential callers";
 
 const MODES: readonly { readonly name: string; readonly broker: BrokerKind; readonly command: Command }[] = [
   { name: OURS_SEQUENTIAL, broker: "redis", command: proto(1, true) },
   { name: PYTHON_SEQUENTIAL, broker: "redis", command: python },
+  { name: OURS_CONCURRENT_CALLERS, broker: "redis", command: proto(10, true) },
   { name: OURS_IN_FLIGHT, broker: "redis", command: proto(1000, true) },
   { name: BULLMQ_ADD_BULK, broker: "redis", command: bullmqAddBulk },
   { name: OURS_SEQUENTIAL, broker: "amqp", command: proto(1, true) },
   { name: "ours sequential, confirms off", broker: "amqp", command: proto(1, false) },
   { name: PYTHON_SEQUENTIAL, broker: "amqp", command: python },
+  { name: "raw amqplib confirmed, sequential", broker: "amqp", command: amqplibConfirmed(1) },
+  { name: OURS_CONCURRENT_CALLERS, broker: "amqp", command: proto(10, true) },
   { name: OURS_IN_FLIGHT, broker: "amqp", command: proto(1000, true) },
   { name: "ours 1,000 in flight, confirms off", broker: "amqp", command: proto(1000, false) },
-  { name: AMQPLIB_CONFIRMED, broker: "amqp", command: amqplibConfirmed },
+  { name: AMQPLIB_CONFIRMED, broker: "amqp", command: amqplibConfirmed(1000) },
 ];
 
 /**

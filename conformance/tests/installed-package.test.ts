@@ -38,9 +38,11 @@ const OLDEST_TYPESCRIPT = "5.4";
  * README table), measured with OpenTelemetry tracing, which landed in between: tarball 515,638, unpacked 2,400,605;
  * installed 15,515,849 (prom-client is a dependency now, and brings @opentelemetry/api, tdigest and bintrees). Given
  * ~2% room again (a budget at the measurement fails on the next README line): 525,000; 2,450,000; 15,800,000.
+ * Raised by the minimum for the AMQP consumer's speed (issue 15: the one-pass header frame reader with interned
+ * strings, batched multiple acks; +2.1 KB gzipped in the transport's chunk): tarball 526,679 measured, 527,500.
  */
 const BUDGET = {
-  tarball: 525_000,
+  tarball: 527_500,
   unpacked: 2_450_000,
   installed: 15_800_000,
   importCreateClient: 520_000,

@@ -1,12 +1,15 @@
 // The AMQP transport's pure parts (no broker): URL semantics, backoff, header-table typing both ways, property
 // mapping, option compilation, and the bounded publish buffer of a transport that has no connection.
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { describe, it } from "node:test";
 import { PyDecimal, PyUuid, pyFloat } from "../src/codec/json/python-values.js";
 import { PyTuple } from "../src/codec/repr/safe-repr.js";
 import { CeleryProtoError } from "../src/errors/celery-proto-error.js";
 import { AmqpTransport } from "../src/transport/amqp/amqp-transport.js";
 import { compileAmqpTransportOptions, DEFAULT_AMQP_TRANSPORT_OPTIONS } from "../src/transport/amqp/amqp-transport-options.js";
+import { decodeBasicHeaderFrame } from "../src/transport/amqp/decode-basic-header-frame.js";
 import { decodeFieldTable } from "../src/transport/amqp/decode-field-table.js";
 import { resolveQueueDeclaration } from "../src/transport/amqp/declare-amqp-entities.js";
 import { encodeFieldTable } from "../src/transport/amqp/encode-field-table.js";
@@ -207,6 +210,53 @@ describe("decodeFieldTable: py-amqp's reader, for tables amqplib cannot read", (
     const proto = decodeFieldTable(table(["__proto__", "t", Buffer.from([1])]));
     assert.equal(Object.getPrototypeOf(proto), Object.prototype);
     assert.deepEqual(Object.keys(proto), ["__proto__"]);
+  });
+});
+
+describe("decodeBasicHeaderFrame: a content-header frame read in one pass, as amqplib's decodeFrame reads it", () => {
+  const amqplibLib = path.join(path.dirname(createRequire(import.meta.url).resolve("amqplib")), "lib");
+  const require = createRequire(import.meta.url);
+  const defs = require(path.join(amqplibLib, "defs.js")) as { encodeProperties(id: number, channel: number, size: number, fields: unknown): Buffer };
+  const frames = require(path.join(amqplibLib, "frame.js")) as {
+    parseFrame(b: Buffer): { channel: number; payload: Buffer };
+    decodeFrame(f: unknown): unknown;
+  };
+  const payloadOf = (size: number, fields: Record<string, unknown>) => frames.parseFrame(defs.encodeProperties(60, 3, size, fields));
+
+  it("equals amqplib's reading for every property, twice in a row (interned strings) and with non-ASCII text", () => {
+    const all = {
+      contentType: "application/json",
+      contentEncoding: "utf-8",
+      headers: { lang: "py", task: "t\u00e2che.add", id: "941a72a3-5a34-484a-97fa-09bc3f3b4ac8", retries: 3, timelimit: [null, 5] },
+      deliveryMode: 2,
+      priority: 7,
+      correlationId: "941a72a3-5a34-484a-97fa-09bc3f3b4ac8",
+      replyTo: "r\u00e9ply",
+      expiration: "60000",
+      messageId: "m-1",
+      timestamp: 1_738_324_805,
+      type: "task",
+      userId: "guest",
+      appId: "app",
+      clusterId: "c",
+    };
+    for (const fields of [all, all, { contentType: "text/plain" }, {}]) {
+      const frame = payloadOf(2 ** 33 + 5, fields);
+      assert.deepEqual(decodeBasicHeaderFrame(frame.channel, frame.payload), frames.decodeFrame(frame));
+    }
+  });
+
+  it("hands frames it cannot read back to amqplib (null) and turns an undecodable table into a string", () => {
+    const frame = payloadOf(10, { contentType: "application/json", headers: { q: 1 }, correlationId: "abc" });
+    assert.equal(decodeBasicHeaderFrame(3, frame.payload.subarray(0, frame.payload.length - 2)), null, "truncated short string");
+    const other = Buffer.from(frame.payload);
+    other.writeUInt16BE(50, 0);
+    assert.equal(decodeBasicHeaderFrame(3, other), null, "not class basic");
+    const badTag = Buffer.from(frame.payload);
+    badTag[badTag.indexOf(Buffer.from([1, "q".charCodeAt(0)])) + 2] = "Z".charCodeAt(0); // key length 1, "q", then its tag
+    const decoded = decodeBasicHeaderFrame(3, badTag);
+    assert.match(String(decoded?.fields.headers), /^undecodable AMQP header table: .*unknown field type tag "Z"/);
+    assert.equal(decoded?.fields.correlationId, "abc", "the properties after the table are still read");
   });
 });
 

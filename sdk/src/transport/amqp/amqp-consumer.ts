@@ -1,6 +1,7 @@
 import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import type { ConsumeOptions, Consumer, Delivery } from "../transport.js";
+import { AckBatcher } from "./ack-batcher.js";
 import { toRawTaskParts } from "./to-raw-task-parts.js";
 
 /** What a consumer needs from the transport that owns it. */
@@ -25,6 +26,8 @@ const MAX_PREFETCH = 65_535;
  */
 export class AmqpConsumer implements Consumer {
   private channel: Channel | null = null;
+  /** The acks of the open channel (unused with noAck). */
+  private acks: AckBatcher | null = null;
   private cancelled = false;
   private failed: CeleryProtoError | null = null;
   private readonly queueList: string[];
@@ -63,6 +66,7 @@ export class AmqpConsumer implements Consumer {
   async attach(model: ChannelModel): Promise<void> {
     if (this.cancelled) return;
     const channel = await model.createChannel();
+    const acks = new AckBatcher(channel, toQosCount(this.prefetch));
     let lost = false;
     let ready = false;
     channel.on("error", (e: Error) => {
@@ -74,16 +78,18 @@ export class AmqpConsumer implements Consumer {
     });
     channel.on("close", () => {
       lost = true;
+      acks.close();
       if (this.channel === channel) this.channel = null;
       // A channel that dies while being set up is reported to the caller of attach() instead.
       if (ready && !this.cancelled) this.host.onChannelLost(this, model);
     });
     // Deliveries may arrive (and be acked) before the last basic.consume returns.
     this.channel = channel;
+    this.acks = acks;
     try {
       if (!this.options.noAck) await channel.prefetch(toQosCount(this.prefetch), this.useGlobalQos());
       for (const queue of this.queueList) {
-        await channel.consume(queue, (msg) => this.handle(channel, queue, msg), { noAck: this.options.noAck ?? false });
+        await channel.consume(queue, (msg) => this.handle(channel, acks, queue, msg), { noAck: this.options.noAck ?? false });
       }
     } catch (e) {
       if (this.channel === channel) this.channel = null;
@@ -121,6 +127,7 @@ export class AmqpConsumer implements Consumer {
     if (typeof prefetch !== "number" || !(prefetch >= 0))
       throw new CeleryProtoError("InvalidOption", `prefetch: must be a number >= 0 (0 = unlimited), got ${String(prefetch)}`);
     this.prefetch = prefetch;
+    this.acks?.setPrefetch(toQosCount(prefetch));
     const channel = this.channel;
     if (channel === null || this.options.noAck) return;
     try {
@@ -140,7 +147,9 @@ export class AmqpConsumer implements Consumer {
     this.host.onCancelled(this);
     const channel = this.channel;
     this.channel = null;
-    // Closing the channel cancels its consumers; the broker requeues whatever was delivered and not settled.
+    // Acks of this turn go out before the close; closing the channel cancels its consumers, and the broker requeues
+    // whatever was delivered and not settled.
+    this.acks?.flush();
     if (channel !== null) await channel.close().catch(() => undefined);
   }
 
@@ -148,7 +157,7 @@ export class AmqpConsumer implements Consumer {
     return this.options.globalQos ?? this.host.useGlobalQos(this.queueList);
   }
 
-  private handle(channel: Channel, queue: string, msg: ConsumeMessage | null): void {
+  private handle(channel: Channel, acks: AckBatcher, queue: string, msg: ConsumeMessage | null): void {
     if (msg === null) {
       // basic.cancel from the broker: the queue was deleted (or, for quorum queues, failed over).
       const i = this.queueList.indexOf(queue);
@@ -157,8 +166,9 @@ export class AmqpConsumer implements Consumer {
       return;
     }
     const noAck = this.options.noAck ?? false;
+    if (!noAck) acks.delivered(msg);
     let settled = false;
-    const settle = (action: (ch: Channel) => void): Promise<void> => {
+    const settle = (action: () => void): Promise<void> => {
       if (noAck || settled) return Promise.resolve(); // a second ack would make the broker close the channel
       settled = true;
       if (this.channel !== channel) {
@@ -170,7 +180,7 @@ export class AmqpConsumer implements Consumer {
         );
       }
       try {
-        action(channel);
+        action();
         return Promise.resolve();
       } catch (e) {
         return Promise.reject(
@@ -185,8 +195,8 @@ export class AmqpConsumer implements Consumer {
     const delivery: Delivery = {
       message: toRawTaskParts(msg),
       queue,
-      ack: () => settle((ch) => ch.ack(msg)),
-      reject: (requeue: boolean) => settle((ch) => ch.reject(msg, requeue)),
+      ack: () => settle(() => acks.ack(msg)),
+      reject: (requeue: boolean) => settle(() => acks.reject(msg, requeue)),
     };
     try {
       this.onDelivery(delivery);
