@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { compileClientOptions } from "../src/client/compile-client-options.js";
+import { createClient } from "../src/client/create-client.js";
 import { resolveCelerySettings } from "../src/config/resolve-celery-settings.js";
 import { encodeRedisEnvelope } from "../src/codec/redis/encode-redis-envelope.js";
 import { decodeRedisEnvelope } from "../src/codec/redis/decode-redis-envelope.js";
@@ -155,9 +156,11 @@ describe("auth serializer: configuration", () => {
     assert.deepEqual(loadMessageVerifier({ security_cert_store: CERT, security_digest: "SHA3_256" }).trusted, [SIGNER_ID]);
   });
 
-  it("a client with task_serializer='auth' loads its signer from the security_* settings", () => {
+  it("a client with task_serializer='auth' loads its signer from the security_* settings", async () => {
     const config = resolveCelerySettings({ task_serializer: "auth", security_key: KEY, security_certificate: CERT });
-    assert.equal(compileClientOptions({ config }).signer?.signerId, SIGNER_ID);
-    assertCode(() => compileClientOptions({ config: resolveCelerySettings({ task_serializer: "auth" }) }), "InvalidOption", /^security_key: not set/);
+    const signer = loadMessageSigner(config.settings);
+    assert.equal(compileClientOptions({ config, signer }).signer, signer);
+    assertCode(() => compileClientOptions({ config }), "InvalidOption", /^signer: /);
+    await assert.rejects(createClient({ broker: "memory://", config: { task_serializer: "auth", security_certificate: CERT } }), /security_key: not set/);
   });
 });

@@ -9,7 +9,6 @@ import { isResolvedCeleryConfig } from "../config/is-resolved-celery-config.js";
 import { CLIENT_DEFAULT_SETTINGS, type ClientSettings } from "./client-default-settings.js";
 import type { CompressionName } from "../codec/body/compression.js";
 import type { TaskSerializerName } from "../codec/body/content-types.js";
-import { loadMessageSigner } from "../security/message-signing.js";
 import type { KombuRedisOptions } from "../transport/redis/kombu-redis-options.js";
 import type { ClientOptions, CompiledClientOptions } from "./client-options.js";
 import { toTaskRouters } from "./task-routes.js";
@@ -32,7 +31,13 @@ export function compileClientOptions(options: ClientOptions = {}, env: NodeJS.Pr
   const serializer = (options.serializer ?? s.task_serializer) as TaskSerializerName;
   if (!(serializer in SERIALIZERS) && serializer !== "auth")
     throw invalid("serializer", `unknown serializer ${JSON.stringify(serializer)}; use json, msgpack, yaml or auth`);
-  const signer = options.signer ?? (serializer === "auth" ? loadMessageSigner(s) : null);
+  const signer = options.signer ?? null;
+  if (serializer === "auth" && signer === null) {
+    throw invalid(
+      "signer",
+      "serializer 'auth' signs with a signer: createClient loads it from security_key and security_certificate; here give loadMessageSigner(settings) from celery-proto/security",
+    );
+  }
   const compression = (options.compression === undefined ? s.task_compression : options.compression) as CompressionName | null;
   if (compression !== null && !(compression in COMPRESSION_MIME_TYPES)) throw invalid("compression", `unknown compression ${JSON.stringify(compression)}`);
   const routingQueue = options.routing?.task_default_queue;

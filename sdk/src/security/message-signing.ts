@@ -6,10 +6,6 @@ import { packAuthPayload, unpackAuthPayload } from "./auth-payload.js";
 import { certificateId } from "./certificate-id.js";
 import { DEFAULT_SECURITY_DIGEST, type SecuritySettings } from "./security-settings.js";
 
-/** The content type and encoding kombu registers the `auth` serializer under. */
-export const AUTH_CONTENT_TYPE = "application/data";
-export const AUTH_CONTENT_ENCODING = "utf-8";
-
 /** A body as it was before signing. */
 export interface SignedContent {
   readonly body: Uint8Array;

@@ -24,6 +24,7 @@ export type TaskSerializerName = SerializerName | "auth";
 
 /** The content type kombu registers Celery's `auth` (signed) serializer under. */
 export const AUTH_CONTENT_TYPE = "application/data";
+export const AUTH_CONTENT_ENCODING = "utf-8";
 
 /** Pickle's content type. A message carrying it is refused whatever the accept list says. */
 export const PICKLE_CONTENT_TYPE = "application/x-python-serialize";

@@ -1,8 +1,8 @@
 import { compressBody, type CompressionName } from "../body/compression.js";
 import { serializeBody, type SerializedBody } from "../body/serialize-body.js";
-import { AUTH_CONTENT_ENCODING, type MessageSigner } from "../../security/message-signing.js";
+import type { MessageSigner } from "../../security/message-signing.js";
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
-import { AUTH_CONTENT_TYPE, type TaskSerializerName } from "../body/content-types.js";
+import { AUTH_CONTENT_ENCODING, AUTH_CONTENT_TYPE, type TaskSerializerName } from "../body/content-types.js";
 import type { KombuJsonFlavor } from "../json/kombu-json.js";
 import type { TaskMessage } from "./task-message.js";
 
