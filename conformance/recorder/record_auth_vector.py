@@ -4,7 +4,7 @@
 Usage (from the repository root, with a Redis server to publish to):
 
     .venv/bin/python conformance/recorder/record_auth_vector.py --redis redis://127.0.0.1:6391/9 \
-        --out conformance/vectors/auth
+        --out conformance/vectors-auth
 
 Celery 5.x (``app.setup_security``) signs with the test-only key and certificate of
 ``conformance/fixtures/security-test-only``; the message is captured raw (LRANGE of the ``celery`` list)

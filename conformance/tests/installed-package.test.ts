@@ -125,7 +125,7 @@ describe(`the installed package (${NODE})`, () => {
 
   it("celery-proto/security verifies what Celery 5.7 signed and signs what it verifies (the auth serializer)", () => {
     const fixtures = path.join(ROOT, "conformance/fixtures/security-test-only");
-    const vector = path.join(ROOT, "conformance/vectors/auth/5.7.0/redis-signed-task-sha256.json");
+    const vector = path.join(ROOT, "conformance/vectors-auth/5.7.0/redis-signed-task-sha256.json");
     const r = runInProject(project, "node", ["auth-roundtrip.mjs", fixtures, vector]);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(lastJsonLine(r.stdout), { celery: [2, 3], ours: [4, 5], signer: "XX celery-proto test only celery-proto test CA 4242" });

@@ -174,7 +174,7 @@ function signedEnvelope(queue: string, id: string, settings: CelerySettings, arg
 
 /** The golden vector Celery 5.7 signed, re-routed to `queue` under a new id, its signed args changed from (2, 3) to (2, 4). */
 function tamperGoldenVector(queue: string, id: string): string {
-  const vector = JSON.parse(readFileSync(path.join(ROOT, "conformance/vectors/auth/5.7.0/redis-signed-task-sha256.json"), "utf8")) as { envelope: string };
+  const vector = JSON.parse(readFileSync(path.join(ROOT, "conformance/vectors-auth/5.7.0/redis-signed-task-sha256.json"), "utf8")) as { envelope: string };
   const envelope = JSON.parse(vector.envelope) as { body: string; headers: Record<string, unknown>; properties: Record<string, unknown> };
   const fields = Buffer.from(Buffer.from(envelope.body, "base64").toString("latin1"), "base64").toString("latin1");
   assert.ok(fields.includes("[[2, 3]"), "the vector's signed body holds the args (2, 3)");

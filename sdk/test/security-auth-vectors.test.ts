@@ -1,5 +1,5 @@
 // Celery's `auth` serializer (message signing) against the golden vectors Celery 5.7 signed
-// (conformance/vectors/auth, recorder: conformance/recorder/record_auth_vector.py) with the test-only key and
+// (conformance/vectors-auth, recorder: conformance/recorder/record_auth_vector.py) with the test-only key and
 // certificates of conformance/fixtures/security-test-only: verify what Celery signed, sign what Celery verifies
 // (the live side is conformance/tests/security-auth-python.test.ts), and refuse what must be refused, with its code.
 import assert from "node:assert/strict";
@@ -32,7 +32,7 @@ interface AuthVector {
   readonly envelope: string;
 }
 const vector = (digest: string): AuthVector =>
-  JSON.parse(readFileSync(path.join(ROOT, `conformance/vectors/auth/5.7.0/redis-signed-task-${digest}.json`), "utf8")) as AuthVector;
+  JSON.parse(readFileSync(path.join(ROOT, `conformance/vectors-auth/5.7.0/redis-signed-task-${digest}.json`), "utf8")) as AuthVector;
 
 function assertCode(fn: () => unknown, code: ErrorCode, message?: RegExp): void {
   assert.throws(fn, (e: unknown) => {
