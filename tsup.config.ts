@@ -7,6 +7,7 @@ const PUBLIC_ENTRIES = {
   "sdk/codec/index": "sdk/src/codec/index.ts",
   "sdk/beat/index": "sdk/src/beat/index.ts",
   "sdk/config/index": "sdk/src/config/index.ts",
+  "sdk/security/index": "sdk/src/security/index.ts",
   "sdk/redis/index": "sdk/src/redis.ts",
   "sdk/amqp/index": "sdk/src/transport/amqp/index.ts",
   "sdk/validator-runtime": "sdk/src/typed/validator-runtime.ts",

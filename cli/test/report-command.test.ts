@@ -32,7 +32,7 @@ describe("proto report", () => {
       "result_backend: redis://user:s3cret@127.0.0.1:6391/1",
       "task_default_queue: jobs",
       "broker_transport_options: {visibility_timeout: 3600, sentinel_kwargs: {password: s3cret}}",
-      "security_key: s3cret",
+      "s3_secret_access_key: s3cret",
       "worker_pool: solo",
       "task_rutes: {}",
       "",
@@ -50,14 +50,14 @@ describe("proto report", () => {
       "broker_transport_options: {'visibility_timeout': 3600, 'sentinel_kwargs': {'password': '********'}}",
       "broker_url: 'redis://:********@127.0.0.1:6391/0'",
       "result_backend: 'redis://user:********@127.0.0.1:6391/1'",
-      "security_key: '********'",
+      "s3_secret_access_key: '********'",
       "task_default_queue: 'jobs'",
       "task_rutes: {}",
       "worker_pool: 'solo'",
     ]);
     assert.equal(
       r.stderr,
-      "celery-proto: warning: security_key: not implemented by celery-proto; ignored\ncelery-proto: warning: worker_pool: not implemented by celery-proto; ignored\ncelery-proto: warning: task_rutes: not a Celery setting (did you mean task_routes?); ignored\n",
+      "celery-proto: warning: s3_secret_access_key: not implemented by celery-proto; ignored\ncelery-proto: warning: worker_pool: not implemented by celery-proto; ignored\ncelery-proto: warning: task_rutes: not a Celery setting (did you mean task_routes?); ignored\n",
     );
   });
 

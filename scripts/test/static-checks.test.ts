@@ -57,6 +57,7 @@ describe("static checks", () => {
       "celery-proto/codec": ["decodeAmqpMessage", "encodeRedisEnvelope"],
       "celery-proto/beat": ["BeatService", "CrontabSchedule"],
       "celery-proto/config": ["loadCeleryConfig", "resolveCelerySettings"],
+      "celery-proto/security": ["loadMessageSigner", "loadMessageVerifier"],
       "celery-proto/redis": ["createRedisTransport", "createRedisResultBackend"],
       "celery-proto/amqp": ["createAmqpTransport"],
       "celery-proto/worker": ["createWorker", "implementTasks"],

@@ -82,6 +82,9 @@ export type { EncodeOptions } from "./codec/task/serialize-task-body.js";
 export type { ExceptionInfo } from "./codec/exceptions/exception-info.js";
 export type { AmqpMessage } from "./codec/amqp/amqp-message.js";
 export type { ResultMeta, ResultTuple } from "./gen/json-schema/types.js";
+// Message signing (Celery's `auth` serializer): the loaders are `celery-proto/security`.
+export type { MessageSigner, MessageVerifier, SignedContent } from "./security/message-signing.js";
+export type { SecuritySettings } from "./security/security-settings.js";
 
 // Typed tasks: what `proto generate` output imports (`defineCatalogTask`) and the typed producers over it.
 export {

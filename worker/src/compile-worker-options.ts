@@ -8,6 +8,7 @@ import { isResolvedCeleryConfig } from "../../sdk/src/config/is-resolved-celery-
 import { createQueueTable } from "../../sdk/src/routing/create-queue-table.js";
 import { toRoutingSettings } from "../../sdk/src/routing/to-routing-settings.js";
 import { applyWorkerConfig } from "./apply-worker-config.js";
+import { compileMessageSigning } from "./compile-message-signing.js";
 import { brokerFamily } from "./describe-broker.js";
 import { expandNodeName } from "./expand-node-name.js";
 import { parseLogLevel } from "./logging/log-level.js";
@@ -109,6 +110,7 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
   } catch (e) {
     throw invalid("accept", CeleryProtoError.from(e).message);
   }
+  const signing = compileMessageSigning(accept, config.settings);
   const logLevel = parseLogLevel(options.logLevel ?? d.logLevel);
   const statedb = options.statedb ?? d.statedb;
   if (statedb !== null && (typeof statedb !== "string" || statedb === "")) throw invalid("statedb", "must be a file path or null");
@@ -159,6 +161,8 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
     pool,
     events: options.events ?? d.events,
     accept: Object.freeze([...accept]),
+    verifier: signing.verifier,
+    signer: signing.signer,
     logLevel,
     logger: options.logger ?? null,
     statedb,

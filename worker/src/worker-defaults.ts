@@ -1,5 +1,5 @@
 import type { CompressionName } from "../../sdk/src/codec/body/compression.js";
-import type { SerializerName } from "../../sdk/src/codec/body/content-types.js";
+import type { SerializerName, TaskSerializerName } from "../../sdk/src/codec/body/content-types.js";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
 import { toRoutingSettings } from "../../sdk/src/routing/to-routing-settings.js";
 import type { PublishTracer } from "../../sdk/src/tracing/publish-tracer.js";
@@ -39,7 +39,8 @@ export async function createDefaultOutcomes(
       registry: services.registry,
       routing: toRoutingSettings(s),
       queues: o.queueTable.list(),
-      taskSerializer: s.task_serializer as SerializerName,
+      taskSerializer: s.task_serializer as TaskSerializerName,
+      ...(o.signer === null ? {} : { signer: o.signer }),
       taskCompression: (s.task_compression ?? null) as CompressionName | null,
       resultExtended: s.result_extended,
       ...(s.result_expires === null ? {} : { resultExpiresSeconds: s.result_expires }),

@@ -1,4 +1,5 @@
 import type { CelerySslSetting } from "../../sdk/src/transport/tls/celery-ssl-setting.js";
+import type { MessageSigner, MessageVerifier } from "../../sdk/src/security/message-signing.js";
 import type { CeleryConfigInput } from "../../sdk/src/config/celery-config.js";
 import type { ResolvedCelerySettings } from "../../sdk/src/config/resolve-celery-settings.js";
 import type { QueueTable } from "../../sdk/src/routing/create-queue-table.js";
@@ -263,6 +264,10 @@ export interface CompiledWorkerOptions {
   readonly pool: "async" | "process";
   readonly events: boolean;
   readonly accept: readonly string[];
+  /** Verifies signed (`auth`) task messages: loaded from `security_cert_store` when `accept` has `auth`. */
+  readonly verifier: MessageVerifier | null;
+  /** Signs the tasks the worker sends: loaded from `security_key`/`security_certificate` when `task_serializer` is `auth`. */
+  readonly signer: MessageSigner | null;
   readonly logLevel: LogLevel;
   readonly logger: WorkerLogger | null;
   readonly statedb: string | null;

@@ -179,6 +179,7 @@ export class Worker implements WorkerControl {
         logger: this.logger,
         hostname: this.hostname,
         accept: o.accept,
+        verifier: o.verifier,
         pool,
         pools,
         rateLimiter,

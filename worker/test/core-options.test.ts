@@ -40,6 +40,36 @@ describe("compileWorkerOptions", () => {
     assert.throws(() => ((o as { concurrency: number }).concurrency = 3));
   });
 
+  it("loads message signing from the security_* settings: a verifier when auth is accepted, a signer when tasks are signed", () => {
+    const fixtures = path.resolve(import.meta.dirname, "../../conformance/fixtures/security-test-only");
+    const store = path.join(fixtures, "store");
+    assert.equal(compileWorkerOptions({}, {}).verifier, null);
+    const verifying = compileWorkerOptions({ config: { accept_content: ["json", "auth"], security_cert_store: store } }, {});
+    assert.deepEqual(verifying.verifier?.trusted, ["XX celery-proto test only celery-proto test CA 4242"]);
+    assert.equal(verifying.signer, null);
+    const signing = compileWorkerOptions(
+      {
+        config: {
+          task_serializer: "auth",
+          accept_content: ["auth"],
+          security_key: path.join(fixtures, "signer-key.pem"),
+          security_certificate: path.join(fixtures, "signer-cert.pem"),
+          security_cert_store: store,
+        },
+      },
+      {},
+    );
+    assert.equal(signing.signer?.signerId, "XX celery-proto test only celery-proto test CA 4242");
+    assert.throws(
+      () => compileWorkerOptions({ accept: ["auth"] }, {}),
+      (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && /^security_cert_store: not set/.test(e.message),
+    );
+    assert.throws(
+      () => compileWorkerOptions({ config: { task_serializer: "auth", security_cert_store: store } }, {}),
+      (e: unknown) => CeleryProtoError.is(e, "InvalidOption") && /^security_key: not set/.test(e.message),
+    );
+  });
+
   it("reads CELERY_BROKER_URL and CELERY_RESULT_BACKEND", () => {
     const o = compileWorkerOptions({}, { CELERY_BROKER_URL: "redis://h:1/2", CELERY_RESULT_BACKEND: "redis://h:1/3" });
     assert.equal(o.broker, "redis://h:1/2");

@@ -5,7 +5,7 @@ import { RemoteTaskError } from "../../../sdk/src/codec/exceptions/remote-task-e
 import { decodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
 import { toDisplayJson } from "../../../sdk/src/codec/json/to-display-json.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
-import type { SerializerName } from "../../../sdk/src/codec/body/content-types.js";
+import type { TaskSerializerName } from "../../../sdk/src/codec/body/content-types.js";
 import { configFlag } from "../config-flags.js";
 import { connectClient } from "../connect-client.js";
 import { nameFlags, nameTimeoutFlag } from "../name-flags.js";
@@ -45,7 +45,10 @@ export default class Enqueue extends Command {
     queue: Flags.string({ description: "queue name (default: the routed queue, else task_default_queue)" }),
     exchange: Flags.string({ description: "exchange to publish to (default: the routed one, else the queue's)" }),
     "routing-key": Flags.string({ description: "routing key (default: the routed one, else the queue's)" }),
-    serializer: Flags.string({ description: "json, msgpack or yaml (default: task_serializer, json)", options: ["json", "msgpack", "yaml"] }),
+    serializer: Flags.string({
+      description: "json, msgpack, yaml, or auth (signed with security_key, security_certificate) (default: task_serializer, json)",
+      options: ["json", "msgpack", "yaml", "auth"],
+    }),
     priority: Flags.integer({ description: "message priority (0-255; honoured by queues with x-max-priority)" }),
     "task-id": Flags.string({ description: "task id (default: a new uuid4)" }),
     config: configFlag,
@@ -73,7 +76,7 @@ export default class Enqueue extends Command {
         ...(flags.queue === undefined ? {} : { queue: flags.queue }),
         ...(flags.exchange === undefined ? {} : { exchange: flags.exchange }),
         ...(flags["routing-key"] === undefined ? {} : { routingKey: flags["routing-key"] }),
-        ...(flags.serializer === undefined ? {} : { serializer: flags.serializer as SerializerName }),
+        ...(flags.serializer === undefined ? {} : { serializer: flags.serializer as TaskSerializerName }),
         ...(flags.priority === undefined ? {} : { priority: flags.priority }),
         ...(flags["task-id"] === undefined ? {} : { id: nonEmpty(flags["task-id"], "--task-id") }),
       };

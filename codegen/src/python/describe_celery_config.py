@@ -57,6 +57,12 @@ class Describer:
         """Any setting value as JSON, or OMIT (warned about)."""
         if value is None or isinstance(value, (bool, str)):
             return value
+        if isinstance(value, bytes):
+            # security_key_password is Celery's one bytes setting; JSON holds it as text.
+            try:
+                return value.decode("utf-8")
+            except UnicodeDecodeError:
+                return self.warn(path, "bytes that are not UTF-8 (left out)")
         if isinstance(value, enum.Enum):
             return self.value(value.value, path)
         if isinstance(value, (int, float)):

@@ -16,6 +16,9 @@ Configuration comes from the environment so that the recorder, the live tests an
 ``CONFORMANCE_BEAT_SCHEDULE``   when truthy, installs the beat schedule of ``beat_schedule()``
 ``CONFORMANCE_BEAT_CRONTAB``    when truthy too, adds a crontab entry (every minute) to that schedule
 ``CONFORMANCE_TRACK_STARTED``   ``task_track_started`` (default off, Celery's default; truthy = on)
+``CONFORMANCE_AUTH``            when truthy, message signing: ``task_serializer='auth'``,
+                                ``accept_content=['auth']`` with the TEST-ONLY key and certificates of
+                                ``conformance/fixtures/security-test-only`` (``app.setup_security()``)
 =============================== =================================================================
 
 Everything else is left at Celery's / kombu's defaults on purpose (in particular kombu's default
@@ -143,10 +146,29 @@ def create_app(
             }
     if _env_flag("CONFORMANCE_TRACK_STARTED", False):
         conf["task_track_started"] = True
+    auth = _env_flag("CONFORMANCE_AUTH", False)
+    if auth:
+        conf.update(auth_settings())
     conf.update(extra_conf)
     celery_app.conf.update(conf)
     celery_app.conformance_tasks = register_tasks(celery_app)
+    if auth:
+        celery_app.setup_security(digest=celery_app.conf.security_digest)
     return celery_app
+
+
+SECURITY_FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "security-test-only")
+
+
+def auth_settings() -> dict:
+    """Message signing with the test-only key/certificates (never use them outside tests)."""
+    return {
+        "task_serializer": "auth",
+        "accept_content": ["auth"],
+        "security_key": os.path.join(SECURITY_FIXTURES, "signer-key.pem"),
+        "security_certificate": os.path.join(SECURITY_FIXTURES, "signer-cert.pem"),
+        "security_cert_store": os.path.join(SECURITY_FIXTURES, "store"),
+    }
 
 
 app = create_app()

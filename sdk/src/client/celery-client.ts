@@ -82,6 +82,7 @@ export class CeleryClient implements TaskSender {
         { exchange, routingKey },
         {
           serializer: options.serializer ?? this.options.serializer,
+          ...(this.options.signer === null ? {} : { signer: this.options.signer }),
           compression: options.compression === undefined ? this.options.compression : options.compression,
           jsonFlavor: this.options.jsonFlavor,
         },

@@ -26,6 +26,10 @@ export type ClientSettings = Pick<
   | "task_create_missing_queue_exchange_type"
   | "task_queue_max_priority"
   | "task_routes"
+  | "security_key"
+  | "security_key_password"
+  | "security_certificate"
+  | "security_digest"
 >;
 
 /**
@@ -41,6 +45,10 @@ export const CLIENT_DEFAULT_SETTINGS: ClientSettings = Object.freeze({
   redis_backend_use_ssl: null,
   broker_connection_timeout: 4,
   task_serializer: "json",
+  security_key: null,
+  security_key_password: null,
+  security_certificate: null,
+  security_digest: "sha256",
   task_compression: null,
   task_send_sent_event: false,
   result_expires: 86400,

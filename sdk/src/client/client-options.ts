@@ -1,6 +1,7 @@
 import type { CelerySslSetting } from "../transport/tls/celery-ssl-setting.js";
 import type { CompressionName } from "../codec/body/compression.js";
-import type { SerializerName } from "../codec/body/content-types.js";
+import type { TaskSerializerName } from "../codec/body/content-types.js";
+import type { MessageSigner } from "../security/message-signing.js";
 import type { KombuJsonFlavor } from "../codec/json/kombu-json.js";
 import type { CeleryConfigInput } from "../config/celery-config.js";
 import type { KombuRedisOptions } from "../transport/redis/kombu-redis-options.js";
@@ -37,8 +38,13 @@ export interface ClientOptions {
    * for each one left out. `defaultQueue` is `task_default_queue`; `queues` are added to `task_queues`.
    */
   readonly routing?: Partial<RoutingSettings>;
-  /** `task_serializer`. Default `"json"`. */
-  readonly serializer?: SerializerName;
+  /**
+   * `task_serializer`. Default `"json"`. `"auth"` signs every task (Celery's message signing) with the key and
+   * certificate of the `security_key` and `security_certificate` settings, or with `signer`.
+   */
+  readonly serializer?: TaskSerializerName;
+  /** Signs `auth` tasks: a `loadMessageSigner` result. Default: loaded from the configuration when the serializer is `auth`. */
+  readonly signer?: MessageSigner;
   /** `task_compression`. Default none. */
   readonly compression?: CompressionName | null;
   /** JSON for kombu >= 5.3 peers (default) or kombu <= 5.2 peers. */
@@ -81,7 +87,9 @@ export interface CompiledClientOptions {
   readonly queueTable: QueueTable;
   /** Celery's router over the table (`routing.task_routes`, then `routes`). */
   readonly router: CeleryRouter;
-  readonly serializer: SerializerName;
+  readonly serializer: TaskSerializerName;
+  /** Set when the serializer is `auth`. */
+  readonly signer: MessageSigner | null;
   readonly compression: CompressionName | null;
   readonly jsonFlavor: KombuJsonFlavor;
   readonly sendSentEvent: boolean;

@@ -8,7 +8,7 @@ import { toRoutingSettings } from "../routing/to-routing-settings.js";
 import { isResolvedCeleryConfig } from "../config/is-resolved-celery-config.js";
 import { CLIENT_DEFAULT_SETTINGS, type ClientSettings } from "./client-default-settings.js";
 import type { CompressionName } from "../codec/body/compression.js";
-import type { SerializerName } from "../codec/body/content-types.js";
+import type { TaskSerializerName } from "../codec/body/content-types.js";
 import type { KombuRedisOptions } from "../transport/redis/kombu-redis-options.js";
 import type { ClientOptions, CompiledClientOptions } from "./client-options.js";
 import { toTaskRouters } from "./task-routes.js";
@@ -28,8 +28,16 @@ export function compileClientOptions(options: ClientOptions = {}, env: NodeJS.Pr
   // Without a configuration, Celery's defaults of the settings a client reads: the settings table is not loaded.
   const s: ClientSettings = config?.settings ?? CLIENT_DEFAULT_SETTINGS;
   const configured = (name: string): boolean => config?.configured.includes(name) ?? false;
-  const serializer = (options.serializer ?? s.task_serializer) as SerializerName;
-  if (!(serializer in SERIALIZERS)) throw invalid("serializer", `unknown serializer ${JSON.stringify(serializer)}; use json, msgpack or yaml`);
+  const serializer = (options.serializer ?? s.task_serializer) as TaskSerializerName;
+  if (!(serializer in SERIALIZERS) && serializer !== "auth")
+    throw invalid("serializer", `unknown serializer ${JSON.stringify(serializer)}; use json, msgpack, yaml or auth`);
+  const signer = options.signer ?? null;
+  if (serializer === "auth" && signer === null) {
+    throw invalid(
+      "signer",
+      "serializer 'auth' signs with a signer: createClient loads it from security_key and security_certificate; here give loadMessageSigner(settings) from celery-proto/security",
+    );
+  }
   const compression = (options.compression === undefined ? s.task_compression : options.compression) as CompressionName | null;
   if (compression !== null && !(compression in COMPRESSION_MIME_TYPES)) throw invalid("compression", `unknown compression ${JSON.stringify(compression)}`);
   const routingQueue = options.routing?.task_default_queue;
@@ -62,6 +70,7 @@ export function compileClientOptions(options: ClientOptions = {}, env: NodeJS.Pr
     queueTable,
     router,
     serializer,
+    signer,
     compression,
     jsonFlavor: options.jsonFlavor ?? "kombu5.3",
     sendSentEvent: options.sendSentEvent ?? s.task_send_sent_event,

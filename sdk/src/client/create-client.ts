@@ -32,7 +32,10 @@ export async function createClient(options: ClientOptions = {}): Promise<Client>
   // What this call read or resolved is its to report (a configuration passed in resolved was reported by its loader).
   if (config !== undefined && config !== options.config) for (const warning of config.warnings) process.emitWarning(warning, { type: "CeleryProtoWarning" });
   const tracer = options.tracing === true ? await (await import("../tracing/create-otel-publish-tracer.js")).createOtelPublishTracer() : null;
-  const compiled = compileClientOptions({ ...options, ...(config === undefined ? {} : { config }) });
+  // Message signing is loaded only by a client that signs.
+  const signs = options.signer === undefined && (options.serializer ?? config?.settings.task_serializer) === "auth";
+  const signer = signs ? (await import("../security/message-signing.js")).loadMessageSigner(config?.settings ?? {}) : options.signer;
+  const compiled = compileClientOptions({ ...options, ...(config === undefined ? {} : { config }), ...(signer === undefined ? {} : { signer }) });
   const timeout = compiled.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: compiled.connectTimeoutMs };
   const ownsTransport = typeof compiled.broker === "string";
   const transportOptions =

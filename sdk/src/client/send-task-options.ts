@@ -1,5 +1,5 @@
 import type { CompressionName } from "../codec/body/compression.js";
-import type { SerializerName } from "../codec/body/content-types.js";
+import type { TaskSerializerName } from "../codec/body/content-types.js";
 import type { TaskMessageInput } from "../codec/task/task-message-input.js";
 
 /**
@@ -13,6 +13,6 @@ export interface SendTaskOptions extends Omit<TaskMessageInput, "task" | "args" 
   readonly exchange?: string;
   readonly routingKey?: string;
   /** Default: the client's serializer (`json`). */
-  readonly serializer?: SerializerName;
+  readonly serializer?: TaskSerializerName;
   readonly compression?: CompressionName | null;
 }

@@ -33,7 +33,9 @@ export {
   checkContentType,
   resolveAcceptList,
   findSerializer,
+  AUTH_CONTENT_TYPE,
   type SerializerName,
+  type TaskSerializerName,
   type SerializerSpec,
 } from "./body/content-types.js";
 export { serializeBody, type SerializedBody } from "./body/serialize-body.js";

@@ -51,10 +51,21 @@ export interface CelerySettings {
   readonly task_queue_max_priority?: number | null;
   readonly task_routes?: RouteMap | readonly RouteMap[] | null;
 
+  /** `json` (default), `msgpack`, `yaml`, or `auth`: json signed with `security_key` (Celery's message signing). */
   readonly task_serializer?: string;
   readonly result_serializer?: string;
   readonly accept_content?: readonly string[];
   readonly result_accept_content?: readonly string[] | null;
+  /** Message signing (`task_serializer='auth'`, `accept_content=['auth']`): PEM RSA private key file that signs. */
+  readonly security_key?: string | null;
+  /** Passphrase of `security_key`, if the key file is encrypted (Celery: bytes; text here). */
+  readonly security_key_password?: string | null;
+  /** PEM certificate file of `security_key`: its issuer and serial number name the signer in every signed message. */
+  readonly security_certificate?: string | null;
+  /** Trusted signers: a directory of PEM certificate files (every file in it) or one file. Verifies `auth` messages. */
+  readonly security_cert_store?: string | null;
+  /** Hash of the RSA-PSS signatures. Default `"sha256"`. */
+  readonly security_digest?: string;
   readonly task_compression?: string | null;
   readonly result_compression?: string | null;
   /** Seconds; default 86400. */

@@ -21,6 +21,13 @@ export const ERROR_CODES = [
   "DecompressionFailed",
   /** The content type is known but not in the accept list (pickle is never accepted). */
   "ContentDisallowed",
+  /**
+   * A signed (`auth`) message whose signature does not verify: the body was changed after signing, or it is not a
+   * well-formed signed body (Celery: `SecurityError`). Never executed.
+   */
+  "InvalidSignature",
+  /** A signed (`auth`) message from a signer whose certificate is not in `security_cert_store`. Never executed. */
+  "UntrustedSigner",
   /** The content type is not one that any Celery serializer produces. */
   "UnsupportedContentType",
   /** Neither a `task` header (protocol 2) nor a body with `task` (protocol 1). */

@@ -18,6 +18,9 @@ const DECODING: ReadonlySet<ErrorCode> = new Set([
   "DecompressionFailed",
   "InvalidTypeWrapper",
   "InvalidEnvelope",
+  // A signed body that does not verify: Celery's SecurityError surfaces as kombu's DecodeError (critical + ack).
+  "InvalidSignature",
+  "UntrustedSigner",
 ]);
 
 /** Content types the accept list refuses (kombu: `ContentDisallowed`, also for an unknown content type). */

@@ -1,3 +1,5 @@
+import type { DecodeOptions } from "../../../sdk/src/codec/task/raw-task-parts.js";
+import type { MessageVerifier } from "../../../sdk/src/security/message-signing.js";
 import { safeRepr } from "../../../sdk/src/codec/repr/safe-repr.js";
 import { decodeTaskMessage } from "../../../sdk/src/codec/task/decode-task-message.js";
 import type { TaskMessage } from "../../../sdk/src/codec/task/task-message.js";
@@ -24,6 +26,8 @@ export interface ReceiveContext {
   readonly logger: WorkerLogger;
   readonly hostname: string;
   readonly accept: readonly string[];
+  /** Verifies signed (`auth`) messages; null when `auth` is not accepted. */
+  readonly verifier?: MessageVerifier | null;
   /** `message:refused` listeners. */
   readonly lifecycle?: WorkerEventEmitter;
 }
@@ -57,7 +61,7 @@ export async function receiveDelivery(ctx: ReceiveContext, delivery: TrackedDeli
   if (typeof taskHeader === "string" && !ctx.registry.has(taskHeader) && typeof headers["id"] === "string") {
     let message: TaskMessage;
     try {
-      message = decodeTaskMessage(parts, { accept: ctx.accept });
+      message = decodeTaskMessage(parts, decodeOptions(ctx));
     } catch {
       message = headerOnlyMessage(headers, parts.properties, parts.deliveryInfo, parts.deliveryTag);
     }
@@ -66,7 +70,7 @@ export async function receiveDelivery(ctx: ReceiveContext, delivery: TrackedDeli
   }
   let message: TaskMessage;
   try {
-    message = decodeTaskMessage(parts, { accept: ctx.accept });
+    message = decodeTaskMessage(parts, decodeOptions(ctx));
   } catch (e) {
     const error = CeleryProtoError.from(e, "InvalidMessage");
     const reason = error.describe();
@@ -155,6 +159,10 @@ async function settle(ctx: ReceiveContext, delivery: TrackedDelivery, ack: boole
   } catch (e) {
     ctx.logger.error(`Couldn't ${ack ? "ack" : "reject"} a refused message from ${delivery.queue}`, e);
   }
+}
+
+function decodeOptions(ctx: ReceiveContext): DecodeOptions {
+  return ctx.verifier === null || ctx.verifier === undefined ? { accept: ctx.accept } : { accept: ctx.accept, verifier: ctx.verifier };
 }
 
 function isMapping(value: unknown): value is Readonly<Record<string, unknown>> {

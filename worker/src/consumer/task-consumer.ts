@@ -1,3 +1,4 @@
+import type { MessageVerifier } from "../../../sdk/src/security/message-signing.js";
 import { safeRepr } from "../../../sdk/src/codec/repr/safe-repr.js";
 import { formatPythonIsoformat, parseIsoDateTime } from "../../../sdk/src/codec/time/iso-datetime.js";
 import type { QueueSpec } from "../../../sdk/src/transport/queue-spec.js";
@@ -32,6 +33,8 @@ export interface TaskConsumerDeps {
   readonly logger: WorkerLogger;
   readonly hostname: string;
   readonly accept: readonly string[];
+  /** Verifies signed (`auth`) messages; null when `auth` is not accepted. */
+  readonly verifier?: MessageVerifier | null;
   /** The worker's pool, and the pool for each `TaskOptions.pool` value available. */
   readonly pool: ExecutionPool;
   readonly pools: ReadonlyMap<string, ExecutionPool>;

@@ -4,7 +4,8 @@ import { CeleryClient } from "../../../sdk/src/client/celery-client.js";
 import type { QueueSpec } from "../../../sdk/src/transport/queue-spec.js";
 import { compileClientOptions } from "../../../sdk/src/client/compile-client-options.js";
 import type { CompressionName } from "../../../sdk/src/codec/body/compression.js";
-import type { SerializerName } from "../../../sdk/src/codec/body/content-types.js";
+import type { TaskSerializerName } from "../../../sdk/src/codec/body/content-types.js";
+import type { MessageSigner } from "../../../sdk/src/security/message-signing.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
 import { DisabledResultBackend } from "../../../sdk/src/results/disabled-result-backend.js";
 import { RedisResultBackend } from "../../../sdk/src/results/redis-result-backend.js";
@@ -53,7 +54,9 @@ export interface WorkerOutcomesOptions {
    */
   readonly queues?: readonly QueueSpec[];
   /** `task_serializer` and `task_compression` of what outcomes publish. Default json, none. */
-  readonly taskSerializer?: SerializerName;
+  readonly taskSerializer?: TaskSerializerName;
+  /** Signs what outcomes publish when `taskSerializer` is `auth`. */
+  readonly signer?: MessageSigner;
   readonly taskCompression?: CompressionName | null;
   /** `result_extended`. Default false. */
   readonly resultExtended?: boolean;
@@ -145,6 +148,7 @@ export function createWorkerOutcomes(options: WorkerOutcomesOptions): WorkerOutc
       ...(options.routing === undefined ? { defaultQueue: options.defaultQueue ?? "celery" } : { routing: options.routing }),
       ...(options.queues === undefined ? {} : { queues: options.queues }),
       ...(options.taskSerializer === undefined ? {} : { serializer: options.taskSerializer }),
+      ...(options.signer === undefined ? {} : { signer: options.signer }),
       ...(options.taskCompression === undefined ? {} : { compression: options.taskCompression }),
     }),
     options.publishTracer ?? null,

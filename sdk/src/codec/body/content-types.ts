@@ -16,6 +16,16 @@ export const SERIALIZERS: Readonly<Record<SerializerName, SerializerSpec>> = {
   yaml: { name: "yaml", contentType: "application/x-yaml", contentEncoding: "utf-8" },
 };
 
+/**
+ * The serializers a task can be sent with: those above plus `auth`, Celery's message signing serializer (the body
+ * serialized as json, then signed; see sdk/src/security).
+ */
+export type TaskSerializerName = SerializerName | "auth";
+
+/** The content type kombu registers Celery's `auth` (signed) serializer under. */
+export const AUTH_CONTENT_TYPE = "application/data";
+export const AUTH_CONTENT_ENCODING = "utf-8";
+
 /** Pickle's content type. A message carrying it is refused whatever the accept list says. */
 export const PICKLE_CONTENT_TYPE = "application/x-python-serialize";
 
@@ -42,9 +52,13 @@ export function resolveAcceptList(accept: readonly string[] = DEFAULT_ACCEPT): R
     if (entry === "pickle" || entry === PICKLE_CONTENT_TYPE) {
       throw new CeleryProtoError("InvalidOption", "accept list: pickle can never be accepted by celery-proto (remove 'pickle' from accept)");
     }
+    if (entry === "auth" || entry === AUTH_CONTENT_TYPE) {
+      out.add(AUTH_CONTENT_TYPE);
+      continue;
+    }
     const spec = findSerializer(entry);
     if (spec === undefined) {
-      throw new CeleryProtoError("InvalidOption", `accept list: unknown serializer ${JSON.stringify(entry)}; known: json, msgpack, yaml`);
+      throw new CeleryProtoError("InvalidOption", `accept list: unknown serializer ${JSON.stringify(entry)}; known: json, msgpack, yaml, auth`);
     }
     out.add(spec.contentType);
   }

@@ -2,7 +2,8 @@ import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import type { Signature, TaskHeadersV2, TaskProperties } from "../../gen/json-schema/types.js";
 import { validateTaskBodyV1, validateTaskBodyV2, validateTaskHeadersV2 } from "../../gen/json-schema/task-validators.js";
 import { decompressBody } from "../body/compression.js";
-import { checkContentType, resolveAcceptList } from "../body/content-types.js";
+import { AUTH_CONTENT_TYPE, checkContentType, findSerializer, PICKLE_CONTENT_TYPE, resolveAcceptList, type SerializerSpec } from "../body/content-types.js";
+import type { MessageVerifier } from "../../security/message-signing.js";
 import { deserializeRawBody } from "../body/deserialize-body.js";
 import { decodeTypeWrappers } from "../json/kombu-json.js";
 import type { ParsedJson } from "../json/parse-python-json.js";
@@ -29,7 +30,7 @@ export function decodeTaskMessage(parts: RawTaskParts, options: DecodeOptions = 
     });
   }
   const accept = resolveAcceptList(options.accept);
-  const { raw, typeWrappers } = readBody(parts, headers, accept);
+  const { raw, typeWrappers } = readBody(parts, headers, accept, options.verifier);
   const decodeValues = (value: unknown, path: string): unknown => (typeWrappers ? decodeTypeWrappers(value as ParsedJson, path) : value);
   if (typeof headers["task"] === "string" || "task" in headers) {
     return isMapping(raw) && "args" in raw ? decodeHybrid(parts, headers, raw, decodeValues) : decodeProtocol2(parts, headers, raw, decodeValues);
@@ -40,8 +41,15 @@ export function decodeTaskMessage(parts: RawTaskParts, options: DecodeOptions = 
 
 type ValueDecoder = (value: unknown, path: string) => unknown;
 
-function readBody(parts: RawTaskParts, headers: Readonly<Record<string, unknown>>, accept: ReadonlySet<string>): { raw: unknown; typeWrappers: boolean } {
-  const spec = checkContentType(parts.properties["content_type"] as string | undefined, accept);
+function readBody(
+  parts: RawTaskParts,
+  headers: Readonly<Record<string, unknown>>,
+  accept: ReadonlySet<string>,
+  verifier: MessageVerifier | undefined,
+): { raw: unknown; typeWrappers: boolean } {
+  const contentType = parts.properties["content_type"] as string | undefined;
+  const signed = typeof contentType === "string" && contentType.trim().toLowerCase() === AUTH_CONTENT_TYPE;
+  const spec = signed ? checkSigned(accept, verifier) : checkContentType(contentType, accept);
   const compression = headers["compression"];
   if (compression !== undefined && compression !== null && typeof compression !== "string") {
     throw new CeleryProtoError("InvalidHeaders", "the 'compression' header must be a string", {
@@ -49,8 +57,38 @@ function readBody(parts: RawTaskParts, headers: Readonly<Record<string, unknown>
     });
   }
   const body = typeof compression === "string" ? decompressBody(parts.body, compression) : parts.body;
-  const { value, typeWrappers } = deserializeRawBody(body, spec, parts.properties["content_encoding"] as string | undefined);
+  if (signed && verifier !== undefined) {
+    // Celery verifies the signed bytes before it decodes anything, then loads the inner body whatever the accept
+    // list says (`loads(..., force=True)`); pickle stays refused here.
+    const inner = verifier.verify(body);
+    const { value, typeWrappers } = deserializeRawBody(inner.body, innerSerializer(inner.contentType), inner.contentEncoding);
+    return { raw: value, typeWrappers };
+  }
+  const { value, typeWrappers } = deserializeRawBody(body, spec as SerializerSpec, parts.properties["content_encoding"] as string | undefined);
   return { raw: value, typeWrappers };
+}
+
+function checkSigned(accept: ReadonlySet<string>, verifier: MessageVerifier | undefined): null {
+  if (!accept.has(AUTH_CONTENT_TYPE)) {
+    throw new CeleryProtoError(
+      "ContentDisallowed",
+      `refusing to deserialize a signed body (${AUTH_CONTENT_TYPE}, 'auth'): not in the accept list: ${[...accept].join(", ")}`,
+    );
+  }
+  if (verifier === undefined) {
+    throw new CeleryProtoError("ContentDisallowed", "refusing a signed body ('auth'): no security_cert_store is configured to verify it");
+  }
+  return null;
+}
+
+function innerSerializer(contentType: string): SerializerSpec {
+  const type = contentType.trim().toLowerCase();
+  if (type === PICKLE_CONTENT_TYPE)
+    throw new CeleryProtoError("ContentDisallowed", "refusing a signed body whose content is pickle (application/x-python-serialize)");
+  const spec = findSerializer(type);
+  if (spec === undefined)
+    throw new CeleryProtoError("UnsupportedContentType", `a signed body holds content of unsupported type ${JSON.stringify(contentType)}`);
+  return spec;
 }
 
 function decodeProtocol2(parts: RawTaskParts, headers: Readonly<Record<string, unknown>>, raw: unknown, decodeValues: ValueDecoder): TaskMessage {

@@ -1,3 +1,4 @@
+import type { MessageVerifier } from "../../security/message-signing.js";
 import type { DeliveryInfo } from "./task-message.js";
 
 /**
@@ -19,4 +20,9 @@ export interface RawTaskParts {
 export interface DecodeOptions {
   /** Serializers to accept, by name or content type (Celery's `accept_content`). Default `["json"]`. */
   readonly accept?: readonly string[];
+  /**
+   * Verifies signed (`auth`, content type `application/data`) bodies: `loadMessageVerifier` with
+   * `security_cert_store`. Without it a signed body is refused (`ContentDisallowed`) even when `auth` is accepted.
+   */
+  readonly verifier?: MessageVerifier;
 }

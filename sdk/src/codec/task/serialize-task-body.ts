@@ -1,13 +1,17 @@
 import { compressBody, type CompressionName } from "../body/compression.js";
-import { serializeBody } from "../body/serialize-body.js";
-import type { SerializerName } from "../body/content-types.js";
+import { serializeBody, type SerializedBody } from "../body/serialize-body.js";
+import type { MessageSigner } from "../../security/message-signing.js";
+import { CeleryProtoError } from "../../errors/celery-proto-error.js";
+import { AUTH_CONTENT_ENCODING, AUTH_CONTENT_TYPE, type TaskSerializerName } from "../body/content-types.js";
 import type { KombuJsonFlavor } from "../json/kombu-json.js";
 import type { TaskMessage } from "./task-message.js";
 
 /** How a task message is put into bytes. */
 export interface EncodeOptions {
-  /** Default `json`. */
-  readonly serializer?: SerializerName;
+  /** Default `json`. `auth` signs the json body with `signer` (Celery's message signing serializer). */
+  readonly serializer?: TaskSerializerName;
+  /** Signs bodies for the `auth` serializer: `loadMessageSigner` with `security_key` and `security_certificate`. */
+  readonly signer?: MessageSigner;
   /** Default none. `gzip`/`zlib` write a zlib stream, as kombu does. */
   readonly compression?: CompressionName | null;
   /** JSON for kombu >= 5.3 peers (type wrappers, the default) or for kombu <= 5.2 peers (plain strings). */
@@ -26,7 +30,7 @@ export interface SerializedTaskBody {
 export function serializeTaskBody(message: TaskMessage, options: EncodeOptions = {}): SerializedTaskBody {
   const { callbacks, errbacks, chain, chord } = message.embed;
   const payload = [message.args, message.kwargs, { callbacks, errbacks, chain, chord }];
-  const serialized = serializeBody(payload, options.serializer ?? "json", options.jsonFlavor ?? "kombu5.3");
+  const serialized = serializePayload(payload, options);
   // A decoded message may still carry the `compression` header of its old body: it describes this body only.
   const { compression: _previous, ...headers } = message.headers as Record<string, unknown>;
   if (options.compression === undefined || options.compression === null) {
@@ -39,4 +43,15 @@ export function serializeTaskBody(message: TaskMessage, options: EncodeOptions =
     contentEncoding: serialized.contentEncoding,
     headers: { ...headers, compression: compressed.mimeType },
   };
+}
+
+function serializePayload(payload: unknown, options: EncodeOptions): SerializedBody {
+  const serializer = options.serializer ?? "json";
+  if (serializer !== "auth") return serializeBody(payload, serializer, options.jsonFlavor ?? "kombu5.3");
+  if (options.signer === undefined) {
+    throw new CeleryProtoError("InvalidOption", "serializer 'auth' needs a signer: set security_key and security_certificate (createClient loads them)");
+  }
+  // Celery's SecureSerializer signs the body its inner serializer (json by default) produced.
+  const inner = serializeBody(payload, "json", options.jsonFlavor ?? "kombu5.3");
+  return { body: options.signer.sign(inner), contentType: AUTH_CONTENT_TYPE, contentEncoding: AUTH_CONTENT_ENCODING };
 }

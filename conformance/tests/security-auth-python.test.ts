@@ -1,0 +1,217 @@
+// Message signing (Celery's `auth` serializer) against REAL Celery 5.7 with `app.setup_security()`, on Redis, both
+// directions with one TS worker and one Python worker for every assertion: Python-signed tasks run on our worker and
+// ours on Python's; unsigned, tampered and untrusted-signer messages are refused on both sides (ours: the refusal's
+// code and log line; Python's: its log) and never run. Keys and certificates: conformance/fixtures/security-test-only.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { encodeAmqpPublish } from "../../sdk/src/codec/amqp/encode-amqp-publish.js";
+import { envelopeFromPublish } from "../../sdk/src/codec/redis/encode-redis-envelope.js";
+import { createTaskMessage } from "../../sdk/src/codec/task/create-task-message.js";
+import { createClient } from "../../sdk/src/client/create-client.js";
+import type { Client } from "../../sdk/src/client/client.js";
+import type { CelerySettings } from "../../sdk/src/config/celery-settings.js";
+import { loadMessageSigner } from "../../sdk/src/security/message-signing.js";
+import { createWorker } from "../../worker/src/create-worker.js";
+import type { MessageRefusedEvent } from "../../worker/src/lifecycle/worker-event-map.js";
+import { loadTaskModule } from "../../worker/src/load-task-module.js";
+import { createCeleryLogger } from "../../worker/src/logging/worker-logger.js";
+import type { Worker } from "../../worker/src/worker.js";
+import { redisDbUrl } from "../harness/broker-urls.js";
+import { PythonWorker } from "../harness/python-worker.js";
+import { RawRedisPublisher } from "../harness/raw-publisher.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const FIXTURES = path.join(ROOT, "conformance/fixtures/security-test-only");
+const BROKER = redisDbUrl(2);
+const BACKEND = redisDbUrl(3);
+
+/** Celery's settings for signing, as a Python project would set them. */
+const AUTH: CelerySettings = {
+  task_serializer: "auth",
+  accept_content: ["auth"],
+  security_key: path.join(FIXTURES, "signer-key.pem"),
+  security_certificate: path.join(FIXTURES, "signer-cert.pem"),
+  security_cert_store: path.join(FIXTURES, "store"),
+};
+/** A signer whose certificate is not in the store. */
+const UNTRUSTED: CelerySettings = {
+  ...AUTH,
+  security_key: path.join(FIXTURES, "untrusted-key.pem"),
+  security_certificate: path.join(FIXTURES, "untrusted-cert.pem"),
+};
+
+describe("auth (message signing) with Python Celery 5.7 (redis)", { timeout: 120_000 }, () => {
+  const tsQueue = `t-auth-ts-${process.pid}`;
+  const pyQueue = `t-auth-py-${process.pid}`;
+  const lines: string[] = [];
+  const refusals: MessageRefusedEvent[] = [];
+  let worker: Worker;
+  let python: PythonWorker;
+  let client: Client;
+  let raw: RawRedisPublisher;
+
+  before(async () => {
+    worker = createWorker({
+      broker: BROKER,
+      backend: BACKEND,
+      queues: [tsQueue],
+      config: AUTH,
+      concurrency: 2,
+      hostname: `t-auth-${process.pid}@%h`,
+      logger: createCeleryLogger({ level: "INFO", write: (t) => lines.push(t) }),
+      mingle: false,
+      heartbeat: false,
+    });
+    worker.on("message:refused", (event) => refusals.push(event));
+    await loadTaskModule("conformance/ts-tasks/conformance-tasks.ts", worker.registry);
+    [python] = await Promise.all([
+      PythonWorker.start({ brokerUrl: BROKER, resultBackend: BACKEND, queue: pyQueue, extraEnv: { CONFORMANCE_AUTH: "1" } }),
+      worker.start(),
+    ]);
+    client = await createClient({ broker: BROKER, backend: BACKEND, config: AUTH });
+    raw = new RawRedisPublisher(BROKER);
+  });
+
+  after(async () => {
+    await Promise.allSettled([worker?.stop(), python?.stop(), client?.close(), raw?.close()]);
+  });
+
+  const refusalOf = (id: string): Promise<MessageRefusedEvent> => waitFor(() => refusals.find((r) => r.taskId === id), `our worker's refusal of ${id}`);
+
+  it("Python-signed tasks run on our worker; Python's unsigned task is refused as ContentDisallowed and never runs", async () => {
+    const out = await runAuthClient({
+      queue: tsQueue,
+      timeout: 20,
+      signed: [
+        [2, 3],
+        [40, 2],
+      ],
+      unsigned: [[7, 7]],
+    });
+    assert.deepEqual(
+      out.signed.map((r) => r.value),
+      [5, 42],
+    );
+    const [unsigned] = out.unsigned;
+    assert.ok(unsigned !== undefined);
+    const refusal = await refusalOf(unsigned);
+    assert.equal(refusal.code, "ContentDisallowed");
+    assert.equal(refusal.kind, "invalid-task");
+    assert.equal(refusal.acked, false, "Celery rejects a refused content type (reject, requeue=False)");
+    assert.ok(
+      lines.some((l) => l.includes("Received invalid task message") && l.includes("ContentDisallowed")),
+      lines.join(""),
+    );
+    assert.equal(await client.result(unsigned).state(), "PENDING");
+  });
+
+  it("a tampered Python-signed message is refused as InvalidSignature and an untrusted signer's as UntrustedSigner: logged critical, acked, never run", async () => {
+    const tamperedId = randomUUID();
+    await raw.lpush(tsQueue, tamperGoldenVector(tsQueue, tamperedId));
+    const untrustedId = randomUUID();
+    await raw.lpush(tsQueue, signedEnvelope(tsQueue, untrustedId, UNTRUSTED, [1, 1]));
+    const tampered = await refusalOf(tamperedId);
+    const untrusted = await refusalOf(untrustedId);
+    assert.equal(tampered.code, "InvalidSignature");
+    assert.equal(untrusted.code, "UntrustedSigner");
+    assert.match(untrusted.reason, /celery-proto test only untrusted signer 7/);
+    for (const refusal of [tampered, untrusted]) {
+      assert.equal(refusal.kind, "decode-error");
+      assert.equal(refusal.acked, true, "Celery acks what it cannot decode (its SecurityError is a DecodeError)");
+    }
+    assert.equal(lines.filter((l) => l.includes("CRITICAL") && l.includes("Can't decode message body")).length, 2, lines.join(""));
+    assert.deepEqual(await Promise.all([tamperedId, untrustedId].map((id) => client.result(id).state())), ["PENDING", "PENDING"]);
+    // The worker goes on: our own signed task runs on it.
+    assert.equal(await (await client.enqueue("conformance.add", [1, 2], {}, { queue: tsQueue })).get({ timeoutMs: 15_000 }), 3);
+  });
+
+  it("our signed tasks run on a Python worker; Python refuses our tampered, unsigned and untrusted-signed messages (its log) and runs none", async () => {
+    assert.equal(await (await client.enqueue("conformance.add", [20, 22], {}, { queue: pyQueue })).get({ timeoutMs: 20_000 }), 42);
+    const unsigned = (await client.enqueue("conformance.add", [7, 7], {}, { queue: pyQueue, serializer: "json" })).id;
+    const tamperedId = randomUUID();
+    await raw.lpush(
+      pyQueue,
+      signedEnvelope(pyQueue, tamperedId, AUTH, [1, 1], (body) => body.replace("[[1, 1]", "[[1, 9]")),
+    );
+    const untrustedId = randomUUID();
+    await raw.lpush(pyQueue, signedEnvelope(pyQueue, untrustedId, UNTRUSTED, [1, 1]));
+    await waitFor(() => python.log.includes(untrustedId) || undefined, `the Python worker's log line about ${untrustedId}`);
+    const log = python.log;
+    assert.match(log, /Received invalid task message: Refusing to deserialize untrusted content of type json/);
+    assert.match(log, new RegExp(`CRITICAL/MainProcess\\] Can't decode message body: DecodeError\\(SecurityError\\(.*'id': '${tamperedId}'`));
+    assert.match(log, new RegExp(`Can't decode message body: .*Unknown certificate: .*untrusted signer 7.*'id': '${untrustedId}'`));
+    assert.doesNotMatch(log, /Task conformance\.add\[[^\]]+\] succeeded in [^:]+: (14|2|10)\n/);
+    assert.deepEqual(await Promise.all([unsigned, tamperedId, untrustedId].map((id) => client.result(id).state())), ["PENDING", "PENDING", "PENDING"]);
+  });
+});
+
+/** Resolves with what `find` returns once it is not undefined; throws after 20 s naming what it waited for. */
+async function waitFor<T>(find: () => T | undefined, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A kombu Redis envelope of `conformance.add(args)` signed with `settings`' key; `tamper` edits the signed body text. */
+function signedEnvelope(queue: string, id: string, settings: CelerySettings, args: readonly number[], tamper?: (body: string) => string): string {
+  const signer = loadMessageSigner(settings);
+  const message = createTaskMessage({ task: "conformance.add", args, id });
+  const publish = encodeAmqpPublish(message, { routingKey: queue }, { serializer: "auth", signer });
+  if (tamper === undefined) return envelopeFromPublish(publish);
+  const fields = Buffer.from(Buffer.from(publish.body).toString("latin1"), "base64").toString("latin1");
+  const tampered = Buffer.from(Buffer.from(tamper(fields), "latin1").toString("base64"));
+  assert.notEqual(tampered.toString(), Buffer.from(publish.body).toString(), "the tamper edit changed nothing");
+  return envelopeFromPublish({ ...publish, body: tampered });
+}
+
+/** The golden vector Celery 5.7 signed, re-routed to `queue` under a new id, its signed args changed from (2, 3) to (2, 4). */
+function tamperGoldenVector(queue: string, id: string): string {
+  const vector = JSON.parse(readFileSync(path.join(ROOT, "conformance/vectors-auth/5.7.0/redis-signed-task-sha256.json"), "utf8")) as { envelope: string };
+  const envelope = JSON.parse(vector.envelope) as { body: string; headers: Record<string, unknown>; properties: Record<string, unknown> };
+  const fields = Buffer.from(Buffer.from(envelope.body, "base64").toString("latin1"), "base64").toString("latin1");
+  assert.ok(fields.includes("[[2, 3]"), "the vector's signed body holds the args (2, 3)");
+  const tampered = Buffer.from(fields.replace("[[2, 3]", "[[2, 4]"), "latin1").toString("base64");
+  envelope.body = Buffer.from(tampered).toString("base64");
+  envelope.headers = { ...envelope.headers, id, root_id: id };
+  envelope.properties = { ...envelope.properties, correlation_id: id, delivery_info: { exchange: "", routing_key: queue }, delivery_tag: randomUUID() };
+  return JSON.stringify(envelope);
+}
+
+interface AuthClientOutput {
+  readonly signed: readonly { readonly id: string; readonly value: unknown }[];
+  readonly unsigned: readonly string[];
+}
+
+/** conformance/python/reference/auth_client.py: a real Celery client with `setup_security()`. */
+function runAuthClient(command: {
+  queue: string;
+  timeout: number;
+  signed: readonly (readonly number[])[];
+  unsigned: readonly (readonly number[])[];
+}): Promise<AuthClientOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, ".venv/bin/python"), [path.join(ROOT, "conformance/python/reference/auth_client.py")], {
+      cwd: ROOT,
+      env: { ...process.env, PYTHONPATH: path.join(ROOT, "conformance/python"), CONFORMANCE_BROKER_URL: BROKER, CONFORMANCE_RESULT_BACKEND: BACKEND },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) reject(new Error(`auth_client.py exited ${code}:\n${err}`));
+      else resolve(JSON.parse(out) as AuthClientOutput);
+    });
+    child.stdin.end(JSON.stringify(command));
+  });
+}
