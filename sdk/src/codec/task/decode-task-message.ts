@@ -41,7 +41,7 @@ export function decodeTaskMessage(parts: RawTaskParts, options: DecodeOptions = 
 type ValueDecoder = (value: unknown, path: string) => unknown;
 
 function readBody(parts: RawTaskParts, headers: Readonly<Record<string, unknown>>, accept: ReadonlySet<string>): { raw: unknown; typeWrappers: boolean } {
-  const spec = checkContentType(parts.properties["content_type"] as string | undefined, accept);
+  const spec = checkContentType(parts.properties["content_type"], accept);
   const compression = headers["compression"];
   if (compression !== undefined && compression !== null && typeof compression !== "string") {
     throw new CeleryProtoError("InvalidHeaders", "the 'compression' header must be a string", {
@@ -49,7 +49,7 @@ function readBody(parts: RawTaskParts, headers: Readonly<Record<string, unknown>
     });
   }
   const body = typeof compression === "string" ? decompressBody(parts.body, compression) : parts.body;
-  const { value, typeWrappers } = deserializeRawBody(body, spec, parts.properties["content_encoding"] as string | undefined);
+  const { value, typeWrappers } = deserializeRawBody(body, spec, parts.properties["content_encoding"]);
   return { raw: value, typeWrappers };
 }
 
