@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup/env.sh
-exec node --import tsx conformance/fuzz/run.ts --cases "${1:-100000}" --seed "${2:-1}" --batch 500
+exec node --import tsx conformance/fuzz/run.ts --cases "${1:-100000}" --seed "${2:-1}" --batch 100

@@ -24,8 +24,8 @@ const total = Number(values.cases);
 const seed = Number(values.seed);
 const batchSize = Number(values.batch);
 const deadlineMs = Number(values["deadline-ms"]);
-/** Up to the limits: 8 MB pads and bombs (beyond kombu's practical message sizes), nesting to 20,000. */
-const LIMITS: FuzzLimits = { maxPadBytes: 8 * 1024 * 1024, maxDepth: 20_000, maxBombBytes: 64 * 1024 * 1024 };
+/** Large but bounded: 4 MB pads, 32 MB bombs, nesting to 20,000 (the harness holds a batch in memory). */
+const LIMITS: FuzzLimits = { maxPadBytes: 4 * 1024 * 1024, maxDepth: 20_000, maxBombBytes: 32 * 1024 * 1024 };
 
 ensureBuilt();
 const seeds = loadFuzzSeeds();
