@@ -96,6 +96,30 @@ export const MALFORMED_CASES: readonly MalformedCase[] = [
     accept: ["json"],
     build: (e) => ({ ...withBody(e, "- [1]\n- {}\n- null\n"), "content-type": "application/x-yaml" }),
   },
+  // Found by the worker-input fuzzer (conformance/fuzz): each escaped as a raw TypeError, a warning, or killed the process.
+  {
+    name: "yaml tag safe_load has no constructor for",
+    code: "DecodeError",
+    accept: ["yaml"],
+    build: (e) => ({ ...withBody(e, "!!python/object/apply:os.system ['true']"), "content-type": "application/x-yaml" }),
+  },
+  {
+    name: "yaml alias inside its own anchor",
+    code: "DecodeError",
+    accept: ["yaml"],
+    build: (e) => ({ ...withBody(e, "&a [*a]"), "content-type": "application/x-yaml" }),
+  },
+  {
+    name: "yaml of 4,000 unclosed [ (was a fatal out-of-memory)",
+    code: "DecodeError",
+    accept: ["yaml"],
+    build: (e) => ({ ...withBody(e, "[".repeat(4000)), "content-type": "application/x-yaml" }),
+  },
+  {
+    name: "type wrapper whose __type__ is a huge integer",
+    code: "InvalidTypeWrapper",
+    build: (e) => withBody(e, `[[{"__type__": 123456789012345678901234567890, "__value__": 1}], {}, ${EMBED}]`),
+  },
   { name: "unknown content type", code: "UnsupportedContentType", build: (e) => ({ ...e, "content-type": "application/x-protobuf" }) },
   { name: "empty content type", code: "UnsupportedContentType", build: (e) => ({ ...e, "content-type": "" }) },
   { name: "bad base64 body", code: "InvalidEncoding", build: (e) => ({ ...e, body: "W1syLCAy!!!" }) },

@@ -66,7 +66,10 @@ export function resolveAcceptList(accept: readonly string[] = DEFAULT_ACCEPT): R
 }
 
 /** Checks a message's content type against the accept list; returns its serializer or throws a typed refusal. */
-export function checkContentType(contentType: string | undefined | null, accept: ReadonlySet<string>): SerializerSpec {
+export function checkContentType(contentType: unknown, accept: ReadonlySet<string>): SerializerSpec {
+  if (contentType !== undefined && contentType !== null && typeof contentType !== "string") {
+    throw new CeleryProtoError("UnsupportedContentType", `the content type must be a string, got ${typeof contentType}`);
+  }
   const type = (contentType ?? "").trim().toLowerCase();
   if (type === PICKLE_CONTENT_TYPE) {
     throw new CeleryProtoError("ContentDisallowed", "refusing to deserialize content of type application/x-python-serialize (pickle)");

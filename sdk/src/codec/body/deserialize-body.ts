@@ -25,7 +25,7 @@ export function deserializeBody(body: Uint8Array, spec: SerializerSpec, contentE
 }
 
 /** `deserializeBody` without the type-wrapper decoding, saying whether there may be wrappers to decode. */
-export function deserializeRawBody(body: Uint8Array, spec: SerializerSpec, contentEncoding?: string | null): RawBody {
+export function deserializeRawBody(body: Uint8Array, spec: SerializerSpec, contentEncoding?: unknown): RawBody {
   switch (spec.name) {
     case "json": {
       const text = decodeText(body, contentEncoding);
@@ -51,7 +51,10 @@ const TEXT_ENCODINGS = new Set(["utf-8", "utf8", "ascii", "us-ascii"]);
 /** Stateless between calls: `decode` without `stream` resets it. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
-function decodeText(body: Uint8Array, contentEncoding?: string | null): string {
+function decodeText(body: Uint8Array, contentEncoding?: unknown): string {
+  if (contentEncoding !== undefined && contentEncoding !== null && typeof contentEncoding !== "string") {
+    throw new CeleryProtoError("InvalidEncoding", `the content encoding must be a string, got ${typeof contentEncoding}`);
+  }
   const encoding = (contentEncoding ?? "utf-8").toLowerCase();
   if (!TEXT_ENCODINGS.has(encoding)) {
     throw new CeleryProtoError("InvalidEncoding", `unsupported content encoding ${JSON.stringify(contentEncoding)} for a text body`);

@@ -71,7 +71,7 @@ function decodeWrapper(type: ParsedJson, raw: ParsedJson, path: string): KombuVa
   };
   if (typeof type !== "string" || !WRAPPER_TYPES.has(type)) {
     // kombu raises ValueError for an unknown __type__; so do we.
-    return fail(`unknown __type__ ${JSON.stringify(type)}`);
+    return fail(`unknown __type__ ${typeof type === "bigint" ? type.toString() : JSON.stringify(type)}`);
   }
   if (type === "uuid") {
     const hex = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? raw["hex"] : raw;

@@ -47,7 +47,7 @@ function readBody(
   accept: ReadonlySet<string>,
   verifier: MessageVerifier | undefined,
 ): { raw: unknown; typeWrappers: boolean } {
-  const contentType = parts.properties["content_type"] as string | undefined;
+  const contentType = parts.properties["content_type"];
   const signed = typeof contentType === "string" && contentType.trim().toLowerCase() === AUTH_CONTENT_TYPE;
   const spec = signed ? checkSigned(accept, verifier) : checkContentType(contentType, accept);
   const compression = headers["compression"];
@@ -64,7 +64,7 @@ function readBody(
     const { value, typeWrappers } = deserializeRawBody(inner.body, innerSerializer(inner.contentType), inner.contentEncoding);
     return { raw: value, typeWrappers };
   }
-  const { value, typeWrappers } = deserializeRawBody(body, spec as SerializerSpec, parts.properties["content_encoding"] as string | undefined);
+  const { value, typeWrappers } = deserializeRawBody(body, spec as SerializerSpec, parts.properties["content_encoding"]);
   return { raw: value, typeWrappers };
 }
 

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The worker-input fuzzer at full size (issue 16): N mutated golden messages through the codec and a live built
+# `proto worker` on the project's Redis. Prints crashes, stalls, refusals per code and peak RSS; exits 1 on any finding.
+# Usage: bench/fuzz.sh [cases=100000] [seed=1]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup/env.sh
+exec node --import tsx conformance/fuzz/run.ts --cases "${1:-100000}" --seed "${2:-1}" --batch 100
