@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { createClient } from "../../dist/sdk/index.js";
-import { findFreePort } from "../../conformance/harness/redis-private-server.js";
+import { PrivateRedisServer } from "../../conformance/harness/redis-private-server.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
@@ -56,7 +56,6 @@ const log = (line: string): void => console.log(`[soak ${new Date().toISOString(
 
 interface SoakBroker {
   readonly url: string;
-  start(): Promise<void>;
   /** Stops and starts the broker; what it had accepted must survive. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -66,42 +65,24 @@ interface SoakBroker {
 
 /** A redis-server of its own, `appendfsync always`: a SIGKILL of it loses no write it acknowledged. */
 class RedisSoakBroker implements SoakBroker {
-  private child: ChildProcess | null = null;
-  private constructor(
-    private readonly port: number,
-    private readonly dir: string,
-  ) {}
-  static async create(scratch: string): Promise<RedisSoakBroker> {
+  private constructor(private readonly server: PrivateRedisServer) {}
+  static async start(scratch: string): Promise<RedisSoakBroker> {
     const dir = path.join(scratch, "redis");
     mkdirSync(dir);
-    return new RedisSoakBroker(await findFreePort(), dir);
+    return new RedisSoakBroker(await PrivateRedisServer.start(["--dir", dir, "--appendonly", "yes", "--appendfsync", "always"]));
   }
   get url(): string {
-    return `redis://127.0.0.1:${this.port}/0`;
+    return this.server.url(0);
   }
-  async start(): Promise<void> {
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always"];
-    this.child = spawn("redis-server", args, { stdio: "ignore" });
-    for (let i = 0; i < 200; i++) {
-      const { stdout } = await run("redis-cli", ["-p", String(this.port), "ping"]).catch(() => ({ stdout: "" }));
-      if (stdout.includes("PONG")) return;
-      await sleep(50);
-    }
-    throw new Error(`redis-server on ${this.port} did not answer PING within 10 s`);
+  /** SIGKILL, then started again on the same port and files (the append-only file brings the data back). */
+  restart(): Promise<void> {
+    return this.server.restart();
   }
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
-  }
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (child === null || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGKILL");
-    await exited;
+  stop(): Promise<void> {
+    return this.server.stop();
   }
   async leftovers(): Promise<string> {
-    const cli = (...a: string[]) => run("redis-cli", ["-p", String(this.port), ...a]).then((r) => r.stdout.trim());
+    const cli = (...a: string[]) => run("redis-cli", ["-p", String(this.server.port), ...a]).then((r) => r.stdout.trim());
     return `queued ${await cli("llen", QUEUE)}, unacked ${await cli("hlen", "unacked")}`;
   }
 }
@@ -120,10 +101,12 @@ class AmqpSoakBroker implements SoakBroker {
   private brokers(action: string): Promise<unknown> {
     return run("bash", [path.join(ROOT, "scripts/setup/brokers.sh"), action], { cwd: ROOT, env: this.env, timeout: 180_000 });
   }
-  async start(): Promise<void> {
-    await this.brokers("start");
+  static async start(): Promise<AmqpSoakBroker> {
+    const broker = new AmqpSoakBroker();
+    await broker.brokers("start");
     // A fresh queue per run: what an earlier run left must not count in this one.
-    await this.ctl("delete_queue", "-p", "celery-proto", QUEUE).catch(() => undefined);
+    await broker.ctl("delete_queue", "-p", "celery-proto", QUEUE).catch(() => undefined);
+    return broker;
   }
   async restart(): Promise<void> {
     await this.brokers("restart-rabbitmq");
@@ -160,8 +143,7 @@ interface Execution {
 const scratch = mkdtempSync(path.join(tmpdir(), `celery-proto-soak-${kind}-`));
 const ledger = path.join(scratch, "ledger.txt");
 writeFileSync(ledger, "");
-const broker: SoakBroker = kind === "redis" ? await RedisSoakBroker.create(scratch) : new AmqpSoakBroker();
-await broker.start();
+const broker: SoakBroker = kind === "redis" ? await RedisSoakBroker.start(scratch) : await AmqpSoakBroker.start();
 const config = path.join(scratch, "celeryconfig.json");
 writeFileSync(
   config,

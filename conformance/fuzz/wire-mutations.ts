@@ -5,6 +5,7 @@ import { stringifyPythonJson, type PlainJson } from "../../sdk/src/codec/json/py
 import { parsePythonJson } from "../../sdk/src/codec/json/parse-python-json.js";
 import type { FuzzSeed } from "./fuzz-seeds.js";
 import type { WireModel } from "./wire-model.js";
+import { CELERY_TASK_HEADERS } from "../harness/task-header-names.js";
 
 /** How big generated inputs may get: CI keeps them small, the 100,000-case run goes up to the broker's limits. */
 export interface FuzzLimits {
@@ -48,29 +49,6 @@ export function fuzzCaseArbitrary(seeds: readonly FuzzSeed[], limits: FuzzLimits
   return fc.record({ seed: fc.constantFrom(...seeds), id: fc.uuid({ version: 4 }), mutations: fc.array(mutation, { minLength: 0, maxLength: 3 }) });
 }
 
-const KNOWN_HEADERS = [
-  "lang",
-  "task",
-  "id",
-  "shadow",
-  "eta",
-  "expires",
-  "group",
-  "group_index",
-  "retries",
-  "timelimit",
-  "root_id",
-  "parent_id",
-  "argsrepr",
-  "kwargsrepr",
-  "origin",
-  "ignore_result",
-  "replaced_task_nesting",
-  "stamped_headers",
-  "stamps",
-  "compression",
-  "redelivered",
-];
 const PROPERTY_KEYS = ["correlation_id", "reply_to", "delivery_mode", "delivery_info", "priority", "body_encoding", "delivery_tag"];
 const ENVELOPE_KEYS = ["body", "content-type", "content-encoding", "headers", "properties"];
 const CONTENT_TYPES = [
@@ -180,13 +158,13 @@ function mutationArbitrary(limits: FuzzLimits): fc.Arbitrary<Mutation> {
       .tuple(depth, fc.constantFrom("[", '{"a": '))
       .map(([d, open]) => textBodyMutation(`nested ${open} x${d}`, () => `[[${open.repeat(d)}1${(open === "[" ? "]" : "}").repeat(d)}], {}, {}]`)),
     // Headers (stage 0).
-    fc.constantFrom(...KNOWN_HEADERS).map((key) => headerMutation(`drop header ${key}`, (h) => omit(h, key))),
-    fc.tuple(fc.constantFrom(...KNOWN_HEADERS), value).map(([key, v]) => headerMutation(`header ${key} := ${brief(v)}`, (h) => ({ ...h, [key]: v }))),
+    fc.constantFrom(...CELERY_TASK_HEADERS).map((key) => headerMutation(`drop header ${key}`, (h) => omit(h, key))),
+    fc.tuple(fc.constantFrom(...CELERY_TASK_HEADERS), value).map(([key, v]) => headerMutation(`header ${key} := ${brief(v)}`, (h) => ({ ...h, [key]: v }))),
     fc
       .tuple(fc.string({ unit: "binary", maxLength: 12 }), value)
       .map(([key, v]) => headerMutation(`add header ${JSON.stringify(key)}`, (h) => withKey(h, key, v))),
     fc
-      .tuple(fc.constantFrom(...KNOWN_HEADERS, "x-pad"), pad)
+      .tuple(fc.constantFrom(...CELERY_TASK_HEADERS, "x-pad"), pad)
       .map(([key, n]) => headerMutation(`header ${key} := ${n} chars`, (h) => ({ ...h, [key]: "\u00e9".repeat(n) }))),
     value.map((v) => envelopeMutation(`headers := ${brief(v)}`, (e) => ({ ...e, headers: v }))),
     // Content type, encoding, compression, properties, envelope (stage 1: after the body value is serialized).

@@ -127,7 +127,7 @@ export class PrivateRedisServer {
     this.cleanup();
   }
 
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port: empty, unless its arguments make it persist (`--appendonly yes`). */
   async restart(): Promise<void> {
     await this.stop();
     await this.startProcess();

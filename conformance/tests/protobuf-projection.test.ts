@@ -5,6 +5,7 @@ import { fromBinary, fromJson, toBinary, toJson, type JsonValue } from "@bufbuil
 import { TaskMessageV2Schema } from "../../sdk/src/gen/proto/celery/v1/task_message_pb.js";
 import { decodeMessageBody } from "../../sdk/src/codec/message/decode-message-body.js";
 import { capturedToParts, loadGoldenVectors } from "../harness/golden-vectors.js";
+import { CELERY_TASK_HEADERS } from "../harness/task-header-names.js";
 
 const SCENARIOS = new Set([
   "simple-call",
@@ -17,29 +18,7 @@ const SCENARIOS = new Set([
   "group",
   "stamps",
 ]);
-const KNOWN_HEADERS = new Set([
-  "lang",
-  "task",
-  "id",
-  "shadow",
-  "eta",
-  "expires",
-  "group",
-  "group_index",
-  "retries",
-  "timelimit",
-  "root_id",
-  "parent_id",
-  "argsrepr",
-  "kwargsrepr",
-  "origin",
-  "ignore_result",
-  "replaced_task_nesting",
-  "stamped_headers",
-  "stamps",
-  "compression",
-  "redelivered",
-]);
+const KNOWN_HEADERS = new Set(CELERY_TASK_HEADERS);
 
 describe("protobuf projection (protobuf-es from schemas/proto)", () => {
   const vectors = loadGoldenVectors().filter((v) => v.kind === "task" && SCENARIOS.has(v.scenario) && v.broker === "amqp");

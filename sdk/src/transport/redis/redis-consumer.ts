@@ -243,7 +243,6 @@ export class RedisConsumer implements Consumer {
           await this.waiter.wait(ctx.options.brpopTimeout * 1000);
           continue;
         }
-        if (this.waiter === undefined) continue;
         reply = await blocking.brpop(keys, ctx.options.brpopTimeout);
       } catch (e) {
         // The fetch may have run with its reply lost: whatever it recorded is found again by its score.
