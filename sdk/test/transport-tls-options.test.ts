@@ -12,7 +12,7 @@ import { redisBackendTls } from "../src/results/redis-backend-tls.js";
 import { parseAmqpUrl } from "../src/transport/amqp/parse-amqp-url.js";
 import { createTransport } from "../src/transport/create-transport.js";
 import { parseRedisUrl } from "../src/transport/redis/parse-redis-url.js";
-import { AMQP_TLS_SETTING_NAMES, REDIS_TLS_SETTING_NAMES, describeTlsFailure } from "../src/transport/tls/describe-tls-failure.js";
+import { AMQP_TLS_SETTING_NAMES, REDIS_TLS_SETTING_NAMES, describeTlsFailure, describeTlsReset } from "../src/transport/tls/describe-tls-failure.js";
 import { toAmqpTlsOptions } from "../src/transport/tls/to-amqp-tls-options.js";
 import { toRedisTlsOptions } from "../src/transport/tls/to-redis-tls-options.js";
 
@@ -153,5 +153,15 @@ describe("TLS settings in the configuration and at connect", () => {
     );
     assert.match(describeTlsFailure(error("ERR_SSL_WRONG_VERSION_NUMBER"), "h:6379", REDIS_TLS_SETTING_NAMES) ?? "", /does not speak TLS on this port/);
     assert.equal(describeTlsFailure(error("ECONNREFUSED"), "h:1", REDIS_TLS_SETTING_NAMES), null);
+  });
+
+  it("words a reset right after the handshake (TLS 1.3's lost alert) with the client certificate options; nothing else", () => {
+    const error = (code: string): Error => Object.assign(new Error("read ECONNRESET"), { code });
+    assert.equal(
+      describeTlsReset(error("ECONNRESET"), "h:6380", REDIS_TLS_SETTING_NAMES),
+      "TLS: h:6380 closed the connection right after the handshake (ECONNRESET); it may require a client certificate of a CA it trusts: check ssl_certfile and ssl_keyfile",
+    );
+    assert.match(describeTlsReset(error("EPIPE"), "h:5671", AMQP_TLS_SETTING_NAMES) ?? "", /broker_use_ssl's certfile and keyfile/);
+    assert.equal(describeTlsReset(error("ECONNREFUSED"), "h:1", REDIS_TLS_SETTING_NAMES), null);
   });
 });

@@ -1,6 +1,6 @@
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { describeConnectError, describeConnectTimeout } from "../describe-connect-error.js";
-import { AMQP_TLS_SETTING_NAMES, describeTlsFailure } from "../tls/describe-tls-failure.js";
+import { AMQP_TLS_SETTING_NAMES, describeTlsFailure, describeTlsReset } from "../tls/describe-tls-failure.js";
 import type { AmqpEndpoint } from "./parse-amqp-url.js";
 
 /** Broker reply codes that mean "the broker refused this operation" (the channel closes, the connection stays). */
@@ -57,5 +57,6 @@ export function toConnectError(error: unknown, endpoint: AmqpEndpoint, timeoutMs
   if ((error as { code?: unknown } | null)?.code === "ETIMEDOUT" || message === "connect ETIMEDOUT") {
     return new CeleryProtoError("Timeout", `${prefix}${describeConnectTimeout(hostPort, timeoutMs, timeoutSetting)}`, { cause: error });
   }
-  return new CeleryProtoError("TransportClosed", `${prefix}${describeConnectError(error, hostPort)}`, { cause: error });
+  const reset = endpoint.protocol === "amqps" ? describeTlsReset(error, hostPort, AMQP_TLS_SETTING_NAMES) : null;
+  return new CeleryProtoError("TransportClosed", `${prefix}${reset ?? describeConnectError(error, hostPort)}`, { cause: error });
 }

@@ -3,7 +3,7 @@ import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import { abortedError } from "../connect-aborted-error.js";
 import { describeConnectError, describeConnectTimeout } from "../describe-connect-error.js";
 import { maskBrokerUrl } from "../mask-broker-url.js";
-import { REDIS_TLS_SETTING_NAMES, describeTlsFailure } from "../tls/describe-tls-failure.js";
+import { REDIS_TLS_SETTING_NAMES, describeTlsFailure, describeTlsReset } from "../tls/describe-tls-failure.js";
 import type { CompiledRedisOptions } from "./compile-redis-options.js";
 import { disconnectRedis } from "./disconnect-redis.js";
 import type { RedisTarget } from "./parse-redis-url.js";
@@ -62,7 +62,7 @@ export function waitForReady(client: Redis, ready: ReadyTarget): Promise<void> {
       fail(
         new CeleryProtoError(
           "TransportClosed",
-          `${prefix}${lastError === null ? "reconnection given up" : describeConnectError(lastError, hostPort(client, target))}`,
+          `${prefix}${lastError === null ? "reconnection given up" : describeFailure(client, lastError, hostPort(client, target))}`,
           { cause: lastError },
         ),
       );
@@ -88,7 +88,7 @@ export function waitForReady(client: Redis, ready: ReadyTarget): Promise<void> {
       const reason =
         (error as NodeJS.ErrnoException).code === "ETIMEDOUT"
           ? describeConnectTimeout(at, options.connectTimeoutMs, options.connectTimeoutSetting, server)
-          : describeConnectError(error, at);
+          : describeFailure(client, error, at);
       fail(new CeleryProtoError((error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? "Timeout" : "TransportClosed", `${prefix}${reason}`, { cause: error }));
     };
     client.on("ready", onReady);
@@ -116,6 +116,12 @@ function toRefusal(error: Error, at: string, db: number, urlName: string): strin
   if (/DB index is out of range|invalid DB index/i.test(message))
     return `${at} has no database ${db} (${message}); the database is the ${urlName}'s path, /${db}`;
   return null;
+}
+
+/** A connection failure in words; a reset of a TLS connection names the client certificate a server may require. */
+function describeFailure(client: Redis, error: Error, at: string): string {
+  const tls = client.options.tls === undefined ? null : describeTlsReset(error, at, REDIS_TLS_SETTING_NAMES);
+  return tls ?? describeConnectError(error, at);
 }
 
 /** The server the connection is trying now (ioredis's options follow the failover rotation). */

@@ -67,3 +67,14 @@ export function describeTlsFailure(error: unknown, at: string, names: TlsSetting
   }
   return null;
 }
+
+/**
+ * Why a TLS connection reset before it was ready, when it was: under TLS 1.3 a server checks the client's certificate
+ * after the client has finished its side of the handshake, so its alert can be lost to the reset of the client's first
+ * write. Null when `error` is not a reset.
+ */
+export function describeTlsReset(error: unknown, at: string, names: TlsSettingNames): string | null {
+  const code = String((error as { code?: unknown } | null)?.code ?? "");
+  if (code !== "ECONNRESET" && code !== "EPIPE") return null;
+  return `TLS: ${at} closed the connection right after the handshake (${code}); it may require a client certificate of a CA it trusts: check ${names.clientCert}`;
+}
