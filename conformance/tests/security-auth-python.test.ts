@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { encodeAmqpPublish } from "../../sdk/src/codec/amqp/encode-amqp-publish.js";
@@ -15,7 +16,10 @@ import { createTaskMessage } from "../../sdk/src/codec/task/create-task-message.
 import { createClient } from "../../sdk/src/client/create-client.js";
 import type { Client } from "../../sdk/src/client/client.js";
 import type { CelerySettings } from "../../sdk/src/config/celery-settings.js";
+import { inspect } from "../../sdk/src/control/inspect.js";
+import { loadControlSerialization } from "../../sdk/src/control/load-control-serialization.js";
 import { loadMessageSigner } from "../../sdk/src/security/message-signing.js";
+import { createTransport } from "../../sdk/src/transport/create-transport.js";
 import { createWorker } from "../../worker/src/create-worker.js";
 import type { MessageRefusedEvent } from "../../worker/src/lifecycle/worker-event-map.js";
 import { loadTaskModule } from "../../worker/src/load-task-module.js";
@@ -25,6 +29,7 @@ import type { AmqpPublish } from "../../sdk/src/codec/amqp/encode-amqp-publish.j
 import { AMQP_URL, BROKERS, type BrokerKind, redisDbUrl } from "../harness/broker-urls.js";
 import { PythonWorker } from "../harness/python-worker.js";
 import { RawAmqpPublisher, RawRedisPublisher } from "../harness/raw-publisher.js";
+import { runCelery } from "./worker-control-python.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const FIXTURES = path.join(ROOT, "conformance/fixtures/security-test-only");
@@ -65,6 +70,7 @@ for (const broker of BROKERS) {
     const BROKER = broker === "redis" ? redisDbUrl(2) : AMQP_URL;
     const tsQueue = `t-auth-ts-${broker}-${process.pid}`;
     const pyQueue = `t-auth-py-${broker}-${process.pid}`;
+    const pyNode = `t-auth-py-${process.pid}@${os.hostname()}`;
     const lines: string[] = [];
     const refusals: MessageRefusedEvent[] = [];
     let worker: Worker;
@@ -87,7 +93,13 @@ for (const broker of BROKERS) {
       worker.on("message:refused", (event) => refusals.push(event));
       await loadTaskModule("conformance/ts-tasks/conformance-tasks.ts", worker.registry);
       [python] = await Promise.all([
-        PythonWorker.start({ brokerUrl: BROKER, resultBackend: BACKEND, queue: pyQueue, extraEnv: { CONFORMANCE_AUTH: "1" } }),
+        PythonWorker.start({
+          brokerUrl: BROKER,
+          resultBackend: BACKEND,
+          queue: pyQueue,
+          nodeName: pyNode,
+          extraEnv: { CONFORMANCE_AUTH: "1" },
+        }),
         worker.start(),
       ]);
       client = await createClient({ broker: BROKER, backend: BACKEND, config: AUTH });
@@ -164,6 +176,65 @@ for (const broker of BROKERS) {
       assert.match(log, new RegExp(`Can't decode message body: .*Unknown certificate: .*untrusted signer 7.*'id': '${untrustedId}'`));
       assert.doesNotMatch(log, /Task conformance\.add\[[^\]]+\] succeeded in [^:]+: (14|2|10)\n/);
       assert.deepEqual(await Promise.all([unsigned, tamperedId, untrustedId].map((id) => client.result(id).state())), ["PENDING", "PENDING", "PENDING"]);
+    });
+
+    it("remote control is signed as Celery's mailbox signs it: Python's signed `inspect ping` is answered by our worker (signed) and ours by Python's; unsigned requests are refused on both sides", async () => {
+      const ours = `t-auth-${process.pid}@${os.hostname()}`;
+      const signedPing = await runCelery({ brokerUrl: BROKER, resultBackend: BACKEND }, ["inspect", "ping", "-d", ours, "--json", "-t", "5"], ".venv", {
+        CONFORMANCE_AUTH: "1",
+      });
+      assert.equal(signedPing.code, 0, `${signedPing.stdout}\n${signedPing.stderr}\n${lines.join("")}`);
+      assert.deepEqual(JSON.parse(signedPing.stdout.trim().split("\n").at(-1) ?? "{}"), { [ours]: { ok: "pong" } });
+
+      const transport = await createTransport(BROKER);
+      try {
+        const signing = await loadControlSerialization({ ...AUTH, task_serializer: "auth", accept_content: ["auth"] });
+        assert.deepEqual(await inspect(transport, "ping", {}, { ...signing, destination: [pyNode], timeoutMs: 5000 }), [{ [pyNode]: { ok: "pong" } }]);
+        // Unsigned (json) requests: neither worker answers, and ours says why.
+        const before = lines.length;
+        assert.deepEqual(await inspect(transport, "ping", {}, { destination: [ours, pyNode], timeoutMs: 1500 }), []);
+        await waitFor(
+          () =>
+            lines
+              .slice(before)
+              .find((l) =>
+                /CRITICAL\/MainProcess\] Can't decode message body: .*refusing to deserialize content of type application\/json.*\n\nbody: b'\{"method": "ping"/.test(
+                  l,
+                ),
+              ),
+          "our worker's refusal of the unsigned request",
+        );
+        await waitFor(
+          () => python.log.includes("ContentDisallowed('Refusing to deserialize untrusted content of type json") || undefined,
+          "Python's refusal of the unsigned request",
+        );
+        assert.match(
+          python.log,
+          /CRITICAL\/MainProcess\] Can't decode message body: ContentDisallowed\('Refusing to deserialize untrusted content of type json \(application\/json\)'\).*\n\nbody: b?'\{"method": "ping"/,
+        );
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it("mingle under auth: our worker's signed hello is answered by the Python worker and by ours", async () => {
+      const log: string[] = [];
+      const second = createWorker({
+        broker: BROKER,
+        backend: BACKEND,
+        queues: [`${tsQueue}-mingle`],
+        config: AUTH,
+        hostname: `t-auth-mingle-${process.pid}@%h`,
+        logger: createCeleryLogger({ level: "INFO", write: (t) => log.push(t) }),
+        mingle: true,
+        heartbeat: false,
+      });
+      await second.start();
+      await second.stop();
+      assert.ok(
+        log.some((l) => l.includes("mingle: sync with 2 nodes")),
+        log.join(""),
+      );
     });
 
     /** conformance/python/reference/auth_client.py on this broker. */

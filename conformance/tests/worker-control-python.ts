@@ -28,8 +28,8 @@ export interface CliResult {
 }
 
 /** Runs `celery -A conformance_app <args>` of a venv to completion. */
-export function runCelery(env: PythonEnv, args: readonly string[], venv = ".venv"): Promise<CliResult> {
-  return runProcess(path.join(ROOT, venv, "bin", "celery"), ["-A", "conformance_app", ...args], env);
+export function runCelery(env: PythonEnv, args: readonly string[], venv = ".venv", extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runProcess(path.join(ROOT, venv, "bin", "celery"), ["-A", "conformance_app", ...args], env, extraEnv);
 }
 
 /** Runs `python <script> <args>` of a venv to completion. */
@@ -37,9 +37,9 @@ export function runPython(env: PythonEnv, script: string, args: readonly string[
   return runProcess(path.join(ROOT, venv, "bin", "python"), [path.join(ROOT, script), ...args], env);
 }
 
-function runProcess(command: string, args: readonly string[], env: PythonEnv): Promise<CliResult> {
+function runProcess(command: string, args: readonly string[], env: PythonEnv, extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: environment(env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: ROOT, env: { ...environment(env), ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

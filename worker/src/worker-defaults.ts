@@ -146,6 +146,9 @@ export async function startDefaultPidbox(services: PidboxServices): Promise<Runn
     // add_consumer of a queue the app declares (task_queues) declares it as the app does (Celery's queues.select_add).
     describeQueue: (name) => specs.get(name) ?? services.options.queueTable.find(name) ?? { name, exchange: queueExchange({ name }) },
     accept: services.options.accept,
+    serializer: services.options.config.settings.task_serializer as TaskSerializerName,
+    signer: services.options.signer ?? undefined,
+    verifier: services.options.verifier ?? undefined,
     mailbox: mailboxSettingsOf(services.options.config.settings),
     settings: configuredSettings(services.options.config),
     log: services.logger,

@@ -126,6 +126,7 @@ export function recordingLog(): LogSink & { readonly lines: string[] } {
     info: (m) => void lines.push(`INFO ${m}`),
     warning: (m, e) => void lines.push(`WARNING ${m}${e === undefined ? "" : `: ${String(e)}`}`),
     error: (m, e) => void lines.push(`ERROR ${m}${e === undefined ? "" : `: ${String(e)}`}`),
+    critical: (m, e) => void lines.push(`CRITICAL ${m}${e === undefined ? "" : `: ${String(e)}`}`),
   };
 }
 

@@ -1,3 +1,4 @@
+import { loadControlSerialization } from "../../../sdk/src/control/load-control-serialization.js";
 import type { Command } from "@oclif/core";
 import { encodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
 import { inspect, type NodeReply } from "../../../sdk/src/control/inspect.js";
@@ -43,6 +44,8 @@ export async function runRemote(command: Command, run: RemoteRun): Promise<void>
     const transport = await connectBroker(run.flags, config);
     try {
       replies = await inspect(transport, run.method, run.arguments, {
+        // The app's mailbox: requests as task_serializer (signed for auth), replies by accept_content.
+        ...(await loadControlSerialization(config.settings)),
         destination,
         timeoutMs,
         // The app's mailbox settings, as `celery inspect` reads them from app.conf.

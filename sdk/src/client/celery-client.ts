@@ -104,7 +104,9 @@ export class CeleryClient implements TaskSender {
     await this.declareExchangeOnce(PIDBOX_EXCHANGE, () =>
       this.transport.declareExchange({ name: PIDBOX_EXCHANGE, type: "fanout", durable: false, deliveryMode: 1 }),
     );
-    await this.transport.publish(encodeControlRequest({ method, arguments: args, clock: this.tick() }));
+    // Celery's mailbox sends as task_serializer: a signing client signs its control requests.
+    const serialization = { serializer: this.options.serializer, ...(this.options.signer === null ? {} : { signer: this.options.signer }) };
+    await this.transport.publish(encodeControlRequest({ method, arguments: args, clock: this.tick() }, serialization));
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { AmqpPublish } from "../codec/amqp/encode-amqp-publish.js";
 import { PyFloat } from "../codec/json/python-values.js";
 import { encodeMessagePublish } from "../codec/message/encode-message-publish.js";
+import type { ControlSerialization } from "./control-serialization.js";
 
 /** The pidbox broadcast exchange Celery's workers bind to (`<control_exchange>.pidbox`). */
 export const PIDBOX_EXCHANGE = "celery.pidbox";
@@ -26,7 +27,7 @@ export interface ControlRequestInput {
 }
 
 /** Encodes a remote-control request exactly as kombu's `Mailbox._publish` does (K:kombu/pidbox.py). */
-export function encodeControlRequest(input: ControlRequestInput): AmqpPublish {
+export function encodeControlRequest(input: ControlRequestInput, serialization: Pick<ControlSerialization, "serializer" | "signer"> = {}): AmqpPublish {
   const body: Record<string, unknown> = {
     method: input.method,
     arguments: input.arguments,
@@ -44,5 +45,7 @@ export function encodeControlRequest(input: ControlRequestInput): AmqpPublish {
     routingKey: "",
     headers: { clock: input.clock, expires: new PyFloat(now + (input.timeoutSeconds ?? 1)) },
     deliveryMode: 2,
+    serializer: serialization.serializer ?? "json",
+    signer: serialization.signer,
   });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
 import type { Consumer, Delivery, Transport } from "../transport/transport.js";
+import type { ControlSerialization } from "./control-serialization.js";
 import { encodeControlRequest } from "./encode-control-request.js";
 import { DEFAULT_MAILBOX_SETTINGS, pidboxExchange, replyExchange, replyQueue, type MailboxSettings } from "./pidbox-entities.js";
 
@@ -10,8 +11,8 @@ export interface ControlClock {
   adjust(other: number): number;
 }
 
-/** Options of {@link inspect}. */
-export interface InspectOptions {
+/** Options of {@link inspect}: with `serializer`, `signer`, `accept` and `verifier` as the app's mailbox (Celery's `task_serializer`, `accept_content`). */
+export interface InspectOptions extends ControlSerialization {
   /** Node names that must answer (`-d celery@a,celery@b`); null/empty = every worker. */
   readonly destination?: readonly string[] | null;
   /** With `matcher`: which nodes answer (`glob` = fnmatch, `pcre` = Python `re.match`). */
@@ -25,8 +26,6 @@ export interface InspectOptions {
   readonly clock?: ControlClock;
   /** `control_*` settings; Celery 5.7's defaults. They must match the workers' (RabbitMQ checks queue flags). */
   readonly mailbox?: Partial<MailboxSettings>;
-  /** Serializers accepted in replies. Default ["json"]. */
-  readonly accept?: readonly string[];
   /** The client oid (reply queue `<oid>.reply.celery.pidbox`). Default: a new uuid4. */
   readonly oid?: string;
   /** Replies that cannot be decoded are passed here and skipped. Default: ignored. */
@@ -80,7 +79,10 @@ export async function inspect(
   const onDelivery = (delivery: Delivery): void => {
     let decoded;
     try {
-      decoded = decodeControlMessage(delivery.message, { accept: options.accept ?? ["json"] });
+      decoded = decodeControlMessage(delivery.message, {
+        accept: options.accept ?? ["json"],
+        ...(options.verifier === undefined ? {} : { verifier: options.verifier }),
+      });
     } catch (e) {
       options.onInvalidReply?.(CeleryProtoError.from(e));
       return;
@@ -104,18 +106,21 @@ export async function inspect(
     const exchange = pidboxExchange(settings);
     await transport.declareExchange(exchange);
     await transport.publish(
-      encodeControlRequest({
-        method,
-        arguments: args,
-        destination,
-        pattern: options.pattern ?? null,
-        matcher: options.matcher ?? null,
-        reply: { ticket, routingKey: oid },
-        clock: clock.forward(),
-        timeoutSeconds: timeoutMs / 1000,
-        exchange: exchange.name,
-        replyExchange: replyExchange(settings).name,
-      }),
+      encodeControlRequest(
+        {
+          method,
+          arguments: args,
+          destination,
+          pattern: options.pattern ?? null,
+          matcher: options.matcher ?? null,
+          reply: { ticket, routingKey: oid },
+          clock: clock.forward(),
+          timeoutSeconds: timeoutMs / 1000,
+          exchange: exchange.name,
+          replyExchange: replyExchange(settings).name,
+        },
+        options,
+      ),
     );
     arm();
     await finished;

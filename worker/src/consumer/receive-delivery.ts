@@ -16,7 +16,7 @@ import { buildTaskRequest } from "../request/build-task-request.js";
 import { headerOnlyMessage } from "../request/header-only-message.js";
 import type { TaskRequest } from "../request/task-request.js";
 import { classifyRefusal } from "./classify-refusal.js";
-import { dumpBody, reportMessage } from "./dump-message.js";
+import { dumpBody, reportMessage } from "../logging/dump-message.js";
 import type { TrackedDelivery } from "./queue-consumers.js";
 
 export interface ReceiveContext {

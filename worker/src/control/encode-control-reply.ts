@@ -1,6 +1,6 @@
 import type { AmqpPublish } from "../../../sdk/src/codec/amqp/encode-amqp-publish.js";
-import type { SerializerName } from "../../../sdk/src/codec/body/content-types.js";
 import { encodeMessagePublish } from "../../../sdk/src/codec/message/encode-message-publish.js";
+import type { ControlSerialization } from "../../../sdk/src/control/control-serialization.js";
 
 /**
  * A worker's reply as kombu's `Mailbox._publish_reply` sends it: body `{<hostname>: <reply>}` to the request's
@@ -14,8 +14,8 @@ export function encodeControlReply(
     readonly routingKey: string;
     readonly ticket: string | null;
     readonly clock: number;
-    readonly serializer?: SerializerName;
   },
+  serialization: Pick<ControlSerialization, "serializer" | "signer"> = {},
 ): AmqpPublish {
   return encodeMessagePublish(
     { [hostname]: reply },
@@ -24,7 +24,8 @@ export function encodeControlReply(
       routingKey: where.routingKey,
       headers: { ticket: where.ticket, clock: where.clock },
       deliveryMode: 1,
-      ...(where.serializer === undefined ? {} : { serializer: where.serializer }),
+      serializer: serialization.serializer ?? "json",
+      signer: serialization.signer,
     },
   );
 }

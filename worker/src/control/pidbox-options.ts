@@ -1,4 +1,4 @@
-import type { SerializerName } from "../../../sdk/src/codec/body/content-types.js";
+import type { ControlSerialization } from "../../../sdk/src/control/control-serialization.js";
 import type { MailboxSettings } from "../../../sdk/src/control/pidbox-entities.js";
 import type { QueueSpec } from "../../../sdk/src/transport/queue-spec.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
@@ -12,7 +12,11 @@ import type { ControlCommand } from "./control-command.js";
 import type { PoolView } from "./control-context.js";
 
 /** Options of `startPidbox`. `transport`, `hostname`, `state`, `control` and `registry` are required. */
-export interface PidboxOptions {
+/**
+ * The worker's remote control. `accept`, `serializer`, `signer` and `verifier` are the app's mailbox serialization:
+ * requests accepted (`accept_content`, signed ones verified), replies and mingle's hello sent as `task_serializer`.
+ */
+export interface PidboxOptions extends ControlSerialization {
   readonly transport: Transport;
   /** This worker's node name (`celery@host`): its queue is `<hostname>.celery.pidbox`. */
   readonly hostname: string;
@@ -47,10 +51,6 @@ export interface PidboxOptions {
   readonly mailbox?: Partial<MailboxSettings>;
   /** The mailbox's Lamport clock (request/reply headers; kombu keeps it apart from the app clock). Default: a new one. */
   readonly mailboxClock?: LamportClock;
-  /** Accepted request serializers (Celery's `accept_content`). Default ["json"]. */
-  readonly accept?: readonly string[];
-  /** Reply serializer (Celery's `task_serializer`). Default "json". */
-  readonly serializer?: SerializerName;
   /** More commands (or replacements of built-ins by name), as with Celery's `@control_command`. */
   readonly commands?: readonly ControlCommand[];
   readonly log?: LogSink;

@@ -1,4 +1,5 @@
 import { flattenReplies } from "../../../sdk/src/control/flatten-replies.js";
+import type { ControlSerialization } from "../../../sdk/src/control/control-serialization.js";
 import { inspect, type ControlClock } from "../../../sdk/src/control/inspect.js";
 import type { MailboxSettings } from "../../../sdk/src/control/pidbox-entities.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
@@ -16,6 +17,8 @@ export interface MingleOptions {
   readonly timeoutMs?: number;
   readonly mailbox?: Partial<MailboxSettings>;
   readonly log?: LogSink;
+  /** The mailbox's serialization: hello sent as `task_serializer` (signed for `auth`), replies read by `accept_content`. */
+  readonly serialization?: ControlSerialization;
 }
 
 export interface MingleResult {
@@ -37,7 +40,12 @@ export async function runMingle(options: MingleOptions): Promise<MingleResult> {
     options.transport,
     "hello",
     { from_node: hostname, revoked: state.revoked.ids() },
-    { timeoutMs: options.timeoutMs ?? 1000, ...(options.clock ? { clock: options.clock } : {}), ...(options.mailbox ? { mailbox: options.mailbox } : {}) },
+    {
+      ...options.serialization,
+      timeoutMs: options.timeoutMs ?? 1000,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.mailbox ? { mailbox: options.mailbox } : {}),
+    },
   );
   const byNode = flattenReplies(replies);
   delete byNode[hostname];

@@ -1,3 +1,4 @@
+import type { ControlSerialization } from "../../../sdk/src/control/control-serialization.js";
 import { decodeControlMessage, type ControlMessage } from "../../../sdk/src/codec/message/decode-control-message.js";
 import { DEFAULT_MAILBOX_SETTINGS, nodeQueue, replyExchange, type MailboxSettings } from "../../../sdk/src/control/pidbox-entities.js";
 import type { RawTaskParts } from "../../../sdk/src/codec/task/raw-task-parts.js";
@@ -14,6 +15,9 @@ import { dispatchControlRequest } from "./dispatch-control-request.js";
 import { encodeControlReply } from "./encode-control-reply.js";
 import type { PidboxOptions } from "./pidbox-options.js";
 import { runMingle, type MingleResult } from "./run-mingle.js";
+import { safeRepr } from "../../../sdk/src/codec/repr/safe-repr.js";
+import { dumpBody } from "../logging/dump-message.js";
+import { TASK_LOG } from "../logging/task-log-messages.js";
 import { shouldHandleRequest } from "./should-handle-request.js";
 
 /** A running remote-control mailbox. */
@@ -47,6 +51,7 @@ export async function startPidbox(options: PidboxOptions): Promise<Pidbox> {
   const mailboxClock = options.mailboxClock ?? new LamportClock();
   const commands = indexCommands(options.commands);
   const accept = options.accept ?? ["json"];
+  const serialization: ControlSerialization = { accept, serializer: options.serializer ?? "json", signer: options.signer, verifier: options.verifier };
   const context: ControlContext = {
     hostname,
     state,
@@ -74,7 +79,7 @@ export async function startPidbox(options: PidboxOptions): Promise<Pidbox> {
   const mingle =
     options.mingle === false
       ? null
-      : await runMingle({ transport, hostname, state, clock: mailboxClock, timeoutMs: options.mingleTimeoutMs ?? 1000, mailbox, log });
+      : await runMingle({ transport, hostname, state, clock: mailboxClock, timeoutMs: options.mingleTimeoutMs ?? 1000, mailbox, log, serialization });
 
   const queue = nodeQueue(hostname, mailbox);
   const reply = replyExchange(mailbox);
@@ -91,9 +96,18 @@ export async function startPidbox(options: PidboxOptions): Promise<Pidbox> {
   const handle = async (parts: RawTaskParts): Promise<void> => {
     let message: ControlMessage;
     try {
-      message = decodeControlMessage(parts, { accept });
+      message = decodeControlMessage(parts, { accept, ...(options.verifier === undefined ? {} : { verifier: options.verifier }) });
     } catch (e) {
-      log.error("Cannot decode message", e);
+      // Celery's consumer logs a pidbox message it cannot decode (refused content type, bad signature) as it logs a task's.
+      log.critical(
+        TASK_LOG.decodeError(
+          CeleryProtoError.from(e, "InvalidMessage").describe(),
+          safeRepr(parts.properties["content_type"] ?? null),
+          safeRepr(parts.properties["content_encoding"] ?? null),
+          safeRepr(parts.headers ?? null),
+          dumpBody(parts),
+        ),
+      );
       return;
     }
     if (message.type !== "request") return;
@@ -111,13 +125,17 @@ export async function startPidbox(options: PidboxOptions): Promise<Pidbox> {
     const replyTo = request.reply_to;
     if (result === NO_REPLY || replyTo === undefined || replyTo === null) return;
     try {
-      const encoded = encodeControlReply(hostname, result, {
-        exchange: replyTo.exchange,
-        routingKey: replyTo.routing_key,
-        ticket: request.ticket ?? null,
-        clock: mailboxClock.forward(),
-        serializer: options.serializer ?? "json",
-      });
+      const encoded = encodeControlReply(
+        hostname,
+        result,
+        {
+          exchange: replyTo.exchange,
+          routingKey: replyTo.routing_key,
+          ticket: request.ticket ?? null,
+          clock: mailboxClock.forward(),
+        },
+        serialization,
+      );
       if (replyTo.exchange === reply.name) await declareReply();
       await transport.publish(encoded);
     } catch (e) {

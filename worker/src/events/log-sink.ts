@@ -6,6 +6,7 @@ export interface LogSink {
   info(message: string): void;
   warning(message: string, error?: unknown): void;
   error(message: string, error?: unknown): void;
+  critical(message: string, error?: unknown): void;
 }
 
 /** Writes warnings and errors to stderr (with the error's message), drops info. */
@@ -16,6 +17,9 @@ export const STDERR_LOG_SINK: LogSink = Object.freeze({
   },
   error(message: string, error?: unknown) {
     process.stderr.write(`[ERROR] ${message}${describe(error)}\n`);
+  },
+  critical(message: string, error?: unknown) {
+    process.stderr.write(`[CRITICAL] ${message}${describe(error)}\n`);
   },
 });
 

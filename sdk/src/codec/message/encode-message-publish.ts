@@ -1,6 +1,7 @@
 import type { AmqpPublish } from "../amqp/encode-amqp-publish.js";
-import type { SerializerName } from "../body/content-types.js";
-import { serializeBody } from "../body/serialize-body.js";
+import type { TaskSerializerName } from "../body/content-types.js";
+import { serializePayload } from "../body/signed-body.js";
+import type { MessageSigner } from "../../security/message-signing.js";
 
 export interface MessagePublishOptions {
   readonly exchange: string;
@@ -8,8 +9,9 @@ export interface MessagePublishOptions {
   readonly headers: Readonly<Record<string, unknown>>;
   /** 1 = transient (events, pidbox replies), 2 = persistent (pidbox requests, as kombu sends them). */
   readonly deliveryMode: 1 | 2;
-  /** Default json. */
-  readonly serializer?: SerializerName;
+  /** Default json. `auth` signs the json body with `signer`. */
+  readonly serializer?: TaskSerializerName;
+  readonly signer?: MessageSigner | undefined;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface MessagePublishOptions {
  * with its content type and encoding, priority 0, the given headers and delivery mode.
  */
 export function encodeMessagePublish(body: unknown, options: MessagePublishOptions): AmqpPublish {
-  const serialized = serializeBody(body, options.serializer ?? "json");
+  const serialized = serializePayload(body, { serializer: options.serializer ?? "json", signer: options.signer });
   return {
     exchange: options.exchange,
     routingKey: options.routingKey,

@@ -2,9 +2,10 @@ import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import type { Signature, TaskHeadersV2, TaskProperties } from "../../gen/json-schema/types.js";
 import { validateTaskBodyV1, validateTaskBodyV2, validateTaskHeadersV2 } from "../../gen/json-schema/task-validators.js";
 import { decompressBody } from "../body/compression.js";
-import { AUTH_CONTENT_TYPE, checkContentType, findSerializer, PICKLE_CONTENT_TYPE, resolveAcceptList, type SerializerSpec } from "../body/content-types.js";
+import { checkContentType, resolveAcceptList, type SerializerSpec } from "../body/content-types.js";
 import type { MessageVerifier } from "../../security/message-signing.js";
-import { deserializeRawBody } from "../body/deserialize-body.js";
+import { deserializeRawBody, type RawBody } from "../body/deserialize-body.js";
+import { isSignedContentType, readSignedBody, signedBodyVerifier } from "../body/signed-body.js";
 import { decodeTypeWrappers } from "../json/kombu-json.js";
 import type { ParsedJson } from "../json/parse-python-json.js";
 import { PyTuple, safeRepr } from "../repr/safe-repr.js";
@@ -48,8 +49,9 @@ function readBody(
   verifier: MessageVerifier | undefined,
 ): { raw: unknown; typeWrappers: boolean } {
   const contentType = parts.properties["content_type"];
-  const signed = typeof contentType === "string" && contentType.trim().toLowerCase() === AUTH_CONTENT_TYPE;
-  const spec = signed ? checkSigned(accept, verifier) : checkContentType(contentType, accept);
+  const read = isSignedContentType(contentType)
+    ? readSignedWith(signedBodyVerifier(accept, verifier))
+    : readPlainAs(checkContentType(contentType, accept), parts);
   const compression = headers["compression"];
   if (compression !== undefined && compression !== null && typeof compression !== "string") {
     throw new CeleryProtoError("InvalidHeaders", "the 'compression' header must be a string", {
@@ -57,38 +59,16 @@ function readBody(
     });
   }
   const body = typeof compression === "string" ? decompressBody(parts.body, compression) : parts.body;
-  if (signed && verifier !== undefined) {
-    // Celery verifies the signed bytes before it decodes anything, then loads the inner body whatever the accept
-    // list says (`loads(..., force=True)`); pickle stays refused here.
-    const inner = verifier.verify(body);
-    const { value, typeWrappers } = deserializeRawBody(inner.body, innerSerializer(inner.contentType), inner.contentEncoding);
-    return { raw: value, typeWrappers };
-  }
-  const { value, typeWrappers } = deserializeRawBody(body, spec as SerializerSpec, parts.properties["content_encoding"]);
+  const { value, typeWrappers } = read(body);
   return { raw: value, typeWrappers };
 }
 
-function checkSigned(accept: ReadonlySet<string>, verifier: MessageVerifier | undefined): null {
-  if (!accept.has(AUTH_CONTENT_TYPE)) {
-    throw new CeleryProtoError(
-      "ContentDisallowed",
-      `refusing to deserialize a signed body (${AUTH_CONTENT_TYPE}, 'auth'): not in the accept list: ${[...accept].join(", ")}`,
-    );
-  }
-  if (verifier === undefined) {
-    throw new CeleryProtoError("ContentDisallowed", "refusing a signed body ('auth'): no security_cert_store is configured to verify it");
-  }
-  return null;
+function readSignedWith(verifier: MessageVerifier): (body: Uint8Array) => RawBody {
+  return (body) => readSignedBody(body, verifier);
 }
 
-function innerSerializer(contentType: string): SerializerSpec {
-  const type = contentType.trim().toLowerCase();
-  if (type === PICKLE_CONTENT_TYPE)
-    throw new CeleryProtoError("ContentDisallowed", "refusing a signed body whose content is pickle (application/x-python-serialize)");
-  const spec = findSerializer(type);
-  if (spec === undefined)
-    throw new CeleryProtoError("UnsupportedContentType", `a signed body holds content of unsupported type ${JSON.stringify(contentType)}`);
-  return spec;
+function readPlainAs(spec: SerializerSpec, parts: RawTaskParts): (body: Uint8Array) => RawBody {
+  return (body) => deserializeRawBody(body, spec, parts.properties["content_encoding"]);
 }
 
 function decodeProtocol2(parts: RawTaskParts, headers: Readonly<Record<string, unknown>>, raw: unknown, decodeValues: ValueDecoder): TaskMessage {

@@ -1,8 +1,7 @@
 import { compressBody, type CompressionName } from "../body/compression.js";
-import { serializeBody, type SerializedBody } from "../body/serialize-body.js";
 import type { MessageSigner } from "../../security/message-signing.js";
-import { CeleryProtoError } from "../../errors/celery-proto-error.js";
-import { AUTH_CONTENT_ENCODING, AUTH_CONTENT_TYPE, type TaskSerializerName } from "../body/content-types.js";
+import type { TaskSerializerName } from "../body/content-types.js";
+import { serializePayload } from "../body/signed-body.js";
 import type { KombuJsonFlavor } from "../json/kombu-json.js";
 import type { TaskMessage } from "./task-message.js";
 
@@ -43,15 +42,4 @@ export function serializeTaskBody(message: TaskMessage, options: EncodeOptions =
     contentEncoding: serialized.contentEncoding,
     headers: { ...headers, compression: compressed.mimeType },
   };
-}
-
-function serializePayload(payload: unknown, options: EncodeOptions): SerializedBody {
-  const serializer = options.serializer ?? "json";
-  if (serializer !== "auth") return serializeBody(payload, serializer, options.jsonFlavor ?? "kombu5.3");
-  if (options.signer === undefined) {
-    throw new CeleryProtoError("InvalidOption", "serializer 'auth' needs a signer: set security_key and security_certificate (createClient loads them)");
-  }
-  // Celery's SecureSerializer signs the body its inner serializer (json by default) produced.
-  const inner = serializeBody(payload, "json", options.jsonFlavor ?? "kombu5.3");
-  return { body: options.signer.sign(inner), contentType: AUTH_CONTENT_TYPE, contentEncoding: AUTH_CONTENT_ENCODING };
 }
