@@ -158,6 +158,23 @@ for (const broker of ["redis", "amqp"] as const) {
       );
       assert.ok(!gossiping.aliveWorkers().some((w) => w.hostname === ours), "a worker does not track itself");
 
+      // An election held by ours alone (the `election` command sent to it only): ours sees two peers alive, so it
+      // decides once two acks came back, its own and the Python node's, which Celery sends only for a `worker-elect`
+      // with every field (else it logs 'election request missing field'). The only candidate, ours, wins.
+      const election = `${prefix}-election`;
+      const broadcast = PythonProcess.start(env, "python", [
+        "-c",
+        `from conformance_app import app; app.control.broadcast("election", arguments={"id": "${election}", "topic": "task", "action": "conformance.add"}, destination=["${ours}"])`,
+      ]);
+      assert.equal(await broadcast.wait(), 0, broadcast.stderr);
+      await poll(
+        async () => oursLog.some((l) => l.includes(`INFO/MainProcess] I won the election '${election}'`)),
+        10_000,
+        () => oursLog.join(""),
+      );
+      assert.ok(!oursLog.some((l) => l.includes("Could not call task")), oursLog.join(""));
+      assert.doesNotMatch(pythonWorker.stdout + pythonWorker.stderr, /election request missing field|Unknown election topic/);
+
       assert.equal(withoutGossip.count(/joined the party|\] \S+ left$|missed heartbeat/), 0, withoutGossip.log);
       // A node killed without worker-offline is dropped once its heartbeat expired (2 * freq 2 s), at the next 5 s
       // sweep: Celery and ours log it alike.

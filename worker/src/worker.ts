@@ -17,6 +17,8 @@ import { WorkerEventEmitter } from "./lifecycle/worker-event-emitter.js";
 import type { WorkerEventListener, WorkerEventName } from "./lifecycle/worker-event-map.js";
 import { startHeartbeat, type Heartbeat } from "./events/start-heartbeat.js";
 import type { GossipPeer } from "./gossip/peer-table.js";
+import { CeleryOutcomeRecorder } from "./outcomes/create-outcome-recorder.js";
+import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
 import { type Gossip, startGossip, supportsGossip } from "./gossip/start-gossip.js";
 import { TASK_LOG } from "./logging/task-log-messages.js";
 import { createCeleryLogger, type WorkerLogger } from "./logging/worker-logger.js";
@@ -208,7 +210,7 @@ export class Worker implements WorkerControl {
         onRateLimitChanged: (name) => rateLimiter?.setRate(name, this.registry.get(name)?.options.rateLimit ?? null),
       });
       // Celery's Gossip step comes after Control; it is silently off on transports other than AMQP and Redis.
-      running.gossip = o.gossip && supportsGossip(transport) ? await this.startGossip(transport, events) : null;
+      running.gossip = o.gossip && supportsGossip(transport) ? await this.startGossip(transport, events, outcomes) : null;
       // Celery's DelayedDelivery step: after the queues are declared, before consuming.
       const delayedDelivery = includeDelayedDelivery(transport, o.queueTable)
         ? () =>
@@ -310,6 +312,10 @@ export class Worker implements WorkerControl {
     return this.running?.autoscaler?.update(max, min) ?? null;
   }
 
+  election(id: string, topic: unknown, action: unknown): void {
+    this.running?.gossip?.election(id, topic, action);
+  }
+
   /** The other workers that gossip sees alive now (none without gossip); Celery's `consumer.gossip.state.alive_workers()`. */
   aliveWorkers(): GossipPeer[] {
     return this.running?.gossip?.aliveWorkers() ?? [];
@@ -317,9 +323,12 @@ export class Worker implements WorkerControl {
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  private startGossip(transport: Transport, events: EventDispatcher): Promise<Gossip> {
+  private startGossip(transport: Transport, events: EventDispatcher, outcomes: OutcomeRecorder): Promise<Gossip> {
     const s = this.options.config.settings;
+    // An election's winner sends the elected task as `app.signature(name).apply_async()`: no arguments, routed as the app routes.
+    const sender = outcomes instanceof CeleryOutcomeRecorder ? outcomes.options.sender : null;
     return startGossip({
+      ...(sender === null ? {} : { callTask: (name: string) => sender.sendTask(name, [], {}, {}) }),
       transport,
       hostname: this.hostname,
       clock: this.state.clock,

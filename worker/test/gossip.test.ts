@@ -8,6 +8,7 @@ import { MemoryTransport } from "../../sdk/src/transport/memory/memory-transport
 import { LamportClock } from "../src/app/lamport-clock.js";
 import { createWorker } from "../src/create-worker.js";
 import { createEventDispatcher } from "../src/events/create-event-dispatcher.js";
+import { type ElectionEntry, heapPush, sortHeap } from "../src/gossip/election-heap.js";
 import { PeerTable } from "../src/gossip/peer-table.js";
 import { startGossip, supportsGossip } from "../src/gossip/start-gossip.js";
 import { captureLogger, recordingEvents, waitUntil } from "./core-fixtures.js";
@@ -139,5 +140,86 @@ describe("startGossip (in-memory transport)", () => {
     assert.deepEqual(worker.aliveWorkers(), []);
     assert.deepEqual(declared, ["q"]);
     await worker.stop();
+  });
+});
+
+describe("elections (Celery's Gossip.election, on_elect, on_elect_ack)", () => {
+  it("sortHeap is kombu's sort_heap, quirks included; heapPush is heapq's", () => {
+    assert.deepEqual(
+      sortHeap([
+        [1, "b.1", "task", "x"],
+        [2, "a.1", "task", "x"],
+      ])[1],
+      "b.1",
+      "the lowest clock wins",
+    );
+    // kombu compares the run of equal clocks without its last entry.
+    assert.deepEqual(
+      sortHeap([
+        [1, "b.1", "task", "x"],
+        [1, "a.1", "task", "x"],
+      ])[1],
+      "b.1",
+    );
+    assert.deepEqual(
+      sortHeap([
+        [1, "c.1", "t", null],
+        [1, "b.1", "t", null],
+        [1, "a.1", "t", null],
+      ])[1],
+      "b.1",
+    );
+    assert.deepEqual(sortHeap([[5, "only.1", "t", null]])[1], "only.1", "kombu raises IndexError here");
+    const heap: ElectionEntry[] = [];
+    for (const entry of [
+      [3, "c.1"],
+      [1, "b.1"],
+      [1, "a.1"],
+      [2, "d.1"],
+    ] as const)
+      heapPush(heap, [entry[0], entry[1], "task", null]);
+    assert.deepEqual(
+      heap.map((e) => e[1]),
+      ["a.1", "d.1", "b.1", "c.1"],
+      "Python: heapq.heappush in this order gives [(1,'a.1'), (2,'d.1'), (1,'b.1'), (3,'c.1')]",
+    );
+  });
+
+  it("two nodes holding the same election agree on one leader, which sends the elected task", async () => {
+    const transport = new MemoryTransport();
+    const nodes = await Promise.all(
+      ["celery@a", "celery@b"].map(async (hostname, i) => {
+        const logger = captureLogger("INFO");
+        const dispatcher = createEventDispatcher({ transport, hostname, pid: 100 + i, bufferTaskEvents: false });
+        const called: string[] = [];
+        const gossip = await startGossip({
+          transport,
+          hostname,
+          pid: 100 + i,
+          clock: new LamportClock(),
+          dispatcher,
+          logger,
+          callTask: async (name) => void called.push(name),
+        });
+        return { hostname, logger, dispatcher, called, gossip };
+      }),
+    );
+    for (const node of nodes) node.dispatcher.send("worker-online", { freq: 2 });
+    await waitUntil(() => nodes.every((n) => n.gossip.aliveWorkers().length === 1), 2000, "each node sees the other");
+    for (const node of nodes) node.gossip.election("e1", "task", "tasks.cleanup");
+    const decided = (n: (typeof nodes)[number]): boolean => n.logger.lines.some((l) => /I won the election 'e1'|elected for 'e1'/.test(l));
+    await waitUntil(() => nodes.every(decided), 2000, "both decided");
+    const winners = nodes.filter((n) => n.logger.lines.some((l) => l.includes("I won the election 'e1'")));
+    assert.equal(winners.length, 1, nodes.map((n) => n.logger.lines.join("")).join("\n"));
+    const [winner] = winners;
+    const loser = nodes.find((n) => n !== winner)!;
+    const winnerPid = 100 + nodes.indexOf(winner!);
+    assert.ok(loser.logger.lines.some((l) => l.includes(`INFO/MainProcess] node ${winner!.hostname}.${winnerPid} elected for 'e1'`)));
+    assert.deepEqual(winner!.called, ["tasks.cleanup"]);
+    assert.deepEqual(loser.called, []);
+    for (const node of nodes) {
+      await node.gossip.stop();
+      await node.dispatcher.close();
+    }
   });
 });
