@@ -100,6 +100,7 @@ export async function startGossip(options: GossipOptions): Promise<Gossip> {
     const heap = requests.get(id) ?? [];
     requests.delete(id);
     replies.delete(id);
+    // No request recorded (forgotten, or its worker-elect never arrived): kombu's sort_heap would raise IndexError.
     if (heap.length === 0) return;
     const [, leader, topic, action] = sortHeap(heap);
     if (leader !== fullHostname) {
@@ -129,7 +130,7 @@ export async function startGossip(options: GossipOptions): Promise<Gossip> {
 
   const onEvent = (event: ReceivedEvent, delivery: ReceivedEventDelivery): void => {
     const routingKey = delivery.routingKey ?? event.type.replaceAll("-", ".");
-    // On Redis the fanout exchange delivers task events too (kombu's `fanout_patterns`, Celery issue #1882).
+    // On Redis with `fanout_patterns` off the fanout exchange delivers task events too (Celery issue #1882).
     if (routingKey.split(".", 1)[0] === "task") return;
     if (routingKey === "worker.elect") return onElect(event);
     if (routingKey === "worker.elect.ack") return onElectAck(event);
