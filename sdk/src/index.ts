@@ -56,7 +56,7 @@ export { inspect, type InspectOptions, type NodeReply, type ControlClock } from 
 export { flattenReplies } from "./control/flatten-replies.js";
 export type { MailboxSettings } from "./control/pidbox-entities.js";
 export { receiveEvents } from "./events/receive-events.js";
-export type { EventReceiver, ReceiveEventsOptions, ReceivedEvent } from "./events/event-receiver-options.js";
+export type { EventClock, EventReceiver, ReceiveEventsOptions, ReceivedEvent, ReceivedEventDelivery } from "./events/event-receiver-options.js";
 export { EventState, type WorkerInfo, type TaskInfo } from "./events/event-state.js";
 
 export { CeleryProtoError, isErrorCode, type CeleryProtoErrorOptions } from "./errors/celery-proto-error.js";

@@ -45,6 +45,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "statedb",
   "heartbeat",
   "mingle",
+  "gossip",
   "disableRateLimits",
   "registry",
   "outcomes",
@@ -114,7 +115,7 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
   const logLevel = parseLogLevel(options.logLevel ?? d.logLevel);
   const statedb = options.statedb ?? d.statedb;
   if (statedb !== null && (typeof statedb !== "string" || statedb === "")) throw invalid("statedb", "must be a file path or null");
-  for (const flag of ["events", "heartbeat", "mingle", "disableRateLimits", "brokerConnectionRetryOnStartup"] as const) {
+  for (const flag of ["events", "heartbeat", "mingle", "gossip", "disableRateLimits", "brokerConnectionRetryOnStartup"] as const) {
     const value = options[flag];
     if (value !== undefined && typeof value !== "boolean") throw invalid(flag, "must be true or false");
   }
@@ -168,6 +169,7 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
     statedb,
     heartbeat: options.heartbeat ?? d.heartbeat,
     mingle: options.mingle ?? d.mingle,
+    gossip: options.gossip ?? d.gossip,
     disableRateLimits: options.disableRateLimits ?? d.disableRateLimits,
     registry: options.registry ?? null,
     outcomes: options.outcomes ?? null,

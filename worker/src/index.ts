@@ -65,6 +65,7 @@ export {
 } from "./errors/task-control-errors.js";
 export type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
 export { NO_EVENTS, type EventDispatcher } from "./events/event-dispatcher.js";
+export type { GossipPeer } from "./gossip/peer-table.js";
 export type { ExecutionPool, ExecutionOutcome, ExecutionHooks, ExecutionLimits } from "./pool/execution-pool.js";
 export type { TraceCarrier } from "../../sdk/src/tracing/trace-carrier.js";
 export { AsyncPool, type AsyncPoolOptions } from "./pool/async-pool.js";

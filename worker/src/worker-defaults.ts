@@ -62,7 +62,8 @@ export async function createDefaultEventDispatcher(services: WorkerServices): Pr
     transport: services.transport,
     hostname: services.hostname,
     enabled: services.options.events,
-    workerEvents: services.options.heartbeat || services.options.events,
+    // Celery's Events step: `task_events or not without_gossip or not without_heartbeat`.
+    workerEvents: services.options.heartbeat || services.options.gossip || services.options.events,
     clock: services.state.clock,
     log: services.logger,
     exchange: services.options.config.settings.event_exchange,

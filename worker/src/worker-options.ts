@@ -116,6 +116,12 @@ export interface WorkerOptions {
   readonly heartbeat?: boolean;
   /** Sync revoked ids with other workers at start (`--without-mingle` turns it off). Default true. */
   readonly mingle?: boolean;
+  /**
+   * Track the other workers from their `worker-*` events (Celery's gossip; `--without-gossip` turns it off): a
+   * `celeryev.<uuid>` queue bound with `worker.#`, joins and losses logged, `Worker.aliveWorkers()`. Only on AMQP and
+   * Redis, as Celery. Default true.
+   */
+  readonly gossip?: boolean;
   /** `worker_disable_rate_limits`. Default false. */
   readonly disableRateLimits?: boolean;
   /** The task registry to serve (e.g. one shared by several workers). Default a new, empty one. */
@@ -177,6 +183,7 @@ export const DEFAULT_WORKER_OPTIONS = Object.freeze({
   statedb: null as string | null,
   heartbeat: true,
   mingle: true,
+  gossip: true,
   disableRateLimits: false,
   autoscale: null as CompiledAutoscale | null,
   maxTasksPerChild: null as number | null,
@@ -273,6 +280,7 @@ export interface CompiledWorkerOptions {
   readonly statedb: string | null;
   readonly heartbeat: boolean;
   readonly mingle: boolean;
+  readonly gossip: boolean;
   readonly disableRateLimits: boolean;
   readonly registry: TaskRegistry | null;
   readonly outcomes: OutcomeRecorder | OutcomeRecorderFactory | null;

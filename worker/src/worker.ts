@@ -16,6 +16,10 @@ import type { EventDispatcher } from "./events/event-dispatcher.js";
 import { WorkerEventEmitter } from "./lifecycle/worker-event-emitter.js";
 import type { WorkerEventListener, WorkerEventName } from "./lifecycle/worker-event-map.js";
 import { startHeartbeat, type Heartbeat } from "./events/start-heartbeat.js";
+import type { GossipPeer } from "./gossip/peer-table.js";
+import { CeleryOutcomeRecorder } from "./outcomes/create-outcome-recorder.js";
+import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
+import { type Gossip, startGossip, supportsGossip } from "./gossip/start-gossip.js";
 import { TASK_LOG } from "./logging/task-log-messages.js";
 import { createCeleryLogger, type WorkerLogger } from "./logging/worker-logger.js";
 import type { ExecutionPool } from "./pool/execution-pool.js";
@@ -45,6 +49,7 @@ interface Running {
   pools: readonly ExecutionPool[];
   consumer: TaskConsumer | null;
   pidbox: RunningPidbox | null;
+  gossip: Gossip | null;
   autoscaler: Autoscaler | null;
   stateTimer: NodeJS.Timeout | null;
 }
@@ -147,6 +152,7 @@ export class Worker implements WorkerControl {
       pools: [],
       consumer: null,
       pidbox: null,
+      gossip: null,
       autoscaler: null,
       stateTimer: null,
     };
@@ -203,6 +209,8 @@ export class Worker implements WorkerControl {
         onRevoked: (ids) => markRevoked(ids, outcomes, statusReaderOf(outcomes), this.state, this.hostname, this.logger),
         onRateLimitChanged: (name) => rateLimiter?.setRate(name, this.registry.get(name)?.options.rateLimit ?? null),
       });
+      // Celery's Gossip step comes after Control; it is silently off on transports other than AMQP and Redis.
+      running.gossip = o.gossip && supportsGossip(transport) ? await this.startGossip(transport, events, outcomes) : null;
       // Celery's DelayedDelivery step: after the queues are declared, before consuming.
       const delayedDelivery = includeDelayedDelivery(transport, o.queueTable)
         ? () =>
@@ -304,7 +312,40 @@ export class Worker implements WorkerControl {
     return this.running?.autoscaler?.update(max, min) ?? null;
   }
 
+  election(id: string, topic: unknown, action: unknown): void {
+    this.running?.gossip?.election(id, topic, action);
+  }
+
+  /** The other workers that gossip sees alive now (none without gossip); Celery's `consumer.gossip.state.alive_workers()`. */
+  aliveWorkers(): GossipPeer[] {
+    return this.running?.gossip?.aliveWorkers() ?? [];
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
+
+  private startGossip(transport: Transport, events: EventDispatcher, outcomes: OutcomeRecorder): Promise<Gossip> {
+    const s = this.options.config.settings;
+    // An election's winner sends the elected task as `app.signature(name).apply_async()`: no arguments, routed as the app routes.
+    const sender = outcomes instanceof CeleryOutcomeRecorder ? outcomes.options.sender : null;
+    return startGossip({
+      ...(sender === null ? {} : { callTask: (name: string) => sender.sendTask(name, [], {}, {}) }),
+      transport,
+      hostname: this.hostname,
+      clock: this.state.clock,
+      dispatcher: events,
+      logger: this.logger,
+      queue: {
+        exchange: s.event_exchange,
+        queuePrefix: s.event_queue_prefix,
+        queueTtlSeconds: s.event_queue_ttl,
+        queueExpiresSeconds: s.event_queue_expires,
+        queueExclusive: s.event_queue_exclusive,
+        queueDurable: s.event_queue_durable,
+        // Celery's gossip consumer accepts `{event_serializer, 'json'}`.
+        accept: [...new Set([s.event_serializer, "json"])],
+      },
+    });
+  }
 
   private startAutoscaler(settings: CompiledAutoscale, pool: ExecutionPool, consumer: TaskConsumer): Autoscaler {
     const autoscaler = new Autoscaler({
@@ -364,6 +405,7 @@ export class Worker implements WorkerControl {
     this.running = null;
     running.autoscaler?.stop();
     if (running.stateTimer !== null) clearInterval(running.stateTimer);
+    await running.gossip?.stop().catch((e: unknown) => this.logger.warning("gossip did not close cleanly", e));
     await running.heartbeat?.stop().catch(() => undefined);
     await running.events?.close().catch((e: unknown) => this.logger.warning("events did not close cleanly", e));
     await Promise.all(running.pools.map((p) => p.close().catch((e: unknown) => this.logger.warning(`the ${p.implementation} pool did not close cleanly`, e))));

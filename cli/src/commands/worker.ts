@@ -104,7 +104,7 @@ export default class WorkerCommand extends Command {
     statedb: Flags.string({ description: "file keeping revoked task ids across restarts" }),
     "without-heartbeat": Flags.boolean({ description: "do not send worker heartbeat events", default: false }),
     "without-mingle": Flags.boolean({ description: "do not sync revoked ids with other workers at start", default: false }),
-    "without-gossip": Flags.boolean({ description: "accepted for Celery compatibility (no gossip is done)", default: false }),
+    "without-gossip": Flags.boolean({ description: "do not track the other workers from their events (no gossip queue)", default: false }),
     "exclude-queues": Flags.string({ char: "X", description: "comma-separated queues not to consume (taken out of -Q)" }),
     autoscale: Flags.string({
       description: "MAX,MIN: grow the pool up to MAX executions under load, shrink to MIN after 30 s idle (worker_autoscaler); overrides -c",
@@ -172,6 +172,7 @@ export default class WorkerCommand extends Command {
         ...(flags.otel ? { tracing: { useSpanLinks: flags["otel-span-links"] } } : {}),
         heartbeat: !flags["without-heartbeat"],
         mingle: !flags["without-mingle"],
+        gossip: !flags["without-gossip"],
         ...extra,
         ...(logfile === null ? {} : { logger: createCeleryLogger({ level: parseLogLevel(flags.loglevel), write: logfile.write }) }),
       });

@@ -22,4 +22,6 @@ export interface WorkerControl {
   autoscalerInfo?(): Readonly<Record<string, unknown>> | null;
   /** The `autoscale` command: new bounds (null keeps one) → the bounds in force; null without `--autoscale`. */
   updateAutoscale?(max: number | null, min: number | null): readonly [number, number] | null;
+  /** The `election` command: hold a gossip election (nothing without gossip, as Celery). Absent: nothing. */
+  election?(id: string, topic: unknown, action: unknown): void;
 }

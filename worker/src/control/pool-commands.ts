@@ -57,14 +57,17 @@ export const AUTOSCALE: ControlCommand = {
   },
 };
 
-/** `election`: gossip elections are not implemented; like a worker without gossip, nothing happens. */
+/** `election`: holds a gossip election (`WorkerControl.election`); without gossip nothing happens, as in Celery. */
 export const ELECTION: ControlCommand = {
   name: "election",
   type: "control",
   required: ["id", "topic"],
   optional: ["action"],
   anyKeyword: true,
-  run: () => null,
+  run: (ctx, args) => {
+    ctx.control.election?.(String(args["id"]), args["topic"], args["action"] ?? null);
+    return null;
+  },
 };
 
 /** `shutdown`: warm shutdown through `WorkerControl.shutdown()`; no reply (Celery raises `WorkerShutdown`). */
