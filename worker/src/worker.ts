@@ -58,7 +58,7 @@ interface Running {
  */
 export class Worker implements WorkerControl {
   readonly registry: TaskRegistry;
-  readonly state = new WorkerState();
+  readonly state: WorkerState;
   /** `revoke_by_stamped_headers` entries (Celery's `worker_state.revoked_stamps`). */
   readonly revokedStamps = new Map<string, unknown[]>();
   readonly hostname: string;
@@ -80,6 +80,7 @@ export class Worker implements WorkerControl {
 
   constructor(readonly options: CompiledWorkerOptions) {
     this.registry = options.registry ?? new TaskRegistry();
+    this.state = new WorkerState(options.successfulRequests);
     this.configuredTaskOptions = taskOptionsFromConfig(options.config.settings);
     this.registry.configure(this.configuredTaskOptions);
     this.hostname = options.hostname;
@@ -191,6 +192,7 @@ export class Worker implements WorkerControl {
         qos: transport.kind === "amqp" ? { global: qos.global, staticPrefetch: qos.staticPrefetch } : {},
         lifecycle: this.lifecycle,
         tracer: tracers?.run ?? null,
+        deduplicateSuccessfulTasks: settings.worker_deduplicate_successful_tasks === true && this.resultsPersistent(outcomes),
       });
       running.consumer = consumer;
       running.autoscaler = o.autoscale === null ? null : this.startAutoscaler(o.autoscale, pool, consumer);
@@ -228,6 +230,25 @@ export class Worker implements WorkerControl {
       this.finishStop(true);
       throw e;
     }
+  }
+
+  /**
+   * Celery's `app.backend.persistent`, which `worker_deduplicate_successful_tasks` needs: true for a Redis result
+   * backend, `result_persistent` for rpc://. Without a result backend Celery 5.7 counts it persistent, then fails every
+   * redelivered acks_late task on the lookup (`DisabledBackend` has no `_get_task_meta_for`): here it is not.
+   * The setting on with a backend that is not persistent is logged once, naming what fixes it.
+   */
+  private resultsPersistent(outcomes: object): boolean {
+    const store = (outcomes as { readonly store?: { readonly kind?: string; readonly persistent?: boolean } }).store;
+    if (store?.persistent === true) return true;
+    const why =
+      store?.kind === "rpc"
+        ? "the rpc:// result backend is not persistent (set result_persistent = True, or use a redis:// result_backend)"
+        : store?.kind === "redis" || store === undefined
+          ? "the worker's outcome recorder has no persistent result store"
+          : "no result_backend is configured (set result_backend to a redis:// URL)";
+    this.logger.warning(`worker_deduplicate_successful_tasks is on but has no effect: ${why}; redelivered tasks run again`);
+    return false;
   }
 
   /**
