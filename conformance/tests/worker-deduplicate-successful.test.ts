@@ -14,6 +14,9 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { createClient } from "../../sdk/src/client/create-client.js";
+import { signature } from "../../sdk/src/canvas/create-signature.js";
+import { toSignatureDict } from "../../sdk/src/canvas/signature-dict.js";
+import type { Signature } from "../../sdk/src/gen/json-schema/types.js";
 import type { Client } from "../../sdk/src/client/client.js";
 import { createTransport } from "../../sdk/src/transport/create-transport.js";
 import type { Delivery } from "../../sdk/src/transport/transport.js";
@@ -96,9 +99,12 @@ describe("worker_deduplicate_successful_tasks on Redis (real Celery 5.7 semantic
     return started;
   }
 
+  /** A success callback `dedupe.record(<retval>)` routed to `queue`. */
+  const callbackTo = (queue: string): Signature => toSignatureDict(signature(TASK, [], {}, { queue }));
+
   /** Queues the task for `key` with `id` on the staging queue and makes it redelivered (consumed, not acked, restored). */
-  async function stageRedelivered(id: string, key: string): Promise<void> {
-    await client.enqueue(TASK, [key], {}, { id, queue: STAGING });
+  async function stageRedelivered(id: string, key: string, link?: Signature): Promise<void> {
+    await client.enqueue(TASK, [key], {}, { id, queue: STAGING, ...(link === undefined ? {} : { link }) });
     const transport = await createTransport(server.url(0));
     try {
       let taken: Delivery | null = null;
@@ -122,9 +128,20 @@ describe("worker_deduplicate_successful_tasks on Redis (real Celery 5.7 semantic
   }
 
   /** Runs `key` under `id` once through the first worker (the delivery that stored SUCCESS before its ack was lost). */
-  async function storeSuccessByFirstRun(id: string, key: string): Promise<void> {
-    const result = await client.enqueue(TASK, [key], {}, { id, queue: "dedupe-first" });
+  async function storeSuccessByFirstRun(id: string, key: string, link?: Signature): Promise<void> {
+    const result = await client.enqueue(TASK, [key], {}, { id, queue: "dedupe-first", ...(link === undefined ? {} : { link }) });
     assert.equal(await result.get({ timeoutMs: 15_000 }), `done-${key}`);
+  }
+
+  /** The `children` stored with the SUCCESS of `id` (what tells a deduplicating worker the callbacks went out). */
+  async function storedChildren(id: string): Promise<unknown[]> {
+    const backend = new Redis(server.url(1));
+    try {
+      const meta = JSON.parse((await backend.get(`celery-task-meta-${id}`)) ?? "{}") as { children?: unknown[] };
+      return meta.children ?? [];
+    } finally {
+      backend.disconnect();
+    }
   }
 
   /** Nothing of `id` left on `queue` or in `unacked`: the message was acked. */
@@ -221,6 +238,32 @@ describe("worker_deduplicate_successful_tasks on Redis (real Celery 5.7 semantic
     );
   });
 
+  it("(4b) callbacks: applied with the stored result when the stored SUCCESS has no children, not again when it has", async () => {
+    const bare = randomUUID();
+    await storeSuccessByFirstRun(bare, "linked");
+    assert.deepEqual(await storedChildren(bare), []);
+    await stageRedelivered(bare, "linked", callbackTo("dedupe-ts"));
+    await deliverStaged("dedupe-ts");
+    // The callback gets the stored result as its argument: dedupe.record("done-linked").
+    await waitFor(() => deduplicating.runs.get("done-linked") === 1, "the callback applied by the deduplicated task");
+    await waitFor(() => settled("dedupe-ts", bare), "the ack");
+    assert.equal(deduplicating.runs.get("linked"), undefined, "the task itself did not run");
+
+    const applied = randomUUID();
+    await storeSuccessByFirstRun(applied, "kids", callbackTo("dedupe-first"));
+    await waitFor(() => first.runs.get("done-kids") === 1, "the first run's callback");
+    assert.equal((await storedChildren(applied)).length, 1, "the first run stored its callback as a child");
+    await stageRedelivered(applied, "kids", callbackTo("dedupe-ts"));
+    const linesBefore = deduplicating.lines.length;
+    await deliverStaged("dedupe-ts");
+    await waitFor(() => deduplicating.lines.slice(linesBefore).some((l) => l.includes(`[${applied}] Task already completed successfully.`)), "the skip");
+    await waitFor(() => settled("dedupe-ts", applied), "the ack");
+    // A callback would have been published before the ack: none is queued, none ran.
+    assert.deepEqual(await raw.lrange("dedupe-ts", 0, -1), []);
+    assert.equal(deduplicating.runs.get("done-kids"), undefined);
+    assert.equal(deduplicating.runs.get("kids"), undefined);
+  });
+
   it("(5) a Python Celery 5.7 worker skips the same redelivered message with the same stored state, with the same line", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "dedupe-app-"));
     writeFileSync(path.join(dir, "dedupe_app.py"), PYTHON_APP);
@@ -246,6 +289,24 @@ describe("worker_deduplicate_successful_tasks on Redis (real Celery 5.7 semantic
         .find((l) => l.includes(`[${stored}] Task already completed successfully.`))
         ?.replace(/^.*?(Task )/, "$1");
       assert.equal(theirs?.replace(stored, "<id>"), ours?.replace(/\[[^\]]+\]/, "[<id>]"), "the same line");
+
+      // Like ours, it applies the callback with the stored result when the stored SUCCESS has no children.
+      const linked = randomUUID();
+      await storeSuccessByFirstRun(linked, "py-linked");
+      await stageRedelivered(linked, "py-linked", callbackTo("dedupe-py"));
+      await deliverStaged("dedupe-py");
+      await python.waitFor(new RegExp(`\\[${linked}\\] Task already completed successfully\\.`), 20_000);
+      await python.waitFor(/succeeded in [0-9.e-]+s: 'done-done-py-linked'/, 20_000);
+      // ...and not again when the stored SUCCESS lists the first run's callback among its children.
+      const applied = randomUUID();
+      await storeSuccessByFirstRun(applied, "py-kids", callbackTo("dedupe-first"));
+      await waitFor(() => first.runs.get("done-py-kids") === 1, "the first run's callback");
+      await stageRedelivered(applied, "py-kids", callbackTo("dedupe-py"));
+      await deliverStaged("dedupe-py");
+      await python.waitFor(new RegExp(`\\[${applied}\\] Task already completed successfully\\.`), 20_000);
+      await waitFor(() => settled("dedupe-py", applied), "Python's ack");
+      assert.deepEqual(await raw.lrange("dedupe-py", 0, -1), [], "no callback queued");
+      assert.ok(!python.log.includes("done-done-py-kids"), python.log);
 
       // And without a stored success Python runs it: the flag it read is what made the difference.
       const fresh = randomUUID();
