@@ -1,4 +1,4 @@
-// `worker_deduplicate_successful_tasks` on Redis, against real Celery. A task message is made redelivered the way it
+// `worker_deduplicate_successful_tasks` on Redis (and RabbitMQ, below), against real Celery. A task message is made redelivered the way it
 // happens in production: a consumer takes it and goes away without acking, and the transport's shutdown restore puts
 // it back marked `redelivered` (kombu's `_do_restore_message`: in the headers and in `delivery_info`). The SUCCESS a
 // redelivered copy finds was stored by another worker running the same task id (the first delivery). Checked: our
@@ -23,6 +23,7 @@ import type { Delivery } from "../../sdk/src/transport/transport.js";
 import { createWorker } from "../../worker/src/create-worker.js";
 import { createCeleryLogger } from "../../worker/src/logging/worker-logger.js";
 import type { Worker } from "../../worker/src/worker.js";
+import { AMQP_URL } from "../harness/broker-urls.js";
 import { PythonWorker } from "../harness/python-worker.js";
 import { PrivateRedisServer } from "../harness/redis-private-server.js";
 
@@ -63,6 +64,52 @@ interface TsWorker {
   readonly runs: Map<string, number>;
 }
 
+/** A TypeScript worker (acks_late) on `queue` running `dedupe.record`, the setting as given. */
+async function startRecordingWorker(broker: string, backend: string, queue: string, deduplicate: boolean): Promise<TsWorker> {
+  const lines: string[] = [];
+  const runs = new Map<string, number>();
+  const worker = createWorker({
+    broker,
+    backend,
+    queues: [queue],
+    concurrency: 1,
+    hostname: `${queue}-${process.pid}@%h`,
+    logger: createCeleryLogger({ level: "INFO", write: (t) => lines.push(t.trimEnd()) }),
+    mingle: false,
+    heartbeat: false,
+    config: { worker_deduplicate_successful_tasks: deduplicate, task_acks_late: true },
+  });
+  worker.registry.register<[string], string, Readonly<Record<string, unknown>>>(TASK, ([key]) => {
+    runs.set(key, (runs.get(key) ?? 0) + 1);
+    return `done-${key}`;
+  });
+  await worker.start();
+  return { worker, lines, runs };
+}
+
+/** Writes the Python app to a temporary directory and starts a Celery 5.7 worker (solo pool) on `queue`. */
+async function startPythonWorker(brokerUrl: string, resultBackend: string, queue: string): Promise<{ python: PythonWorker; dispose(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "dedupe-app-"));
+  writeFileSync(path.join(dir, "dedupe_app.py"), PYTHON_APP);
+  try {
+    const python = await PythonWorker.start({ brokerUrl, resultBackend, queue, app: "dedupe_app", pythonPath: dir, pool: "solo" });
+    return {
+      python,
+      dispose: async () => {
+        await python.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** The regular expression of Celery's line for a deduplicated task `id`. */
+const succeededLine = (id: string): RegExp => new RegExp(`Task ${TASK.replace(".", "\\.")}\\[${id}\\] succeeded in`);
+const alreadySucceededLine = (id: string): RegExp => new RegExp(`Task ${TASK.replace(".", "\\.")}\\[${id}\\] Task already completed successfully\\.`);
+
 describe("worker_deduplicate_successful_tasks on Redis (real Celery 5.7 semantics)", { timeout: 180_000 }, () => {
   let server: PrivateRedisServer;
   let raw: Redis;
@@ -76,25 +123,7 @@ describe("worker_deduplicate_successful_tasks on Redis (real Celery 5.7 semantic
   let notDeduplicating: TsWorker;
 
   async function startTsWorker(queue: string, deduplicate: boolean): Promise<TsWorker> {
-    const lines: string[] = [];
-    const runs = new Map<string, number>();
-    const worker = createWorker({
-      broker: server.url(0),
-      backend: server.url(1),
-      queues: [queue],
-      concurrency: 1,
-      hostname: `${queue}-${process.pid}@%h`,
-      logger: createCeleryLogger({ level: "INFO", write: (t) => lines.push(t.trimEnd()) }),
-      mingle: false,
-      heartbeat: false,
-      config: { worker_deduplicate_successful_tasks: deduplicate, task_acks_late: true },
-    });
-    worker.registry.register<[string], string, Readonly<Record<string, unknown>>>(TASK, ([key]) => {
-      runs.set(key, (runs.get(key) ?? 0) + 1);
-      return `done-${key}`;
-    });
-    await worker.start();
-    const started = { worker, lines, runs };
+    const started = await startRecordingWorker(server.url(0), server.url(1), queue, deduplicate);
     workers.push(started);
     return started;
   }
@@ -265,22 +294,13 @@ describe("worker_deduplicate_successful_tasks on Redis (real Celery 5.7 semantic
   });
 
   it("(5) a Python Celery 5.7 worker skips the same redelivered message with the same stored state, with the same line", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "dedupe-app-"));
-    writeFileSync(path.join(dir, "dedupe_app.py"), PYTHON_APP);
-    const python = await PythonWorker.start({
-      brokerUrl: server.url(0),
-      resultBackend: server.url(1),
-      queue: "dedupe-py",
-      app: "dedupe_app",
-      pythonPath: dir,
-      pool: "solo",
-    });
+    const { python, dispose } = await startPythonWorker(server.url(0), server.url(1), "dedupe-py");
     try {
       const stored = randomUUID();
       await storeSuccessByFirstRun(stored, "py-stored");
       await stageRedelivered(stored, "py-stored");
       await deliverStaged("dedupe-py");
-      await python.waitFor(new RegExp(`Task ${TASK.replace(".", "\\.")}\\[${stored}\\] Task already completed successfully\\.`), 20_000);
+      await python.waitFor(alreadySucceededLine(stored), 20_000);
       await waitFor(() => settled("dedupe-py", stored), "Python's ack");
       assert.ok(!python.log.includes(`Task ${TASK}[${stored}] succeeded in`), python.log);
       const ours = deduplicating.lines.find((l) => l.includes("Task already completed successfully."))?.replace(/^.*?(Task )/, "$1");
@@ -295,7 +315,7 @@ describe("worker_deduplicate_successful_tasks on Redis (real Celery 5.7 semantic
       await storeSuccessByFirstRun(linked, "py-linked");
       await stageRedelivered(linked, "py-linked", callbackTo("dedupe-py"));
       await deliverStaged("dedupe-py");
-      await python.waitFor(new RegExp(`\\[${linked}\\] Task already completed successfully\\.`), 20_000);
+      await python.waitFor(alreadySucceededLine(linked), 20_000);
       await python.waitFor(/succeeded in [0-9.e-]+s: 'done-done-py-linked'/, 20_000);
       // ...and not again when the stored SUCCESS lists the first run's callback among its children.
       const applied = randomUUID();
@@ -303,7 +323,7 @@ describe("worker_deduplicate_successful_tasks on Redis (real Celery 5.7 semantic
       await waitFor(() => first.runs.get("done-py-kids") === 1, "the first run's callback");
       await stageRedelivered(applied, "py-kids", callbackTo("dedupe-py"));
       await deliverStaged("dedupe-py");
-      await python.waitFor(new RegExp(`\\[${applied}\\] Task already completed successfully\\.`), 20_000);
+      await python.waitFor(alreadySucceededLine(applied), 20_000);
       await waitFor(() => settled("dedupe-py", applied), "Python's ack");
       assert.deepEqual(await raw.lrange("dedupe-py", 0, -1), [], "no callback queued");
       assert.ok(!python.log.includes("done-done-py-kids"), python.log);
@@ -312,10 +332,117 @@ describe("worker_deduplicate_successful_tasks on Redis (real Celery 5.7 semantic
       const fresh = randomUUID();
       await stageRedelivered(fresh, "py-fresh");
       await deliverStaged("dedupe-py");
-      await python.waitFor(new RegExp(`Task ${TASK.replace(".", "\\.")}\\[${fresh}\\] succeeded in`), 20_000);
+      await python.waitFor(succeededLine(fresh), 20_000);
     } finally {
-      await python.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await dispose();
+    }
+  });
+});
+
+// RabbitMQ: the broker sets `redelivered` itself on a message it requeues because its consumer's channel closed
+// without an ack. A message cannot be moved with that flag kept, so it is made redelivered on the queue the worker
+// will consume, before that worker starts.
+describe("worker_deduplicate_successful_tasks on RabbitMQ (results in Redis)", { timeout: 180_000 }, () => {
+  const run = `${process.pid}-${Date.now()}`;
+  const queues = { first: `dedupe-first-${run}`, ts: `dedupe-ts-${run}`, off: `dedupe-off-${run}`, py: `dedupe-py-${run}` };
+  let results: PrivateRedisServer;
+  let client: Client;
+  const workers: TsWorker[] = [];
+  let first: TsWorker;
+
+  async function startTsWorker(queue: string, deduplicate: boolean): Promise<TsWorker> {
+    const started = await startRecordingWorker(AMQP_URL, results.url(1), queue, deduplicate);
+    workers.push(started);
+    return started;
+  }
+
+  async function storeSuccessByFirstRun(id: string, key: string): Promise<void> {
+    const result = await client.enqueue(TASK, [key], {}, { id, queue: queues.first });
+    assert.equal(await result.get({ timeoutMs: 15_000 }), `done-${key}`);
+  }
+
+  /**
+   * Takes every waiting message of `consumed` (`count` in all) without acking and closes the connection, twice: the
+   * first time they arrive fresh, the second time RabbitMQ hands them out `redelivered`, which they stay.
+   */
+  async function makeRedelivered(consumed: readonly string[], count: number): Promise<void> {
+    for (const expected of [false, true]) {
+      const transport = await createTransport(AMQP_URL);
+      try {
+        const taken: Delivery[] = [];
+        await transport.consume(consumed, (d) => taken.push(d), { prefetch: count });
+        await waitFor(() => taken.length === count, `${count} deliveries`);
+        assert.deepEqual(
+          taken.map((d) => d.message.deliveryInfo?.redelivered),
+          taken.map(() => expected),
+        );
+      } finally {
+        await transport.close();
+      }
+    }
+  }
+
+  /** Stops the worker (an unacked message would go back to its queue), then: nothing left on `queue`. */
+  async function assertDrained(stop: () => Promise<void>, queue: string): Promise<void> {
+    await stop();
+    const transport = await createTransport(AMQP_URL);
+    try {
+      assert.equal(await transport.purge(queue), 0, `${queue} is empty: every message was acked`);
+    } finally {
+      await transport.close();
+    }
+  }
+
+  before(async () => {
+    results = await PrivateRedisServer.start();
+    client = await createClient({ broker: AMQP_URL, backend: results.url(1), defaultQueue: queues.first });
+    first = await startTsWorker(queues.first, false);
+  });
+
+  after(async () => {
+    for (const w of workers) await w.worker.stop().catch(() => undefined);
+    const transport = await createTransport(AMQP_URL).catch(() => null);
+    for (const q of Object.values(queues)) await transport?.deleteQueue(q).catch(() => undefined);
+    await transport?.close();
+    await client?.close();
+    await results?.dispose();
+  });
+
+  it("(1)-(3): stored SUCCESS skipped with Celery's line and acked; no stored success runs; setting off runs again", async () => {
+    const stored = randomUUID();
+    const fresh = randomUUID();
+    const off = randomUUID();
+    await storeSuccessByFirstRun(stored, "a-stored");
+    await storeSuccessByFirstRun(off, "a-off");
+    await client.enqueue(TASK, ["a-stored"], {}, { id: stored, queue: queues.ts });
+    await client.enqueue(TASK, ["a-fresh"], {}, { id: fresh, queue: queues.ts });
+    await client.enqueue(TASK, ["a-off"], {}, { id: off, queue: queues.off });
+    await makeRedelivered([queues.ts, queues.off], 3);
+
+    const deduplicating = await startTsWorker(queues.ts, true);
+    const notDeduplicating = await startTsWorker(queues.off, false);
+    await waitFor(() => deduplicating.lines.some((l) => alreadySucceededLine(stored).test(l)), "the deduplication line");
+    await waitFor(() => deduplicating.runs.get("a-fresh") === 1, "the redelivered task without a stored success");
+    await waitFor(() => notDeduplicating.runs.get("a-off") === 1, "the run with the setting off");
+    assert.equal(deduplicating.runs.get("a-stored"), undefined, "the stored success was not run again");
+    assert.equal(first.runs.get("a-stored"), 1);
+    assert.equal(first.runs.get("a-off"), 1);
+    await waitFor(() => deduplicating.lines.some((l) => succeededLine(fresh).test(l)), "the fresh task's result");
+    await assertDrained(() => deduplicating.worker.stop(), queues.ts);
+    await assertDrained(() => notDeduplicating.worker.stop(), queues.off);
+  });
+
+  it("(5) Python Celery 5.7 on RabbitMQ skips the same redelivered message with the same line", async () => {
+    const stored = randomUUID();
+    await storeSuccessByFirstRun(stored, "a-py");
+    await client.enqueue(TASK, ["a-py"], {}, { id: stored, queue: queues.py });
+    await makeRedelivered([queues.py], 1);
+    const { python, dispose } = await startPythonWorker(AMQP_URL, results.url(1), queues.py);
+    try {
+      await python.waitFor(alreadySucceededLine(stored), 30_000);
+      assert.doesNotMatch(python.log, succeededLine(stored));
+    } finally {
+      await assertDrained(dispose, queues.py);
     }
   });
 });
