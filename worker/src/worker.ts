@@ -18,6 +18,7 @@ import type { WorkerEventListener, WorkerEventName } from "./lifecycle/worker-ev
 import { startHeartbeat, type Heartbeat } from "./events/start-heartbeat.js";
 import { TASK_LOG } from "./logging/task-log-messages.js";
 import { createCeleryLogger, type WorkerLogger } from "./logging/worker-logger.js";
+import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
 import type { ExecutionPool } from "./pool/execution-pool.js";
 import { createRateLimiter } from "./pool/rate-limiter.js";
 import { createDefaultEventDispatcher, createDefaultOutcomes, createPools, startDefaultPidbox } from "./worker-defaults.js";
@@ -238,14 +239,15 @@ export class Worker implements WorkerControl {
    * redelivered acks_late task on the lookup (`DisabledBackend` has no `_get_task_meta_for`): here it is not.
    * The setting on with a backend that is not persistent is logged once, naming what fixes it.
    */
-  private resultsPersistent(outcomes: object): boolean {
+  private resultsPersistent(outcomes: OutcomeRecorder): boolean {
     const store = (outcomes as { readonly store?: { readonly kind?: string; readonly persistent?: boolean } }).store;
-    if (store?.persistent === true) return true;
+    // A recorder of its own (no result store of ours) that can look a success up says so by implementing it.
+    if (store === undefined ? outcomes.checkStoredSuccess !== undefined : store.persistent === true) return true;
     const why =
-      store?.kind === "rpc"
-        ? "the rpc:// result backend is not persistent (set result_persistent = True, or use a redis:// result_backend)"
-        : store?.kind === "redis" || store === undefined
-          ? "the worker's outcome recorder has no persistent result store"
+      store === undefined
+        ? "the worker's outcome recorder does not implement checkStoredSuccess"
+        : store.kind === "rpc"
+          ? "the rpc:// result backend is not persistent (set result_persistent = True, or use a redis:// result_backend)"
           : "no result_backend is configured (set result_backend to a redis:// URL)";
     this.logger.warning(`worker_deduplicate_successful_tasks is on but has no effect: ${why}; redelivered tasks run again`);
     return false;
