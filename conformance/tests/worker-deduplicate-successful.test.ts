@@ -328,6 +328,23 @@ describe("worker_deduplicate_successful_tasks on Redis (real Celery 5.7 semantic
       assert.deepEqual(await raw.lrange("dedupe-py", 0, -1), [], "no callback queued");
       assert.ok(!python.log.includes("done-done-py-kids"), python.log);
 
+      // (4) in Python (solo pool: task_ready and the tracer share successful_requests): a task it ran itself, redelivered,
+      // is acked without a lookup's line and without running, as ours does.
+      const own = randomUUID();
+      const ran = await client.enqueue(TASK, ["py-own"], {}, { id: own, queue: "dedupe-py" });
+      assert.equal(await ran.get({ timeoutMs: 15_000 }), "done-py-own");
+      await waitFor(() => settled("dedupe-py", own), "Python's first ack");
+      await stageRedelivered(own, "py-own");
+      await deliverStaged("dedupe-py");
+      await waitFor(() => python.log.split(`Task ${TASK}[${own}] received`).length === 3, "Python's second receipt");
+      await waitFor(() => settled("dedupe-py", own), "Python's second ack");
+      const ownLines = python.log.split("\n").filter((l) => l.includes(own));
+      assert.deepEqual(
+        ownLines.map((l) => l.replace(/^.*?\] Task [^ ]+ /, "").replace(/ in [0-9.e-]+s:/, " in <t>s:")),
+        ["received", "succeeded in <t>s: 'done-py-own'", "received"],
+        ownLines.join("\n"),
+      );
+
       // And without a stored success Python runs it: the flag it read is what made the difference.
       const fresh = randomUUID();
       await stageRedelivered(fresh, "py-fresh");
