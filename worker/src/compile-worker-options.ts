@@ -12,6 +12,7 @@ import { compileMessageSigning } from "./compile-message-signing.js";
 import { brokerFamily } from "./describe-broker.js";
 import { expandNodeName } from "./expand-node-name.js";
 import { parseLogLevel } from "./logging/log-level.js";
+import { DEFAULT_SUCCESSFUL_REQUESTS_LIMITS, type SuccessfulRequestsLimits } from "./app/worker-state.js";
 import { DEFAULT_WORKER_OPTIONS, type AutoscaleOptions, type CompiledAutoscale, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
 import type { WorkerTracingOptions } from "./tracing/tracing-options.js";
 
@@ -178,7 +179,29 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
     processPool: options.processPool ?? null,
     taskModule,
     tracing: compileTracing(options.tracing),
+    successfulRequests: successfulRequestsLimits(env),
   });
+}
+
+/** Celery reads the bounds of `successful_requests` from the environment (C:celery/worker/state.py). */
+function successfulRequestsLimits(env: NodeJS.ProcessEnv): SuccessfulRequestsLimits {
+  const d = DEFAULT_SUCCESSFUL_REQUESTS_LIMITS;
+  return Object.freeze({
+    maxlen: limitFromEnv(env, "CELERY_WORKER_SUCCESSFUL_MAX", d.maxlen, true),
+    expiresSeconds: limitFromEnv(env, "CELERY_WORKER_SUCCESSFUL_EXPIRES", d.expiresSeconds, false),
+  });
+}
+
+function limitFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, integer: boolean): number {
+  const text = env[name];
+  if (text === undefined) return fallback;
+  const value = text.trim() === "" ? Number.NaN : Number(text);
+  const valid = integer ? Number.isSafeInteger(value) : Number.isFinite(value);
+  if (!valid || value < 0) {
+    const reason = `expected ${integer ? "an integer" : "a number"} >= 0 (0 = no limit), got ${JSON.stringify(text)}`;
+    throw new CeleryProtoError("InvalidOption", `${name}: ${reason}`, { details: [{ path: `/env/${name}`, keyword: "env", message: reason }] });
+  }
+  return value;
 }
 
 function compileTracing(tracing: boolean | WorkerTracingOptions | undefined): WorkerTracingOptions | null {

@@ -1,3 +1,4 @@
+import type { SuccessfulRequestsLimits } from "./app/worker-state.js";
 import type { CelerySslSetting } from "../../sdk/src/transport/tls/celery-ssl-setting.js";
 import type { MessageSigner, MessageVerifier } from "../../sdk/src/security/message-signing.js";
 import type { CeleryConfigInput } from "../../sdk/src/config/celery-config.js";
@@ -240,6 +241,8 @@ export type ExecutionPoolFactory = (services: PoolServices) => ExecutionPool | P
 
 /** `WorkerOptions` with defaults applied, validated and frozen (`compileWorkerOptions`). */
 export interface CompiledWorkerOptions {
+  /** The bounds of `WorkerState.successful`, from `CELERY_WORKER_SUCCESSFUL_MAX` / `CELERY_WORKER_SUCCESSFUL_EXPIRES`. */
+  readonly successfulRequests: SuccessfulRequestsLimits;
   /** The resolved configuration (Celery's defaults when none was given). */
   readonly config: ResolvedCelerySettings;
   /** What resolving `config` here warned about (nothing when it came resolved: its loader reported it); logged at start. */

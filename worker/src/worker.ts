@@ -22,6 +22,7 @@ import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
 import { type Gossip, startGossip, supportsGossip } from "./gossip/start-gossip.js";
 import { TASK_LOG } from "./logging/task-log-messages.js";
 import { createCeleryLogger, type WorkerLogger } from "./logging/worker-logger.js";
+import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
 import type { ExecutionPool } from "./pool/execution-pool.js";
 import { createRateLimiter } from "./pool/rate-limiter.js";
 import { createDefaultEventDispatcher, createDefaultOutcomes, createPools, startDefaultPidbox } from "./worker-defaults.js";
@@ -63,7 +64,7 @@ interface Running {
  */
 export class Worker implements WorkerControl {
   readonly registry: TaskRegistry;
-  readonly state = new WorkerState();
+  readonly state: WorkerState;
   /** `revoke_by_stamped_headers` entries (Celery's `worker_state.revoked_stamps`). */
   readonly revokedStamps = new Map<string, unknown[]>();
   readonly hostname: string;
@@ -85,6 +86,7 @@ export class Worker implements WorkerControl {
 
   constructor(readonly options: CompiledWorkerOptions) {
     this.registry = options.registry ?? new TaskRegistry();
+    this.state = new WorkerState(options.successfulRequests);
     this.configuredTaskOptions = taskOptionsFromConfig(options.config.settings);
     this.registry.configure(this.configuredTaskOptions);
     this.hostname = options.hostname;
@@ -197,6 +199,7 @@ export class Worker implements WorkerControl {
         qos: transport.kind === "amqp" ? { global: qos.global, staticPrefetch: qos.staticPrefetch } : {},
         lifecycle: this.lifecycle,
         tracer: tracers?.run ?? null,
+        deduplicateSuccessfulTasks: settings.worker_deduplicate_successful_tasks === true && this.resultsPersistent(outcomes),
       });
       running.consumer = consumer;
       running.autoscaler = o.autoscale === null ? null : this.startAutoscaler(o.autoscale, pool, consumer);
@@ -236,6 +239,26 @@ export class Worker implements WorkerControl {
       this.finishStop(true);
       throw e;
     }
+  }
+
+  /**
+   * Celery's `app.backend.persistent`, which `worker_deduplicate_successful_tasks` needs: true for a Redis result
+   * backend, `result_persistent` for rpc://. Without a result backend Celery 5.7 counts it persistent, then fails every
+   * redelivered acks_late task on the lookup (`DisabledBackend` has no `_get_task_meta_for`): here it is not.
+   * The setting on with a backend that is not persistent is logged once, naming what fixes it.
+   */
+  private resultsPersistent(outcomes: OutcomeRecorder): boolean {
+    const store = (outcomes as { readonly store?: { readonly kind?: string; readonly persistent?: boolean } }).store;
+    // A recorder of its own (no result store of ours) that can look a success up says so by implementing it.
+    if (store === undefined ? outcomes.checkStoredSuccess !== undefined : store.persistent === true) return true;
+    const why =
+      store === undefined
+        ? "the worker's outcome recorder does not implement checkStoredSuccess"
+        : store.kind === "rpc"
+          ? "the rpc:// result backend is not persistent (set result_persistent = True, or use a redis:// result_backend)"
+          : "no result_backend is configured (set result_backend to a redis:// URL)";
+    this.logger.warning(`worker_deduplicate_successful_tasks is on but has no effect: ${why}; redelivered tasks run again`);
+    return false;
   }
 
   /**

@@ -19,10 +19,10 @@ import { createTaskMessage } from "../../sdk/src/codec/task/create-task-message.
 import { decodeTaskMessage } from "../../sdk/src/codec/task/decode-task-message.js";
 import type { TaskMessageInput } from "../../sdk/src/codec/task/task-message-input.js";
 import type { DeliveryInfo, TaskMessage } from "../../sdk/src/codec/task/task-message.js";
-import type { Signature as SignatureDict } from "../../sdk/src/gen/json-schema/types.js";
+import type { ResultMeta, Signature as SignatureDict } from "../../sdk/src/gen/json-schema/types.js";
 import { MemoryTransport } from "../../sdk/src/transport/memory/memory-transport.js";
 import { TaskRegistry } from "../src/app/task-registry.js";
-import { createOutcomeRecorder } from "../src/outcomes/create-outcome-recorder.js";
+import { CeleryOutcomeRecorder, createOutcomeRecorder } from "../src/outcomes/create-outcome-recorder.js";
 import { createWorkerOutcomes } from "../src/outcomes/create-worker-outcomes.js";
 import type { ResultContext } from "../src/outcomes/result-context.js";
 import type { ResultStore, ResultWrite } from "../src/outcomes/result-store.js";
@@ -363,6 +363,83 @@ describe("revoked(), notRegistered(), started(), updateState()", () => {
         ["PROGRESS", { done: 3 }],
       ],
     );
+  });
+});
+
+/** A persistent store whose `getMeta` answers from `metas` (PENDING when absent), or fails with `failure`. */
+class PersistentStore extends RecordingStore {
+  readonly persistent = true;
+  readonly metas = new Map<string, ResultMeta>();
+  failure: Error | null = null;
+  async getMeta(taskId: string): Promise<ResultMeta> {
+    if (this.failure !== null) throw this.failure;
+    return this.metas.get(taskId) ?? { status: "PENDING", result: null, task_id: taskId };
+  }
+}
+
+describe("checkStoredSuccess(): worker_deduplicate_successful_tasks' backend lookup (Celery 5.7 build_tracer)", () => {
+  const withFollowUps = () =>
+    receive({
+      task: "conformance.add",
+      args: [2, 2],
+      link: toSignatureDict(mul.s(3)),
+      chain: [toSignatureDict(add.s(1)), toSignatureDict(setOptions(mul.s(10), { id: "next-id" }))],
+    });
+
+  it("SUCCESS stored without children: the callback and the next chain step get the stored result; nothing is stored", async () => {
+    const sender = new RecordingTaskSender("worker-oid");
+    const store = new PersistentStore();
+    const recorder = new CeleryOutcomeRecorder({ sender, store });
+    const request = withFollowUps();
+    store.metas.set(request.id, { status: "SUCCESS", result: 4, children: [], task_id: request.id });
+    assert.deepEqual(await recorder.checkStoredSuccess(request), { kind: "succeeded" });
+    assert.deepEqual(
+      sender.sent.map((s) => [s.name, s.args, s.options.parentId, s.options.rootId]),
+      [
+        ["conformance.mul", [4, 3], request.id, request.id],
+        ["conformance.mul", [4, 10], request.id, request.id],
+      ],
+    );
+    assert.equal(sender.sent[1]!.id, "next-id");
+    assert.deepEqual(store.writes, []);
+  });
+
+  it("SUCCESS stored with children: the first run applied them, nothing is published", async () => {
+    const sender = new RecordingTaskSender("worker-oid");
+    const store = new PersistentStore();
+    const request = withFollowUps();
+    store.metas.set(request.id, { status: "SUCCESS", result: 4, children: [[["cb-id", null], null]], task_id: request.id });
+    assert.deepEqual(await new CeleryOutcomeRecorder({ sender, store }).checkStoredSuccess(request), { kind: "succeeded" });
+    assert.deepEqual(sender.sent, []);
+  });
+
+  it("another state runs it; a failed lookup is reported; a store that is not persistent is never read", async () => {
+    const sender = new RecordingTaskSender("worker-oid");
+    const store = new PersistentStore();
+    const recorder = new CeleryOutcomeRecorder({ sender, store });
+    const request = withFollowUps();
+    assert.deepEqual(await recorder.checkStoredSuccess(request), { kind: "not-succeeded", state: "PENDING" });
+    store.metas.set(request.id, { status: "STARTED", result: null, task_id: request.id });
+    assert.deepEqual(await recorder.checkStoredSuccess(request), { kind: "not-succeeded", state: "STARTED" });
+    store.failure = new Error("connection lost");
+    const failed = await recorder.checkStoredSuccess(request);
+    assert.equal(failed.kind, "lookup-failed");
+    assert.equal(failed.kind === "lookup-failed" ? failed.error : null, store.failure);
+    const plain = new CeleryOutcomeRecorder({ sender, store: new RecordingStore() });
+    assert.deepEqual(await plain.checkStoredSuccess(request), { kind: "not-persistent" });
+    assert.deepEqual(sender.sent, []);
+  });
+
+  it("persistence as Celery's backend.persistent: rpc:// only with result_persistent, none never", async () => {
+    const transport = new MemoryTransport();
+    const rpc = createWorkerOutcomes({ transport, backend: "rpc://", hostname: "h" });
+    const persistentRpc = createWorkerOutcomes({ transport, backend: "rpc://", hostname: "h", resultPersistent: true });
+    const none = createWorkerOutcomes({ transport, backend: null, hostname: "h" });
+    assert.deepEqual([rpc.store.persistent, persistentRpc.store.persistent, none.store.persistent ?? false], [false, true, false]);
+    const request = withFollowUps();
+    // A persistent rpc:// backend cannot read a state back: PENDING, so the task runs (as with Celery's RPCBackend).
+    assert.deepEqual(await persistentRpc.checkStoredSuccess(request), { kind: "not-succeeded", state: "PENDING" });
+    await Promise.all([rpc.close(), persistentRpc.close(), none.close()]);
   });
 });
 

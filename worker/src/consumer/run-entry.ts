@@ -6,6 +6,7 @@ import type { WorkerLogger } from "../logging/worker-logger.js";
 import type { OutcomeRecorder } from "../outcomes/outcome-recorder.js";
 import type { ExecutionOutcome, ExecutionPool } from "../pool/execution-pool.js";
 import type { RunSpan, RunTracer } from "../tracing/run-tracer.js";
+import { deduplicateRedelivery } from "./deduplicate-redelivery.js";
 import type { EntryPhase, HeldEntry } from "./held-entry.js";
 import { ackEntry } from "./settle-delivery.js";
 import { settleOutcome } from "./settle-outcome.js";
@@ -20,6 +21,8 @@ export interface RunContext {
   readonly lifecycle?: WorkerEventEmitter;
   /** Tracing on: each execution is a `run/<task>` span, active in the handler and while its outcome is recorded. */
   readonly tracer?: RunTracer | null;
+  /** `worker_deduplicate_successful_tasks`: a redelivered acks_late task that already succeeded is not run again. */
+  readonly deduplicateSuccessfulTasks?: boolean;
 }
 
 /**
@@ -47,13 +50,17 @@ export async function runEntry(
     span ??= ctx.tracer?.start(task, request) ?? null;
     return span;
   };
-  const accept = (pid: number): void => {
-    startSpan();
+  const acceptOnly = (): void => {
     setPhase("active");
     entry.held.timeStart = Date.now() / 1000;
     ctx.state.countProcessed(request.name);
     if (!task.options.acksLate) void ackEntry(entry, ctx.logger);
     if (ctx.events.enabled) ctx.events.send("task-started", { uuid: request.id });
+  };
+  if (ctx.deduplicateSuccessfulTasks === true && (await deduplicateRedelivery(ctx, entry, acceptOnly))) return;
+  const accept = (pid: number): void => {
+    startSpan();
+    acceptOnly();
     const ignoreResult = request.ignoreResult ?? task.options.ignoreResult;
     if (task.options.trackStarted && !ignoreResult) {
       entry.started = ctx.outcomes

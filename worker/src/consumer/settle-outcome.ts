@@ -5,6 +5,7 @@ import { safeRepr } from "../../../sdk/src/codec/repr/safe-repr.js";
 import { formatPythonIsoformat } from "../../../sdk/src/codec/time/iso-datetime.js";
 import type { RetryOptions } from "../app/task-context.js";
 import { MaxRetriesExceededError, Reject, TimeLimitExceeded } from "../errors/task-control-errors.js";
+import type { WorkerState } from "../app/worker-state.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
 import { taskEventBase } from "../lifecycle/task-event-base.js";
 import type { WorkerEventEmitter } from "../lifecycle/worker-event-emitter.js";
@@ -21,6 +22,8 @@ import { ackEntry, rejectEntry } from "./settle-delivery.js";
 const RESULT_REPR_MAXSIZE = 1024;
 
 export interface SettleContext {
+  /** The worker's state: a success adds the id to `state.successful` (Celery's `task_ready`). */
+  readonly state?: WorkerState;
   readonly outcomes: OutcomeRecorder;
   readonly events: EventDispatcher;
   readonly logger: WorkerLogger;
@@ -40,6 +43,7 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
     case "success": {
       const stored = await record(ctx, entry, () => ctx.outcomes.succeeded(request, task, outcome.value, outcome.runtimeSeconds));
       if (!stored) return settleFailureAcks(ctx, entry);
+      ctx.state?.successful.add(request.id);
       const logged = ctx.logger.isEnabledFor("INFO");
       if (logged || ctx.events.enabled) {
         const resultRepr = safeRepr(outcome.value, { maxlen: RESULT_REPR_MAXSIZE });

@@ -54,6 +54,8 @@ export interface TaskConsumerDeps {
   readonly lifecycle?: WorkerEventEmitter;
   /** Tracing on: the `run/<task>` spans (see `runEntry`). */
   readonly tracer?: RunTracer | null;
+  /** `worker_deduplicate_successful_tasks` (see `runEntry`). Default false. */
+  readonly deduplicateSuccessfulTasks?: boolean;
 }
 
 /**

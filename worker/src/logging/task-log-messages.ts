@@ -13,6 +13,9 @@ export const TASK_LOG = {
   internalError: (name: string, id: string, excRepr: string): string => `Task ${name}[${id}] INTERNAL ERROR: ${excRepr}`,
   retry: (name: string, id: string, reason: string): string => `Task ${name}[${id}] retry: ${reason}`,
   ignored: (name: string, id: string): string => `Task ${name}[${id}] ignored`,
+  /** `LOG_IGNORED` with the description `worker_deduplicate_successful_tasks` gives it. */
+  alreadySucceeded: (name: string, id: string): string => `Task ${name}[${id}] Task already completed successfully.`,
+  deduplicatedDispatchFailed: (id: string): string => `Failed to dispatch chain/callbacks for deduplicated task ${id}`,
   rejected: (name: string, id: string, excRepr: string): string => `Task ${name}[${id}] ${excRepr}`,
   discardingRevoked: (name: string, id: string): string => `Discarding revoked task: ${name}[${id}]`,
   softTimeLimit: (seconds: number, name: string, id: string): string => `Soft time limit (${formatSeconds(seconds)}s) exceeded for ${name}[${id}]`,

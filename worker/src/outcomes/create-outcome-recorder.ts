@@ -14,7 +14,7 @@ import { createParentTaskSender } from "./create-parent-task-sender.js";
 import { dispatchCallbacksAndChain } from "./dispatch-callbacks-and-chain.js";
 import { failChain } from "./fail-chain.js";
 import { formatExceptionRepr } from "./format-exception-repr.js";
-import type { OutcomeRecorder } from "./outcome-recorder.js";
+import type { OutcomeRecorder, StoredSuccessCheck } from "./outcome-recorder.js";
 import { compileOutcomeRecorderOptions, type CompiledOutcomeRecorderOptions, type OutcomeRecorderOptions } from "./outcome-recorder-options.js";
 import { prepareFailure, prepareResult, prepareValue } from "./prepare-result.js";
 import { createUnknownTaskContext, createRequestContext } from "./result-context.js";
@@ -141,6 +141,29 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
       context: createRequestContext(request),
       children: [],
     });
+  }
+
+  async checkStoredSuccess(request: TaskRequest): Promise<StoredSuccessCheck> {
+    const { store } = this.options;
+    if (store.persistent !== true) return { kind: "not-persistent" };
+    let meta: { readonly status: string; readonly result?: unknown; readonly children?: readonly unknown[] | null };
+    try {
+      // A store that cannot read states back sees PENDING, as Celery's RPC backend does.
+      meta = store.getMeta === undefined ? { status: "PENDING" } : await store.getMeta(request.id);
+    } catch (error) {
+      return { kind: "lookup-failed", error };
+    }
+    if (meta.status !== "SUCCESS") return { kind: "not-succeeded", state: meta.status };
+    const alreadyApplied = meta.children !== undefined && meta.children !== null && meta.children.length > 0;
+    const hasFollowUps = (request.callbacks?.length ?? 0) > 0 || (request.chain?.length ?? 0) > 0;
+    if (hasFollowUps && !alreadyApplied) {
+      await dispatchCallbacksAndChain(this.senderFor(request), meta.result ?? null, request.callbacks, request.chain, {
+        parentId: request.id,
+        rootId: request.rootId || request.id,
+        priority: this.inheritedPriority(request),
+      });
+    }
+    return { kind: "succeeded" };
   }
 
   async notRegistered(request: TaskRequest): Promise<void> {

@@ -17,7 +17,8 @@ import type { Transport } from "../../../sdk/src/transport/transport.js";
 import type { TaskRegistry } from "../app/task-registry.js";
 import { CeleryOutcomeRecorder } from "./create-outcome-recorder.js";
 import { DisabledResultStore } from "./disabled-result-store.js";
-import type { OutcomeRecorder } from "./outcome-recorder.js";
+import type { TaskRequest } from "../request/task-request.js";
+import type { OutcomeRecorder, StoredSuccessCheck } from "./outcome-recorder.js";
 import type { OutcomeRecorderOptions } from "./outcome-recorder-options.js";
 import { RedisResultStore } from "./redis-result-store.js";
 import type { ResultStore } from "./result-store.js";
@@ -87,6 +88,7 @@ export interface WorkerOutcomes extends OutcomeRecorder {
   readonly store: ResultStore;
   /** The result backend: the store writes through it (Redis) and the worker's producer reads through it. */
   readonly backend: ResultBackend;
+  checkStoredSuccess(request: TaskRequest): Promise<StoredSuccessCheck>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,17 @@ import type { TaskRequest } from "../request/task-request.js";
 import type { RegisteredTask } from "../app/task-registry.js";
 import type { RetryOptions } from "../app/task-context.js";
 
+/** What a persistent result backend says about a redelivered request (see `OutcomeRecorder.checkStoredSuccess`). */
+export type StoredSuccessCheck =
+  /** The backend keeps no state a worker can read back (Celery's `backend.persistent` false: rpc://, none). */
+  | { readonly kind: "not-persistent" }
+  /** Some other state, or none, is stored. */
+  | { readonly kind: "not-succeeded"; readonly state: string }
+  /** The backend could not be read (Celery's `BackendGetMetaError`). */
+  | { readonly kind: "lookup-failed"; readonly error: unknown }
+  /** SUCCESS is stored, and the callbacks and chain step it implies have been dispatched. */
+  | { readonly kind: "succeeded" };
+
 /**
  * What happens after (or instead of) a task body runs, exactly as Celery's tracer and result backend do it
  * (C:celery/app/trace.py, C:celery/backends/base.py): result storage, callbacks and chain continuation,
@@ -27,6 +38,13 @@ export interface OutcomeRecorder {
   revoked(request: TaskRequest, reason: "revoked" | "expired" | "terminated", task?: RegisteredTask | null): Promise<void>;
   /** A custom state from `context.updateState`. */
   updateState(request: TaskRequest, state: string, meta: unknown): Promise<void>;
+  /**
+   * `worker_deduplicate_successful_tasks` (C:celery/app/trace.py `build_tracer`): the state stored for a redelivered
+   * request. When it is SUCCESS, the request's callbacks and next chain step are applied with the stored result,
+   * unless the stored `children` show the first run applied them. Rejects only when that dispatch fails. A recorder
+   * without it is treated as `not-persistent`.
+   */
+  checkStoredSuccess?(request: TaskRequest): Promise<StoredSuccessCheck>;
   /** Unknown task name: FAILURE NotRegistered(name) stored for the message's id (no chord handling). */
   notRegistered(request: TaskRequest): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { TaskSender } from "../../../sdk/src/client/task-sender.js";
+import type { ResultMeta } from "../../../sdk/src/gen/json-schema/types.js";
 import type { RedisResultBackend, StoredResultMeta } from "../../../sdk/src/results/redis-result-backend.js";
 import { buildResultMeta } from "./build-result-meta.js";
 import type { ResultContext } from "./result-context.js";
@@ -27,6 +28,7 @@ export interface RedisResultStoreOptions {
  */
 export class RedisResultStore implements ResultStore {
   readonly kind = "redis" as const;
+  readonly persistent = true;
   readonly backend: RedisResultBackend;
   private readonly meta: { readonly resultExtended: boolean; readonly now: () => Date };
   private readonly onWarning: (message: string) => void;
@@ -43,6 +45,10 @@ export class RedisResultStore implements ResultStore {
 
   getStatus(taskId: string): Promise<string> {
     return this.backend.getStatus(taskId);
+  }
+
+  getMeta(taskId: string): Promise<ResultMeta> {
+    return this.backend.getMeta(taskId);
   }
 
   onChordPartReturn(context: ResultContext, state: string, result: unknown, sender: TaskSender): Promise<void> {

@@ -1,5 +1,5 @@
 import type { TaskSender } from "../../../sdk/src/client/task-sender.js";
-import type { ResultTuple } from "../../../sdk/src/gen/json-schema/types.js";
+import type { ResultMeta, ResultTuple } from "../../../sdk/src/gen/json-schema/types.js";
 import type { ResultContext } from "./result-context.js";
 
 /** One state write: Celery's `backend.store_result(task_id, result, state, traceback, request)`. */
@@ -24,10 +24,20 @@ export interface ResultWrite {
  */
 export interface ResultStore {
   readonly kind: "redis" | "rpc" | "disabled";
+  /**
+   * Celery's `backend.persistent`: states outlive the worker and the client, so a redelivered task can be checked
+   * for a stored SUCCESS (`worker_deduplicate_successful_tasks`). Redis: true; RPC: `result_persistent`. Absent: false.
+   */
+  readonly persistent?: boolean;
   /** Stores (Redis) or sends (RPC) one state. Rejects on broker/backend errors and with `EncodeError` for values JSON cannot hold. */
   storeResult(write: ResultWrite): Promise<void>;
   /** `backend.get_state(task_id)`: the stored status, `PENDING` when there is none (always `PENDING` for RPC). */
   getStatus(taskId: string): Promise<string>;
+  /**
+   * `backend.get_task_meta(task_id)`: the stored meta document, a PENDING one when there is none. Absent when the
+   * backend cannot read a state back (RPC, none): Celery sees PENDING there. Rejects on backend errors.
+   */
+  getMeta?(taskId: string): Promise<ResultMeta>;
   /**
    * `backend.on_chord_part_return(request, state, result)`: records one chord header result and, when it completes
    * the chord, applies the body through `sender` (or fails it with `ChordError`). `result` is encoded as in

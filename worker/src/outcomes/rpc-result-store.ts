@@ -24,6 +24,8 @@ export interface RpcResultStoreOptions {
  */
 export class RpcResultStore implements ResultStore {
   readonly kind = "rpc" as const;
+  /** `result_persistent` (Celery's `RPCBackend.persistent`). */
+  readonly persistent: boolean;
   private readonly transport: Transport;
   private readonly meta: { readonly resultExtended: boolean; readonly now: () => Date };
   private readonly deliveryMode: 1 | 2;
@@ -31,7 +33,8 @@ export class RpcResultStore implements ResultStore {
   constructor(options: RpcResultStoreOptions) {
     this.transport = options.transport;
     this.meta = { resultExtended: options.resultExtended ?? false, now: options.now ?? (() => new Date()) };
-    this.deliveryMode = options.persistent === true ? 2 : 1;
+    this.persistent = options.persistent === true;
+    this.deliveryMode = this.persistent ? 2 : 1;
   }
 
   async storeResult(write: ResultWrite): Promise<void> {

@@ -1,13 +1,15 @@
 /**
- * Revoked task ids with Celery's limits (`LimitedSet(maxlen=50000, expires=10800)`): bounded in size and age,
- * oldest dropped first. Timestamps are monotonic seconds (floats), as the `hello` reply exchanges them.
+ * Celery's `LimitedSet` of task ids (C:celery/utils/collections.py): bounded in size and
+ * age, oldest dropped first. The worker keeps its revoked ids (`maxlen=50000, expires=10800`) and its successful ones
+ * (`CELERY_WORKER_SUCCESSFUL_MAX`, `CELERY_WORKER_SUCCESSFUL_EXPIRES`) in one. Timestamps are monotonic seconds
+ * (floats), as the `hello` reply exchanges them. As in Celery, a `maxlen` or `expiresSeconds` of 0 is no limit.
  */
-export class RevokedSet {
+export class LimitedSet {
   private readonly entries = new Map<string, number>();
 
   constructor(
-    readonly maxlen = 50_000,
-    readonly expiresSeconds = 10_800,
+    readonly maxlen: number,
+    readonly expiresSeconds: number,
     private readonly now: () => number = () => performance.timeOrigin / 1000 + performance.now() / 1000,
   ) {}
 
@@ -20,7 +22,7 @@ export class RevokedSet {
   has(id: string): boolean {
     const at = this.entries.get(id);
     if (at === undefined) return false;
-    if (this.now() - at > this.expiresSeconds) {
+    if (this.expiresSeconds > 0 && this.now() - at > this.expiresSeconds) {
       this.entries.delete(id);
       return false;
     }
@@ -50,9 +52,9 @@ export class RevokedSet {
   }
 
   private purge(): void {
-    const cutoff = this.now() - this.expiresSeconds;
+    const cutoff = this.expiresSeconds > 0 ? this.now() - this.expiresSeconds : -Infinity;
     for (const [id, at] of this.entries) {
-      if (this.entries.size > this.maxlen || at < cutoff) this.entries.delete(id);
+      if ((this.maxlen > 0 && this.entries.size > this.maxlen) || at < cutoff) this.entries.delete(id);
       else break;
     }
   }
