@@ -237,6 +237,7 @@ describe("worker core: pool outcomes the async pool never produces", () => {
       error: new WorkerLostError("Worker exited prematurely: signal 9 (SIGKILL) Job: 0."),
       runtimeSeconds: 0.1,
     };
+    const logger = captureLogger();
     let runs = 0;
     // The requeued message comes straight back: the second run succeeds.
     const outcomeFor = (name: string): ExecutionOutcome => (name === "t.requeue" && ++runs > 1 ? { kind: "success", value: "again", runtimeSeconds: 0 } : lost);
@@ -250,7 +251,7 @@ describe("worker core: pool outcomes the async pool never produces", () => {
       eventDispatcher: events,
       control: false,
       heartbeat: false,
-      logger: captureLogger(),
+      logger,
     });
     worker.registry.register("t.requeue", () => 1, { acksLate: true, rejectOnWorkerLost: true });
     worker.registry.register("t.fail", () => 1, { acksLate: true });
@@ -272,9 +273,17 @@ describe("worker core: pool outcomes the async pool never produces", () => {
       ["ack"],
     );
     assert.deepEqual(
-      outcomes.calls.filter((c) => c.id === fail).map((c) => c.method),
-      ["failed"],
+      outcomes.calls.filter((c) => c.id === fail).map((c) => [c.method, c.options]),
+      [["failed", { traceback: false }]],
+      "stored without a traceback, as Celery's mark_as_failure in Request.on_failure",
     );
+    assert.equal(events.sent.filter((e) => e.type === "task-failed" && e.fields["uuid"] === requeue).length, 0);
+    assert.deepEqual(
+      events.sent.filter((e) => e.type === "task-rejected" && e.fields["uuid"] === requeue).map((e) => e.fields["requeue"]),
+      [true],
+    );
+    // Logged whether requeued or failed (request.py `on_failure` ends with it either way).
+    assert.equal(logger.lines.filter((line) => line.includes("Task handler raised error: WorkerLostError(")).length, 2);
     assert.equal(
       events.sent.find((e) => e.type === "task-failed" && e.fields["uuid"] === fail)?.fields["exception"],
       "WorkerLostError('Worker exited prematurely: signal 9 (SIGKILL) Job: 0.')",

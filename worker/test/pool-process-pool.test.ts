@@ -335,6 +335,36 @@ describe("process pool: sizing", () => {
     }
   });
 
+  it("a process killed under its task: WorkerLostError as billiard words it, the exit reported (onProcessExited), a new process", async () => {
+    const exits: Array<readonly [string, number, string]> = [];
+    const pool = createProcessPool({
+      concurrency: 1,
+      taskModule: TASK_MODULE,
+      onProcessExited: (name, pid, status) => exits.push([name, pid, status]),
+    });
+    try {
+      await pool.ready();
+      const [first] = pool.pids();
+      const lost = expectKind(await run(pool, "tasks.killSelf"), "worker-lost");
+      assert.ok(lost.error instanceof WorkerLostError);
+      assert.equal(lost.error.message, "Worker exited prematurely: signal 9 (SIGKILL) Job: 0.");
+      const second = expectKind(await run(pool, "tasks.pid"), "success").value;
+      assert.notEqual(second, first);
+      expectKind(await run(pool, "tasks.crash"), "worker-lost");
+      // Kills the pool asks for itself (a hard time limit, revoke --terminate) and retirements are not reported.
+      expectKind(await run(pool, "tasks.cpuSpin", [10_000], { hard: 0.3, soft: null }), "time-limit");
+      const third = expectKind(await run(pool, "tasks.pid"), "success").value;
+      assert.deepEqual(exits, [
+        ["ForkPoolWorker-1", first, "signal 9 (SIGKILL)"],
+        ["ForkPoolWorker-2", second, "exitcode 1"],
+      ]);
+      assert.equal(typeof third, "number");
+    } finally {
+      await pool.close();
+    }
+    assert.equal(exits.length, 2, "close retires the last process without a report");
+  });
+
   it("close waits for running and queued tasks, then stops every process", async () => {
     const pool = createProcessPool({ concurrency: 1, taskModule: TASK_MODULE });
     await pool.ready();

@@ -76,13 +76,19 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
       return rejectEntry(entry, true, ctx.events, ctx.logger, ctx.lifecycle);
     }
     case "worker-lost": {
+      // C:celery/worker/request.py `on_failure`: no check of `redelivered`, so a message whose every run kills its
+      // process comes back for ever (the loop the `reject_on_worker_lost` docs warn of). The error is logged either way.
       if (task.options.acksLate && task.options.rejectOnWorkerLost) {
         // Requeued: it runs again, so no FAILURE and no task-failed.
-        return rejectEntry(entry, true, ctx.events, ctx.logger, ctx.lifecycle);
+        await rejectEntry(entry, true, ctx.events, ctx.logger, ctx.lifecycle);
+        ctx.logger.error(TASK_LOG.handlerError(reprException(outcome.error)), outcome.error);
+        return;
       }
       await settleFailureAcks(ctx, entry);
-      if (await record(ctx, entry, () => ctx.outcomes.failed(request, task, outcome.error))) sendFailed(ctx, entry, outcome.error, outcome.runtimeSeconds);
-      ctx.logger.error(`Task handler raised error: ${reprException(outcome.error)}`, outcome.error);
+      // `mark_as_failure` without a traceback: the stored `traceback` is null, as Celery's.
+      const stored = await record(ctx, entry, () => ctx.outcomes.failed(request, task, outcome.error, { traceback: false }));
+      if (stored) sendFailed(ctx, entry, outcome.error, outcome.runtimeSeconds);
+      ctx.logger.error(TASK_LOG.handlerError(reprException(outcome.error)), outcome.error);
       return;
     }
     case "terminated":

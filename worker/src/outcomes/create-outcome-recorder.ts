@@ -14,7 +14,7 @@ import { createParentTaskSender } from "./create-parent-task-sender.js";
 import { dispatchCallbacksAndChain } from "./dispatch-callbacks-and-chain.js";
 import { failChain } from "./fail-chain.js";
 import { formatExceptionRepr } from "./format-exception-repr.js";
-import type { OutcomeRecorder } from "./outcome-recorder.js";
+import type { FailureRecordOptions, OutcomeRecorder } from "./outcome-recorder.js";
 import { compileOutcomeRecorderOptions, type CompiledOutcomeRecorderOptions, type OutcomeRecorderOptions } from "./outcome-recorder-options.js";
 import { prepareFailure, prepareResult, prepareValue } from "./prepare-result.js";
 import { createUnknownTaskContext, createRequestContext } from "./result-context.js";
@@ -72,12 +72,14 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
     }
   }
 
-  async failed(request: TaskRequest, task: RegisteredTask | null, error: unknown): Promise<void> {
+  async failed(request: TaskRequest, task: RegisteredTask | null, error: unknown, options: FailureRecordOptions = {}): Promise<void> {
     const { store } = this.options;
     const sender = this.senderFor(request);
     const context = createRequestContext(request);
     const storeErrors = errorsStored(request, task);
-    const { info, traceback } = prepareFailure(error);
+    const prepared = prepareFailure(error);
+    const { info } = prepared;
+    const traceback = options.traceback === false ? null : prepared.traceback;
     if (storeErrors) await store.storeResult({ taskId: request.id, state: "FAILURE", result: info, traceback, context, children: [] });
     if (request.chord !== null) await store.onChordPartReturn(context, "FAILURE", info, sender);
     await failChain(request.chain, { state: "FAILURE", info, traceback, storeResult: storeErrors }, store, sender);
