@@ -3,8 +3,9 @@
 // Python prefork worker runs the same tasks (conformance/python/worker_lost_app) as the reference.
 // C:celery/worker/request.py `on_failure`, for a WorkerLostError with acks_late:
 // - reject_on_worker_lost: reject(requeue=True), nothing stored, no task-failed: the message runs again;
-// - otherwise: ack (acks_on_failure), then FAILURE WorkerLostError('Worker exited prematurely: signal 9 (SIGKILL)
-//   Job: N.') stored without a traceback (`mark_as_failure` is given none): Python's get() raises it;
+// - otherwise: ack (or with acks_on_failure=False reject without requeue), then FAILURE WorkerLostError('Worker exited
+//   prematurely: signal 9 (SIGKILL) Job: N.') stored without a traceback (`mark_as_failure` is given none): Python's
+//   get() raises it;
 // - no `redelivered` check: a message that kills every process it runs in is requeued again and again.
 // Either way billiard logs the exit, a new process replaces the dead one and the worker keeps serving.
 import assert from "node:assert/strict";
@@ -130,10 +131,13 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       assert.doesNotMatch(log, new RegExp(`workerlost\\.die_once\\[${result.id}\\] raised`));
     });
 
-    it("acks_late without it: FAILURE WorkerLostError as a Python prefork worker stores it; Python's get() raises billiard's WorkerLostError", async () => {
-      const [ours] = await runCeleryClient("call", command({ calls: [{ task: "workerlost.die" }] }));
-      const [theirs] = await runCeleryClient("call", command({ queue: pythonQueue, calls: [{ task: "workerlost.die" }] }));
-      for (const result of [ours, theirs]) {
+    it("acks_late without it (acks_on_failure either way): FAILURE WorkerLostError as a Python prefork worker stores it; Python's get() raises it", async () => {
+      const calls = [{ task: "workerlost.die" }, { task: "workerlost.die_no_ack" }];
+      const [[ours, oursNoAck], [theirs, theirsNoAck]] = await Promise.all([
+        runCeleryClient("call", command({ calls })),
+        runCeleryClient("call", command({ queue: pythonQueue, calls })),
+      ]);
+      for (const result of [ours, oursNoAck, theirs, theirsNoAck]) {
         assert.ok(result?.ok === false, JSON.stringify(result));
         assert.equal(result.state, "FAILURE");
         assert.equal(`${result.exc_module}.${result.exc_type}`, "billiard.exceptions.WorkerLostError");
@@ -143,7 +147,9 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       const failure = ours as Extract<ClientResult, { ok: false }>;
       assert.equal(failure.exc_str, "Worker exited prematurely: signal 9 (SIGKILL) Job: 2.", "billiard's job number counts the pool's jobs");
       assert.deepEqual(comparable(await results.raw(failure.id)), comparable(await results.raw(theirs?.id ?? "")));
+      assert.deepEqual(comparable(await results.raw(oursNoAck?.id ?? "")), comparable(await results.raw(theirsNoAck?.id ?? "")));
       assert.deepEqual(published.get(failure.id), ["FAILURE"]);
+      assert.deepEqual(published.get(oursNoAck?.id ?? ""), ["FAILURE"]);
       assert.match(worker.log, /Task handler raised error: WorkerLostError\('Worker exited prematurely: signal 9 \(SIGKILL\) Job: 2\.'\)/);
     });
 
@@ -168,7 +174,7 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       assert.equal(new Set(pids()).size, pids().length, "each run in its own process");
       await worker.stop(10_000);
       assert.deepEqual(await worker.exited, { code: 0, signal: null }, worker.log.slice(-2000));
-      // The acked workerlost.die is gone; the requeued die_always waits for the next worker.
+      // The acked workerlost.die and the rejected die_no_ack are gone; the requeued die_always waits for the next worker.
       assert.deepEqual(await drainQueue(broker, queue), [sent.id]);
       assert.equal(published.get(sent.id), undefined, "nothing stored for it");
     });

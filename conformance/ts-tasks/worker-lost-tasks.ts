@@ -15,6 +15,8 @@ function die(): never {
 export function register(registry: TaskRegistry): void {
   // acks_late without reject_on_worker_lost: the message is acked and FAILURE WorkerLostError stored.
   registry.register<[], never, Kwargs>("workerlost.die", () => die(), { acksLate: true });
+  // acks_on_failure=False: rejected without requeue (dropped), FAILURE WorkerLostError stored all the same.
+  registry.register<[], never, Kwargs>("workerlost.die_no_ack", () => die(), { acksLate: true, acksOnFailure: false });
   // Dies the first time (while `marker` does not exist, writing this process's pid there); the requeued message then
   // runs to the end and returns the pid of the process that ran it.
   registry.register<[string], { pid: number }, Kwargs>(

@@ -23,6 +23,12 @@ def die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+@app.task(name="workerlost.die_no_ack", shared=False, acks_late=True, acks_on_failure=False)
+def die_no_ack() -> None:
+    """acks_on_failure=False: the message is rejected without requeue, FAILURE WorkerLostError stored all the same."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
 @app.task(name="workerlost.die_once", shared=False, acks_late=True, reject_on_worker_lost=True)
 def die_once(marker: str) -> dict:
     """Dies the first time (when ``marker`` does not exist yet); the requeued message then runs to the end."""

@@ -215,6 +215,8 @@ const CHECKS: { readonly [K in ImplementedSettingName]: Check } = {
   task_track_started: boolean,
   task_acks_late: boolean,
   task_acks_on_failure_or_timeout: boolean,
+  task_acks_on_failure: nullable(boolean),
+  task_acks_on_timeout: nullable(boolean),
   task_reject_on_worker_lost: nullable(boolean),
   task_time_limit: nullable(positiveSeconds),
   task_soft_time_limit: nullable(positiveSeconds),

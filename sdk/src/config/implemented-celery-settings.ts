@@ -51,6 +51,8 @@ const IMPLEMENTED_NAMES = [
   "task_track_started",
   "task_acks_late",
   "task_acks_on_failure_or_timeout",
+  "task_acks_on_failure",
+  "task_acks_on_timeout",
   "task_reject_on_worker_lost",
   "task_time_limit",
   "task_soft_time_limit",

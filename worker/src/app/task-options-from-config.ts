@@ -21,6 +21,8 @@ const ANNOTATION_NAMES: Readonly<Record<string, keyof TaskOptions>> = {
   acks_late: "acksLate",
   reject_on_worker_lost: "rejectOnWorkerLost",
   acks_on_failure_or_timeout: "acksOnFailureOrTimeout",
+  acks_on_failure: "acksOnFailure",
+  acks_on_timeout: "acksOnTimeout",
   track_started: "trackStarted",
   ignore_result: "ignoreResult",
   store_errors_even_if_ignored: "storeErrorsEvenIfIgnored",
@@ -43,6 +45,8 @@ export function taskOptionsFromConfig(settings: EffectiveCelerySettings): Config
     trackStarted: settings.task_track_started,
     ignoreResult: settings.task_ignore_result,
     acksOnFailureOrTimeout: settings.task_acks_on_failure_or_timeout,
+    ...(settings.task_acks_on_failure === null ? {} : { acksOnFailure: settings.task_acks_on_failure }),
+    ...(settings.task_acks_on_timeout === null ? {} : { acksOnTimeout: settings.task_acks_on_timeout }),
     ...(settings.task_reject_on_worker_lost === null ? {} : { rejectOnWorkerLost: settings.task_reject_on_worker_lost }),
     ...(isResultSerializer(settings.result_serializer) ? { serializer: settings.result_serializer } : {}),
   };

@@ -72,7 +72,7 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
       const error = new TimeLimitExceeded(outcome.seconds);
       if (await record(ctx, entry, () => ctx.outcomes.failed(request, task, error))) sendFailed(ctx, entry, error, outcome.runtimeSeconds);
       if (!task.options.acksLate) return;
-      if (task.options.acksOnFailureOrTimeout) return ackEntry(entry, ctx.logger);
+      if (task.options.acksOnTimeout) return ackEntry(entry, ctx.logger);
       return rejectEntry(entry, true, ctx.events, ctx.logger, ctx.lifecycle);
     }
     case "worker-lost": {
@@ -122,10 +122,10 @@ async function settleFailure(ctx: SettleContext, entry: HeldEntry, error: unknow
   await settleFailureAcks(ctx, entry);
 }
 
-/** acks_late after a failure: ack (`acksOnFailureOrTimeout`, the default; not waited for) or reject without requeue. */
+/** acks_late after a failure: ack (`acksOnFailure`, the default; not waited for) or reject without requeue. */
 async function settleFailureAcks(ctx: SettleContext, entry: HeldEntry): Promise<void> {
   if (!entry.task.options.acksLate) return;
-  if (entry.task.options.acksOnFailureOrTimeout) {
+  if (entry.task.options.acksOnFailure) {
     void ackEntry(entry, ctx.logger);
     return;
   }
