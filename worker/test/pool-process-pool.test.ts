@@ -335,7 +335,7 @@ describe("process pool: sizing", () => {
     }
   });
 
-  it("a process killed under its task: WorkerLostError as billiard words it, the exit reported (onProcessExited), a new process", async () => {
+  it("a process killed under its task: WorkerLostError as billiard words it, a new process; exits reported (onProcessExited) as billiard logs them", async () => {
     const exits: Array<readonly [string, number, string]> = [];
     const pool = createProcessPool({
       concurrency: 1,
@@ -351,18 +351,23 @@ describe("process pool: sizing", () => {
       const second = expectKind(await run(pool, "tasks.pid"), "success").value;
       assert.notEqual(second, first);
       expectKind(await run(pool, "tasks.crash"), "worker-lost");
-      // Kills the pool asks for itself (a hard time limit, revoke --terminate) and retirements are not reported.
-      expectKind(await run(pool, "tasks.cpuSpin", [10_000], { hard: 0.3, soft: null }), "time-limit");
+      // A hard time limit's kill is reported as billiard logs it; revoke --terminate (controlled) and retirements are not.
       const third = expectKind(await run(pool, "tasks.pid"), "success").value;
+      expectKind(await run(pool, "tasks.cpuSpin", [10_000], { hard: 0.3, soft: null }), "time-limit");
+      const h = hooks();
+      const terminated = pool.run(task("tasks.sleepy"), request("tasks.sleepy", [10_000], {}, "terminate-me"), NO_LIMITS, h);
+      await waitFor(() => h.accepted.length === 1);
+      pool.terminate("terminate-me", "SIGTERM");
+      assert.equal((await terminated).kind, "terminated");
       assert.deepEqual(exits, [
         ["ForkPoolWorker-1", first, "signal 9 (SIGKILL)"],
         ["ForkPoolWorker-2", second, "exitcode 1"],
+        ["ForkPoolWorker-3", third, "signal 9 (SIGKILL)"],
       ]);
-      assert.equal(typeof third, "number");
     } finally {
       await pool.close();
     }
-    assert.equal(exits.length, 2, "close retires the last process without a report");
+    assert.equal(exits.length, 3, "close retires the last process without a report");
   });
 
   it("close waits for running and queued tasks, then stops every process", async () => {

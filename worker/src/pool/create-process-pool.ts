@@ -275,9 +275,9 @@ export class ProcessPool implements ExecutionPool {
     if (index !== -1) this.children.splice(index, 1);
     const job = child.job;
     child.job = null;
-    // billiard logs every exit it did not ask for (not retired, not a kill for a time limit or `revoke --terminate`)
-    // with a status other than a clean exit.
-    const unasked = child.state !== "retired" && (job === null || job.killOutcome === null);
+    // billiard logs every exit but a clean one, a retirement and `revoke --terminate` (C:billiard/pool.py
+    // `terminate_job` marks that one `_controlled_termination`); a hard time limit's kill is logged too.
+    const unasked = child.state !== "retired" && job?.killOutcome?.kind !== "terminated";
     if (unasked && (signal !== null || (code ?? 0) !== 0)) this.options.onProcessExited?.(child.name, child.pid, describeExitStatus(code, signal));
     if (job !== null && !job.done) {
       this.settle(

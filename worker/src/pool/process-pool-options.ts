@@ -30,8 +30,8 @@ export interface ProcessPoolOptions {
   /** After a soft time limit, how long a handler may take to settle by itself (see `startLimitedRun`). Default 1000 ms. */
   readonly softTimeLimitGraceMs?: number;
   /**
-   * Told when a process exits without being asked to — killed by someone else, crashed, or `process.exit` in a task —
-   * with its name (`ForkPoolWorker-<n>`, billiard's) and its exit status (`signal 9 (SIGKILL)`, `exitcode 1`); the worker
+   * Told when a process exits other than cleanly or when asked to (retired, `revoke --terminate`) — killed, crashed,
+   * `process.exit` in a task, or killed for a hard time limit — with its name (`ForkPoolWorker-<n>`, billiard's) and its exit status (`signal 9 (SIGKILL)`, `exitcode 1`); the worker
    * logs billiard's error line. A fresh process replaces it either way. Default: nothing.
    */
   readonly onProcessExited?: (name: string, pid: number, status: string) => void;
