@@ -6,7 +6,8 @@
 // - otherwise: ack (or with acks_on_failure=False reject without requeue), then FAILURE WorkerLostError('Worker exited
 //   prematurely: signal 9 (SIGKILL) Job: N.') stored without a traceback (`mark_as_failure` is given none): Python's
 //   get() raises it;
-// - no `redelivered` check: a message that kills every process it runs in is requeued again and again.
+// - no `redelivered` check: a message that kills every process it runs in is requeued again and again;
+// - retry_on_worker_lost (5.7) comes first: sent again as Task.retry would while retries are left, then FAILURE.
 // Either way billiard logs the exit, a new process replaces the dead one and the worker keeps serving.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -65,11 +66,62 @@ async function drainQueue(broker: BrokerKind, queue: string): Promise<string[]> 
   return ids;
 }
 
+/** What a Python prefork worker stored, published and let `get()` raise for the same tasks, by task name. */
+interface Reference {
+  readonly results: ReadonlyMap<string, ClientResult>;
+  readonly metas: ReadonlyMap<string, string | null>;
+  readonly states: ReadonlyMap<string, readonly string[]>;
+}
+
+let reference: Promise<Reference> | null = null;
+
+/** The Python reference, run once (on Redis: what it stores does not depend on the broker) for both suites. */
+function pythonReference(): Promise<Reference> {
+  reference ??= runPythonReference();
+  return reference;
+}
+
+async function runPythonReference(): Promise<Reference> {
+  const queue = `t-wlost-${process.pid}-py`;
+  const subscriber = new Redis(redisDbUrl(DB), { maxRetriesPerRequest: 2 });
+  const reader = new RedisResultReader(redisDbUrl(DB));
+  const published = new Map<string, string[]>();
+  subscriber.on("pmessage", (_pattern: string, channel: string, text: string) => {
+    const id = channel.slice("celery-task-meta-".length);
+    published.set(id, [...(published.get(id) ?? []), (JSON.parse(text) as { status: string }).status]);
+  });
+  await subscriber.psubscribe("celery-task-meta-*");
+  const python = await PythonWorker.start({
+    app: "worker_lost_app",
+    brokerUrl: redisDbUrl(DB),
+    resultBackend: redisDbUrl(DB),
+    queue,
+    pool: "prefork",
+    concurrency: 1,
+    nodeName: `t-wlost-py-${process.pid}@%h`,
+  });
+  try {
+    const names = ["workerlost.die", "workerlost.die_no_ack", "workerlost.die_retry"];
+    const calls = names.map((task) => ({ task }));
+    const results = await runCeleryClient("call", { broker: redisDbUrl(DB), backend: redisDbUrl(DB), queue, timeout: 30, calls });
+    const byName = <T>(value: (result: ClientResult) => T | Promise<T>): Promise<Map<string, T>> =>
+      Promise.all(results.map(async (result, i) => [names[i] ?? "", await value(result)] as const)).then((entries) => new Map(entries));
+    return {
+      results: await byName((result) => result),
+      metas: await byName((result) => reader.raw(result.id)),
+      states: await byName((result) => published.get(result.id) ?? []),
+    };
+  } finally {
+    await python.stop();
+    await subscriber.quit();
+    await reader.close();
+  }
+}
+
 for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[]) {
   describe(`task_reject_on_worker_lost, proto worker -P process (${broker})`, { timeout: 90_000 }, () => {
     const brokerUrl = broker === "redis" ? redisDbUrl(DB) : AMQP_URL;
     const queue = `t-wlost-${process.pid}-${broker}`;
-    const pythonQueue = `${queue}-py`;
     const dir = mkdtempSync(path.join(os.tmpdir(), `proto-wlost-${broker}-`));
     const command = (extra: Partial<ClientCommand>): ClientCommand => ({ broker: brokerUrl, backend: redisDbUrl(DB), queue, timeout: 20, ...extra });
     const results = new RedisResultReader(redisDbUrl(DB));
@@ -77,7 +129,6 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
     /** Every state the backend published, per task id (SETEX + PUBLISH on `celery-task-meta-<id>`). */
     const published = new Map<string, string[]>();
     let worker: ProtoWorkerProcess;
-    let python: PythonWorker;
 
     before(async () => {
       // result_extended as the conformance app sets it, so the stored metas compare name, args, kwargs and retries too.
@@ -88,29 +139,19 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
         published.set(id, [...(published.get(id) ?? []), (JSON.parse(text) as { status: string }).status]);
       });
       await subscriber.psubscribe("celery-task-meta-*");
-      [worker, python] = await Promise.all([
-        ProtoWorkerProcess.start([
-          ...["-A", TASKS, "-b", brokerUrl, "--backend", redisDbUrl(DB), "-Q", queue, "-n", `t-wlost-${process.pid}-${broker}@%h`],
-          ...["-P", "process", "-c", "1", "--config", config, "--without-mingle", "--without-heartbeat", "-l", "info"],
-        ]),
-        PythonWorker.start({
-          app: "worker_lost_app",
-          brokerUrl,
-          resultBackend: redisDbUrl(DB),
-          queue: pythonQueue,
-          pool: "prefork",
-          concurrency: 1,
-          nodeName: `t-wlost-py-${process.pid}-${broker}@%h`,
-        }),
+      // Meanwhile the first suite runs the Python reference (awaited, and its failure reported, by the tests using it).
+      pythonReference().catch(() => undefined);
+      worker = await ProtoWorkerProcess.start([
+        ...["-A", TASKS, "-b", brokerUrl, "--backend", redisDbUrl(DB), "-Q", queue, "-n", `t-wlost-${process.pid}-${broker}@%h`],
+        ...["-P", "process", "-c", "1", "--config", config, "--without-mingle", "--without-heartbeat", "-l", "info"],
       ]);
     });
 
     after(async () => {
-      await Promise.all([worker?.stop(5000), python?.stop()]);
+      await worker?.stop(5000);
       await subscriber.quit();
       await results.close();
       rmSync(dir, { recursive: true, force: true });
-      if (broker === "amqp") await drainQueue(broker, pythonQueue).catch(() => undefined);
     });
 
     let firstPid = 0;
@@ -132,11 +173,9 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
     });
 
     it("acks_late without it (acks_on_failure either way): FAILURE WorkerLostError as a Python prefork worker stores it; Python's get() raises it", async () => {
-      const calls = [{ task: "workerlost.die" }, { task: "workerlost.die_no_ack" }];
-      const [[ours, oursNoAck], [theirs, theirsNoAck]] = await Promise.all([
-        runCeleryClient("call", command({ calls })),
-        runCeleryClient("call", command({ queue: pythonQueue, calls })),
-      ]);
+      const [ours, oursNoAck] = await runCeleryClient("call", command({ calls: [{ task: "workerlost.die" }, { task: "workerlost.die_no_ack" }] }));
+      const python = await pythonReference();
+      const [theirs, theirsNoAck] = [python.results.get("workerlost.die"), python.results.get("workerlost.die_no_ack")];
       for (const result of [ours, oursNoAck, theirs, theirsNoAck]) {
         assert.ok(result?.ok === false, JSON.stringify(result));
         assert.equal(result.state, "FAILURE");
@@ -146,8 +185,8 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       }
       const failure = ours as Extract<ClientResult, { ok: false }>;
       assert.equal(failure.exc_str, "Worker exited prematurely: signal 9 (SIGKILL) Job: 2.", "billiard's job number counts the pool's jobs");
-      assert.deepEqual(comparable(await results.raw(failure.id)), comparable(await results.raw(theirs?.id ?? "")));
-      assert.deepEqual(comparable(await results.raw(oursNoAck?.id ?? "")), comparable(await results.raw(theirsNoAck?.id ?? "")));
+      assert.deepEqual(comparable(await results.raw(failure.id)), comparable(python.metas.get("workerlost.die") ?? null));
+      assert.deepEqual(comparable(await results.raw(oursNoAck?.id ?? "")), comparable(python.metas.get("workerlost.die_no_ack") ?? null));
       assert.deepEqual(published.get(failure.id), ["FAILURE"]);
       assert.deepEqual(published.get(oursNoAck?.id ?? ""), ["FAILURE"]);
       assert.match(worker.log, /Task handler raised error: WorkerLostError\('Worker exited prematurely: signal 9 \(SIGKILL\) Job: 2\.'\)/);
@@ -159,6 +198,21 @@ for (const broker of ["redis", "amqp"] as const satisfies readonly BrokerKind[])
       const pid = result.value as number;
       assert.ok(pid !== firstPid && pid !== secondPid, `pid ${pid} after ${firstPid} and ${secondPid} died`);
       assert.match(worker.log, /Process 'ForkPoolWorker-2' pid:\d+ exited with 'signal 9 \(SIGKILL\)'/);
+    });
+
+    it("retry_on_worker_lost over reject_on_worker_lost: RETRY, then (max_retries=1 reached) FAILURE, as the Python prefork worker", async () => {
+      const [ours] = await runCeleryClient("call", command({ calls: [{ task: "workerlost.die_retry" }] }));
+      const python = await pythonReference();
+      const theirs = python.results.get("workerlost.die_retry");
+      for (const result of [ours, theirs]) {
+        assert.ok(result?.ok === false, JSON.stringify(result));
+        assert.equal(`${result.exc_module}.${result.exc_type}`, "billiard.exceptions.WorkerLostError");
+      }
+      // One retry, then the failure: no requeue once the retries ran out.
+      assert.deepEqual(python.states.get("workerlost.die_retry"), ["RETRY", "FAILURE"]);
+      assert.deepEqual(published.get(ours?.id ?? ""), ["RETRY", "FAILURE"]);
+      assert.deepEqual(comparable(await results.raw(ours?.id ?? "")), comparable(python.metas.get("workerlost.die_retry") ?? null));
+      assert.match(worker.log, new RegExp(`Task workerlost\\.die_retry\\[${ours?.id}\\] retry: Retry in 0s: WorkerLostError\\('Worker exited prematurely`));
     });
 
     it("a redelivered message that kills its process again is requeued again; after stop only it is left on the broker", async () => {

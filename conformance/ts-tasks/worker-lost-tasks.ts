@@ -39,5 +39,13 @@ export function register(registry: TaskRegistry): void {
     },
     { acksLate: true, rejectOnWorkerLost: true },
   );
+  // retry_on_worker_lost over reject_on_worker_lost: sent again (RETRY) while retries are left, then FAILURE.
+  registry.register<[], never, Kwargs>("workerlost.die_retry", () => die(), {
+    acksLate: true,
+    rejectOnWorkerLost: true,
+    retryOnWorkerLost: true,
+    maxRetries: 1,
+    defaultRetryDelay: 0,
+  });
   registry.register<[], number, Kwargs>("workerlost.pid", () => process.pid);
 }

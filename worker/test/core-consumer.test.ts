@@ -292,6 +292,56 @@ describe("worker core: pool outcomes the async pool never produces", () => {
     await worker.stop({ cold: true });
   });
 
+  it("worker-lost with retryOnWorkerLost: retried outside the task while retries are left (ack, task-retried), then FAILURE without a requeue", async () => {
+    const memory = new MemoryTransport();
+    const transport = recordingTransport(memory);
+    const outcomes = recordingOutcomes();
+    const events = recordingEvents();
+    const logger = captureLogger();
+    const error = new WorkerLostError("Worker exited prematurely: signal 9 (SIGKILL) Job: 0.");
+    const worker = createWorker({
+      broker: transport,
+      backend: null,
+      pool: "process",
+      processPool: () => scriptedPool(() => ({ kind: "worker-lost", error, runtimeSeconds: 0.1 })),
+      hostname: "lost@test",
+      outcomes,
+      eventDispatcher: events,
+      control: false,
+      heartbeat: false,
+      logger,
+    });
+    const options = { acksLate: true, rejectOnWorkerLost: true, retryOnWorkerLost: true, maxRetries: 1, defaultRetryDelay: 5 };
+    worker.registry.register("t.retry", () => 1, options);
+    await worker.start();
+    const first = await publishTask(transport, { task: "t.retry" });
+    const last = await publishTask(transport, { task: "t.retry", retries: 1 });
+    await waitUntil(() => transport.settlements.some((x) => x.id === first) && transport.settlements.some((x) => x.id === last));
+    assert.deepEqual(
+      outcomes.calls.filter((c) => c.id === first).map((c) => [c.method, c.detail]),
+      [["retry", { countdown: 5, exc: error, maxRetries: null, outsideTask: true }]],
+    );
+    assert.deepEqual(
+      transport.settlements.filter((x) => x.id === first).map((x) => x.action),
+      ["ack"],
+    );
+    assert.deepEqual(
+      events.sent.filter((e) => e.fields["uuid"] === first && e.type !== "task-received" && e.type !== "task-started").map((e) => e.type),
+      ["task-retried"],
+    );
+    assert.ok(logger.lines.some((line) => line.includes(`Task t.retry[${first}] retry: Retry in 5s: WorkerLostError('Worker exited prematurely`)));
+    // retries (1) >= maxRetries (1): reject_on_worker_lost no longer requeues; acked and FAILURE stored.
+    assert.deepEqual(
+      outcomes.calls.filter((c) => c.id === last).map((c) => [c.method, c.options]),
+      [["failed", { traceback: false }]],
+    );
+    assert.deepEqual(
+      transport.settlements.filter((x) => x.id === last).map((x) => x.action),
+      ["ack"],
+    );
+    await worker.stop({ cold: true });
+  });
+
   it("revoke --terminate of a running task (HeldRequest.abort): REVOKED 'terminated', task-revoked terminated=true, acked", async () => {
     const h = await startWorker({ "t.forever": (_a, _k, ctx) => delay(60_000, undefined, { signal: ctx.signal }) });
     const id = await publishTask(h.transport, { task: "t.forever" });

@@ -47,6 +47,20 @@ def die_always(marker: str) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+@app.task(
+    name="workerlost.die_retry",
+    shared=False,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    retry_on_worker_lost=True,
+    max_retries=1,
+    default_retry_delay=0,
+)
+def die_retry() -> None:
+    """retry_on_worker_lost over reject_on_worker_lost: sent again (RETRY) while retries are left, then FAILURE."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
 @app.task(name="workerlost.pid", shared=False)
 def pid() -> int:
     """The pid of the pool process that ran it."""

@@ -80,6 +80,7 @@ export interface CelerySettings {
   /** Default null: `task_acks_on_failure_or_timeout`. */
   readonly task_acks_on_timeout?: boolean | null;
   readonly task_reject_on_worker_lost?: boolean | null;
+  readonly task_retry_on_worker_lost?: boolean;
   readonly task_time_limit?: number | null;
   readonly task_soft_time_limit?: number | null;
   /** Per-task options by task name (or `"*"`): Celery task attribute names (`rate_limit`, `time_limit`, `acks_late`, ...). */

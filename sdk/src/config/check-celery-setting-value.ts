@@ -218,6 +218,7 @@ const CHECKS: { readonly [K in ImplementedSettingName]: Check } = {
   task_acks_on_failure: nullable(boolean),
   task_acks_on_timeout: nullable(boolean),
   task_reject_on_worker_lost: nullable(boolean),
+  task_retry_on_worker_lost: boolean,
   task_time_limit: nullable(positiveSeconds),
   task_soft_time_limit: nullable(positiveSeconds),
   task_annotations: nullable(taskAnnotations),

@@ -54,6 +54,7 @@ const IMPLEMENTED_NAMES = [
   "task_acks_on_failure",
   "task_acks_on_timeout",
   "task_reject_on_worker_lost",
+  "task_retry_on_worker_lost",
   "task_time_limit",
   "task_soft_time_limit",
   "task_annotations",

@@ -20,6 +20,7 @@ const ANNOTATION_NAMES: Readonly<Record<string, keyof TaskOptions>> = {
   retry_jitter: "retryJitter",
   acks_late: "acksLate",
   reject_on_worker_lost: "rejectOnWorkerLost",
+  retry_on_worker_lost: "retryOnWorkerLost",
   acks_on_failure_or_timeout: "acksOnFailureOrTimeout",
   acks_on_failure: "acksOnFailure",
   acks_on_timeout: "acksOnTimeout",
@@ -48,6 +49,7 @@ export function taskOptionsFromConfig(settings: EffectiveCelerySettings): Config
     ...(settings.task_acks_on_failure === null ? {} : { acksOnFailure: settings.task_acks_on_failure }),
     ...(settings.task_acks_on_timeout === null ? {} : { acksOnTimeout: settings.task_acks_on_timeout }),
     ...(settings.task_reject_on_worker_lost === null ? {} : { rejectOnWorkerLost: settings.task_reject_on_worker_lost }),
+    retryOnWorkerLost: settings.task_retry_on_worker_lost,
     ...(isResultSerializer(settings.result_serializer) ? { serializer: settings.result_serializer } : {}),
   };
   if (!isResultSerializer(settings.result_serializer)) {

@@ -20,6 +20,12 @@ export interface TaskOptions {
   /** With acksLate: requeue when the worker process executing it dies. Default false. */
   readonly rejectOnWorkerLost?: boolean;
   /**
+   * When the worker process executing it dies, send it again as `context.retry()` would (after `defaultRetryDelay`,
+   * counting towards `maxRetries`; once they run out it fails instead of being requeued). Takes precedence over
+   * `rejectOnWorkerLost`, which still applies if the retry cannot be sent. Default false.
+   */
+  readonly retryOnWorkerLost?: boolean;
+  /**
    * With acksLate: ack (true) or reject after a failure (without requeue) or a hard time limit (with requeue). Default
    * true. Celery 5.7 deprecates it for `acksOnFailure` and `acksOnTimeout`, which default to it.
    */
@@ -56,6 +62,7 @@ export const DEFAULT_TASK_OPTIONS = Object.freeze({
   retryJitter: true,
   acksLate: false,
   rejectOnWorkerLost: false,
+  retryOnWorkerLost: false,
   acksOnFailureOrTimeout: true,
   trackStarted: false,
   ignoreResult: false,
@@ -75,6 +82,7 @@ const NAMES: { readonly [K in keyof Required<TaskOptions>]: true } = {
   retryJitter: true,
   acksLate: true,
   rejectOnWorkerLost: true,
+  retryOnWorkerLost: true,
   acksOnFailureOrTimeout: true,
   acksOnFailure: true,
   acksOnTimeout: true,

@@ -22,6 +22,7 @@ const TASK_ATTRIBUTES: Readonly<Record<string, (task: RegisteredTask) => unknown
   acks_on_failure: (t) => t.options.acksOnFailure,
   acks_on_timeout: (t) => t.options.acksOnTimeout,
   reject_on_worker_lost: (t) => t.options.rejectOnWorkerLost,
+  retry_on_worker_lost: (t) => t.options.retryOnWorkerLost,
   track_started: (t) => t.options.trackStarted,
   ignore_result: (t) => t.options.ignoreResult,
   store_errors_even_if_ignored: (t) => t.options.storeErrorsEvenIfIgnored,

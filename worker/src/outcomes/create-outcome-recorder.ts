@@ -14,7 +14,7 @@ import { createParentTaskSender } from "./create-parent-task-sender.js";
 import { dispatchCallbacksAndChain } from "./dispatch-callbacks-and-chain.js";
 import { failChain } from "./fail-chain.js";
 import { formatExceptionRepr } from "./format-exception-repr.js";
-import type { FailureRecordOptions, OutcomeRecorder } from "./outcome-recorder.js";
+import type { FailureRecordOptions, OutcomeRecorder, RetrySender } from "./outcome-recorder.js";
 import { compileOutcomeRecorderOptions, type CompiledOutcomeRecorderOptions, type OutcomeRecorderOptions } from "./outcome-recorder-options.js";
 import { prepareFailure, prepareResult, prepareValue } from "./prepare-result.js";
 import { createUnknownTaskContext, createRequestContext } from "./result-context.js";
@@ -86,10 +86,11 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
     await callTaskErrbacks(sender, request.errbacks, request.id, request.rootId);
   }
 
-  async retry(request: TaskRequest, task: RegisteredTask, options: RetryOptions & { readonly exc?: unknown }): Promise<"retried" | "exhausted"> {
+  async retry(request: TaskRequest, task: RegisteredTask, options: RetryOptions & RetrySender): Promise<"retried" | "exhausted"> {
     const retries = request.retries + 1;
     const maxRetries = options.maxRetries ?? task.options.maxRetries;
-    const message = buildRetryMessage(request, task, options, effectiveIgnoreResult(request, task));
+    const outsideTask = options.outsideTask === true;
+    const message = buildRetryMessage(request, task, options, effectiveIgnoreResult(request, task), outsideTask);
     if (maxRetries !== null && retries > maxRetries) {
       const args = safeRepr(new PyTuple(message.args), { maxlevels: 1000 });
       const kwargs = safeRepr(message.kwargs, { maxlevels: 1000 });
@@ -99,7 +100,8 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
     }
     let retryId: string;
     try {
-      retryId = await this.senderFor(request).sendTask(request.task, message.args, message.kwargs, message.options);
+      const sender = outsideTask ? this.options.sender : this.senderFor(request);
+      retryId = await sender.sendTask(request.task, message.args, message.kwargs, message.options);
     } catch (error) {
       // Celery: a retry that cannot be published becomes Reject(requeue=False).
       throw new Reject(error instanceof Error ? error.message : String(error), false);

@@ -2,6 +2,17 @@ import type { TaskRequest } from "../request/task-request.js";
 import type { RegisteredTask } from "../app/task-registry.js";
 import type { RetryOptions } from "../app/task-context.js";
 
+/** Who sends a retry (`OutcomeRecorder.retry`). */
+export interface RetrySender {
+  readonly exc?: unknown;
+  /**
+   * True when the worker sends it outside any task (a lost pool process: Celery's `Request._retry_worker_lost` runs
+   * in the main process), so the message keeps the request's own `parent_id` and `root_id` instead of being filled
+   * from the running task. Default false (`context.retry()`, autoretry).
+   */
+  readonly outsideTask?: boolean;
+}
+
 /** How `OutcomeRecorder.failed` stores a failure. */
 export interface FailureRecordOptions {
   /**
@@ -31,7 +42,7 @@ export interface OutcomeRecorder {
    * `context.retry()` / autoretry: decides Retry vs MaxRetriesExceeded. Publishes the retry message (same id,
    * retries+1, eta) and stores RETRY; returns "retried", or "exhausted" after storing the final failure.
    */
-  retry(request: TaskRequest, task: RegisteredTask, options: RetryOptions & { readonly exc?: unknown }): Promise<"retried" | "exhausted">;
+  retry(request: TaskRequest, task: RegisteredTask, options: RetryOptions & RetrySender): Promise<"retried" | "exhausted">;
   /**
    * Revoked/expired/terminated: REVOKED stored (TaskRevokedError(reason)), chord part return. `task` (when known)
    * decides whether errors are stored under `ignore_result` (`store_errors_even_if_ignored`).
