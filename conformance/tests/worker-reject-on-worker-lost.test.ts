@@ -1,6 +1,7 @@
 // task_reject_on_worker_lost with the process pool, against real Celery 5.7, on Redis and RabbitMQ. `proto worker -P
 // process -c 1` runs conformance/ts-tasks/worker-lost-tasks.ts, whose handlers SIGKILL their own pool process; a
-// Python prefork worker runs the same tasks (conformance/python/worker_lost_app) as the reference.
+// Python prefork worker runs the same tasks (conformance/python/worker_lost_app) once, on Redis, as the reference
+// both suites compare their stored metas with (what a worker stores does not depend on the broker).
 // C:celery/worker/request.py `on_failure`, for a WorkerLostError with acks_late:
 // - reject_on_worker_lost: reject(requeue=True), nothing stored, no task-failed: the message runs again;
 // - otherwise: ack (or with acks_on_failure=False reject without requeue), then FAILURE WorkerLostError('Worker exited
