@@ -63,7 +63,7 @@ export {
   WorkerLostError,
   ChordError,
 } from "./errors/task-control-errors.js";
-export type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
+export type { FailureRecordOptions, OutcomeRecorder, RetrySender } from "./outcomes/outcome-recorder.js";
 export { NO_EVENTS, type EventDispatcher } from "./events/event-dispatcher.js";
 export type { GossipPeer } from "./gossip/peer-table.js";
 export type { ExecutionPool, ExecutionOutcome, ExecutionHooks, ExecutionLimits } from "./pool/execution-pool.js";

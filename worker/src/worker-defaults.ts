@@ -115,6 +115,7 @@ async function createPool(kind: string, services: PoolServices): Promise<Executi
     maxTasksPerChild: services.options.maxTasksPerChild,
     maxMemoryPerChild: services.options.maxMemoryPerChild,
     onMaxMemoryExceeded: (used, limit) => services.logger.warning(`child process exiting after exceeding memory limit (${used}KiB / ${limit}KiB)`),
+    onProcessExited: (name, pid, status) => services.logger.error(TASK_LOG.processExited(name, pid, status)),
     timeouts: [services.options.softTimeLimit, services.options.timeLimit],
   });
   try {

@@ -22,7 +22,6 @@ import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
 import { type Gossip, startGossip, supportsGossip } from "./gossip/start-gossip.js";
 import { TASK_LOG } from "./logging/task-log-messages.js";
 import { createCeleryLogger, type WorkerLogger } from "./logging/worker-logger.js";
-import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
 import type { ExecutionPool } from "./pool/execution-pool.js";
 import { createRateLimiter } from "./pool/rate-limiter.js";
 import { createDefaultEventDispatcher, createDefaultOutcomes, createPools, startDefaultPidbox } from "./worker-defaults.js";

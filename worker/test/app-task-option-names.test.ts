@@ -31,7 +31,7 @@ describe("task options", () => {
 
   it("every valid option passes (and undefined values count as absent)", () => {
     const registry = new TaskRegistry();
-    const all: Required<TaskOptions> = { ...DEFAULT_TASK_OPTIONS, serializer: "json", pool: "async" };
+    const all: Required<TaskOptions> = { ...DEFAULT_TASK_OPTIONS, acksOnFailure: true, acksOnTimeout: true, serializer: "json", pool: "async" };
     assert.deepEqual([...TASK_OPTION_NAMES].sort(), Object.keys(all).sort());
     registry.register("t.all", () => 1, all);
     registry.register("t.undefined", () => 1, { acksLate: undefined, ...({ notAnOption: undefined } as TaskOptions) });

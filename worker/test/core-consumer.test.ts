@@ -237,6 +237,7 @@ describe("worker core: pool outcomes the async pool never produces", () => {
       error: new WorkerLostError("Worker exited prematurely: signal 9 (SIGKILL) Job: 0."),
       runtimeSeconds: 0.1,
     };
+    const logger = captureLogger();
     let runs = 0;
     // The requeued message comes straight back: the second run succeeds.
     const outcomeFor = (name: string): ExecutionOutcome => (name === "t.requeue" && ++runs > 1 ? { kind: "success", value: "again", runtimeSeconds: 0 } : lost);
@@ -250,7 +251,7 @@ describe("worker core: pool outcomes the async pool never produces", () => {
       eventDispatcher: events,
       control: false,
       heartbeat: false,
-      logger: captureLogger(),
+      logger,
     });
     worker.registry.register("t.requeue", () => 1, { acksLate: true, rejectOnWorkerLost: true });
     worker.registry.register("t.fail", () => 1, { acksLate: true });
@@ -272,14 +273,72 @@ describe("worker core: pool outcomes the async pool never produces", () => {
       ["ack"],
     );
     assert.deepEqual(
-      outcomes.calls.filter((c) => c.id === fail).map((c) => c.method),
-      ["failed"],
+      outcomes.calls.filter((c) => c.id === fail).map((c) => [c.method, c.options]),
+      [["failed", { traceback: false }]],
+      "stored without a traceback, as Celery's mark_as_failure in Request.on_failure",
     );
+    assert.equal(events.sent.filter((e) => e.type === "task-failed" && e.fields["uuid"] === requeue).length, 0);
+    assert.deepEqual(
+      events.sent.filter((e) => e.type === "task-rejected" && e.fields["uuid"] === requeue).map((e) => e.fields["requeue"]),
+      [true],
+    );
+    // Logged whether requeued or failed (request.py `on_failure` ends with it either way).
+    assert.equal(logger.lines.filter((line) => line.includes("Task handler raised error: WorkerLostError(")).length, 2);
     assert.equal(
       events.sent.find((e) => e.type === "task-failed" && e.fields["uuid"] === fail)?.fields["exception"],
       "WorkerLostError('Worker exited prematurely: signal 9 (SIGKILL) Job: 0.')",
     );
     assert.equal(worker.poolImplementation(), "scripted");
+    await worker.stop({ cold: true });
+  });
+
+  it("worker-lost with retryOnWorkerLost: retried outside the task while retries are left (ack, task-retried), then FAILURE without a requeue", async () => {
+    const memory = new MemoryTransport();
+    const transport = recordingTransport(memory);
+    const outcomes = recordingOutcomes();
+    const events = recordingEvents();
+    const logger = captureLogger();
+    const error = new WorkerLostError("Worker exited prematurely: signal 9 (SIGKILL) Job: 0.");
+    const worker = createWorker({
+      broker: transport,
+      backend: null,
+      pool: "process",
+      processPool: () => scriptedPool(() => ({ kind: "worker-lost", error, runtimeSeconds: 0.1 })),
+      hostname: "lost@test",
+      outcomes,
+      eventDispatcher: events,
+      control: false,
+      heartbeat: false,
+      logger,
+    });
+    const options = { acksLate: true, rejectOnWorkerLost: true, retryOnWorkerLost: true, maxRetries: 1, defaultRetryDelay: 5 };
+    worker.registry.register("t.retry", () => 1, options);
+    await worker.start();
+    const first = await publishTask(transport, { task: "t.retry" });
+    const last = await publishTask(transport, { task: "t.retry", retries: 1 });
+    await waitUntil(() => transport.settlements.some((x) => x.id === first) && transport.settlements.some((x) => x.id === last));
+    assert.deepEqual(
+      outcomes.calls.filter((c) => c.id === first).map((c) => [c.method, c.detail]),
+      [["retry", { countdown: 5, exc: error, maxRetries: null, outsideTask: true }]],
+    );
+    assert.deepEqual(
+      transport.settlements.filter((x) => x.id === first).map((x) => x.action),
+      ["ack"],
+    );
+    assert.deepEqual(
+      events.sent.filter((e) => e.fields["uuid"] === first && e.type !== "task-received" && e.type !== "task-started").map((e) => e.type),
+      ["task-retried"],
+    );
+    assert.ok(logger.lines.some((line) => line.includes(`Task t.retry[${first}] retry: Retry in 5s: WorkerLostError('Worker exited prematurely`)));
+    // retries (1) >= maxRetries (1): reject_on_worker_lost no longer requeues; acked and FAILURE stored.
+    assert.deepEqual(
+      outcomes.calls.filter((c) => c.id === last).map((c) => [c.method, c.options]),
+      [["failed", { traceback: false }]],
+    );
+    assert.deepEqual(
+      transport.settlements.filter((x) => x.id === last).map((x) => x.action),
+      ["ack"],
+    );
     await worker.stop({ cold: true });
   });
 

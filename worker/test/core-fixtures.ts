@@ -13,20 +13,22 @@ export interface RecordedOutcome {
   readonly method: string;
   readonly id: string;
   readonly detail: unknown;
+  /** `failed`'s options (`{traceback: false}` for a lost pool process), when given. */
+  readonly options?: unknown;
 }
 
 /** An OutcomeRecorder that stores nothing and remembers every call (stand-in until the real recorder is wired). */
 export function recordingOutcomes(options: { retry?: "retried" | "exhausted"; fail?: boolean } = {}): OutcomeRecorder & { readonly calls: RecordedOutcome[] } {
   const calls: RecordedOutcome[] = [];
-  const push = async (method: string, id: string, detail: unknown): Promise<void> => {
-    calls.push({ method, id, detail });
+  const push = async (method: string, id: string, detail: unknown, failureOptions?: unknown): Promise<void> => {
+    calls.push(failureOptions === undefined ? { method, id, detail } : { method, id, detail, options: failureOptions });
     if (options.fail === true) throw new Error("backend down");
   };
   return {
     calls,
     started: (r) => push("started", r.id, null),
     succeeded: (r, _t, value, runtime) => push("succeeded", r.id, { value, runtime }),
-    failed: (r, _t, error) => push("failed", r.id, error),
+    failed: (r, _t, error, failureOptions) => push("failed", r.id, error, failureOptions),
     retry: async (r, _t, o) => {
       await push("retry", r.id, o);
       return options.retry ?? "retried";

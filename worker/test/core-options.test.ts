@@ -181,6 +181,30 @@ describe("compileWorkerOptions with a configuration (Celery's setting names)", (
     assert.equal(worker.registry.get("proj.late")!.options.acksLate, true);
   });
 
+  it("acks_on_failure and acks_on_timeout default to acks_on_failure_or_timeout before annotations apply, as Celery 5.7's Task.bind", () => {
+    // [config, the task's own options] → [acksOnFailureOrTimeout, acksOnFailure, acksOnTimeout] of a plain task and of
+    // one registered with acksOnFailureOrTimeout: false, as Celery 5.7 resolves the same app (`t.acks_on_failure`...).
+    const cases: ReadonlyArray<readonly [Record<string, unknown>, readonly boolean[], readonly boolean[]]> = [
+      [{}, [true, true, true], [false, false, false]],
+      [{ task_annotations: { "*": { acks_on_failure_or_timeout: false } } }, [false, true, true], [false, false, false]],
+      [{ task_acks_on_failure_or_timeout: false }, [false, false, false], [false, false, false]],
+      [{ task_annotations: { "*": { acks_on_failure: false } } }, [true, false, true], [false, false, false]],
+      [{ task_acks_on_failure: false }, [true, false, true], [false, false, false]],
+      [{ task_acks_on_timeout: false, task_acks_on_failure: true }, [true, true, false], [false, true, false]],
+    ];
+    for (const [settings, plain, decorated] of cases) {
+      const registry = new TaskRegistry();
+      registry.register("t.plain", async () => 1);
+      registry.register("t.decorated", async () => 1, { acksOnFailureOrTimeout: false });
+      const worker = createWorker({ config: settings, registry, broker: "memory://", control: false });
+      const acks = (name: string): boolean[] => {
+        const o = worker.registry.get(name)!.options;
+        return [o.acksOnFailureOrTimeout, o.acksOnFailure, o.acksOnTimeout];
+      };
+      assert.deepEqual([acks("t.plain"), acks("t.decorated")], [plain, decorated], JSON.stringify(settings));
+    }
+  });
+
   it("what resolving raw settings warned about is kept for the start-up log; a resolved configuration's was reported by its loader", () => {
     const o = compileWorkerOptions({ config: { CELERYD_CONCURRENCY: 2, CELERYD_POOL: "solo" } }, {});
     assert.ok(

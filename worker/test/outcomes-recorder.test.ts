@@ -22,6 +22,7 @@ import type { DeliveryInfo, TaskMessage } from "../../sdk/src/codec/task/task-me
 import type { ResultMeta, Signature as SignatureDict } from "../../sdk/src/gen/json-schema/types.js";
 import { MemoryTransport } from "../../sdk/src/transport/memory/memory-transport.js";
 import { TaskRegistry } from "../src/app/task-registry.js";
+import { WorkerLostError } from "../src/errors/task-control-errors.js";
 import { CeleryOutcomeRecorder, createOutcomeRecorder } from "../src/outcomes/create-outcome-recorder.js";
 import { createWorkerOutcomes } from "../src/outcomes/create-worker-outcomes.js";
 import type { ResultContext } from "../src/outcomes/result-context.js";
@@ -240,6 +241,24 @@ describe("failed(): FAILURE, chord part, remaining chain, errbacks", () => {
       store.parts.map((p) => [p.context.id, p.context.groupId, p.context.groupIndex, p.state]),
       [["B", "G", 1, "FAILURE"]],
     );
+  });
+
+  it("{traceback: false} (a lost pool process): FAILURE and the chain's failures stored with a null traceback", async () => {
+    const { store, recorder } = setup();
+    const request = receive({ task: "conformance.add", args: [1], chain: [toSignatureDict(setOptions(add.s(3), { id: "C" }))] });
+    await recorder.failed(request, registeredTask("conformance.add"), new WorkerLostError("Worker exited prematurely: signal 9 (SIGKILL) Job: 0."), {
+      traceback: false,
+    });
+    assert.deepEqual(
+      store.writes.map((w) => [w.taskId, w.result, w.traceback]),
+      [request.id, "C"].map((id) => [
+        id,
+        { exc_type: "WorkerLostError", exc_message: ["Worker exited prematurely: signal 9 (SIGKILL) Job: 0."], exc_module: "billiard.exceptions" },
+        null,
+      ]),
+    );
+    await recorder.failed(request, registeredTask("conformance.add"), new TypeError("bad"));
+    assert.match(String(store.writes.at(-1)?.traceback), /^Traceback \(most recent call last\):/, "a raised error keeps its traceback");
   });
 
   it("ignore_result: errors stored only with store_errors_even_if_ignored; errbacks still run", async () => {

@@ -335,6 +335,41 @@ describe("process pool: sizing", () => {
     }
   });
 
+  it("a process killed under its task: WorkerLostError as billiard words it, a new process; exits reported (onProcessExited) as billiard logs them", async () => {
+    const exits: Array<readonly [string, number, string]> = [];
+    const pool = createProcessPool({
+      concurrency: 1,
+      taskModule: TASK_MODULE,
+      onProcessExited: (name, pid, status) => exits.push([name, pid, status]),
+    });
+    try {
+      await pool.ready();
+      const [first] = pool.pids();
+      const lost = expectKind(await run(pool, "tasks.killSelf"), "worker-lost");
+      assert.ok(lost.error instanceof WorkerLostError);
+      assert.equal(lost.error.message, "Worker exited prematurely: signal 9 (SIGKILL) Job: 0.");
+      const second = expectKind(await run(pool, "tasks.pid"), "success").value;
+      assert.notEqual(second, first);
+      expectKind(await run(pool, "tasks.crash"), "worker-lost");
+      // A hard time limit's kill is reported as billiard logs it; revoke --terminate (controlled) and retirements are not.
+      const third = expectKind(await run(pool, "tasks.pid"), "success").value;
+      expectKind(await run(pool, "tasks.cpuSpin", [10_000], { hard: 0.3, soft: null }), "time-limit");
+      const h = hooks();
+      const terminated = pool.run(task("tasks.sleepy"), request("tasks.sleepy", [10_000], {}, "terminate-me"), NO_LIMITS, h);
+      await waitFor(() => h.accepted.length === 1);
+      pool.terminate("terminate-me", "SIGTERM");
+      assert.equal((await terminated).kind, "terminated");
+      assert.deepEqual(exits, [
+        ["ForkPoolWorker-1", first, "signal 9 (SIGKILL)"],
+        ["ForkPoolWorker-2", second, "exitcode 1"],
+        ["ForkPoolWorker-3", third, "signal 9 (SIGKILL)"],
+      ]);
+    } finally {
+      await pool.close();
+    }
+    assert.equal(exits.length, 3, "close retires the last process without a report");
+  });
+
   it("close waits for running and queued tasks, then stops every process", async () => {
     const pool = createProcessPool({ concurrency: 1, taskModule: TASK_MODULE });
     await pool.ready();

@@ -75,7 +75,12 @@ export interface CelerySettings {
   readonly task_track_started?: boolean;
   readonly task_acks_late?: boolean;
   readonly task_acks_on_failure_or_timeout?: boolean;
+  /** Default null: `task_acks_on_failure_or_timeout`. */
+  readonly task_acks_on_failure?: boolean | null;
+  /** Default null: `task_acks_on_failure_or_timeout`. */
+  readonly task_acks_on_timeout?: boolean | null;
   readonly task_reject_on_worker_lost?: boolean | null;
+  readonly task_retry_on_worker_lost?: boolean;
   readonly task_time_limit?: number | null;
   readonly task_soft_time_limit?: number | null;
   /** Per-task options by task name (or `"*"`): Celery task attribute names (`rate_limit`, `time_limit`, `acks_late`, ...). */

@@ -20,7 +20,10 @@ const ANNOTATION_NAMES: Readonly<Record<string, keyof TaskOptions>> = {
   retry_jitter: "retryJitter",
   acks_late: "acksLate",
   reject_on_worker_lost: "rejectOnWorkerLost",
+  retry_on_worker_lost: "retryOnWorkerLost",
   acks_on_failure_or_timeout: "acksOnFailureOrTimeout",
+  acks_on_failure: "acksOnFailure",
+  acks_on_timeout: "acksOnTimeout",
   track_started: "trackStarted",
   ignore_result: "ignoreResult",
   store_errors_even_if_ignored: "storeErrorsEvenIfIgnored",
@@ -43,7 +46,10 @@ export function taskOptionsFromConfig(settings: EffectiveCelerySettings): Config
     trackStarted: settings.task_track_started,
     ignoreResult: settings.task_ignore_result,
     acksOnFailureOrTimeout: settings.task_acks_on_failure_or_timeout,
+    ...(settings.task_acks_on_failure === null ? {} : { acksOnFailure: settings.task_acks_on_failure }),
+    ...(settings.task_acks_on_timeout === null ? {} : { acksOnTimeout: settings.task_acks_on_timeout }),
     ...(settings.task_reject_on_worker_lost === null ? {} : { rejectOnWorkerLost: settings.task_reject_on_worker_lost }),
+    retryOnWorkerLost: settings.task_retry_on_worker_lost,
     ...(isResultSerializer(settings.result_serializer) ? { serializer: settings.result_serializer } : {}),
   };
   if (!isResultSerializer(settings.result_serializer)) {

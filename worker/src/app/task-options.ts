@@ -19,8 +19,21 @@ export interface TaskOptions {
   readonly acksLate?: boolean;
   /** With acksLate: requeue when the worker process executing it dies. Default false. */
   readonly rejectOnWorkerLost?: boolean;
-  /** With acksLate: ack (true) or requeue (false) after a failure or a hard time limit. Default true. */
+  /**
+   * When the worker process executing it dies, send it again as `context.retry()` would (after `defaultRetryDelay`,
+   * counting towards `maxRetries`; once they run out it fails instead of being requeued). Takes precedence over
+   * `rejectOnWorkerLost`, which still applies if the retry cannot be sent. Default false.
+   */
+  readonly retryOnWorkerLost?: boolean;
+  /**
+   * With acksLate: ack (true) or reject after a failure (without requeue) or a hard time limit (with requeue). Default
+   * true. Celery 5.7 deprecates it for `acksOnFailure` and `acksOnTimeout`, which default to it.
+   */
   readonly acksOnFailureOrTimeout?: boolean;
+  /** With acksLate: ack (true) or reject without requeue (false) after a failure, a lost pool process included. Default `acksOnFailureOrTimeout`. */
+  readonly acksOnFailure?: boolean;
+  /** With acksLate: ack (true) or requeue (false) after a hard time limit. Default `acksOnFailureOrTimeout`. */
+  readonly acksOnTimeout?: boolean;
   /** Store STARTED `{pid, hostname}` when execution starts. Default false. */
   readonly trackStarted?: boolean;
   /** Store nothing for SUCCESS/RETRY. Default false (the message's `ignore_result` header can also set it). */
@@ -49,6 +62,7 @@ export const DEFAULT_TASK_OPTIONS = Object.freeze({
   retryJitter: true,
   acksLate: false,
   rejectOnWorkerLost: false,
+  retryOnWorkerLost: false,
   acksOnFailureOrTimeout: true,
   trackStarted: false,
   ignoreResult: false,
@@ -68,7 +82,10 @@ const NAMES: { readonly [K in keyof Required<TaskOptions>]: true } = {
   retryJitter: true,
   acksLate: true,
   rejectOnWorkerLost: true,
+  retryOnWorkerLost: true,
   acksOnFailureOrTimeout: true,
+  acksOnFailure: true,
+  acksOnTimeout: true,
   trackStarted: true,
   ignoreResult: true,
   storeErrorsEvenIfIgnored: true,

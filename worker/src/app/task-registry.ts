@@ -79,10 +79,13 @@ export class TaskRegistry {
 }
 
 function layerOf(configured: ConfiguredTaskOptions | null, name: string, options: TaskOptions): RegisteredTask["options"] {
+  const bound = { ...DEFAULT_TASK_OPTIONS, ...dropUndefined(configured?.defaults ?? {}), ...dropUndefined(options) };
+  // C:celery/app/task.py `bind`: acks_on_failure and acks_on_timeout fall back to acks_on_failure_or_timeout before
+  // `annotate` runs, so an annotated acks_on_failure_or_timeout no longer changes them (as in Celery 5.7).
   return {
-    ...DEFAULT_TASK_OPTIONS,
-    ...dropUndefined(configured?.defaults ?? {}),
-    ...dropUndefined(options),
+    ...bound,
+    acksOnFailure: bound.acksOnFailure ?? bound.acksOnFailureOrTimeout,
+    acksOnTimeout: bound.acksOnTimeout ?? bound.acksOnFailureOrTimeout,
     ...dropUndefined(configured?.annotationsOf(name) ?? {}),
   };
 }

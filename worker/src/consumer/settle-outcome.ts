@@ -76,17 +76,29 @@ export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcom
       const error = new TimeLimitExceeded(outcome.seconds);
       if (await record(ctx, entry, () => ctx.outcomes.failed(request, task, error))) sendFailed(ctx, entry, error, outcome.runtimeSeconds);
       if (!task.options.acksLate) return;
-      if (task.options.acksOnFailureOrTimeout) return ackEntry(entry, ctx.logger);
+      if (task.options.acksOnTimeout) return ackEntry(entry, ctx.logger);
       return rejectEntry(entry, true, ctx.events, ctx.logger, ctx.lifecycle);
     }
     case "worker-lost": {
-      if (task.options.acksLate && task.options.rejectOnWorkerLost) {
+      // C:celery/worker/request.py `on_failure`. retry_on_worker_lost first, while retries are left; then
+      // reject_on_worker_lost, with no check of `redelivered`: a message whose every run kills its process comes back
+      // for ever (the loop the `reject_on_worker_lost` docs warn of). The error is logged either way.
+      let retriesExceeded = false;
+      if (task.options.retryOnWorkerLost) {
+        retriesExceeded = task.options.maxRetries !== null && request.retries >= task.options.maxRetries;
+        if (!retriesExceeded && (await retryWorkerLost(ctx, entry, outcome.error))) return;
+      }
+      if (task.options.acksLate && task.options.rejectOnWorkerLost && !retriesExceeded) {
         // Requeued: it runs again, so no FAILURE and no task-failed.
-        return rejectEntry(entry, true, ctx.events, ctx.logger, ctx.lifecycle);
+        await rejectEntry(entry, true, ctx.events, ctx.logger, ctx.lifecycle);
+        ctx.logger.error(TASK_LOG.handlerError(reprException(outcome.error)), outcome.error);
+        return;
       }
       await settleFailureAcks(ctx, entry);
-      if (await record(ctx, entry, () => ctx.outcomes.failed(request, task, outcome.error))) sendFailed(ctx, entry, outcome.error, outcome.runtimeSeconds);
-      ctx.logger.error(`Task handler raised error: ${reprException(outcome.error)}`, outcome.error);
+      // `mark_as_failure` without a traceback: the stored `traceback` is null, as Celery's.
+      const stored = await record(ctx, entry, () => ctx.outcomes.failed(request, task, outcome.error, { traceback: false }));
+      if (stored) sendFailed(ctx, entry, outcome.error, outcome.runtimeSeconds);
+      ctx.logger.error(TASK_LOG.handlerError(reprException(outcome.error)), outcome.error);
       return;
     }
     case "terminated":
@@ -120,10 +132,10 @@ async function settleFailure(ctx: SettleContext, entry: HeldEntry, error: unknow
   await settleFailureAcks(ctx, entry);
 }
 
-/** acks_late after a failure: ack (`acksOnFailureOrTimeout`, the default; not waited for) or reject without requeue. */
+/** acks_late after a failure: ack (`acksOnFailure`, the default; not waited for) or reject without requeue. */
 async function settleFailureAcks(ctx: SettleContext, entry: HeldEntry): Promise<void> {
   if (!entry.task.options.acksLate) return;
-  if (entry.task.options.acksOnFailureOrTimeout) {
+  if (entry.task.options.acksOnFailure) {
     void ackEntry(entry, ctx.logger);
     return;
   }
@@ -157,6 +169,29 @@ async function settleRetry(ctx: SettleContext, entry: HeldEntry, options: RetryO
   });
   if (ctx.lifecycle?.has("task:retried")) ctx.lifecycle.emit("task:retried", { ...taskEventBase(entry), reason, exception: options.exc ?? null, traceback });
   if (task.options.acksLate) void ackEntry(entry, ctx.logger);
+}
+
+/**
+ * Celery's `Request._retry_worker_lost`: the task sent again after `defaultRetryDelay` (RETRY stored), then ack,
+ * `task-retried` and the retry log line. False, with the reason logged, when the retry could not be sent.
+ */
+async function retryWorkerLost(ctx: SettleContext, entry: HeldEntry, error: Error): Promise<boolean> {
+  const { request, task } = entry;
+  const options: RetryOptions = { countdown: task.options.defaultRetryDelay, exc: error };
+  try {
+    // The caller checked maxRetries (null here: never "exhausted").
+    await ctx.outcomes.retry(request, task, { ...options, maxRetries: null, outsideTask: true });
+  } catch (e) {
+    ctx.logger.error(`Failed to retry task ${request.name}[${request.id}] after worker was lost: ${reprException(e)}`, e);
+    return false;
+  }
+  if (task.options.acksLate) void ackEntry(entry, ctx.logger);
+  const traceback = formatPythonTraceback(error, errorToExceptionInfo(error));
+  ctx.events.send("task-retried", { uuid: request.id, exception: reprException(error), traceback });
+  const reason = describeRetry(options, task.options.defaultRetryDelay);
+  if (ctx.lifecycle?.has("task:retried")) ctx.lifecycle.emit("task:retried", { ...taskEventBase(entry), reason, exception: error, traceback });
+  ctx.logger.info(TASK_LOG.retry(request.name, request.id, reason));
+  return true;
 }
 
 /** `str(Retry)`: `Retry in 180s: ValueError('boom')`, or `Retry at <eta>` when an ETA was given. */

@@ -12,6 +12,10 @@ export const TASK_LOG = {
   failed: (name: string, id: string, excRepr: string, description = "raised unexpected"): string => `Task ${name}[${id}] ${description}: ${excRepr}`,
   internalError: (name: string, id: string, excRepr: string): string => `Task ${name}[${id}] INTERNAL ERROR: ${excRepr}`,
   retry: (name: string, id: string, reason: string): string => `Task ${name}[${id}] retry: ${reason}`,
+  /** C:celery/worker/request.py `on_failure`'s last line (a lost pool process, after its message was settled). */
+  handlerError: (excRepr: string): string => `Task handler raised error: ${excRepr}`,
+  /** C:billiard/pool.py `_join_exited_workers`: a pool process exited without being asked to (killed, crashed). */
+  processExited: (name: string, pid: number, status: string): string => `Process '${name}' pid:${pid} exited with '${status}'`,
   ignored: (name: string, id: string): string => `Task ${name}[${id}] ignored`,
   /** `LOG_IGNORED` with the description `worker_deduplicate_successful_tasks` gives it. */
   alreadySucceeded: (name: string, id: string): string => `Task ${name}[${id}] Task already completed successfully.`,

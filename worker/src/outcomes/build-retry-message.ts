@@ -30,7 +30,14 @@ export interface RetryMessage {
  * routed to `options.queue`, else to the delivery's routing key when it came through the default exchange, else to
  * the delivery's exchange and routing key.
  */
-export function buildRetryMessage(request: TaskRequest, task: RegisteredTask, retry: RetryOptions, ignoreResult: boolean): RetryMessage {
+export function buildRetryMessage(
+  request: TaskRequest,
+  task: RegisteredTask,
+  retry: RetryOptions,
+  ignoreResult: boolean,
+  /** Sent by the worker outside any task (`_retry_worker_lost`): the request's own root and parent, unfilled. */
+  outsideTask = false,
+): RetryMessage {
   const [hardLimit, softLimit] = request.timeLimit;
   const headers: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(request.headers)) if (!X_DEATH_HEADERS.has(key)) headers[key] = value;
@@ -54,8 +61,8 @@ export function buildRetryMessage(request: TaskRequest, task: RegisteredTask, re
       : { countdown: retry.countdown ?? task.options.defaultRetryDelay };
   const options: SendTaskOptions = {
     id: request.id,
-    rootId: request.rootId || request.id,
-    parentId: request.parentId || request.id,
+    rootId: outsideTask ? request.rootId : request.rootId || request.id,
+    parentId: outsideTask ? request.parentId : request.parentId || request.id,
     groupId: request.groupId,
     groupIndex: request.groupIndex,
     shadow: typeof shadow === "string" && shadow !== "" ? shadow : null,

@@ -14,7 +14,7 @@ import { createParentTaskSender } from "./create-parent-task-sender.js";
 import { dispatchCallbacksAndChain } from "./dispatch-callbacks-and-chain.js";
 import { failChain } from "./fail-chain.js";
 import { formatExceptionRepr } from "./format-exception-repr.js";
-import type { OutcomeRecorder, StoredSuccessCheck } from "./outcome-recorder.js";
+import type { FailureRecordOptions, OutcomeRecorder, RetrySender, StoredSuccessCheck } from "./outcome-recorder.js";
 import { compileOutcomeRecorderOptions, type CompiledOutcomeRecorderOptions, type OutcomeRecorderOptions } from "./outcome-recorder-options.js";
 import { prepareFailure, prepareResult, prepareValue } from "./prepare-result.js";
 import { createUnknownTaskContext, createRequestContext } from "./result-context.js";
@@ -72,22 +72,25 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
     }
   }
 
-  async failed(request: TaskRequest, task: RegisteredTask | null, error: unknown): Promise<void> {
+  async failed(request: TaskRequest, task: RegisteredTask | null, error: unknown, options: FailureRecordOptions = {}): Promise<void> {
     const { store } = this.options;
     const sender = this.senderFor(request);
     const context = createRequestContext(request);
     const storeErrors = errorsStored(request, task);
-    const { info, traceback } = prepareFailure(error);
+    const prepared = prepareFailure(error);
+    const { info } = prepared;
+    const traceback = options.traceback === false ? null : prepared.traceback;
     if (storeErrors) await store.storeResult({ taskId: request.id, state: "FAILURE", result: info, traceback, context, children: [] });
     if (request.chord !== null) await store.onChordPartReturn(context, "FAILURE", info, sender);
     await failChain(request.chain, { state: "FAILURE", info, traceback, storeResult: storeErrors }, store, sender);
     await callTaskErrbacks(sender, request.errbacks, request.id, request.rootId);
   }
 
-  async retry(request: TaskRequest, task: RegisteredTask, options: RetryOptions & { readonly exc?: unknown }): Promise<"retried" | "exhausted"> {
+  async retry(request: TaskRequest, task: RegisteredTask, options: RetryOptions & RetrySender): Promise<"retried" | "exhausted"> {
     const retries = request.retries + 1;
     const maxRetries = options.maxRetries ?? task.options.maxRetries;
-    const message = buildRetryMessage(request, task, options, effectiveIgnoreResult(request, task));
+    const outsideTask = options.outsideTask === true;
+    const message = buildRetryMessage(request, task, options, effectiveIgnoreResult(request, task), outsideTask);
     if (maxRetries !== null && retries > maxRetries) {
       const args = safeRepr(new PyTuple(message.args), { maxlevels: 1000 });
       const kwargs = safeRepr(message.kwargs, { maxlevels: 1000 });
@@ -97,7 +100,8 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
     }
     let retryId: string;
     try {
-      retryId = await this.senderFor(request).sendTask(request.task, message.args, message.kwargs, message.options);
+      const sender = outsideTask ? this.options.sender : this.senderFor(request);
+      retryId = await sender.sendTask(request.task, message.args, message.kwargs, message.options);
     } catch (error) {
       // Celery: a retry that cannot be published becomes Reject(requeue=False).
       throw new Reject(error instanceof Error ? error.message : String(error), false);

@@ -13,6 +13,26 @@ export type StoredSuccessCheck =
   /** SUCCESS is stored, and the callbacks and chain step it implies have been dispatched. */
   | { readonly kind: "succeeded" };
 
+/** Who sends a retry (`OutcomeRecorder.retry`). */
+export interface RetrySender {
+  readonly exc?: unknown;
+  /**
+   * True when the worker sends it outside any task (a lost pool process: Celery's `Request._retry_worker_lost` runs
+   * in the main process), so the message keeps the request's own `parent_id` and `root_id` instead of being filled
+   * from the running task. Default false (`context.retry()`, autoretry).
+   */
+  readonly outsideTask?: boolean;
+}
+
+/** How `OutcomeRecorder.failed` stores a failure. */
+export interface FailureRecordOptions {
+  /**
+   * Store the error's formatted Python traceback (default true). False for what the worker process decided rather than
+   * the task raised (a lost pool process): Celery's `Request.on_failure` calls `mark_as_failure` without a traceback.
+   */
+  readonly traceback?: boolean;
+}
+
 /**
  * What happens after (or instead of) a task body runs, exactly as Celery's tracer and result backend do it
  * (C:celery/app/trace.py, C:celery/backends/base.py): result storage, callbacks and chain continuation,
@@ -24,13 +44,16 @@ export interface OutcomeRecorder {
   started(request: TaskRequest, task: RegisteredTask): Promise<void>;
   /** Success: callbacks, then the next chain step, then SUCCESS stored (unless ignored), then chord part return. */
   succeeded(request: TaskRequest, task: RegisteredTask, value: unknown, runtimeSeconds: number): Promise<void>;
-  /** Failure: FAILURE stored (if errors are stored), remaining chain ids failed, chord part return, errbacks. */
-  failed(request: TaskRequest, task: RegisteredTask | null, error: unknown): Promise<void>;
+  /**
+   * Failure: FAILURE stored (if errors are stored), remaining chain ids failed, chord part return, errbacks. With
+   * `{traceback: false}` the stored `traceback` is null: a failure the worker found, not one the task raised.
+   */
+  failed(request: TaskRequest, task: RegisteredTask | null, error: unknown, options?: FailureRecordOptions): Promise<void>;
   /**
    * `context.retry()` / autoretry: decides Retry vs MaxRetriesExceeded. Publishes the retry message (same id,
    * retries+1, eta) and stores RETRY; returns "retried", or "exhausted" after storing the final failure.
    */
-  retry(request: TaskRequest, task: RegisteredTask, options: RetryOptions & { readonly exc?: unknown }): Promise<"retried" | "exhausted">;
+  retry(request: TaskRequest, task: RegisteredTask, options: RetryOptions & RetrySender): Promise<"retried" | "exhausted">;
   /**
    * Revoked/expired/terminated: REVOKED stored (TaskRevokedError(reason)), chord part return. `task` (when known)
    * decides whether errors are stored under `ignore_result` (`store_errors_even_if_ignored`).

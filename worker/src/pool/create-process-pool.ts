@@ -33,6 +33,8 @@ export class ProcessPool implements ExecutionPool {
   private readonly queue: PoolJob[] = [];
   private target: number;
   private nextJobId = 0;
+  /** Processes started so far: the `<n>` of `ForkPoolWorker-<n>`, as billiard numbers them. */
+  private spawned = 0;
   private closing: Promise<void> | null = null;
   private broken: CeleryProtoError | null = null;
   private readyWaiters: Array<{ readonly resolve: () => void; readonly reject: (error: unknown) => void }> = [];
@@ -176,7 +178,8 @@ export class ProcessPool implements ExecutionPool {
     if (this.broken !== null) return;
     if (this.closing !== null && this.queue.length === 0) return;
     while (this.children.length < this.target) {
-      const child = new PoolChild(this.spawnSpec, {
+      this.spawned += 1;
+      const child = new PoolChild(`ForkPoolWorker-${this.spawned}`, this.spawnSpec, {
         onMessage: (c, message) => this.onMessage(c, message),
         onExit: (c, code, signal) => this.onExit(c, code, signal),
       });
@@ -272,6 +275,10 @@ export class ProcessPool implements ExecutionPool {
     if (index !== -1) this.children.splice(index, 1);
     const job = child.job;
     child.job = null;
+    // billiard logs every exit but a clean one, a retirement and `revoke --terminate` (C:billiard/pool.py
+    // `terminate_job` marks that one `_controlled_termination`); a hard time limit's kill is logged too.
+    const unasked = child.state !== "retired" && job?.killOutcome?.kind !== "terminated";
+    if (unasked && (signal !== null || (code ?? 0) !== 0)) this.options.onProcessExited?.(child.name, child.pid, describeExitStatus(code, signal));
     if (job !== null && !job.done) {
       this.settle(
         job,

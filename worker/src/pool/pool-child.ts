@@ -27,7 +27,12 @@ export class PoolChild {
   private readonly process: ChildProcess;
   private readonly exitPromise: Promise<void>;
 
-  constructor(spawn: PoolChildSpawn, listeners: PoolChildListeners) {
+  /** `name`: billiard's process name, `ForkPoolWorker-<n>` (logged when the process dies unasked). */
+  constructor(
+    readonly name: string,
+    spawn: PoolChildSpawn,
+    listeners: PoolChildListeners,
+  ) {
     this.process = fork(spawn.entry, [...spawn.args], {
       execArgv: [...spawn.execArgv],
       env: spawn.env,

@@ -29,6 +29,12 @@ export interface ProcessPoolOptions {
   readonly timeouts?: readonly [number | null, number | null];
   /** After a soft time limit, how long a handler may take to settle by itself (see `startLimitedRun`). Default 1000 ms. */
   readonly softTimeLimitGraceMs?: number;
+  /**
+   * Told when a process exits other than cleanly or when asked to (retired, `revoke --terminate`) — killed, crashed,
+   * `process.exit` in a task, or killed for a hard time limit — with its name (`ForkPoolWorker-<n>`, billiard's) and its exit status (`signal 9 (SIGKILL)`, `exitcode 1`); the worker
+   * logs billiard's error line. A fresh process replaces it either way. Default: nothing.
+   */
+  readonly onProcessExited?: (name: string, pid: number, status: string) => void;
   /** Told when a soft time limit fires (the worker logs Celery's warning). Default: nothing. */
   readonly onSoftTimeLimit?: (request: TaskRequest, seconds: number) => void;
   /** Node options for the pool processes. Default: the parent's (`resolveChildExecArgv(process.execArgv)`). */
@@ -62,6 +68,7 @@ export interface CompiledProcessPoolOptions {
   readonly timeouts: readonly [number | null, number | null];
   readonly softTimeLimitGraceMs: number;
   readonly onSoftTimeLimit: ((request: TaskRequest, seconds: number) => void) | null;
+  readonly onProcessExited: ((name: string, pid: number, status: string) => void) | null;
   readonly execArgv: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly exitTimeoutMs: number;
@@ -95,6 +102,7 @@ export function compileProcessPoolOptions(options: ProcessPoolOptions): Compiled
     timeouts: Object.freeze([options.timeouts?.[0] ?? null, options.timeouts?.[1] ?? null] as const),
     softTimeLimitGraceMs,
     onSoftTimeLimit: options.onSoftTimeLimit ?? null,
+    onProcessExited: options.onProcessExited ?? null,
     execArgv: Object.freeze([...(options.execArgv ?? resolveChildExecArgv())]),
     env: options.env ?? process.env,
     exitTimeoutMs,
