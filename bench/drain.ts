@@ -5,10 +5,11 @@
 // concurrency × 4, and ack each delivery in its callback; no decoding, no task): the worker's cost above the transport. Meant for A/B runs of two builds, alternated: BENCH_ROOT picks the build (a
 // directory with bin/, dist/, package.json and bench/tasks/; default this checkout).
 // BENCH_NODE_FLAGS adds node flags to the worker (e.g. --cpu-prof); BENCH_WORKER_PROCESSES=N starts N independent
-// workers (distinct node names) on the queue and sums their CPU.
+// workers (distinct node names) on the queue and sums their CPU; BENCH_WORKER_LOG=<file> appends worker i's output
+// (e.g. with BENCH_NODE_FLAGS=--trace-gc) to <file>.i.
 // Usage: node --import tsx bench/drain.ts <redis|amqp|amqp-raw|amqp-transport> [count=20000] [concurrency=8] [worker flags...]
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import amqplib from "amqplib";
 import { Redis } from "ioredis";
@@ -48,6 +49,7 @@ function cpuSeconds(pid: number): number {
 let workerCpuSeconds = 0;
 
 const WORKER_PROCESSES = Number(process.env["BENCH_WORKER_PROCESSES"] ?? 1);
+const WORKER_LOG = process.env["BENCH_WORKER_LOG"];
 
 /** Runs BENCH_WORKER_PROCESSES independent workers (distinct node names) on the queue until COUNT success lines in
  * all; returns the seconds from the first "ready" to the last success line. */
@@ -127,6 +129,7 @@ function startWorker(index: number, onSuccess: () => void): WorkerRun {
   };
   run.exited.catch(() => {});
   const onData = (d: Buffer): void => {
+    if (WORKER_LOG !== undefined) appendFileSync(`${WORKER_LOG}.${index}`, d);
     const text = tail + d.toString();
     const cut = text.lastIndexOf("\n") + 1;
     tail = text.slice(cut);

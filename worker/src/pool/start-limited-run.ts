@@ -64,10 +64,21 @@ export function startLimitedRun(call: (signal: () => AbortSignal) => unknown, op
     resolveOutcome(result);
   };
 
-  new Promise<unknown>((resolve) => resolve(call(signal))).then(
-    (value) => finish(toExecutionOutcome({ ok: true, value }, runtimeSeconds())),
-    (error: unknown) => finish(toExecutionOutcome({ ok: false, error: softReason === null ? error : asSoftLimitError(error, softReason) }, runtimeSeconds())),
-  );
+  const succeed = (value: unknown): void => finish(toExecutionOutcome({ ok: true, value }, runtimeSeconds()));
+  const fail = (error: unknown): void =>
+    finish(toExecutionOutcome({ ok: false, error: softReason === null ? error : asSoftLimitError(error, softReason) }, runtimeSeconds()));
+  // A synchronous handler's value settles the run at once: no promise and no microtask per task for the common case.
+  let pending: PromiseLike<unknown> | null = null;
+  let value: unknown;
+  try {
+    value = call(signal);
+    if (isThenable(value)) pending = value;
+  } catch (error) {
+    // A synchronous throw (or a `then` getter that throws) fails the run, after this call returns as before.
+    pending = Promise.reject(error);
+  }
+  if (pending === null) succeed(value);
+  else Promise.resolve(pending).then(succeed, fail);
 
   return {
     get signal(): AbortSignal {
@@ -87,6 +98,10 @@ export function startLimitedRun(call: (signal: () => AbortSignal) => unknown, op
       abort(reason);
     },
   };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 /** After a soft limit, an `AbortError` (how `fetch`, timers/promises, streams report the abort) is the soft limit. */
