@@ -4,10 +4,12 @@
 // draining the same N messages, and to our AMQP transport alone (`amqp-transport`: consume with the worker's prefetch,
 // concurrency × 4, and ack each delivery in its callback; no decoding, no task): the worker's cost above the transport. Meant for A/B runs of two builds, alternated: BENCH_ROOT picks the build (a
 // directory with bin/, dist/, package.json and bench/tasks/; default this checkout).
-// BENCH_NODE_FLAGS adds node flags to the worker (e.g. --cpu-prof).
+// BENCH_NODE_FLAGS adds node flags to the worker (e.g. --cpu-prof); BENCH_WORKER_PROCESSES=N starts N independent
+// workers (distinct node names) on the queue and sums their CPU; BENCH_WORKER_LOG=<file> appends worker i's output
+// (e.g. with BENCH_NODE_FLAGS=--trace-gc) to <file>.i.
 // Usage: node --import tsx bench/drain.ts <redis|amqp|amqp-raw|amqp-transport> [count=20000] [concurrency=8] [worker flags...]
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import amqplib from "amqplib";
 import { Redis } from "ioredis";
@@ -46,8 +48,42 @@ function cpuSeconds(pid: number): number {
 
 let workerCpuSeconds = 0;
 
-/** Runs the worker until COUNT success lines; returns the seconds from "ready" to the last one. */
-async function drainWithWorker(): Promise<number> {
+const WORKER_PROCESSES = Number(process.env["BENCH_WORKER_PROCESSES"] ?? 1);
+const WORKER_LOG = process.env["BENCH_WORKER_LOG"];
+
+/** Runs BENCH_WORKER_PROCESSES independent workers (distinct node names) on the queue until COUNT success lines in
+ * all; returns the seconds from the first "ready" to the last success line. */
+async function drainWithWorkers(): Promise<number> {
+  let done = 0;
+  let allDone: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    allDone = resolve;
+  });
+  const runs = Array.from({ length: WORKER_PROCESSES }, (_, index) =>
+    startWorker(index, () => {
+      if (++done >= COUNT) allDone();
+    }),
+  );
+  // Timed from the first worker's ready line: the others' startup CPU is counted, as a multi-process worker pays it.
+  await Promise.race(runs.map((run) => run.ready));
+  const t0 = performance.now();
+  const cpuAtReady = runs.map((run) => cpuSeconds(run.pid));
+  await Promise.race([finished, ...runs.map((run) => run.exited)]);
+  const seconds = (performance.now() - t0) / 1000;
+  workerCpuSeconds = runs.reduce((sum, run, i) => sum + cpuSeconds(run.pid) - (cpuAtReady[i] as number), 0);
+  await Promise.all(runs.map((run) => run.stop()));
+  return seconds;
+}
+
+interface WorkerRun {
+  readonly pid: number;
+  readonly ready: Promise<void>;
+  readonly exited: Promise<never>;
+  stop(): Promise<void>;
+}
+
+/** Starts one worker, calling onSuccess for each of its success lines. */
+function startWorker(index: number, onSuccess: () => void): WorkerRun {
   const child = spawn(
     process.execPath,
     [
@@ -64,7 +100,7 @@ async function drainWithWorker(): Promise<number> {
       "-l",
       "INFO",
       "-n",
-      `bench-drain-${process.pid}@%h`,
+      `bench-drain-${process.pid}-${index}@%h`,
       "--broker",
       broker,
       "--without-mingle",
@@ -73,32 +109,40 @@ async function drainWithWorker(): Promise<number> {
     ],
     { cwd: ROOT, env: { ...process.env, CELERY_RESULT_BACKEND: "" }, stdio: ["ignore", "pipe", "pipe"] },
   );
-  let t0 = 0;
-  let cpuAtReady = 0;
-  let done = 0;
   let tail = "";
-  const finished = new Promise<number>((resolve, reject) => {
-    const onData = (d: Buffer): void => {
-      const text = tail + d.toString();
-      const cut = text.lastIndexOf("\n") + 1;
-      tail = text.slice(cut);
-      for (const line of text.slice(0, cut).split("\n")) {
-        if (t0 === 0 && /ready/i.test(line)) {
-          t0 = performance.now();
-          cpuAtReady = cpuSeconds(child.pid as number);
-        } else if (line.includes("succeeded in")) done++;
-      }
-      if (done >= COUNT) resolve((performance.now() - t0) / 1000);
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`worker exited (${code}) after ${done} tasks: ${tail}`)));
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
   });
-  const seconds = await finished;
-  workerCpuSeconds = cpuSeconds(child.pid as number) - cpuAtReady;
-  child.kill("SIGTERM");
-  await new Promise((r) => child.once("exit", r));
-  return seconds;
+  let isReady = false;
+  const run: WorkerRun = {
+    pid: child.pid as number,
+    ready,
+    exited: new Promise<never>((_, reject) => {
+      child.once("exit", (code) => reject(new Error(`worker ${index} exited (${code}): ${tail}`)));
+    }),
+    stop: async () => {
+      child.removeAllListeners("exit");
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
+  };
+  run.exited.catch(() => {});
+  const onData = (d: Buffer): void => {
+    if (WORKER_LOG !== undefined) appendFileSync(`${WORKER_LOG}.${index}`, d);
+    const text = tail + d.toString();
+    const cut = text.lastIndexOf("\n") + 1;
+    tail = text.slice(cut);
+    for (const line of text.slice(0, cut).split("\n")) {
+      if (!isReady && /ready/i.test(line)) {
+        isReady = true;
+        markReady();
+      } else if (line.includes("succeeded in")) onSuccess();
+    }
+  };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  return run;
 }
 
 /** A plain amqplib consumer: prefetch 100, one basic.ack per message, no decoding. */
@@ -162,17 +206,18 @@ await enqueue();
 const redis = kind === "redis" ? new Redis(broker) : null;
 await redis?.config("RESETSTAT");
 const cpuBefore = redis === null ? 0 : redisCpu(await redis.info("cpu"));
-const seconds = kind === "amqp-raw" ? await drainRaw() : kind === "amqp-transport" ? await drainTransport() : await drainWithWorker();
+const seconds = kind === "amqp-raw" ? await drainRaw() : kind === "amqp-transport" ? await drainTransport() : await drainWithWorkers();
 let detail = "";
 if (redis !== null) {
   const stats = commandstats(await redis.info("commandstats"));
-  const cpu = (redisCpu(await redis.info("cpu")) - cpuBefore) / seconds;
+  const redisCpuSeconds = redisCpu(await redis.info("cpu")) - cpuBefore;
+  const cpu = redisCpuSeconds / seconds;
   const row = (name: string): string => {
     const s = stats.get(name);
     return s === undefined ? `${name} 0` : `${name} ${s.calls} (${(s.usec / s.calls).toFixed(0)} µs)`;
   };
   const fetches = stats.get("eval")?.calls ?? 0;
-  detail = ` | ${row("eval")} = ${(COUNT / Math.max(fetches, 1)).toFixed(1)} msgs/fetch, ${row("brpop")}, ${row("exec")}, ${row("zrem")}, Redis CPU ${(cpu * 100).toFixed(0)} %`;
+  detail = ` | ${row("eval")} = ${(COUNT / Math.max(fetches, 1)).toFixed(1)} msgs/fetch, ${row("brpop")}, ${row("exec")}, ${row("zrem")}, Redis CPU ${(cpu * 100).toFixed(0)} % (${((redisCpuSeconds / COUNT) * 1e6).toFixed(0)} µs/task)`;
   await redis.del(queue);
   redis.disconnect();
 } else {
@@ -182,5 +227,5 @@ if (redis !== null) {
   await connection.close();
 }
 console.log(
-  `${kind} ${ROOT === path.resolve(import.meta.dirname, "..") ? "this" : ROOT} c${CONCURRENCY} ${workerFlags.join(" ")}: ${COUNT} in ${seconds.toFixed(2)} s = ${(COUNT / seconds).toFixed(0)}/s${workerCpuSeconds > 0 ? `, worker CPU ${((workerCpuSeconds / COUNT) * 1e6).toFixed(0)} µs/task (${((workerCpuSeconds / seconds) * 100).toFixed(0)} %)` : ""}${detail}`,
+  `${kind}${WORKER_PROCESSES > 1 ? ` ${WORKER_PROCESSES} processes` : ""} ${ROOT === path.resolve(import.meta.dirname, "..") ? "this" : ROOT} c${CONCURRENCY} ${workerFlags.join(" ")}: ${COUNT} in ${seconds.toFixed(2)} s = ${(COUNT / seconds).toFixed(0)}/s${workerCpuSeconds > 0 ? `, worker CPU ${((workerCpuSeconds / COUNT) * 1e6).toFixed(0)} µs/task (${((workerCpuSeconds / seconds) * 100).toFixed(0)} %)` : ""}${detail}`,
 );

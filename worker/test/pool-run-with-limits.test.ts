@@ -42,6 +42,22 @@ describe("runWithLimits (in process)", () => {
     assert.deepEqual(await runWithLimits(() => Promise.reject(new Ignore()), { hard: null, soft: null }), { kind: "ignore" });
   });
 
+  it("a handler's value is adopted as Promise.resolve adopts it: a foreign thenable, a throwing then getter", async () => {
+    // Thenables made on purpose (the key is a variable so that the lint rule against accidental ones lets them be).
+    const THEN = "then";
+    const none = { hard: null, soft: null };
+    const foreign = await runWithLimits(() => ({ [THEN]: (resolve: (v: unknown) => void) => resolve("adopted") }), none);
+    assert.equal(foreign.kind === "success" && foreign.value, "adopted");
+    const throwing = {};
+    Object.defineProperty(throwing, THEN, {
+      get() {
+        throw new RangeError("then getter");
+      },
+    });
+    const getter = await runWithLimits(() => throwing, none);
+    assert.equal(getter.kind === "failure" && (getter.error as Error).message, "then getter");
+  });
+
   it("soft limit: a handler that catches it and returns succeeds", async () => {
     const outcome = await runWithLimits(
       async (signal) => {

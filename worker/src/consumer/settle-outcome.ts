@@ -37,7 +37,7 @@ export interface SettleContext {
  * An ack is sent after what the outcome stores, and not waited for (`ackEntry`).
  */
 export async function settleOutcome(ctx: SettleContext, entry: HeldEntry, outcome: ExecutionOutcome): Promise<void> {
-  await entry.started;
+  if (entry.started !== null) await entry.started;
   const { request, task } = entry;
   switch (outcome.kind) {
     case "success": {

@@ -63,6 +63,12 @@ export interface TaskConsumerDeps {
  * discards revoked/expired ones, holds ETA tasks unacked (prefetch +1 each), applies per-task rate limits, reserves a
  * pool slot, runs, records the outcome and settles the message. Keeps `state.active/reserved/scheduled` current.
  */
+/** Why an entry is discarded instead of run, and the revoked stamp that matched it, if one did. */
+interface Revocation {
+  readonly reason: "revoked" | "expired" | "terminated";
+  readonly byStamp: Readonly<Record<string, unknown>> | null;
+}
+
 export class TaskConsumer {
   readonly consumers: QueueConsumers;
   private readonly entries = new Set<HeldEntry>();
@@ -212,15 +218,20 @@ export class TaskConsumer {
     const { request } = entry;
     const { logger, events, state, lifecycle } = this.deps;
     if (logger.isEnabledFor("INFO")) logger.info(TASK_LOG.received(request.name, request.id));
-    if ((request.expires !== null || state.revoked.has(request.id)) && (await this.discardIfRevoked(entry))) return;
+    if (request.expires !== null || state.revoked.has(request.id)) {
+      const revocation = this.revocationOf(entry);
+      if (revocation !== null) return this.discard(entry, revocation);
+    }
     if (events.enabled) sendReceived(events, request);
     if (lifecycle?.has("task:received")) lifecycle.emit("task:received", taskEventBase(entry));
     if (request.eta !== null && request.eta.getTime() > Date.now() && !(await this.waitForEta(entry, request.eta))) return;
-    if (!(await this.waitForToken(entry))) return;
+    // The checks below await only when they have to wait: an await per task and check is a measurable cost.
+    if (this.isRateLimited(entry) && !(await this.waitForToken(entry))) return;
     const pool = this.poolFor(entry.task);
     if (!(await this.waitForSlot(entry, pool))) return;
     try {
-      if (await this.discardIfRevoked(entry)) return;
+      const revocation = this.revocationOf(entry);
+      if (revocation !== null) return await this.discard(entry, revocation);
       await runEntry(
         this.deps,
         entry,
@@ -271,20 +282,27 @@ export class TaskConsumer {
     if (this.isStarving()) this.consumers.starving();
   }
 
-  /** Revoked (by id or stamp) or expired: Celery's `Request.revoked()` → REVOKED, `task-revoked`, ack. */
-  private async discardIfRevoked(entry: HeldEntry): Promise<boolean> {
+  /**
+   * Celery's `Request.revoked()`: why the entry must not run (expired, revoked by id or stamp, or terminated while it
+   * waited), or null. An expired id joins the revoked set.
+   */
+  private revocationOf(entry: HeldEntry): Revocation | null {
     const { request } = entry;
-    const { state, logger } = this.deps;
+    const { state } = this.deps;
     const expired = request.expires !== null && Date.now() > request.expires.getTime();
     if (expired) state.revoked.add(request.id);
     const byId = state.revoked.has(request.id);
     const byStamp = byId ? null : revokedByStamp(request, this.deps.revokedStamps);
-    if (!expired && !byId && byStamp === null && entry.terminateSignal === null) return false;
+    if (!expired && !byId && byStamp === null && entry.terminateSignal === null) return null;
+    return { reason: expired ? "expired" : byId || byStamp !== null ? "revoked" : "terminated", byStamp };
+  }
+
+  /** A revoked (or expired, or terminated) entry: REVOKED, `task-revoked`, ack. */
+  private async discard(entry: HeldEntry, { reason, byStamp }: Revocation): Promise<void> {
+    const { request } = entry;
     const suffix = byStamp === null ? "" : ` (revoked by header: ${safeRepr(byStamp)})`;
-    logger.info(`${TASK_LOG.discardingRevoked(request.name, request.id)}${suffix}`);
-    const reason = expired ? "expired" : byId || byStamp !== null ? "revoked" : "terminated";
+    this.deps.logger.info(`${TASK_LOG.discardingRevoked(request.name, request.id)}${suffix}`);
     await announceRevoked(this.deps, entry, reason, reason === "terminated" ? entry.terminateSignal : null);
-    return true;
   }
 
   /** Holds an ETA task unacked until its time (prefetch +1 meanwhile). Resolves false when withdrawn. */
@@ -305,11 +323,17 @@ export class TaskConsumer {
     });
   }
 
+  /** The task has a rate limit, from its options or from `rate_limit` at run time. */
+  private isRateLimited(entry: HeldEntry): boolean {
+    const limiter = this.deps.rateLimiter;
+    return limiter !== null && (entry.task.options.rateLimit !== null || limiter.rateOf(entry.task.name) !== null);
+  }
+
   /** Waits for a token of the task's rate limit (others keep running). Resolves false when withdrawn. */
   private async waitForToken(entry: HeldEntry): Promise<boolean> {
     const limiter = this.deps.rateLimiter;
     const rate = entry.task.options.rateLimit;
-    if (limiter === null || (rate === null && limiter.rateOf(entry.task.name) === null)) return true;
+    if (limiter === null || !this.isRateLimited(entry)) return true;
     if (limiter.rateOf(entry.task.name) !== rate) limiter.setRate(entry.task.name, rate);
     this.setPhase(entry, "rate-limited");
     const controller = new AbortController();

@@ -53,19 +53,22 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
 
   async succeeded(request: TaskRequest, task: RegisteredTask, value: unknown, _runtimeSeconds: number): Promise<void> {
     const { store } = this.options;
-    const sender = this.senderFor(request);
     const context = createRequestContext(request);
     try {
-      // Callbacks and the next chain step are applied before the result is stored, so `children` lists them.
+      // Callbacks and the next chain step are applied before the result is stored, so `children` lists them. Most
+      // tasks have neither: no sender and no dispatch for them (the sender is a stateless wrapper, made where used).
       const retval = value === undefined ? null : value; // a handler that returns nothing returned Python's None
-      const children = await dispatchCallbacksAndChain(sender, retval, request.callbacks, request.chain, {
-        parentId: request.id,
-        rootId: request.rootId || request.id,
-        priority: this.inheritedPriority(request),
-      });
+      const children =
+        (request.callbacks?.length ?? 0) === 0 && (request.chain?.length ?? 0) === 0
+          ? []
+          : await dispatchCallbacksAndChain(this.senderFor(request), retval, request.callbacks, request.chain, {
+              parentId: request.id,
+              rootId: request.rootId || request.id,
+              priority: this.inheritedPriority(request),
+            });
       const result = prepareValue(value);
       if (!effectiveIgnoreResult(request, task)) await store.storeResult({ taskId: request.id, state: "SUCCESS", result, traceback: null, context, children });
-      if (request.chord !== null) await store.onChordPartReturn(context, "SUCCESS", result, sender);
+      if (request.chord !== null) await store.onChordPartReturn(context, "SUCCESS", result, this.senderFor(request));
     } catch (error) {
       if (!CeleryProtoError.is(error) || error.code !== "EncodeError") throw error;
       await this.failed(request, task, new KombuEncodeError(error.message));

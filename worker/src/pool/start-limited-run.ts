@@ -37,56 +37,96 @@ export interface LimitedRun {
  * run's AbortSignal on first call: most handlers never look at theirs, and one per task is a measurable cost.
  */
 export function startLimitedRun(call: (signal: () => AbortSignal) => unknown, options: LimitedRunOptions = {}): LimitedRun {
-  const graceMs = options.softTimeLimitGraceMs ?? DEFAULT_SOFT_TIME_LIMIT_GRACE_MS;
-  let controller: AbortController | null = null;
-  const controllerOf = (): AbortController => {
-    if (controller === null) controller = new AbortController();
-    return controller;
-  };
-  const signal = (): AbortSignal => controllerOf().signal;
-  const abort = (reason: unknown): void => {
-    const c = controllerOf();
-    if (!c.signal.aborted) c.abort(reason);
-  };
-  const startedAt = performance.now();
-  const runtimeSeconds = (): number => (performance.now() - startedAt) / 1000;
-  let settled = false;
-  let softReason: SoftTimeLimitExceeded | null = null;
-  let graceTimer: NodeJS.Timeout | null = null;
-  let resolveOutcome: (outcome: ExecutionOutcome) => void = () => undefined;
-  const outcome = new Promise<ExecutionOutcome>((resolve) => {
-    resolveOutcome = resolve;
-  });
-  const finish = (result: ExecutionOutcome): void => {
-    if (settled) return;
-    settled = true;
-    if (graceTimer !== null) clearTimeout(graceTimer);
-    resolveOutcome(result);
-  };
+  const run = new ControllableRun(options.softTimeLimitGraceMs ?? DEFAULT_SOFT_TIME_LIMIT_GRACE_MS);
+  run.start(call);
+  return run;
+}
 
-  new Promise<unknown>((resolve) => resolve(call(signal))).then(
-    (value) => finish(toExecutionOutcome({ ok: true, value }, runtimeSeconds())),
-    (error: unknown) => finish(toExecutionOutcome({ ok: false, error: softReason === null ? error : asSoftLimitError(error, softReason) }, runtimeSeconds())),
-  );
+/** One run's state, with its behaviour on the prototype: one object per task rather than a closure per member. */
+class ControllableRun implements LimitedRun {
+  readonly outcome: Promise<ExecutionOutcome>;
+  private readonly startedAt = performance.now();
+  private controller: AbortController | null = null;
+  private settled = false;
+  private softReason: SoftTimeLimitExceeded | null = null;
+  private graceTimer: NodeJS.Timeout | null = null;
+  private resolveOutcome: (outcome: ExecutionOutcome) => void = () => undefined;
 
-  return {
-    get signal(): AbortSignal {
-      return signal();
-    },
-    outcome,
-    runtimeSeconds,
-    softLimit(): void {
-      if (settled || softReason !== null) return;
-      const reason = new SoftTimeLimitExceeded();
-      softReason = reason;
-      abort(reason);
-      graceTimer = setTimeout(() => finish({ kind: "failure", error: reason, runtimeSeconds: runtimeSeconds() }), graceMs);
-    },
-    stop(result: ExecutionOutcome, reason: unknown): void {
-      finish(result);
-      abort(reason);
-    },
-  };
+  constructor(private readonly graceMs: number) {
+    this.outcome = new Promise<ExecutionOutcome>((resolve) => {
+      this.resolveOutcome = resolve;
+    });
+  }
+
+  get signal(): AbortSignal {
+    return this.controllerOf().signal;
+  }
+
+  start(call: (signal: () => AbortSignal) => unknown): void {
+    let pending: PromiseLike<unknown> | null = null;
+    let value: unknown;
+    try {
+      value = call(() => this.signal);
+      if (isThenable(value)) pending = value;
+    } catch (error) {
+      // A synchronous throw (or a `then` getter that throws) fails the run, after this call returns as before.
+      pending = Promise.reject(error);
+    }
+    // A synchronous handler's value settles the run at once: no promise and no microtask per task for the common case.
+    if (pending === null) this.succeed(value);
+    else
+      Promise.resolve(pending).then(
+        (v) => this.succeed(v),
+        (error: unknown) => this.fail(error),
+      );
+  }
+
+  runtimeSeconds(): number {
+    return (performance.now() - this.startedAt) / 1000;
+  }
+
+  softLimit(): void {
+    if (this.settled || this.softReason !== null) return;
+    const reason = new SoftTimeLimitExceeded();
+    this.softReason = reason;
+    this.abort(reason);
+    this.graceTimer = setTimeout(() => this.finish({ kind: "failure", error: reason, runtimeSeconds: this.runtimeSeconds() }), this.graceMs);
+  }
+
+  stop(result: ExecutionOutcome, reason: unknown): void {
+    this.finish(result);
+    this.abort(reason);
+  }
+
+  private succeed(value: unknown): void {
+    this.finish(toExecutionOutcome({ ok: true, value }, this.runtimeSeconds()));
+  }
+
+  private fail(error: unknown): void {
+    const softReason = this.softReason;
+    this.finish(toExecutionOutcome({ ok: false, error: softReason === null ? error : asSoftLimitError(error, softReason) }, this.runtimeSeconds()));
+  }
+
+  private finish(result: ExecutionOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.graceTimer !== null) clearTimeout(this.graceTimer);
+    this.resolveOutcome(result);
+  }
+
+  private controllerOf(): AbortController {
+    this.controller ??= new AbortController();
+    return this.controller;
+  }
+
+  private abort(reason: unknown): void {
+    const controller = this.controllerOf();
+    if (!controller.signal.aborted) controller.abort(reason);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 /** After a soft limit, an `AbortError` (how `fetch`, timers/promises, streams report the abort) is the soft limit. */
