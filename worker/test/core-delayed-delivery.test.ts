@@ -263,6 +263,7 @@ describe("DelayedDelivery in the worker", () => {
       eventDispatcher: recordingEvents(),
       control: false,
       heartbeat: false,
+      gossip: false,
       logger,
     });
     await worker.start();
@@ -318,6 +319,7 @@ describe("DelayedDelivery in the worker", () => {
       eventDispatcher: recordingEvents(),
       control: false,
       heartbeat: false,
+      gossip: false,
       logger: captureLogger("DEBUG"),
     });
     await worker.start();

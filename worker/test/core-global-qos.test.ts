@@ -82,6 +82,7 @@ describe("the worker's QoS", () => {
       eventDispatcher: recordingEvents(),
       control: false,
       heartbeat: false,
+      gossip: false,
       logger,
     });
     worker.registry.register("tasks.noop", () => null);
