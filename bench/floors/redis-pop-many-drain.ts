@@ -20,7 +20,10 @@ console.log("ready.");
 const acks: Promise<unknown>[] = [];
 for (let received = 0; received < Number(count); ) {
   const score = String((Date.now() + Math.random()) / 1000);
-  const flat = (await blocking.eval(POP_MANY, 2 + keys.length, layout.unackedKey, layout.unackedIndexKey, ...keys, String(WINDOW), score, "1")) as string[];
+  const flat = (await blocking.eval(POP_MANY, 2 + keys.length, layout.unackedKey, layout.unackedIndexKey, ...keys, String(WINDOW), score, "1")) as (
+    | string
+    | null
+  )[];
   const tags: string[] = [];
   for (let i = 2; i < flat.length; i += 3) tags.push(flat[i] as string);
   received += tags.length;

@@ -49,7 +49,7 @@ export interface BatchReport {
   readonly skipped: number;
   /** Refusals by `<log line>:<code>` as the codec predicted them (and the worker logged them). */
   readonly refused: ReadonlyMap<string, number>;
-  /** The worker's resident set after the batch, in bytes. */
+  /** The worker's largest resident set seen while the batch ran (sampled at each check), in bytes. */
   readonly rssBytes: number;
 }
 
@@ -65,7 +65,6 @@ export class LiveFuzzFailure extends Error {
  * and the queue and `unacked` must be empty.
  */
 export class LiveFuzzWorker {
-  private logOffset = 0;
   private sentinelCount = 0;
 
   private constructor(
@@ -132,20 +131,22 @@ export class LiveFuzzWorker {
     for (const e of expected.values()) if (e.kind === "refuse") wantLines.set(e.line, (wantLines.get(e.line) ?? 0) + 1);
     const deadline = Date.now() + deadlineMs;
     let state = "";
+    let peakRss = 0;
     for (;;) {
-      const exited = this.worker.log.match(/\n[^\n]*(FATAL|Unhandled|uncaught)[^\n]*/i);
+      if (existsSync(`/proc/${this.worker.pid}`)) peakRss = Math.max(peakRss, this.rssBytes());
+      const exited = this.log.match(/\n[^\n]*(FATAL|Unhandled|uncaught)[^\n]*/i);
       const stored = await this.storedCount([sentinel, ...runs.map((r) => r.id)]);
       const unstored = [...expected.values()].filter((e) => e.kind === "run-unstored" && !this.log.includes(`[${e.id}] succeeded`)).length;
       const lines = this.countLines();
       const left = (await this.redis.llen(this.queue)) + (await this.redis.hlen("unacked"));
       state = `${stored}/${runs.length + 1} results stored (sentinel ${sentinel} included), ${left} left in queue+unacked, refusal lines ${fmt(lines.count)} of ${fmt(wantLines)}`;
-      if (!existsSync(`/proc/${this.worker.pid}`)) throw new LiveFuzzFailure(`crash: the worker process exited — ${state}\n${this.worker.log.slice(-3000)}`);
+      if (!existsSync(`/proc/${this.worker.pid}`)) throw new LiveFuzzFailure(`crash: the worker process exited — ${state}\n${this.log.slice(-3000)}`);
       if (exited !== null) throw new LiveFuzzFailure(`the worker logged ${exited[0].trim()} — ${state}`);
       state += `, ${unstored} ignore_result tasks without their succeeded line`;
       if (stored === runs.length + 1 && unstored === 0 && left === 0 && sameCounts(lines.count, wantLines)) break;
       if (Date.now() > deadline) {
         throw new LiveFuzzFailure(
-          `stall: the batch of ${toSend.length} inputs and the sentinel task ${sentinel} did not complete within the ${deadlineMs} ms deadline: ${state}\n${await this.describeMissing(toSend, expected)}\nlast log lines:\n${this.worker.log.slice(-2000)}`,
+          `stall: the batch of ${toSend.length} inputs and the sentinel task ${sentinel} did not complete within the ${deadlineMs} ms deadline: ${state}\n${await this.describeMissing(toSend, expected)}\n${await this.describeLeftovers(toSend)}\nlast log lines:\n${this.log.slice(-2000)}`,
         );
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -168,10 +169,10 @@ export class LiveFuzzWorker {
           `task ${e.id} ran with other args than the codec decoded:\n  ran: ${got.slice(0, 2000)}\n  decoded: ${e.result.slice(0, 2000)}\n${input.describe()}`,
         );
     }
-    this.logOffset = this.worker.log.length;
+    this.worker.discardLog();
     await this.redis.flushdb();
     const ran = runs.length + [...expected.values()].filter((e) => e.kind === "run-unstored").length;
-    return { sent: toSend.length, ran, skipped: inputs.length - toSend.length, refused, rssBytes: this.rssBytes() };
+    return { sent: toSend.length, ran, skipped: inputs.length - toSend.length, refused, rssBytes: Math.max(peakRss, this.rssBytes()) };
   }
 
   async stop(): Promise<void> {
@@ -180,9 +181,9 @@ export class LiveFuzzWorker {
     rmSync(this.configDir, { recursive: true, force: true });
   }
 
-  /** The worker's output since the last batch. */
+  /** The worker's output since the last batch (earlier batches' output is discarded). */
   get log(): string {
-    return this.worker.log.slice(this.logOffset);
+    return this.worker.log;
   }
 
   /** For a stall: the inputs expected to run that stored no result, with the worker's log lines that name them. */
@@ -195,6 +196,20 @@ export class LiveFuzzWorker {
       out.push(`no result for ${e.id}; log: ${lines.join(" | ").slice(0, 1500) || "(nothing)"}\n${input.describe().slice(0, 3000)}`);
       if (out.length === 3) break;
     }
+    return out.join("\n");
+  }
+
+  /** For a stall: what is still in the queue or `unacked` (its delivery tag), and the inputs those entries are. */
+  private async describeLeftovers(sent: readonly LiveInput[]): Promise<string> {
+    const queued = await this.redis.lrange(this.queue, 0, 2);
+    const unacked = Object.entries(await this.redis.hgetall("unacked")).slice(0, 3);
+    const out = [
+      ...queued.map((entry) => ({ where: "queued", entry })),
+      ...unacked.map(([tag, entry]) => ({ where: `unacked under tag ${JSON.stringify(tag)}`, entry })),
+    ].map(({ where, entry }) => {
+      const input = sent.find((i) => entry.includes(i.envelope));
+      return `${where}: ${input === undefined ? entry.slice(0, 1500) : input.describe().slice(0, 3000)}`;
+    });
     return out.join("\n");
   }
 

@@ -132,11 +132,27 @@ function nested(depth: number, asObject: boolean): PlainJson {
   return value;
 }
 
+/** One size in `HUGE_SIZE_WEIGHT` (of `TYPICAL_SIZE_WEIGHT + HUGE_SIZE_WEIGHT`) may go up to the limit; the rest stay typical. */
+const TYPICAL_SIZE_WEIGHT = 19;
+const HUGE_SIZE_WEIGHT = 1;
+
+/**
+ * A size in `[min, max]`, mostly at most `typical`: huge inputs stay a bounded fraction of the cases (each costs the
+ * worker and the harness up to seconds), so a run's time grows with its case count, not with the luck of the draw.
+ */
+function boundedSize(min: number, typical: number, max: number): fc.Arbitrary<number> {
+  if (max <= typical) return fc.integer({ min, max });
+  return fc.oneof(
+    { weight: TYPICAL_SIZE_WEIGHT, arbitrary: fc.integer({ min, max: typical }) },
+    { weight: HUGE_SIZE_WEIGHT, arbitrary: fc.integer({ min, max }) },
+  );
+}
+
 function mutationArbitrary(limits: FuzzLimits): fc.Arbitrary<Mutation> {
-  const depth = fc.integer({ min: 50, max: limits.maxDepth });
+  const depth = boundedSize(50, 1_000, limits.maxDepth);
   // Values are written with the SDK's recursive JSON writer; deeper nesting is generated as text (`nested [ x n`).
   const valueDepth = fc.integer({ min: 50, max: 500 });
-  const pad = fc.integer({ min: 1, max: limits.maxPadBytes });
+  const pad = boundedSize(1, 4 * 1024, limits.maxPadBytes);
   const value = fc.oneof({ weight: 6, arbitrary: jsonValue }, { weight: 1, arbitrary: fc.tuple(valueDepth, fc.boolean()).map(([d, o]) => nested(d, o)) });
   return fc.oneof(
     // Body structure (stage 0): args, kwargs, embed, the whole body.
@@ -178,13 +194,9 @@ function mutationArbitrary(limits: FuzzLimits): fc.Arbitrary<Mutation> {
     fc
       .oneof(fc.constantFrom(...COMPRESSION_HEADERS), scalar)
       .map((c) => bytesMutation(`compression header := ${brief(c)}`, (m) => setHeader(m, "compression", c))),
-    fc
-      .integer({ min: 1024, max: limits.maxBombBytes })
-      .map((n) =>
-        bytesMutation(`zlib bomb ${n} bytes`, (m) =>
-          setHeader({ ...m, body: zlib.deflateSync(Buffer.alloc(n, 0x5b)), value: undefined }, "compression", "zlib"),
-        ),
-      ),
+    boundedSize(1024, 64 * 1024, limits.maxBombBytes).map((n) =>
+      bytesMutation(`zlib bomb ${n} bytes`, (m) => setHeader({ ...m, body: zlib.deflateSync(Buffer.alloc(n, 0x5b)), value: undefined }, "compression", "zlib")),
+    ),
     fc.constant(bytesMutation("as msgpack", (m) => reserialize(m, "msgpack"))),
     fc.constant(bytesMutation("as yaml", (m) => reserialize(m, "yaml"))),
     fc

@@ -48,6 +48,11 @@ export class ProtoCliProcess {
     return this.output;
   }
 
+  /** Forgets the output so far, so `log` holds only what comes next (a long run's log stays bounded). */
+  discardLog(): void {
+    this.output = "";
+  }
+
   async waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(this.output)) {

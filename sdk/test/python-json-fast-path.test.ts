@@ -10,6 +10,7 @@ import { VECTORS_DIR, loadGoldenVectors } from "../../conformance/harness/golden
 import { decodeKombuJson, decodeTypeWrappers } from "../src/codec/json/kombu-json.js";
 import { mayHoldTypeWrapper } from "../src/codec/json/may-hold-type-wrapper.js";
 import { nativeJsonAgrees } from "../src/codec/json/native-json-agrees.js";
+import { nestsDeeperThan } from "../src/codec/json/nests-deeper-than.js";
 import { parsePythonJson } from "../src/codec/json/parse-python-json.js";
 import { MAX_JSON_DEPTH, readPythonJson } from "../src/codec/json/read-python-json.js";
 import { CeleryProtoError } from "../src/errors/celery-proto-error.js";
@@ -193,6 +194,18 @@ function depthCases(): string[] {
     }
   }
   out.push(`["${"x".repeat(3000)}", ${nest(MAX_JSON_DEPTH, "1")}]`, `{"s": "${"[".repeat(600)}"}`);
+  // Long enough (64 KB) for parsePythonJson's bracket scan: brackets in strings, escaped quotes, deep nesting after a pad.
+  const pad = "x".repeat(64 * 1024);
+  for (const depth of [MAX_JSON_DEPTH, MAX_JSON_DEPTH + 1, 200_000]) {
+    out.push(`["${pad}", ${nest(depth, "1")}]`, `[${nest(depth, `"${pad}"`)}]`, `{"a": "${pad}", "b": ${nestObjects(depth, "1")}}`);
+  }
+  out.push(
+    `["${pad}\\", ${nest(MAX_JSON_DEPTH + 1, "1")}]`,
+    `["${pad}\\"${"[".repeat(MAX_JSON_DEPTH + 1)}", 1]`,
+    `["${pad}", "${"{".repeat(MAX_JSON_DEPTH + 1)}"]`,
+    `["${pad}${"[".repeat(MAX_JSON_DEPTH + 1)}`,
+    "[".repeat(1_000_000),
+  );
   return out;
 }
 
@@ -295,5 +308,18 @@ describe("parsePythonJson fast path", () => {
     assert.equal(nativeJsonAgrees(JSON.parse(nest(MAX_JSON_DEPTH + 1, "1"))), false);
     assert.equal(nativeJsonAgrees(JSON.parse(nest(MAX_JSON_DEPTH, "1"))), true);
     assert.equal(mayHoldTypeWrapper('{"\\u005f_type__": 1}'), true);
+  });
+
+  it("never hands JSON.parse a long text nested past the reader's limit (a zlib bomb of brackets)", () => {
+    const pad = "x".repeat(64 * 1024);
+    assert.equal(nestsDeeperThan("[".repeat(8_000_000), MAX_JSON_DEPTH), true);
+    assert.equal(nestsDeeperThan(`["${pad}", ${nest(MAX_JSON_DEPTH + 1, "1")}]`, MAX_JSON_DEPTH), true);
+    assert.equal(nestsDeeperThan(`["${pad}", ${nest(MAX_JSON_DEPTH - 1, "1")}]`, MAX_JSON_DEPTH), false);
+    assert.equal(nestsDeeperThan(`["${pad}\\"${"[".repeat(MAX_JSON_DEPTH + 1)}"]`, MAX_JSON_DEPTH), false, "brackets inside a string");
+    assert.equal(nestsDeeperThan(nest(MAX_JSON_DEPTH + 1, "1"), MAX_JSON_DEPTH), false, "short texts are not scanned");
+    assert.equal(
+      outcome(() => parsePythonJson("[".repeat(8_000_000))),
+      outcome(() => readPythonJson("[".repeat(8_000_000))),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { nativeJsonAgrees } from "./native-json-agrees.js";
+import { nestsDeeperThan } from "./nests-deeper-than.js";
 import type { ParsedJson } from "./parsed-json.js";
-import { readPythonJson } from "./read-python-json.js";
+import { MAX_JSON_DEPTH, readPythonJson } from "./read-python-json.js";
 
 export type { ParsedJson } from "./parsed-json.js";
 
@@ -12,7 +13,9 @@ export type { ParsedJson } from "./parsed-json.js";
  */
 export function parsePythonJson(text: string): ParsedJson {
   // JSON.parse is several times faster. Its value is kept where it cannot differ; a text it refuses (NaN, Infinity,
-  // malformed) goes to the exact reader, which reads it or throws the error callers expect.
+  // malformed) goes to the exact reader, which reads it or throws the error callers expect; so does a text nested
+  // deeper than the reader allows, which JSON.parse would take seconds and hundreds of MB to build first.
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return readPythonJson(text);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,4 +1,4 @@
-import { isNonEmptyString, isOptionalString, isSchemaIntegerIn, isSchemaObject } from "./ajv-type-checks.js";
+import { isOptionalString, isSchemaIntegerIn, isSchemaObject } from "./ajv-type-checks.js";
 
 const DIGITS = /^[0-9]+$/u;
 
@@ -32,7 +32,7 @@ function acceptsProperties(value: unknown): boolean {
     acceptsDeliveryInfo(value["delivery_info"]) &&
     (priority === undefined || isSchemaIntegerIn(priority, 0, 255)) &&
     (bodyEncoding === undefined || bodyEncoding === "base64") &&
-    isNonEmptyString(value["delivery_tag"]) &&
+    typeof value["delivery_tag"] === "string" &&
     (expiration === undefined || (typeof expiration === "string" && DIGITS.test(expiration)))
   );
 }

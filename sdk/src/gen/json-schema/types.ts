@@ -1774,7 +1774,7 @@ export interface RedisEnvelopeProperties {
    */
   body_encoding?: "base64";
   /**
-   * A uuid4 string chosen by the publisher (_next_delivery_tag); the key of the message in the 'unacked' hash and 'unacked_index' zset. Required by kombu.
+   * A uuid4 string chosen by the publisher (_next_delivery_tag); the key of the message in the 'unacked' hash and 'unacked_index' zset. Required by kombu. Any string, "" included: kombu records and acks an empty tag like any other (QoS.append, _remove_from_indices).
    */
   delivery_tag: string;
   /**

@@ -9938,8 +9938,8 @@ return errors === 0;
 validate288.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateRedisEnvelope = validate130;
-const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://celery-proto.dev/schemas/redis-envelope.schema.json","type":"object","properties":{"body":{"type":"string"},"content-encoding":{"type":"string"},"content-type":{"type":"string"},"headers":{"type":"object","additionalProperties":true},"properties":{"allOf":[{"$ref":"#/$defs/RedisEnvelopeProperties"}]}},"required":["body","properties"],"additionalProperties":true,"$defs":{"RedisEnvelopeProperties":{"type":"object","properties":{"correlation_id":{"type":"string"},"reply_to":{"type":"string"},"delivery_mode":{"type":"integer","enum":[1,2]},"delivery_info":{"allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/DeliveryInfo"}]},"priority":{"type":"integer","minimum":0,"maximum":255},"body_encoding":{"type":"string","enum":["base64"]},"delivery_tag":{"type":"string","minLength":1},"expiration":{"type":"string","pattern":"^[0-9]+$"}},"required":["delivery_info","delivery_tag"],"additionalProperties":true}}};
-const schema53 = {"type":"object","properties":{"correlation_id":{"type":"string"},"reply_to":{"type":"string"},"delivery_mode":{"type":"integer","enum":[1,2]},"delivery_info":{"allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/DeliveryInfo"}]},"priority":{"type":"integer","minimum":0,"maximum":255},"body_encoding":{"type":"string","enum":["base64"]},"delivery_tag":{"type":"string","minLength":1},"expiration":{"type":"string","pattern":"^[0-9]+$"}},"required":["delivery_info","delivery_tag"],"additionalProperties":true};
+const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://celery-proto.dev/schemas/redis-envelope.schema.json","type":"object","properties":{"body":{"type":"string"},"content-encoding":{"type":"string"},"content-type":{"type":"string"},"headers":{"type":"object","additionalProperties":true},"properties":{"allOf":[{"$ref":"#/$defs/RedisEnvelopeProperties"}]}},"required":["body","properties"],"additionalProperties":true,"$defs":{"RedisEnvelopeProperties":{"type":"object","properties":{"correlation_id":{"type":"string"},"reply_to":{"type":"string"},"delivery_mode":{"type":"integer","enum":[1,2]},"delivery_info":{"allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/DeliveryInfo"}]},"priority":{"type":"integer","minimum":0,"maximum":255},"body_encoding":{"type":"string","enum":["base64"]},"delivery_tag":{"type":"string"},"expiration":{"type":"string","pattern":"^[0-9]+$"}},"required":["delivery_info","delivery_tag"],"additionalProperties":true}}};
+const schema53 = {"type":"object","properties":{"correlation_id":{"type":"string"},"reply_to":{"type":"string"},"delivery_mode":{"type":"integer","enum":[1,2]},"delivery_info":{"allOf":[{"$ref":"https://celery-proto.dev/schemas/common.schema.json#/$defs/DeliveryInfo"}]},"priority":{"type":"integer","minimum":0,"maximum":255},"body_encoding":{"type":"string","enum":["base64"]},"delivery_tag":{"type":"string"},"expiration":{"type":"string","pattern":"^[0-9]+$"}},"required":["delivery_info","delivery_tag"],"additionalProperties":true};
 
 function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10084,10 +10084,8 @@ errors++;
 }
 }
 if(data.delivery_tag !== undefined){
-let data6 = data.delivery_tag;
-if(typeof data6 === "string"){
-if(func2(data6) < 1){
-const err11 = {instancePath:instancePath+"/delivery_tag",schemaPath:"#/properties/delivery_tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(typeof data.delivery_tag !== "string"){
+const err11 = {instancePath:instancePath+"/delivery_tag",schemaPath:"#/properties/delivery_tag/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10097,8 +10095,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-else {
-const err12 = {instancePath:instancePath+"/delivery_tag",schemaPath:"#/properties/delivery_tag/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.expiration !== undefined){
+let data7 = data.expiration;
+if(typeof data7 === "string"){
+if(!pattern3.test(data7)){
+const err12 = {instancePath:instancePath+"/expiration",schemaPath:"#/properties/expiration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10108,11 +10109,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.expiration !== undefined){
-let data7 = data.expiration;
-if(typeof data7 === "string"){
-if(!pattern3.test(data7)){
-const err13 = {instancePath:instancePath+"/expiration",schemaPath:"#/properties/expiration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err13 = {instancePath:instancePath+"/expiration",schemaPath:"#/properties/expiration/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -10122,25 +10120,14 @@ vErrors.push(err13);
 errors++;
 }
 }
+}
 else {
-const err14 = {instancePath:instancePath+"/expiration",schemaPath:"#/properties/expiration/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
 }
 errors++;
 }

@@ -210,11 +210,10 @@ export class RedisConsumer implements Consumer {
           String(this.credit()),
           score,
           record ? "1" : "0",
-        )) as string[];
+        )) as (string | null)[];
         const batch: Popped[] = [];
         for (let i = 0; i + 2 < flat.length; i += 3) {
-          const tag = flat[i + 2] as string;
-          batch.push({ queue: ctx.layout.queueFromListKey(flat[i] as string), envelope: flat[i + 1] as string, recordedTag: tag === "" ? null : tag });
+          batch.push({ queue: ctx.layout.queueFromListKey(flat[i] as string), envelope: flat[i + 1] as string, recordedTag: flat[i + 2] ?? null });
         }
         if (record && this.blockingCloses !== closesBefore) {
           this.interruptedFetches.push({ score, received: new Set(batch.map((p) => p.recordedTag).filter((t) => t !== null)) });
@@ -299,13 +298,14 @@ export class RedisConsumer implements Consumer {
    * Items popped after cancel: never delivered, so back to the front (RPUSH, last popped first) of their lists, and
    * out of `unacked` in the same transaction.
    */
-  private async pushBack(flat: readonly string[]): Promise<void> {
+  private async pushBack(flat: readonly (string | null)[]): Promise<void> {
     const { commands, layout } = this.deps.ctx;
     const multi = commands.multi();
     const tags: string[] = [];
     for (let i = flat.length - 3; i >= 0; i -= 3) {
       multi.rpush(flat[i] as string, flat[i + 1] as string);
-      if (flat[i + 2] !== "") tags.push(flat[i + 2] as string);
+      const tag = flat[i + 2];
+      if (tag !== null && tag !== undefined) tags.push(tag);
     }
     if (tags.length > 0) multi.zrem(layout.unackedIndexKey, ...tags).hdel(layout.unackedKey, ...tags);
     await multi.exec().catch((e: unknown) => this.emitError(toTransportError(e, "RPUSH after cancel")));
@@ -342,7 +342,8 @@ export class RedisConsumer implements Consumer {
     for (const { queue, envelope, recordedTag } of batch) {
       try {
         const message = readRedisEnvelope(envelope);
-        accepted.push({ tag: message.deliveryTag, envelope, queue, message, registered: recordedTag !== null, settled: noAck });
+        // The tag POP_MANY recorded is the one to remove, whatever this parser reads as the tag.
+        accepted.push({ tag: recordedTag ?? message.deliveryTag, envelope, queue, message, registered: recordedTag !== null, settled: noAck });
       } catch (e) {
         // kombu cannot decode it either (its consumer raises); it is reported, not redelivered forever.
         if (recordedTag !== null) await this.remover.remove(recordedTag);

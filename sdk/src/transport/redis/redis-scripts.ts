@@ -53,7 +53,8 @@ redis.call('ZADD', KEYS[2], 'GT', ms + tonumber(ARGV[3]), ARGV[2])
  * Only envelopes whose tag, exchange and routing key are printable ASCII without quote or backslash are recorded here
  * (their JSON is the quoted text, as Python's `json.dumps` writes it); the caller records the rest.
  * KEYS: unacked, unacked_index, then the lists. Returns a flat list `key1, item1, tag1, key2, ...` where the tag is
- * the recorded delivery tag or "" if the envelope was not recorded.
+ * the recorded delivery tag or nil (Lua `false`) if the envelope was not recorded: "" is a tag kombu records like any
+ * other string.
  */
 export const POP_MANY = `
 local want = tonumber(ARGV[1])
@@ -86,7 +87,7 @@ for i = 3, #KEYS do
     end
     out[#out + 1] = KEYS[i]
     out[#out + 1] = item
-    out[#out + 1] = tag or ''
+    out[#out + 1] = tag or false
     got = got + 1
   end
   if got >= want then break end
