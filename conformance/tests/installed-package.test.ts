@@ -46,12 +46,15 @@ const OLDEST_TYPESCRIPT = "5.4";
  * `npm pack --dry-run` after all of them: tarball 540,844, unpacked 2,486,647; import { createClient }
  * 526,283 (the signer loads only when a client signs; the TLS option mapping loads with every client). ~2% room:
  * 552,000; 2,540,000; 537,000.
+ * Raised for issue 16's worker features (gossip, worker_deduplicate_successful_tasks, reject/retry on a lost pool
+ * process, signed remote control), measured after them: tarball 552,651, unpacked 2,526,231, installed 15,645,571,
+ * import { createClient } 530,986. ~2% room: 564,000; 2,580,000; 542,000.
  */
 const BUDGET = {
-  tarball: 552_000,
-  unpacked: 2_540_000,
+  tarball: 564_000,
+  unpacked: 2_580_000,
   installed: 15_800_000,
-  importCreateClient: 537_000,
+  importCreateClient: 542_000,
 };
 
 const BROKER = redisDbUrl(10);
