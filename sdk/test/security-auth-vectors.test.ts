@@ -119,6 +119,25 @@ describe("auth serializer: signing", () => {
     assertCode(() => encodeRedisEnvelope(message, { routingKey: "celery" }, { serializer: "auth" }), "InvalidOption", /security_key/);
   });
 
+  it("signs in Celery 5.3/5.4's layout (raw signer and signature) when asked, and verifies both layouts", () => {
+    const legacy = loadMessageSigner({ security_key: KEY, security_certificate: CERT }, "5.3");
+    const verifier = loadMessageVerifier({ security_cert_store: STORE });
+    const inner = { body: Buffer.from("[[1, 2], {}, {}]"), contentType: "application/json", contentEncoding: "utf-8" };
+    const wire = legacy.sign(inner);
+    const raw = Buffer.from(Buffer.from(wire).toString("latin1"), "base64");
+    // _pack of Celery 5.3: signer SEP signature (256 bytes for a 2048-bit key) SEP content type SEP encoding SEP body.
+    assert.equal(raw.subarray(0, SIGNER_ID.length + 2).toString("latin1"), `${SIGNER_ID}\x00\x01`);
+    assert.equal(raw.subarray(SIGNER_ID.length + 2 + 256).toString("latin1"), `\x00\x01application/json\x00\x01utf-8\x00\x01[[1, 2], {}, {}]`);
+    assert.deepEqual(Buffer.from(verifier.verify(wire).body).toString(), "[[1, 2], {}, {}]");
+    assert.deepEqual(
+      Buffer.from(verifier.verify(loadMessageSigner({ security_key: KEY, security_certificate: CERT }).sign(inner)).body).toString(),
+      "[[1, 2], {}, {}]",
+    );
+    // A tampered legacy body fails as in Celery.
+    const tampered = Buffer.from(Buffer.from(raw.toString("latin1").replace("[[1, 2]", "[[1, 3]"), "latin1").toString("base64"));
+    assertCode(() => verifier.verify(tampered), "InvalidSignature", /bad signature/);
+  });
+
   it("refuses malformed payloads and pickle inside a valid signature", () => {
     const verifier = loadMessageVerifier({ security_cert_store: STORE });
     assertCode(() => verifier.verify(Buffer.from(Buffer.from("only\x00\x01three\x00\x01fields").toString("base64"))), "InvalidSignature", /3 field/);

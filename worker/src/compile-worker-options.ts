@@ -41,6 +41,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "pool",
   "events",
   "accept",
+  "authLayout",
   "logLevel",
   "logger",
   "statedb",
@@ -112,7 +113,9 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
   } catch (e) {
     throw invalid("accept", CeleryProtoError.from(e).message);
   }
-  const signing = compileMessageSigning(accept, config.settings);
+  const authLayout = options.authLayout ?? "5.5";
+  if (authLayout !== "5.5" && authLayout !== "5.3") throw invalid("authLayout", 'must be "5.5" (Celery 5.5 and later) or "5.3" (Celery 5.3/5.4)');
+  const signing = compileMessageSigning(accept, config.settings, authLayout);
   const logLevel = parseLogLevel(options.logLevel ?? d.logLevel);
   const statedb = options.statedb ?? d.statedb;
   if (statedb !== null && (typeof statedb !== "string" || statedb === "")) throw invalid("statedb", "must be a file path or null");

@@ -1,5 +1,6 @@
 import type { SuccessfulRequestsLimits } from "./app/worker-state.js";
 import type { CelerySslSetting } from "../../sdk/src/transport/tls/celery-ssl-setting.js";
+import type { AuthLayout } from "../../sdk/src/security/auth-payload.js";
 import type { MessageSigner, MessageVerifier } from "../../sdk/src/security/message-signing.js";
 import type { CeleryConfigInput } from "../../sdk/src/config/celery-config.js";
 import type { ResolvedCelerySettings } from "../../sdk/src/config/resolve-celery-settings.js";
@@ -107,6 +108,11 @@ export interface WorkerOptions {
   readonly events?: boolean;
   /** `accept_content`: serializers accepted, by name or content type. Default `["json"]`. */
   readonly accept?: readonly string[];
+  /**
+   * With `task_serializer='auth'`: the layout of what the worker signs (callbacks, retries, remote-control replies):
+   * `"5.5"` for Celery 5.5 and later peers (the default), `"5.3"` for Celery 5.3/5.4 peers. Verifying reads both.
+   */
+  readonly authLayout?: AuthLayout;
   /** `-l`: DEBUG, INFO, WARNING, ERROR, CRITICAL (any case). Default "WARNING". Ignored when `logger` is given. */
   readonly logLevel?: LogLevel | string;
   /** Where log records go. Default: Celery's format on stderr at `logLevel`. */

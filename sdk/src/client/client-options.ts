@@ -1,6 +1,7 @@
 import type { CelerySslSetting } from "../transport/tls/celery-ssl-setting.js";
 import type { CompressionName } from "../codec/body/compression.js";
 import type { TaskSerializerName } from "../codec/body/content-types.js";
+import type { AuthLayout } from "../security/auth-payload.js";
 import type { MessageSigner } from "../security/message-signing.js";
 import type { KombuJsonFlavor } from "../codec/json/kombu-json.js";
 import type { CeleryConfigInput } from "../config/celery-config.js";
@@ -45,6 +46,11 @@ export interface ClientOptions {
   readonly serializer?: TaskSerializerName;
   /** Signs `auth` tasks: a `loadMessageSigner` result. Default: loaded from the configuration when the serializer is `auth`. */
   readonly signer?: MessageSigner;
+  /**
+   * The layout of what the loaded signer signs: `"5.5"` for Celery 5.5 and later workers (the default), `"5.3"` for
+   * Celery 5.3/5.4 workers, which cannot read the newer one. Verifying reads both.
+   */
+  readonly authLayout?: AuthLayout;
   /** `task_compression`. Default none. */
   readonly compression?: CompressionName | null;
   /** JSON for kombu >= 5.3 peers (default) or kombu <= 5.2 peers. */

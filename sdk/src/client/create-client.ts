@@ -34,7 +34,7 @@ export async function createClient(options: ClientOptions = {}): Promise<Client>
   const tracer = options.tracing === true ? await (await import("../tracing/create-otel-publish-tracer.js")).createOtelPublishTracer() : null;
   // Message signing is loaded only by a client that signs.
   const signs = options.signer === undefined && (options.serializer ?? config?.settings.task_serializer) === "auth";
-  const signer = signs ? (await import("../security/message-signing.js")).loadMessageSigner(config?.settings ?? {}) : options.signer;
+  const signer = signs ? (await import("../security/message-signing.js")).loadMessageSigner(config?.settings ?? {}, options.authLayout) : options.signer;
   const compiled = compileClientOptions({ ...options, ...(config === undefined ? {} : { config }), ...(signer === undefined ? {} : { signer }) });
   const timeout = compiled.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: compiled.connectTimeoutMs };
   const ownsTransport = typeof compiled.broker === "string";

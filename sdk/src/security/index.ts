@@ -4,5 +4,5 @@
 // never loads it.
 export { loadMessageSigner, loadMessageVerifier, type MessageSigner, type MessageVerifier, type SignedContent } from "./message-signing.js";
 export { DEFAULT_SECURITY_DIGEST, type SecuritySettings } from "./security-settings.js";
-export { packAuthPayload, unpackAuthPayload, type AuthPayload } from "./auth-payload.js";
+export { packAuthPayload, unpackAuthPayload, type AuthLayout, type AuthPayload } from "./auth-payload.js";
 export { certificateId } from "./certificate-id.js";

@@ -2,7 +2,7 @@ import { constants, createHash, createPrivateKey, getHashes, sign, verify, X509C
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { CeleryProtoError } from "../errors/celery-proto-error.js";
-import { packAuthPayload, unpackAuthPayload } from "./auth-payload.js";
+import { type AuthLayout, legacyAuthSigner, packAuthPayload, unpackAuthPayload, unpackLegacyAuthPayload } from "./auth-payload.js";
 import { certificateId } from "./certificate-id.js";
 import { DEFAULT_SECURITY_DIGEST, type SecuritySettings } from "./security-settings.js";
 
@@ -32,8 +32,11 @@ export interface MessageVerifier {
   readonly trusted: readonly string[];
 }
 
-/** Loads `security_key` and `security_certificate` (read once, now). Misconfigurations name the setting. */
-export function loadMessageSigner(settings: SecuritySettings): MessageSigner {
+/**
+ * Loads `security_key` and `security_certificate` (read once, now). Misconfigurations name the setting. `layout` is
+ * the Celery whose workers read what it signs: `"5.5"` (5.5 and later, the default) or `"5.3"` (5.3 and 5.4).
+ */
+export function loadMessageSigner(settings: SecuritySettings, layout: AuthLayout = "5.5"): MessageSigner {
   const keyPath = required(settings, "security_key", "to sign messages (task_serializer='auth')");
   const certPath = required(settings, "security_certificate", "to sign messages (task_serializer='auth')");
   const hash = digestName(settings.security_digest);
@@ -47,7 +50,7 @@ export function loadMessageSigner(settings: SecuritySettings): MessageSigner {
         padding: constants.RSA_PKCS1_PSS_PADDING,
         saltLength: maxSaltLength(key, hash),
       });
-      return packAuthPayload({ signer: signerId, signature, ...content });
+      return packAuthPayload({ signer: signerId, signature, ...content }, layout);
     },
   };
 }
@@ -70,7 +73,12 @@ export function loadMessageVerifier(settings: SecuritySettings, now: Date = new 
   return {
     trusted: [...store.keys()],
     verify(wire: Uint8Array): SignedContent {
-      const payload = unpackAuthPayload(wire);
+      // Celery 5.3/5.4 name a trusted signer raw before the first separator; 5.5+ write it in base64, which has no
+      // spaces, so it never equals an id ("<issuer> <serial>").
+      const legacySigner = legacyAuthSigner(wire);
+      const legacyKey = legacySigner === null ? undefined : store.get(legacySigner);
+      const payload =
+        legacyKey === undefined ? unpackAuthPayload(wire) : unpackLegacyAuthPayload(wire, (legacyKey.asymmetricKeyDetails?.modulusLength ?? 0) >> 3);
       const key = store.get(payload.signer);
       if (key === undefined) {
         throw new CeleryProtoError("UntrustedSigner", `signed by an unknown certificate ${JSON.stringify(payload.signer)} (not in security_cert_store)`);

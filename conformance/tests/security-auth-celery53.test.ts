@@ -1,0 +1,132 @@
+// Message signing with Celery 5.3/5.4, whose `auth` serializer lays the signed body out differently from 5.5+ (the
+// signer and signature raw, not base64; C:celery/security/serialization.py of 5.3): REAL Celery 5.3 with
+// `app.setup_security()` on Redis. Its signed tasks run on our worker (which reads both layouts); a client signing in
+// the 5.3 layout (`authLayout: "5.3"`) is run by a Celery 5.3 worker, and one signing in the default (5.5+) layout is
+// refused by it, which is why the option exists.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { createClient } from "../../sdk/src/client/create-client.js";
+import type { Client } from "../../sdk/src/client/client.js";
+import type { CelerySettings } from "../../sdk/src/config/celery-settings.js";
+import { createWorker } from "../../worker/src/create-worker.js";
+import { loadTaskModule } from "../../worker/src/load-task-module.js";
+import { createCeleryLogger } from "../../worker/src/logging/worker-logger.js";
+import type { Worker } from "../../worker/src/worker.js";
+import { redisDbUrl } from "../harness/broker-urls.js";
+import { PythonWorker } from "../harness/python-worker.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const FIXTURES = path.join(ROOT, "conformance/fixtures/security-test-only");
+const VENV = ".venv-5.3";
+const BROKER = redisDbUrl(2);
+const BACKEND = redisDbUrl(3);
+const AUTH: CelerySettings = {
+  task_serializer: "auth",
+  accept_content: ["auth"],
+  security_key: path.join(FIXTURES, "signer-key.pem"),
+  security_certificate: path.join(FIXTURES, "signer-cert.pem"),
+  security_cert_store: path.join(FIXTURES, "store"),
+};
+
+describe("auth (message signing) with Python Celery 5.3 (redis)", { timeout: 120_000 }, () => {
+  const tsQueue = `t-auth53-ts-${process.pid}`;
+  const pyQueue = `t-auth53-py-${process.pid}`;
+  const lines: string[] = [];
+  let worker: Worker;
+  let python: PythonWorker;
+  let legacyClient: Client;
+  let currentClient: Client;
+
+  before(async () => {
+    worker = createWorker({
+      broker: BROKER,
+      backend: BACKEND,
+      queues: [tsQueue],
+      config: AUTH,
+      concurrency: 2,
+      hostname: `t-auth53-${process.pid}@%h`,
+      logger: createCeleryLogger({ level: "INFO", write: (t) => lines.push(t) }),
+      mingle: false,
+      heartbeat: false,
+      gossip: false,
+    });
+    await loadTaskModule("conformance/ts-tasks/conformance-tasks.ts", worker.registry);
+    [python] = await Promise.all([
+      PythonWorker.start({
+        brokerUrl: BROKER,
+        resultBackend: BACKEND,
+        queue: pyQueue,
+        venv: VENV,
+        nodeName: `t-auth53-py-${process.pid}@${os.hostname()}`,
+        extraEnv: { CONFORMANCE_AUTH: "1" },
+      }),
+      worker.start(),
+    ]);
+    legacyClient = await createClient({ broker: BROKER, backend: BACKEND, config: AUTH, authLayout: "5.3" });
+    currentClient = await createClient({ broker: BROKER, backend: BACKEND, config: AUTH });
+  });
+
+  after(async () => {
+    await Promise.allSettled([worker?.stop(), python?.stop(), legacyClient?.close(), currentClient?.close()]);
+  });
+
+  it("Celery 5.3's signed tasks run on our worker", async () => {
+    const out = await runAuthClient53({
+      queue: tsQueue,
+      timeout: 20,
+      signed: [
+        [2, 3],
+        [40, 2],
+      ],
+      unsigned: [],
+    });
+    assert.deepEqual(
+      out.signed.map((r) => r.value),
+      [5, 42],
+      lines.join(""),
+    );
+  });
+
+  it("a Celery 5.3 worker runs what we sign in its layout and refuses the 5.5+ layout, running nothing of it", async () => {
+    assert.equal(await (await legacyClient.enqueue("conformance.add", [20, 22], {}, { queue: pyQueue })).get({ timeoutMs: 20_000 }), 42);
+    const current = await currentClient.enqueue("conformance.add", [1, 1], {}, { queue: pyQueue });
+    const deadline = Date.now() + 20_000;
+    while (!python.log.includes(current.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(python.log, new RegExp(`CRITICAL/MainProcess\\] Can't decode message body: .*SecurityError.*'id': '${current.id}'`));
+    assert.equal(await currentClient.result(current.id).state(), "PENDING");
+  });
+});
+
+interface AuthClientOutput {
+  readonly signed: readonly { readonly id: string; readonly value: unknown }[];
+  readonly unsigned: readonly string[];
+}
+
+/** conformance/python/reference/auth_client.py under Celery 5.3: a real 5.3 client with `setup_security()`. */
+function runAuthClient53(command: {
+  readonly queue: string;
+  readonly timeout: number;
+  readonly signed: readonly (readonly number[])[];
+  readonly unsigned: readonly (readonly number[])[];
+}): Promise<AuthClientOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, VENV, "bin/python"), [path.join(ROOT, "conformance/python/reference/auth_client.py")], {
+      cwd: ROOT,
+      env: { ...process.env, PYTHONPATH: path.join(ROOT, "conformance/python"), CONFORMANCE_BROKER_URL: BROKER, CONFORMANCE_RESULT_BACKEND: BACKEND },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) reject(new Error(`auth_client.py (Celery 5.3) exited ${code}:\n${err}`));
+      else resolve(JSON.parse(out) as AuthClientOutput);
+    });
+    child.stdin.end(JSON.stringify(command));
+  });
+}
