@@ -5,6 +5,7 @@
 // refused by it, which is why the option exists.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -16,7 +17,9 @@ import { loadTaskModule } from "../../worker/src/load-task-module.js";
 import { createCeleryLogger } from "../../worker/src/logging/worker-logger.js";
 import type { Worker } from "../../worker/src/worker.js";
 import { redisDbUrl } from "../harness/broker-urls.js";
+import { ProtoWorkerProcess } from "../harness/proto-worker-process.js";
 import { PythonWorker } from "../harness/python-worker.js";
+import { runCelery } from "./worker-control-python.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const FIXTURES = path.join(ROOT, "conformance/fixtures/security-test-only");
@@ -97,6 +100,27 @@ describe("auth (message signing) with Python Celery 5.3 (redis)", { timeout: 120
     while (!python.log.includes(current.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.match(python.log, new RegExp(`CRITICAL/MainProcess\\] Can't decode message body: .*SecurityError.*'id': '${current.id}'`));
     assert.equal(await currentClient.result(current.id).state(), "PENDING");
+  });
+
+  it("proto worker --auth-layout 5.3 answers Celery 5.3's signed `celery inspect ping` with a reply 5.3 verifies", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "auth53-"));
+    const config = path.join(dir, "celeryconfig.json");
+    writeFileSync(config, JSON.stringify(AUTH));
+    const node = `t-auth53-cli-${process.pid}@${os.hostname()}`;
+    const cli = await ProtoWorkerProcess.start([
+      ...["-A", "conformance/ts-tasks/conformance-tasks.ts", "--config", config, "-b", BROKER, "--backend", BACKEND],
+      ...["-Q", `${tsQueue}-cli`, "-n", node, "--without-mingle", "--without-gossip", "--auth-layout", "5.3", "-l", "info"],
+    ]);
+    try {
+      const r = await runCelery({ brokerUrl: BROKER, resultBackend: BACKEND }, ["inspect", "ping", "-d", node, "--json", "-t", "5"], VENV, {
+        CONFORMANCE_AUTH: "1",
+      });
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}\n${cli.log}`);
+      assert.deepEqual(JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}"), { [node]: { ok: "pong" } });
+    } finally {
+      await cli.stop(3000);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

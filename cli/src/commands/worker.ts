@@ -36,6 +36,7 @@ const WORKER_FLAG_NAMES: Readonly<Record<string, string>> = {
   events: "--task-events (-E)",
   logLevel: "--loglevel (-l)",
   pool: "--pool (-P)",
+  authLayout: "--auth-layout",
   prefetchMultiplier: "--prefetch-multiplier",
   broker: "--broker (-b)",
   backend: "--backend",
@@ -105,6 +106,12 @@ export default class WorkerCommand extends Command {
     "without-heartbeat": Flags.boolean({ description: "do not send worker heartbeat events", default: false }),
     "without-mingle": Flags.boolean({ description: "do not sync revoked ids with other workers at start", default: false }),
     "without-gossip": Flags.boolean({ description: "do not track the other workers from their events (no gossip queue)", default: false }),
+    "auth-layout": Flags.string({
+      description:
+        "with task_serializer='auth': sign what the worker sends (replies, callbacks, retries) for Celery 5.5+ peers or Celery 5.3/5.4 peers (verifying reads both)",
+      options: ["5.5", "5.3"],
+      default: "5.5",
+    }),
     "exclude-queues": Flags.string({ char: "X", description: "comma-separated queues not to consume (taken out of -Q)" }),
     autoscale: Flags.string({
       description: "MAX,MIN: grow the pool up to MAX executions under load, shrink to MIN after 30 s idle (worker_autoscaler); overrides -c",
@@ -173,6 +180,7 @@ export default class WorkerCommand extends Command {
         heartbeat: !flags["without-heartbeat"],
         mingle: !flags["without-mingle"],
         gossip: !flags["without-gossip"],
+        authLayout: flags["auth-layout"] as "5.5" | "5.3",
         ...extra,
         ...(logfile === null ? {} : { logger: createCeleryLogger({ level: parseLogLevel(flags.loglevel), write: logfile.write }) }),
       });
