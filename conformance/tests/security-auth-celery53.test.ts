@@ -4,7 +4,7 @@
 // the 5.3 layout (`authLayout: "5.3"`) is run by a Celery 5.3 worker, and one signing in the default (5.5+) layout is
 // refused by it, which is why the option exists.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -102,7 +102,7 @@ describe("auth (message signing) with Python Celery 5.3 (redis)", { timeout: 120
     assert.equal(await currentClient.result(current.id).state(), "PENDING");
   });
 
-  it("proto worker --auth-layout 5.3 answers Celery 5.3's signed `celery inspect ping` with a reply 5.3 verifies", async () => {
+  it("--auth-layout 5.3: proto worker answers Celery 5.3's signed `celery inspect ping`, and proto inspect's signed ping is answered by Celery 5.3 (not in the 5.5 layout)", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "auth53-"));
     const config = path.join(dir, "celeryconfig.json");
     writeFileSync(config, JSON.stringify(AUTH));
@@ -117,6 +117,24 @@ describe("auth (message signing) with Python Celery 5.3 (redis)", { timeout: 120
       });
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}\n${cli.log}`);
       assert.deepEqual(JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}"), { [node]: { ok: "pong" } });
+      // And the other way: proto inspect --auth-layout 5.3 pings the Celery 5.3 worker and verifies its reply.
+      const pyNode = `t-auth53-py-${process.pid}@${os.hostname()}`;
+      for (const layout of ["5.3", "5.5"] as const) {
+        const run = spawnSync(
+          process.execPath,
+          [
+            ...["--import", "tsx", path.join(ROOT, "conformance/harness/run-proto-cli.ts"), "inspect", "ping", "--config", config],
+            ...["-b", BROKER, "-d", pyNode, "-t", "3", "--json", "--auth-layout", layout],
+          ],
+          { cwd: ROOT, encoding: "utf8" },
+        );
+        if (layout === "5.3") {
+          assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+          assert.deepEqual(JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}"), { [pyNode]: { ok: "pong" } });
+        } else {
+          assert.equal(run.status, 69, "a Celery 5.3 worker cannot read the 5.5 layout, so it does not answer");
+        }
+      }
     } finally {
       await cli.stop(3000);
       rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,11 @@ export const REMOTE_FLAGS = {
   destination: Flags.string({ char: "d", description: "comma-separated node names that must answer (default: every worker)" }),
   timeout: Flags.string({ char: "t", description: "seconds to wait for each next reply", default: "1.0" }),
   json: Flags.boolean({ char: "j", description: "print the replies as JSON, exactly as `celery ... --json` does", default: false }),
+  "auth-layout": Flags.string({
+    description: "with task_serializer='auth': sign the request for Celery 5.5+ workers or Celery 5.3/5.4 workers (replies of both are verified)",
+    options: ["5.5", "5.3"],
+    default: "5.5",
+  }),
 };
 
 /** `-d a@h,b@h` → `["a@h", "b@h"]` (null when not given). */

@@ -22,6 +22,7 @@ export interface RemoteRun {
     readonly destination?: string | undefined;
     readonly timeout: string;
     readonly json: boolean;
+    readonly "auth-layout"?: string | undefined;
   };
   /**
    * How the output looks, after Celery's programs: `inspect` prints `{node: reply}` (flattened) with `--json`, else each
@@ -45,7 +46,7 @@ export async function runRemote(command: Command, run: RemoteRun): Promise<void>
     try {
       replies = await inspect(transport, run.method, run.arguments, {
         // The app's mailbox: requests as task_serializer (signed for auth), replies by accept_content.
-        ...(await loadControlSerialization(config.settings)),
+        ...(await loadControlSerialization(config.settings, run.flags["auth-layout"] === "5.3" ? "5.3" : "5.5")),
         destination,
         timeoutMs,
         // The app's mailbox settings, as `celery inspect` reads them from app.conf.
