@@ -116,6 +116,8 @@ describe("DelayedDelivery: our worker's topology equals Celery 5.7's", () => {
       hostname: `${OUR_NODE}@${HOST}`,
       concurrency: 1,
       mingle: false,
+      // The Python worker runs --without-gossip (its harness): no gossip queue on either side.
+      gossip: false,
       logger: createCeleryLogger({ level: "DEBUG", write: (text) => logLines.push(text) }),
     });
     await worker.start();
