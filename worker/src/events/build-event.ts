@@ -1,3 +1,4 @@
+import { preciseNowMs } from "./precise-now.js";
 import { PyFloat } from "../../../sdk/src/codec/json/python-values.js";
 
 /** The fields `EventDispatcher` adds to every event (C:celery/events/dispatcher.py `_prepare_event`). */
@@ -20,7 +21,12 @@ const FLOAT_FIELDS = new Set(["runtime", "timestamp"]);
  * `timestamp` (unless given) and `type` (C:celery/events/event.py `Event`). `utcoffset` and `timestamp` are written
  * as floats (Celery 5.7 sends `0.0`); so is `runtime`. Fields named like the common ones are ignored.
  */
-export function buildEvent(type: string, fields: Readonly<Record<string, unknown>>, origin: EventOrigin, nowMs: number = Date.now()): Record<string, unknown> {
+export function buildEvent(
+  type: string,
+  fields: Readonly<Record<string, unknown>>,
+  origin: EventOrigin,
+  nowMs: number = preciseNowMs(),
+): Record<string, unknown> {
   const event: Record<string, unknown> = {
     hostname: origin.hostname,
     utcoffset: new PyFloat(origin.utcoffset),
