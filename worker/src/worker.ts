@@ -1,3 +1,4 @@
+import { eventQueueOptionsOf } from "../../sdk/src/events/event-queue-options.js";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
 import { maskBrokerUrl } from "../../sdk/src/transport/mask-broker-url.js";
 import type { Transport } from "../../sdk/src/transport/transport.js";
@@ -357,12 +358,7 @@ export class Worker implements WorkerControl {
       dispatcher: events,
       logger: this.logger,
       queue: {
-        exchange: s.event_exchange,
-        queuePrefix: s.event_queue_prefix,
-        queueTtlSeconds: s.event_queue_ttl,
-        queueExpiresSeconds: s.event_queue_expires,
-        queueExclusive: s.event_queue_exclusive,
-        queueDurable: s.event_queue_durable,
+        ...eventQueueOptionsOf(s),
         // Celery's gossip consumer accepts `{event_serializer, 'json'}`.
         accept: [...new Set([s.event_serializer, "json"])],
       },

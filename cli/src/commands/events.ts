@@ -1,3 +1,4 @@
+import { eventQueueOptionsOf } from "../../../sdk/src/events/event-queue-options.js";
 import { Command, Flags } from "@oclif/core";
 import { encodeKombuJson } from "../../../sdk/src/codec/json/kombu-json.js";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
@@ -53,12 +54,7 @@ export default class Events extends Command {
         },
         {
           // The app's event settings, as `celery events` reads them from app.conf.
-          exchange: s.event_exchange,
-          queuePrefix: s.event_queue_prefix,
-          queueTtlSeconds: s.event_queue_ttl,
-          queueExpiresSeconds: s.event_queue_expires,
-          queueExclusive: s.event_queue_exclusive,
-          queueDurable: s.event_queue_durable,
+          ...eventQueueOptionsOf(s),
           onInvalidEvent: (e) => process.stderr.write(`${e.describe()}\n`),
         },
       );

@@ -1,3 +1,4 @@
+import type { EventQueueOptions } from "../../../sdk/src/events/event-queue-options.js";
 import type { EventClock, ReceiveEventsOptions, ReceivedEvent, ReceivedEventDelivery } from "../../../sdk/src/events/event-receiver-options.js";
 import { receiveEvents } from "../../../sdk/src/events/receive-events.js";
 import type { Transport } from "../../../sdk/src/transport/transport.js";
@@ -8,10 +9,7 @@ import { type ElectionEntry, heapPush, sortHeap } from "./election-heap.js";
 import { type GossipPeer, PeerTable } from "./peer-table.js";
 
 /** The `event_*` settings the gossip queue is declared with (Celery's `EventReceiver` reads them from app.conf). */
-export type GossipQueueSettings = Pick<
-  ReceiveEventsOptions,
-  "exchange" | "queuePrefix" | "queueTtlSeconds" | "queueExpiresSeconds" | "queueExclusive" | "queueDurable" | "accept"
->;
+export type GossipQueueSettings = EventQueueOptions & Pick<ReceiveEventsOptions, "accept">;
 
 export interface GossipOptions {
   readonly transport: Transport;
