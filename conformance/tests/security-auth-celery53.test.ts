@@ -4,14 +4,13 @@
 // the 5.3 layout (`authLayout: "5.3"`) is run by a Celery 5.3 worker, and one signing in the default (5.5+) layout is
 // refused by it, which is why the option exists.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createClient } from "../../sdk/src/client/create-client.js";
 import type { Client } from "../../sdk/src/client/client.js";
-import type { CelerySettings } from "../../sdk/src/config/celery-settings.js";
 import { createWorker } from "../../worker/src/create-worker.js";
 import { loadTaskModule } from "../../worker/src/load-task-module.js";
 import { createCeleryLogger } from "../../worker/src/logging/worker-logger.js";
@@ -19,20 +18,14 @@ import type { Worker } from "../../worker/src/worker.js";
 import { redisDbUrl } from "../harness/broker-urls.js";
 import { ProtoWorkerProcess } from "../harness/proto-worker-process.js";
 import { PythonWorker } from "../harness/python-worker.js";
+import { AUTH_SETTINGS, runAuthClient } from "../harness/auth-client.js";
 import { runCelery } from "./worker-control-python.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const FIXTURES = path.join(ROOT, "conformance/fixtures/security-test-only");
 const VENV = ".venv-5.3";
 const BROKER = redisDbUrl(2);
 const BACKEND = redisDbUrl(3);
-const AUTH: CelerySettings = {
-  task_serializer: "auth",
-  accept_content: ["auth"],
-  security_key: path.join(FIXTURES, "signer-key.pem"),
-  security_certificate: path.join(FIXTURES, "signer-cert.pem"),
-  security_cert_store: path.join(FIXTURES, "store"),
-};
+const AUTH = AUTH_SETTINGS;
 
 describe("auth (message signing) with Python Celery 5.3 (redis)", { timeout: 120_000 }, () => {
   const tsQueue = `t-auth53-ts-${process.pid}`;
@@ -77,7 +70,7 @@ describe("auth (message signing) with Python Celery 5.3 (redis)", { timeout: 120
   });
 
   it("Celery 5.3's signed tasks run on our worker", async () => {
-    const out = await runAuthClient53({
+    const out = await runAuthClient(VENV, BROKER, BACKEND, {
       queue: tsQueue,
       timeout: 20,
       signed: [
@@ -141,34 +134,3 @@ describe("auth (message signing) with Python Celery 5.3 (redis)", { timeout: 120
     }
   });
 });
-
-interface AuthClientOutput {
-  readonly signed: readonly { readonly id: string; readonly value: unknown }[];
-  readonly unsigned: readonly string[];
-}
-
-/** conformance/python/reference/auth_client.py under Celery 5.3: a real 5.3 client with `setup_security()`. */
-function runAuthClient53(command: {
-  readonly queue: string;
-  readonly timeout: number;
-  readonly signed: readonly (readonly number[])[];
-  readonly unsigned: readonly (readonly number[])[];
-}): Promise<AuthClientOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, VENV, "bin/python"), [path.join(ROOT, "conformance/python/reference/auth_client.py")], {
-      cwd: ROOT,
-      env: { ...process.env, PYTHONPATH: path.join(ROOT, "conformance/python"), CONFORMANCE_BROKER_URL: BROKER, CONFORMANCE_RESULT_BACKEND: BACKEND },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code !== 0) reject(new Error(`auth_client.py (Celery 5.3) exited ${code}:\n${err}`));
-      else resolve(JSON.parse(out) as AuthClientOutput);
-    });
-    child.stdin.end(JSON.stringify(command));
-  });
-}

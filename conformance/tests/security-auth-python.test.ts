@@ -4,7 +4,6 @@
 // ours on Python's; unsigned, tampered and untrusted-signer messages are refused on both sides (ours: the refusal's
 // code and log line; Python's: its log) and never run. Keys and certificates: conformance/fixtures/security-test-only.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -30,19 +29,13 @@ import { AMQP_URL, BROKERS, type BrokerKind, redisDbUrl } from "../harness/broke
 import { PythonWorker } from "../harness/python-worker.js";
 import { RawAmqpPublisher, RawRedisPublisher } from "../harness/raw-publisher.js";
 import { runCelery } from "./worker-control-python.js";
+import { AUTH_SETTINGS, type AuthClientCommand, type AuthClientOutput, runAuthClient, SECURITY_FIXTURES } from "../harness/auth-client.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const FIXTURES = path.join(ROOT, "conformance/fixtures/security-test-only");
+const FIXTURES = SECURITY_FIXTURES;
 const BACKEND = redisDbUrl(3);
 
-/** Celery's settings for signing, as a Python project would set them. */
-const AUTH: CelerySettings = {
-  task_serializer: "auth",
-  accept_content: ["auth"],
-  security_key: path.join(FIXTURES, "signer-key.pem"),
-  security_certificate: path.join(FIXTURES, "signer-cert.pem"),
-  security_cert_store: path.join(FIXTURES, "store"),
-};
+const AUTH = AUTH_SETTINGS;
 /** A signer whose certificate is not in the store. */
 const UNTRUSTED: CelerySettings = {
   ...AUTH,
@@ -113,7 +106,7 @@ for (const broker of BROKERS) {
     const refusalOf = (id: string): Promise<MessageRefusedEvent> => waitFor(() => refusals.find((r) => r.taskId === id), `our worker's refusal of ${id}`);
 
     it("Python-signed tasks run on our worker; Python's unsigned task is refused as ContentDisallowed and never runs", async () => {
-      const out = await runAuthClient({
+      const out = await runPythonClient({
         queue: tsQueue,
         timeout: 20,
         signed: [
@@ -238,8 +231,8 @@ for (const broker of BROKERS) {
     });
 
     /** conformance/python/reference/auth_client.py on this broker. */
-    function runAuthClient(command: AuthClientCommand): Promise<AuthClientOutput> {
-      return runAuthClientOn(BROKER, command);
+    function runPythonClient(command: AuthClientCommand): Promise<AuthClientOutput> {
+      return runAuthClient(".venv", BROKER, BACKEND, command);
     }
   });
 }
@@ -297,37 +290,4 @@ function tamperGoldenVector(queue: string, id: string): AmqpPublish {
       headers: { ...envelope.headers, id, root_id: id },
     },
   };
-}
-
-interface AuthClientOutput {
-  readonly signed: readonly { readonly id: string; readonly value: unknown }[];
-  readonly unsigned: readonly string[];
-}
-
-interface AuthClientCommand {
-  readonly queue: string;
-  readonly timeout: number;
-  readonly signed: readonly (readonly number[])[];
-  readonly unsigned: readonly (readonly number[])[];
-}
-
-/** conformance/python/reference/auth_client.py: a real Celery client with `setup_security()`, on `brokerUrl`. */
-function runAuthClientOn(brokerUrl: string, command: AuthClientCommand): Promise<AuthClientOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, ".venv/bin/python"), [path.join(ROOT, "conformance/python/reference/auth_client.py")], {
-      cwd: ROOT,
-      env: { ...process.env, PYTHONPATH: path.join(ROOT, "conformance/python"), CONFORMANCE_BROKER_URL: brokerUrl, CONFORMANCE_RESULT_BACKEND: BACKEND },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code !== 0) reject(new Error(`auth_client.py exited ${code}:\n${err}`));
-      else resolve(JSON.parse(out) as AuthClientOutput);
-    });
-    child.stdin.end(JSON.stringify(command));
-  });
 }
