@@ -8,7 +8,7 @@ import { isResolvedCeleryConfig } from "../../sdk/src/config/is-resolved-celery-
 import { createQueueTable } from "../../sdk/src/routing/create-queue-table.js";
 import { toRoutingSettings } from "../../sdk/src/routing/to-routing-settings.js";
 import { applyWorkerConfig } from "./apply-worker-config.js";
-import { compileMessageSigning } from "./compile-message-signing.js";
+import { loadMessageSigning } from "../../sdk/src/security/load-message-signing.js";
 import { brokerFamily } from "./describe-broker.js";
 import { expandNodeName } from "./expand-node-name.js";
 import { parseLogLevel } from "./logging/log-level.js";
@@ -115,7 +115,7 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
   }
   const authLayout = options.authLayout ?? "5.5";
   if (authLayout !== "5.5" && authLayout !== "5.3") throw invalid("authLayout", 'must be "5.5" (Celery 5.5 and later) or "5.3" (Celery 5.3/5.4)');
-  const signing = compileMessageSigning(accept, config.settings, authLayout);
+  const signing = loadMessageSigning(accept, config.settings, authLayout);
   const logLevel = parseLogLevel(options.logLevel ?? d.logLevel);
   const statedb = options.statedb ?? d.statedb;
   if (statedb !== null && (typeof statedb !== "string" || statedb === "")) throw invalid("statedb", "must be a file path or null");

@@ -18,13 +18,8 @@ export interface ControlSerializationSettings extends SecuritySettings {
 export async function loadControlSerialization(settings: ControlSerializationSettings, layout: AuthLayout = "5.5"): Promise<ControlSerialization> {
   const serializer = settings.task_serializer as TaskSerializerName;
   const accept = settings.accept_content;
-  const verifies = resolveAcceptList(accept).has(AUTH_CONTENT_TYPE);
-  if (serializer !== "auth" && !verifies) return { accept, serializer };
-  const { loadMessageSigner, loadMessageVerifier } = await import("../security/message-signing.js");
-  return {
-    accept,
-    serializer,
-    signer: serializer === "auth" ? loadMessageSigner(settings, layout) : undefined,
-    verifier: verifies ? loadMessageVerifier(settings) : undefined,
-  };
+  if (serializer !== "auth" && !resolveAcceptList(accept).has(AUTH_CONTENT_TYPE)) return { accept, serializer };
+  const { loadMessageSigning } = await import("../security/load-message-signing.js");
+  const { signer, verifier } = loadMessageSigning(accept, settings, layout);
+  return { accept, serializer, signer: signer ?? undefined, verifier: verifier ?? undefined };
 }
