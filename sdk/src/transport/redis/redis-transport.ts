@@ -12,6 +12,7 @@ import { compileRedisOptions, type CompiledRedisOptions } from "./compile-redis-
 import { createRedisConnection } from "./create-redis-connection.js";
 import { disconnectRedis } from "./disconnect-redis.js";
 import { FanoutSubscriber } from "./fanout-subscriber.js";
+import { ListPushBatcher } from "./list-push-batcher.js";
 import { lookupQueues } from "./lookup-queues.js";
 import { parseRedisUrl, type RedisTarget } from "./parse-redis-url.js";
 import { PublishGate } from "./publish-gate.js";
@@ -45,6 +46,7 @@ export class RedisTransport implements Transport {
   /** kombu's channel state: command connection, key layout, compiled options, declared exchanges and bindings. */
   readonly context: RedisChannelContext;
   private readonly gate: PublishGate;
+  private readonly pushes: ListPushBatcher;
   private readonly subscriber: FanoutSubscriber;
   private readonly consumers = new Set<RedisConsumer>();
   private readonly restoreSweep: RestoreSweep;
@@ -57,6 +59,7 @@ export class RedisTransport implements Transport {
   ) {
     this.context = { commands, layout: createRedisKeyLayout(options, target.db), options, state: new BrokerState() };
     this.gate = new PublishGate(options.maxBufferedPublishes, () => commands.status === "ready");
+    this.pushes = new ListPushBatcher(commands);
     this.subscriber = new FanoutSubscriber(
       () => createRedisConnection(target, options, "subscriber"),
       (e) => options.onEvent({ type: "error", error: CeleryProtoError.from(e) }),
@@ -264,6 +267,8 @@ export class RedisTransport implements Transport {
     this.restoreSweep.stop();
     this.closing = (async () => {
       const { commands } = this.context;
+      // Publishes made just before close() go out (or fail with the connection) rather than wait for a tick after it.
+      this.pushes.flush();
       // With Redis unreachable, fail what waits for it (TransportClosed) instead of waiting for it to come back.
       if (commands.status !== "ready") disconnectRedis(commands);
       await Promise.all([...this.consumers].map((c) => c.cancel()));
@@ -274,15 +279,15 @@ export class RedisTransport implements Transport {
     return this.closing;
   }
 
-  /** kombu's `_put`: LPUSH to the priority list; with `x-expires`, `MULTI; LPUSH; PEXPIRE` every list `; EXEC`. */
+  /**
+   * kombu's `_put`: LPUSH to the priority list (one LPUSH for the publishes to a list in one event-loop turn,
+   * `ListPushBatcher`); with `x-expires`, `MULTI; LPUSH; PEXPIRE` every list `; EXEC`.
+   */
   private async put(queue: string, envelope: string, priority: number): Promise<void> {
     const { state, layout, commands } = this.context;
     const list = layout.listFor(queue, priority);
     const expires = state.expiresOf(queue);
-    if (expires === undefined) {
-      await commands.lpush(list, envelope);
-      return;
-    }
+    if (expires === undefined) return this.pushes.push(list, envelope);
     const multi = commands.multi().lpush(list, envelope);
     for (const each of layout.listsOf(queue)) multi.pexpire(each, expires);
     const results = await multi.exec();
