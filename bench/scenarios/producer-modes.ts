@@ -21,6 +21,7 @@ export const OURS_IN_FLIGHT = "ours 1,000 in flight";
 export const BULLMQ_ADD_BULK = "bullmq addBulk (1,000 per call)";
 export const AMQPLIB_CONFIRMED = "raw amqplib confirmed, 1,000 in flight";
 export const OURS_CONCURRENT_CALLERS = "ours 10 concurrent sequential callers";
+export const AMQPLIB_CONFIRMED_10 = "raw amqplib confirmed, 10 in flight";
 
 const MODES: readonly { readonly name: string; readonly broker: BrokerKind; readonly command: Command }[] = [
   { name: OURS_SEQUENTIAL, broker: "redis", command: proto(1, true) },
@@ -33,6 +34,7 @@ const MODES: readonly { readonly name: string; readonly broker: BrokerKind; read
   { name: PYTHON_SEQUENTIAL, broker: "amqp", command: python },
   { name: "raw amqplib confirmed, sequential", broker: "amqp", command: amqplibConfirmed(1) },
   { name: OURS_CONCURRENT_CALLERS, broker: "amqp", command: proto(10, true) },
+  { name: AMQPLIB_CONFIRMED_10, broker: "amqp", command: amqplibConfirmed(10) },
   { name: OURS_IN_FLIGHT, broker: "amqp", command: proto(1000, true) },
   { name: "ours 1,000 in flight, confirms off", broker: "amqp", command: proto(1000, false) },
   { name: AMQPLIB_CONFIRMED, broker: "amqp", command: amqplibConfirmed(1000) },
