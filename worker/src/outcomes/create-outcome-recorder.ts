@@ -53,7 +53,6 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
 
   async succeeded(request: TaskRequest, task: RegisteredTask, value: unknown, _runtimeSeconds: number): Promise<void> {
     const { store } = this.options;
-    const context = createRequestContext(request);
     try {
       // Callbacks and the next chain step are applied before the result is stored, so `children` lists them. Most
       // tasks have neither: no sender and no dispatch for them (the sender is a stateless wrapper, made where used).
@@ -66,8 +65,12 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
               rootId: request.rootId || request.id,
               priority: this.inheritedPriority(request),
             });
+      // Celery's `mark_as_done`: under ignore_result outside a chord nothing is stored, so no request context is built.
+      const stored = !effectiveIgnoreResult(request, task);
+      if (!stored && request.chord === null) return;
+      const context = createRequestContext(request);
       const result = prepareValue(value);
-      if (!effectiveIgnoreResult(request, task)) await store.storeResult({ taskId: request.id, state: "SUCCESS", result, traceback: null, context, children });
+      if (stored) await store.storeResult({ taskId: request.id, state: "SUCCESS", result, traceback: null, context, children });
       if (request.chord !== null) await store.onChordPartReturn(context, "SUCCESS", result, this.senderFor(request));
     } catch (error) {
       if (!CeleryProtoError.is(error) || error.code !== "EncodeError") throw error;
