@@ -91,7 +91,7 @@ const readChunk = (): void => {
   for (let i = 0; i < 150; i++) connection.recvFrame();
 };
 const readChunkAmqplib = (): void => {
-  let rest = chunk;
+  let rest: Buffer = chunk;
   for (let i = 0; i < 150; i++) {
     const frame = frames.parseFrame(rest);
     if (!frame) throw new Error("short chunk");
