@@ -9,7 +9,7 @@
 // (e.g. with BENCH_NODE_FLAGS=--trace-gc) to <file>.i.
 // Usage: node --import tsx bench/drain.ts <redis|amqp|amqp-raw|amqp-transport> [count=20000] [concurrency=8] [worker flags...]
 import { spawn } from "node:child_process";
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import amqplib from "amqplib";
 import { Redis } from "ioredis";
@@ -48,6 +48,31 @@ function cpuSeconds(pid: number): number {
 
 let workerCpuSeconds = 0;
 
+/** The RabbitMQ node's process (beam.smp), whose CPU during the drain is the broker's share; null on Redis. */
+const brokerPid = kind === "redis" ? null : findProcess("beam.smp");
+let brokerCpuAtStart = 0;
+let brokerCpuSeconds = 0;
+
+function findProcess(comm: string): number | null {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === comm) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
+function startBrokerCpu(): void {
+  if (brokerPid !== null) brokerCpuAtStart = cpuSeconds(brokerPid);
+}
+
+function stopBrokerCpu(): void {
+  if (brokerPid !== null) brokerCpuSeconds = cpuSeconds(brokerPid) - brokerCpuAtStart;
+}
+
 const WORKER_PROCESSES = Number(process.env["BENCH_WORKER_PROCESSES"] ?? 1);
 const WORKER_LOG = process.env["BENCH_WORKER_LOG"];
 
@@ -68,7 +93,9 @@ async function drainWithWorkers(): Promise<number> {
   await Promise.race(runs.map((run) => run.ready));
   const t0 = performance.now();
   const cpuAtReady = runs.map((run) => cpuSeconds(run.pid));
+  startBrokerCpu();
   await Promise.race([finished, ...runs.map((run) => run.exited)]);
+  stopBrokerCpu();
   const seconds = (performance.now() - t0) / 1000;
   workerCpuSeconds = runs.reduce((sum, run, i) => sum + cpuSeconds(run.pid) - (cpuAtReady[i] as number), 0);
   await Promise.all(runs.map((run) => run.stop()));
@@ -153,6 +180,7 @@ async function drainRaw(): Promise<number> {
   let done = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  startBrokerCpu();
   await new Promise<void>((resolve) => {
     void channel.consume(queue, (msg) => {
       if (msg === null) return;
@@ -160,6 +188,7 @@ async function drainRaw(): Promise<number> {
       if (++done === COUNT) resolve();
     });
   });
+  stopBrokerCpu();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   workerCpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -173,6 +202,7 @@ async function drainTransport(): Promise<number> {
   let done = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  startBrokerCpu();
   await new Promise<void>((resolve, reject) => {
     transport
       .consume(
@@ -185,6 +215,7 @@ async function drainTransport(): Promise<number> {
       )
       .catch(reject);
   });
+  stopBrokerCpu();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   workerCpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -221,6 +252,8 @@ if (redis !== null) {
   await redis.del(queue);
   redis.disconnect();
 } else {
+  if (brokerPid !== null)
+    detail = ` | RabbitMQ (beam.smp, shared node) CPU ${((brokerCpuSeconds / seconds) * 100).toFixed(0)} % (${((brokerCpuSeconds / COUNT) * 1e6).toFixed(0)} µs/task)`;
   const connection = await amqplib.connect(broker);
   const channel = await connection.createChannel();
   await channel.deleteQueue(queue);

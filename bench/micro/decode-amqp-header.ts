@@ -1,4 +1,4 @@
-// Micro-benchmark of the AMQP transport's content-header frame reader: the header frame of a Python Celery 5.7 task
+// Micro-benchmark of the AMQP transport's frame reader: a chunk of 50 deliveries (deliver, header, body frames), and the header frame of a Python Celery 5.7 task
 // message (golden vector simple-call: its properties and 19 headers) read through `installHeaderDecoder`'s
 // `recvFrame` on a stand-in amqplib connection, next to amqplib's own frame decoder. Prints ops/s and µs/op in CPU time.
 // Usage: node --import tsx bench/micro/decode-amqp-header.ts [sdk-src-dir=sdk/src] [seconds-per-case=2]
@@ -18,8 +18,16 @@ const { encodeFieldTable } = await load<{ encodeFieldTable: (t: Record<string, u
 
 const require = createRequire(import.meta.url);
 const amqplibLib = path.join(path.dirname(require.resolve("amqplib")), "lib");
-const defs = require(path.join(amqplibLib, "defs.js")) as { encodeProperties(id: number, channel: number, size: number, fields: unknown): Buffer };
-const frames = require(path.join(amqplibLib, "frame.js")) as { parseFrame(b: Buffer): { payload: Buffer } | false; decodeFrame(f: unknown): unknown };
+const defs = require(path.join(amqplibLib, "defs.js")) as {
+  encodeProperties(id: number, channel: number, size: number, fields: unknown): Buffer;
+  encodeMethod(id: number, channel: number, fields: unknown): Buffer;
+  BasicDeliver: number;
+};
+const frames = require(path.join(amqplibLib, "frame.js")) as {
+  parseFrame(b: Buffer): { payload: Buffer; rest: Buffer } | false;
+  decodeFrame(f: unknown): unknown;
+  makeBodyFrame(channel: number, payload: Buffer): Buffer;
+};
 
 const vector = JSON.parse(readFileSync(path.join(ROOT, "conformance/vectors/5.7.0/amqp/simple-call.json"), "utf8")) as {
   messages: { properties: Record<string, unknown> & { headers: Record<string, unknown> } }[];
@@ -35,11 +43,17 @@ const headerFrame = defs.encodeProperties(60, 1, 120, {
   replyTo: p["reply_to"],
 });
 
-/** A stand-in for amqplib's Connection with just what its `recvFrame` touches: `rest` holds one header frame. */
-const connection = { rest: headerFrame, stream: { read: (): null => null }, recvSinceLastCheck: false, recvFrame: (): unknown => false };
+/** A stand-in for amqplib's Connection with just what its `recvFrame` touches: its socket delivers one header frame. */
+let incoming: Buffer | null = null;
+const read = (): Buffer | null => {
+  const chunk = incoming;
+  incoming = null;
+  return chunk;
+};
+const connection = { rest: Buffer.alloc(0), stream: { read }, recvSinceLastCheck: false, recvFrame: (): unknown => false };
 if (!installHeaderDecoder({ connection })) throw new Error("installHeaderDecoder refused the stand-in connection");
 const readOne = (): unknown => {
-  connection.rest = headerFrame;
+  incoming = headerFrame;
   return connection.recvFrame();
 };
 const check = readOne() as { fields?: { headers?: Record<string, unknown>; correlationId?: unknown } };
@@ -65,3 +79,25 @@ function measure(name: string, run: () => unknown): void {
 
 measure(`header frame, ours (${headerFrame.length} B, 19 headers)`, readOne);
 measure("header frame, amqplib's decodeFrame", () => frames.decodeFrame(frames.parseFrame(headerFrame)));
+
+// A whole delivery as RabbitMQ sends it (basic.deliver, the header frame, one body frame), 50 to a socket chunk as a
+// drain reads them: what the consumer's connection reads per message.
+const body = Buffer.from(JSON.stringify([[2, 2], {}, { callbacks: null, errbacks: null, chain: null, chord: null }]));
+const deliver = (tag: number): Buffer =>
+  defs.encodeMethod(defs.BasicDeliver, 1, { consumerTag: "amq.ctag-4Xq3N5bS0XyY1w", deliveryTag: tag, redelivered: false, exchange: "", routingKey: "celery" });
+const chunk = Buffer.concat(Array.from({ length: 50 }, (_, i) => Buffer.concat([deliver(i + 1), headerFrame, frames.makeBodyFrame(1, body)])));
+const readChunk = (): void => {
+  incoming = chunk;
+  for (let i = 0; i < 150; i++) connection.recvFrame();
+};
+const readChunkAmqplib = (): void => {
+  let rest: Buffer = chunk;
+  for (let i = 0; i < 150; i++) {
+    const frame = frames.parseFrame(rest);
+    if (!frame) throw new Error("short chunk");
+    frames.decodeFrame(frame);
+    rest = frame.rest;
+  }
+};
+measure(`50 deliveries in one chunk, ours (${chunk.length} B)`, readChunk);
+measure("50 deliveries in one chunk, amqplib's parse + decode", readChunkAmqplib);

@@ -1,6 +1,7 @@
 import type { QueueSpec } from "../../../sdk/src/transport/queue-spec.js";
 import type { Consumer, Delivery, Transport } from "../../../sdk/src/transport/transport.js";
 import type { WorkerLogger } from "../logging/worker-logger.js";
+import { InFlightDelivery, type InFlightCount } from "./in-flight-delivery.js";
 import { PrefetchWindow } from "./prefetch-window.js";
 import { explainQueueRefusal } from "../../../sdk/src/routing/explain-queue-refusal.js";
 
@@ -26,14 +27,11 @@ export interface ConsumerHandle {
   readonly window: PrefetchWindow;
 }
 
-interface Handle extends ConsumerHandle {
+interface Handle extends InFlightCount {
   consumer: Consumer | null;
   /** No new work is taken from it: deliveries are parked until it is drained and cancelled. */
   retired: boolean;
   readonly parked: Delivery[];
-  /** Deliveries handed to the worker and not settled yet. */
-  inFlight: number;
-  drained: (() => void) | null;
   closing: Promise<void> | null;
 }
 
@@ -168,33 +166,7 @@ export class QueueConsumers {
       handle.parked.push(delivery);
       return;
     }
-    handle.inFlight += 1;
-    let settled = false;
-    const done = (): void => {
-      handle.inFlight -= 1;
-      if (handle.inFlight === 0) handle.drained?.();
-    };
-    const settle = (action: () => Promise<void>): Promise<void> => {
-      if (settled) return Promise.resolve();
-      settled = true;
-      return action().finally(done);
-    };
-    const tracked: TrackedDelivery = {
-      message: delivery.message,
-      queue: delivery.queue,
-      source: handle,
-      get settled() {
-        return settled;
-      },
-      ack: () => settle(() => delivery.ack()),
-      reject: (requeue: boolean) => settle(() => delivery.reject(requeue)),
-      abandon: () => {
-        if (settled) return;
-        settled = true;
-        done();
-      },
-    };
-    this.onDelivery(tracked);
+    this.onDelivery(new InFlightDelivery(delivery, handle));
   }
 
   private async retire(handle: Handle): Promise<void> {

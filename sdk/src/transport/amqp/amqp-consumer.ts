@@ -2,7 +2,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import type { ConsumeOptions, Consumer, Delivery } from "../transport.js";
 import { AckBatcher } from "./ack-batcher.js";
-import { toRawTaskParts } from "./to-raw-task-parts.js";
+import { AmqpDelivery, type DeliverySource } from "./amqp-delivery.js";
 
 /** What a consumer needs from the transport that owns it. */
 export interface ConsumerHost {
@@ -24,7 +24,7 @@ const MAX_PREFETCH = 65_535;
  * cancelled. A delivery can only be settled on the channel it came from: once that channel is gone the broker has
  * requeued the message, and `ack()`/`reject()` reject with `TransportClosed`.
  */
-export class AmqpConsumer implements Consumer {
+export class AmqpConsumer implements Consumer, DeliverySource {
   private channel: Channel | null = null;
   /** The acks of the open channel (unused with noAck). */
   private acks: AckBatcher | null = null;
@@ -46,6 +46,11 @@ export class AmqpConsumer implements Consumer {
 
   get queues(): readonly string[] {
     return this.queueList;
+  }
+
+  /** The open channel its deliveries can be settled on (null while detached or once cancelled). */
+  get openChannel(): Channel | null {
+    return this.channel;
   }
 
   /** True while it has an open channel with its consumers on it. */
@@ -167,37 +172,7 @@ export class AmqpConsumer implements Consumer {
     }
     const noAck = this.options.noAck ?? false;
     if (!noAck) acks.delivered(msg);
-    let settled = false;
-    const settle = (action: () => void): Promise<void> => {
-      if (noAck || settled) return Promise.resolve(); // a second ack would make the broker close the channel
-      settled = true;
-      if (this.channel !== channel) {
-        return Promise.reject(
-          new CeleryProtoError(
-            "TransportClosed",
-            `cannot settle a delivery from queue ${JSON.stringify(queue)}: its channel closed, and the broker has requeued it`,
-          ),
-        );
-      }
-      try {
-        action();
-        return Promise.resolve();
-      } catch (e) {
-        return Promise.reject(
-          new CeleryProtoError(
-            "TransportClosed",
-            `cannot settle a delivery from queue ${JSON.stringify(queue)}: ${e instanceof Error ? e.message : String(e)}`,
-            { cause: e },
-          ),
-        );
-      }
-    };
-    const delivery: Delivery = {
-      message: toRawTaskParts(msg),
-      queue,
-      ack: () => settle(() => acks.ack(msg)),
-      reject: (requeue: boolean) => settle(() => acks.reject(msg, requeue)),
-    };
+    const delivery = new AmqpDelivery(this, channel, noAck ? null : acks, queue, msg);
     try {
       this.onDelivery(delivery);
     } catch (e) {

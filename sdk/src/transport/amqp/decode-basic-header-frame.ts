@@ -46,17 +46,17 @@ const APP_ID = 0x0008;
 const CLUSTER_ID = 0x0004;
 
 /**
- * Reads the payload of a content-header frame of class basic into what amqplib's `decodeFrame` returns, in one pass,
+ * Reads the payload of a content-header frame of class basic (`p[start, end)`, by default all of `p`) into what amqplib's `decodeFrame` returns, in one pass,
  * with the header table read by {@link decodeFieldTableAt} (py-amqp's reader: 64-bit integers, negative decimals).
  * A table no reader could decode becomes a string (`"undecodable AMQP header table: ..."`), which the codec refuses as
  * `InvalidHeaders`. Returns null for another class or a payload that ends too early: amqplib's own decoder then
  * reads it (and fails the connection, as it always did for a malformed frame).
  */
-export function decodeBasicHeaderFrame(channel: number, p: Buffer): DecodedHeaderFrame | null {
+export function decodeBasicHeaderFrame(channel: number, p: Buffer, start = 0, end = p.length): DecodedHeaderFrame | null {
   // class-id(2) weight(2) body-size(8) flags(2), then the properties in flag order.
-  if (p.length < 14 || p.readUInt16BE(0) !== BASIC_CLASS) return null;
-  const size = p.readUInt32BE(4) * 0x1_0000_0000 + p.readUInt32BE(8);
-  const flags = p.readUInt16BE(12);
+  if (end - start < 14 || p.readUInt16BE(start) !== BASIC_CLASS) return null;
+  const size = p.readUInt32BE(start + 4) * 0x1_0000_0000 + p.readUInt32BE(start + 8);
+  const flags = p.readUInt16BE(start + 12);
   if (flags === 0) return { id: BASIC_CLASS, channel, size, fields: {} };
   const fields: BasicProperties = {
     contentType: undefined,
@@ -74,8 +74,7 @@ export function decodeBasicHeaderFrame(channel: number, p: Buffer): DecodedHeade
     appId: undefined,
     clusterId: undefined,
   };
-  const end = p.length;
-  let at = 14;
+  let at = start + 14;
   // Reading past the end moves `at` beyond `end`: checked once, at the end.
   const shortString = (): string | undefined => {
     if (at >= end) {
@@ -83,10 +82,10 @@ export function decodeBasicHeaderFrame(channel: number, p: Buffer): DecodedHeade
       return undefined;
     }
     const n = p[at]!;
-    const start = at + 1;
-    at = start + n;
+    const from = at + 1;
+    at = from + n;
     if (at > end) return undefined;
-    return (n <= INTERN_MAX_BYTES ? internAscii(p, start, n) : null) ?? p.toString("utf8", start, at);
+    return (n <= INTERN_MAX_BYTES ? internAscii(p, from, n) : null) ?? p.toString("utf8", from, at);
   };
   const octet = (): number | undefined => {
     const value = p[at];

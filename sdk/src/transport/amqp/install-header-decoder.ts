@@ -1,11 +1,11 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { ChannelModel } from "amqplib";
+import { decodeBasicDeliver } from "./decode-basic-deliver.js";
 import { decodeBasicHeaderFrame } from "./decode-basic-header-frame.js";
 
 /** The parts of amqplib's `lib/frame.js` this module uses. */
 interface FrameModule {
-  parseFrame(bin: Buffer, max?: number): ParsedFrame | false;
   decodeFrame(frame: ParsedFrame): DecodedFrame;
 }
 
@@ -28,12 +28,18 @@ interface ConnectionInternals {
   recvFrame(): unknown;
 }
 
+const FRAME_METHOD = 1;
 const FRAME_HEADER = 2;
+const FRAME_BODY = 3;
+const FRAME_END = 0xce;
+/** type(1) channel(2) size(4) */
+const FRAME_HEADER_BYTES = 7;
+const EMPTY = Buffer.alloc(0);
 
 let frameModule: FrameModule | null | undefined;
 
 /**
- * Makes one amqplib connection read content-header frames (a message's properties) with
+ * Makes one amqplib connection read its frames here, and content-header frames (a message's properties) with
  * {@link decodeBasicHeaderFrame}, whose header table reader is py-amqp's, instead of amqplib's own.
  *
  * Why: amqplib 2.x cannot read the `L` field type, and py-amqp writes every Python int beyond ±(2^31-1) as `L`
@@ -45,6 +51,12 @@ let frameModule: FrameModule | null | undefined;
  * becomes a string (`"undecodable AMQP header table: ..."`), which the codec refuses as `InvalidHeaders`, instead
  * of a dead connection.
  *
+ * The frames themselves are cut out here too, where they lie in the chunk the socket delivered (amqplib's `parseFrame`
+ * makes a frame object and two buffer views per frame, its `decodeFrame` a BigInt and three strings per
+ * `basic.deliver`): `basic.deliver` is read by {@link decodeBasicDeliver}, body frames become amqplib's
+ * `{channel, content}`, every other frame goes to amqplib's `decodeFrame`. The checks and their errors are
+ * `parseFrame`'s.
+ *
  * Returns false (and changes nothing) when amqplib's internals do not have the expected shape, e.g. after an
  * amqplib upgrade; the transport reports that once as an `error` event.
  */
@@ -53,19 +65,49 @@ export function installHeaderDecoder(model: ChannelModel): boolean {
   const inner: unknown = (model as unknown as { connection?: unknown }).connection;
   if (frames === null || !isConnectionInternals(inner)) return false;
   const conn = inner;
+  // The bytes not parsed yet are `pending[at..]`: a frame is read where it lies in the chunk the socket delivered,
+  // without cutting the chunk's rest off it per frame (amqplib's `rest`, kept up to date whenever more is needed).
+  let pending = conn.rest;
+  let at = 0;
   conn.recvFrame = function recvFrame(this: ConnectionInternals): unknown {
-    const frame = frames.parseFrame(this.rest, this.maxFrameSize);
-    if (!frame) {
+    for (;;) {
+      const available = pending.length - at;
+      if (available >= FRAME_HEADER_BYTES) {
+        const size = pending.readUInt32BE(at + 3);
+        const max = this.maxFrameSize ?? 0;
+        // amqplib's parseFrame errors, word for word (its accept loop turns them into a frameError).
+        if (max > 0 && size > max) throw new Error(`Frame size ${size} exceeds maxFrameSize ${max}`);
+        if (available >= FRAME_HEADER_BYTES + size + 1) {
+          const start = at + FRAME_HEADER_BYTES;
+          const end = start + size;
+          if (pending[end] !== FRAME_END) throw new Error("Invalid frame");
+          at = end + 1;
+          return decodeFrameAt(frames, pending[start - FRAME_HEADER_BYTES]!, pending.readUInt16BE(start - 6), pending, start, end);
+        }
+      }
       const incoming = this.stream.read();
-      if (incoming === null) return false;
+      if (incoming === null) {
+        if (at > 0) {
+          pending = pending.subarray(at);
+          at = 0;
+        }
+        this.rest = pending;
+        return false;
+      }
       this.recvSinceLastCheck = true;
-      this.rest = Buffer.concat([this.rest, incoming]);
-      return this.recvFrame();
+      pending = at === pending.length ? incoming : Buffer.concat([pending.subarray(at), incoming]);
+      at = 0;
     }
-    this.rest = frame.rest;
-    return (frame.type === FRAME_HEADER ? decodeBasicHeaderFrame(frame.channel, frame.payload) : null) ?? frames.decodeFrame(frame);
   };
   return true;
+}
+
+/** The frame of `type` on `channel` whose payload is `buf[start, end)`, as amqplib's `decodeFrame` returns it. */
+function decodeFrameAt(frames: FrameModule, type: number, channel: number, buf: Buffer, start: number, end: number): unknown {
+  if (type === FRAME_BODY) return { channel, content: buf.subarray(start, end) };
+  const decoded =
+    type === FRAME_HEADER ? decodeBasicHeaderFrame(channel, buf, start, end) : type === FRAME_METHOD ? decodeBasicDeliver(channel, buf, start, end) : null;
+  return decoded ?? frames.decodeFrame({ type, channel, size: end - start, payload: buf.subarray(start, end), rest: EMPTY });
 }
 
 function loadFrameModule(): FrameModule | null {
@@ -75,7 +117,7 @@ function loadFrameModule(): FrameModule | null {
     // The package's exports map hides lib/; an absolute path reaches the very module instance amqplib uses.
     const loaded: unknown = require(path.join(path.dirname(require.resolve("amqplib")), "lib", "frame.js"));
     const m = loaded as Partial<FrameModule> | null;
-    frameModule = m !== null && typeof m.parseFrame === "function" && typeof m.decodeFrame === "function" ? (m as FrameModule) : null;
+    frameModule = m !== null && typeof m.decodeFrame === "function" ? (m as FrameModule) : null;
   } catch {
     frameModule = null;
   }

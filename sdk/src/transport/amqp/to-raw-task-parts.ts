@@ -1,22 +1,5 @@
-import type { Message } from "amqplib";
+import type { Message, MessageProperties } from "amqplib";
 import type { RawTaskParts } from "../../codec/task/raw-task-parts.js";
-
-/** amqplib property name → AMQP wire (py-amqp / kombu) name. `headers` is handled separately. */
-const PROPERTY_NAMES = [
-  ["contentType", "content_type"],
-  ["contentEncoding", "content_encoding"],
-  ["deliveryMode", "delivery_mode"],
-  ["priority", "priority"],
-  ["correlationId", "correlation_id"],
-  ["replyTo", "reply_to"],
-  ["expiration", "expiration"],
-  ["messageId", "message_id"],
-  ["timestamp", "timestamp"],
-  ["type", "type"],
-  ["userId", "user_id"],
-  ["appId", "app_id"],
-  ["clusterId", "cluster_id"],
-] as const;
 
 /**
  * An amqplib delivery as the transport-neutral parts the codec decodes: the properties the broker delivered under
@@ -26,12 +9,7 @@ const PROPERTY_NAMES = [
  * (channel-scoped; informative only, settle through the `Delivery`).
  */
 export function toRawTaskParts(message: Message): RawTaskParts {
-  const source = message.properties as unknown as Readonly<Record<string, unknown>>;
-  const properties: Record<string, unknown> = {};
-  for (const [from, to] of PROPERTY_NAMES) {
-    const value = source[from];
-    if (value !== undefined) properties[to] = value;
-  }
+  const properties = wireProperties(message.properties);
   const priority = properties["priority"];
   return {
     headers: message.properties.headers ?? {},
@@ -45,4 +23,26 @@ export function toRawTaskParts(message: Message): RawTaskParts {
     },
     deliveryTag: String(message.fields.deliveryTag),
   };
+}
+
+/**
+ * amqplib's property names → the AMQP wire (py-amqp / kombu) names, absent ones left out; `headers` is handled
+ * separately. Spelled out (not a loop over a name table): it runs once per message.
+ */
+function wireProperties(source: MessageProperties): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  if (source.contentType !== undefined) properties["content_type"] = source.contentType;
+  if (source.contentEncoding !== undefined) properties["content_encoding"] = source.contentEncoding;
+  if (source.deliveryMode !== undefined) properties["delivery_mode"] = source.deliveryMode;
+  if (source.priority !== undefined) properties["priority"] = source.priority;
+  if (source.correlationId !== undefined) properties["correlation_id"] = source.correlationId;
+  if (source.replyTo !== undefined) properties["reply_to"] = source.replyTo;
+  if (source.expiration !== undefined) properties["expiration"] = source.expiration;
+  if (source.messageId !== undefined) properties["message_id"] = source.messageId;
+  if (source.timestamp !== undefined) properties["timestamp"] = source.timestamp;
+  if (source.type !== undefined) properties["type"] = source.type;
+  if (source.userId !== undefined) properties["user_id"] = source.userId;
+  if (source.appId !== undefined) properties["app_id"] = source.appId;
+  if (source.clusterId !== undefined) properties["cluster_id"] = source.clusterId;
+  return properties;
 }
