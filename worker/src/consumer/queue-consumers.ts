@@ -169,32 +169,7 @@ export class QueueConsumers {
       return;
     }
     handle.inFlight += 1;
-    let settled = false;
-    const done = (): void => {
-      handle.inFlight -= 1;
-      if (handle.inFlight === 0) handle.drained?.();
-    };
-    const settle = (action: () => Promise<void>): Promise<void> => {
-      if (settled) return Promise.resolve();
-      settled = true;
-      return action().finally(done);
-    };
-    const tracked: TrackedDelivery = {
-      message: delivery.message,
-      queue: delivery.queue,
-      source: handle,
-      get settled() {
-        return settled;
-      },
-      ack: () => settle(() => delivery.ack()),
-      reject: (requeue: boolean) => settle(() => delivery.reject(requeue)),
-      abandon: () => {
-        if (settled) return;
-        settled = true;
-        done();
-      },
-    };
-    this.onDelivery(tracked);
+    this.onDelivery(new HandleDelivery(handle, delivery));
   }
 
   private async retire(handle: Handle): Promise<void> {
@@ -239,5 +214,54 @@ export class QueueConsumers {
     if (after === before || handle.consumer?.setPrefetch === undefined || this.qos.staticPrefetch === true) return;
     this.logger.debug(`basic.qos: prefetch_count->${after}`);
     handle.consumer.setPrefetch(after).catch((e: unknown) => this.logger.warning(`could not change the prefetch count to ${after}`, e));
+  }
+}
+
+/**
+ * A delivery counted in its handle's `inFlight` until it is settled (or abandoned): one object per message with its
+ * behaviour on the prototype, rather than a closure per member.
+ */
+class HandleDelivery implements TrackedDelivery {
+  private done = false;
+
+  constructor(
+    readonly source: Handle,
+    private readonly delivery: Delivery,
+  ) {}
+
+  get message(): Delivery["message"] {
+    return this.delivery.message;
+  }
+
+  get queue(): string {
+    return this.delivery.queue;
+  }
+
+  get settled(): boolean {
+    return this.done;
+  }
+
+  ack(): Promise<void> {
+    if (this.done) return Promise.resolve();
+    this.done = true;
+    return this.delivery.ack().finally(() => this.release());
+  }
+
+  reject(requeue: boolean): Promise<void> {
+    if (this.done) return Promise.resolve();
+    this.done = true;
+    return this.delivery.reject(requeue).finally(() => this.release());
+  }
+
+  abandon(): void {
+    if (this.done) return;
+    this.done = true;
+    this.release();
+  }
+
+  private release(): void {
+    const handle = this.source;
+    handle.inFlight -= 1;
+    if (handle.inFlight === 0) handle.drained?.();
   }
 }

@@ -53,7 +53,6 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
 
   async succeeded(request: TaskRequest, task: RegisteredTask, value: unknown, _runtimeSeconds: number): Promise<void> {
     const { store } = this.options;
-    const context = createRequestContext(request);
     try {
       // Callbacks and the next chain step are applied before the result is stored, so `children` lists them. Most
       // tasks have neither: no sender and no dispatch for them (the sender is a stateless wrapper, made where used).
@@ -67,7 +66,11 @@ export class CeleryOutcomeRecorder implements OutcomeRecorder {
               priority: this.inheritedPriority(request),
             });
       const result = prepareValue(value);
-      if (!effectiveIgnoreResult(request, task)) await store.storeResult({ taskId: request.id, state: "SUCCESS", result, traceback: null, context, children });
+      const storeResult = !effectiveIgnoreResult(request, task);
+      // Nothing to store (ignore_result, no chord) is the common case: no request context made for it.
+      if (!storeResult && request.chord === null) return;
+      const context = createRequestContext(request);
+      if (storeResult) await store.storeResult({ taskId: request.id, state: "SUCCESS", result, traceback: null, context, children });
       if (request.chord !== null) await store.onChordPartReturn(context, "SUCCESS", result, this.senderFor(request));
     } catch (error) {
       if (!CeleryProtoError.is(error) || error.code !== "EncodeError") throw error;
