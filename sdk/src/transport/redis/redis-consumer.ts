@@ -40,8 +40,12 @@ class Pending implements Delivery {
   constructor(
     private readonly consumer: RedisConsumer,
     readonly tag: string | null,
-    /** The envelope text as popped, and the queue it came from (for a restore that never reached `unacked`). */
-    readonly envelope: string,
+    /**
+     * The envelope text as popped, kept only until it is recorded in `unacked` (a restore of an unrecorded delivery
+     * needs it; a recorded one is restored from `unacked`): a held delivery does not keep ~1 KB alive for the GC to
+     * copy while it waits for a pool slot.
+     */
+    public envelope: string | null,
     readonly queue: string,
     readonly message: RawTaskParts,
     public registered: boolean,
@@ -361,7 +365,8 @@ export class RedisConsumer implements Consumer {
       try {
         const message = readRedisEnvelope(envelope);
         // The tag POP_MANY recorded is the one to remove, whatever this parser reads as the tag.
-        accepted.push(new Pending(this, recordedTag ?? message.deliveryTag, envelope, from, message, recordedTag !== null, noAck));
+        const recorded = recordedTag !== null;
+        accepted.push(new Pending(this, recordedTag ?? message.deliveryTag, recorded ? null : envelope, from, message, recorded, noAck));
       } catch (e) {
         // kombu cannot decode it either (its consumer raises); it is reported, not redelivered forever.
         if (recordedTag !== null) await this.remover.remove(recordedTag);
@@ -402,7 +407,7 @@ export class RedisConsumer implements Consumer {
     for (const pending of recordable) {
       const info = pending.message.deliveryInfo;
       scored.push(score, pending.tag as string);
-      fields.push(pending.tag as string, encodeUnackedText(pending.envelope, info?.exchange ?? "", info === null ? pending.queue : info.routingKey));
+      fields.push(pending.tag as string, encodeUnackedText(pending.envelope as string, info?.exchange ?? "", info === null ? pending.queue : info.routingKey));
     }
     try {
       const results = await commands
@@ -412,7 +417,10 @@ export class RedisConsumer implements Consumer {
         .exec();
       const failed = results?.find(([err]) => err !== null);
       if (failed !== undefined) throw failed[0];
-      for (const pending of recordable) pending.registered = true;
+      for (const pending of recordable) {
+        pending.registered = true;
+        pending.envelope = null;
+      }
     } catch (e) {
       this.emitError(toTransportError(e, "recording the delivery in unacked (it stays in memory only)"));
     }
@@ -426,7 +434,7 @@ export class RedisConsumer implements Consumer {
     this.wake?.();
     const { ctx } = this.deps;
     if (!pending.registered) {
-      if (kind === "requeue") await pushRestoredEntry(ctx, entryFromEnvelope(pending.envelope, pending.queue), true);
+      if (kind === "requeue") await pushRestoredEntry(ctx, entryFromEnvelope(pending.envelope as string, pending.queue), true);
       return;
     }
     const tag = pending.tag as string;
@@ -455,7 +463,7 @@ export class RedisConsumer implements Consumer {
       this.unsettled.delete(pending);
       try {
         if (pending.registered) await restoreByTag(this.deps.ctx, pending.tag as string, false);
-        else await pushRestoredEntry(this.deps.ctx, entryFromEnvelope(pending.envelope, pending.queue), false);
+        else await pushRestoredEntry(this.deps.ctx, entryFromEnvelope(pending.envelope as string, pending.queue), false);
       } catch (e) {
         this.emitError(CeleryProtoError.from(e, "BrokerError"));
       }
