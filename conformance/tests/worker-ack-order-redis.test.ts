@@ -76,8 +76,14 @@ describe("proto worker on Redis: when acks reach Redis (MONITOR)", { timeout: 60
     await server?.dispose();
   });
 
-  /** The delivery tag POP_MANY recorded in `unacked` for the task `id` (its envelope holds the id). */
-  const tagOf = (id: string): string | undefined => seen.find((c) => c.name === "hset" && c.args[0] === "unacked" && (c.args[2] ?? "").includes(id))?.args[1];
+  /** The delivery tag POP_MANY recorded in `unacked` for the task `id` (its envelope holds the id): one HSET a fetch. */
+  const tagOf = (id: string): string | undefined => {
+    for (const c of seen) {
+      if (c.name !== "hset" || c.args[0] !== "unacked") continue;
+      for (let i = 1; i + 1 < c.args.length; i += 2) if ((c.args[i + 1] as string).includes(id)) return c.args[i];
+    }
+    return undefined;
+  };
   /** Index in `seen` of the ack (`ZREM unacked_index`) that removed `tag`, -1 if none yet. */
   const ackIndex = (tag: string): number => seen.findIndex((c) => c.name === "zrem" && c.args[0] === "unacked_index" && c.args.includes(tag));
 

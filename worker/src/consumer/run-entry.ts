@@ -4,7 +4,7 @@ import { taskEventBase } from "../lifecycle/task-event-base.js";
 import type { WorkerEventEmitter } from "../lifecycle/worker-event-emitter.js";
 import type { WorkerLogger } from "../logging/worker-logger.js";
 import type { OutcomeRecorder } from "../outcomes/outcome-recorder.js";
-import type { ExecutionOutcome, ExecutionPool } from "../pool/execution-pool.js";
+import type { ExecutionHooks, ExecutionOutcome, ExecutionPool } from "../pool/execution-pool.js";
 import type { RunSpan, RunTracer } from "../tracing/run-tracer.js";
 import { deduplicateRedelivery } from "./deduplicate-redelivery.js";
 import type { EntryPhase, HeldEntry } from "./held-entry.js";
@@ -80,11 +80,15 @@ export async function runEntry(
       soft: request.timeLimit[1] ?? task.options.softTimeLimit ?? ctx.defaultLimits?.soft ?? null,
     };
     try {
-      outcome = await pool.run(task, request, limits, {
-        onAccepted: (pid) => accept(pid),
+      const hooks: ExecutionHooks = {
+        onAccepted: accept,
         onUpdateState: (state, meta) => ctx.outcomes.updateState(request, state, meta),
-        ...(ctx.tracer == null ? {} : { within: <T>(fn: () => T): T => (span === null ? fn() : span.within(fn)), traceCarrier: () => startSpan()?.carrier() }),
-      });
+      };
+      if (ctx.tracer != null) {
+        hooks.within = <T>(fn: () => T): T => (span === null ? fn() : span.within(fn));
+        hooks.traceCarrier = () => startSpan()?.carrier();
+      }
+      outcome = await pool.run(task, request, limits, hooks);
     } catch (e) {
       // The pool could not run it at all (closed, spawn failure): a failure of this task, as Celery reports it.
       if (entry.phase !== "active") accept(process.pid);

@@ -105,15 +105,17 @@ export function formatPythonFloat(value: number): string {
     const text = String(value);
     return text.includes(".") ? text : `${text}.0`;
   }
-  const [mantissa = "", exponentText = "0"] = Math.abs(value).toExponential().split("e");
-  const exponent = Number(exponentText);
-  const digits = mantissa.replace(".", "");
+  // `d.ddde±x`: the mantissa is Python's already (one digit before the point), only the exponent's width differs.
+  const exponential = magnitude.toExponential();
+  const at = exponential.indexOf("e");
+  const mantissa = exponential.slice(0, at);
+  const exponent = Number(exponential.slice(at + 1));
   const sign = value < 0 ? "-" : "";
   if (exponent < -4 || exponent >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const e = Math.abs(exponent).toString().padStart(2, "0");
-    return `${sign}${m}e${exponent < 0 ? "-" : "+"}${e}`;
+    const e = exponent <= -10 || exponent >= 10 ? String(Math.abs(exponent)) : `0${Math.abs(exponent)}`;
+    return `${sign}${mantissa}e${exponent < 0 ? "-" : "+"}${e}`;
   }
+  const digits = mantissa.replace(".", "");
   if (exponent < 0) return `${sign}0.${"0".repeat(-exponent - 1)}${digits}`;
   const intPart = digits.slice(0, exponent + 1).padEnd(exponent + 1, "0");
   const fraction = digits.slice(exponent + 1);

@@ -38,6 +38,8 @@ const LIST_SEP = lit(", ", true, 0);
  */
 export function safeRepr(value: unknown, options: SafeReprOptions = {}): string {
   let maxlen = options.maxlen;
+  // A task's most common result: no token list for it. `truncate` leaves "None" whole only below a budget of 5.
+  if ((value === null || value === undefined) && (maxlen === undefined || maxlen > 4)) return "None";
   const maxlevels = options.maxlevels ?? 3;
   const modern = (options.style ?? "celery5.7") === "celery5.7";
   const out: string[] = [];

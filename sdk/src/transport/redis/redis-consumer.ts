@@ -32,28 +32,39 @@ export interface RedisConsumerDeps {
   readonly onCancelled: (consumer: RedisConsumer) => void;
 }
 
-/** One delivered, not yet settled message (kombu's `QoS._delivered` entry). */
-interface Pending {
-  readonly tag: string | null;
-  /** The envelope text as popped, and the queue it came from (for a restore that never reached `unacked`). */
-  readonly envelope: string;
-  readonly queue: string;
-  readonly message: RawTaskParts;
-  registered: boolean;
-  settled: boolean;
+/**
+ * One delivered, not yet settled message (kombu's `QoS._delivered` entry), and the delivery handed out for it: one
+ * object per message with its behaviour on the prototype, rather than a record plus a delivery of two closures.
+ */
+class Pending implements Delivery {
+  constructor(
+    private readonly consumer: RedisConsumer,
+    readonly tag: string | null,
+    /**
+     * The envelope text as popped, kept only until it is recorded in `unacked` (a restore of an unrecorded delivery
+     * needs it; a recorded one is restored from `unacked`): a held delivery does not keep ~1 KB alive for the GC to
+     * copy while it waits for a pool slot.
+     */
+    public envelope: string | null,
+    readonly queue: string,
+    readonly message: RawTaskParts,
+    public registered: boolean,
+    public settled: boolean,
+  ) {}
+
+  ack(): Promise<void> {
+    return this.consumer.settle(this, "ack");
+  }
+
+  reject(requeue: boolean): Promise<void> {
+    return this.consumer.settle(this, requeue ? "requeue" : "drop");
+  }
 }
 
 /** A fetch the BRPOP connection dropped during: its `unacked_index` score and the tags its reply did bring. */
 interface InterruptedFetch {
   readonly score: string;
   readonly received: ReadonlySet<string>;
-}
-
-/** One popped envelope, the queue it belongs to, and its delivery tag if `POP_MANY` already recorded it in unacked. */
-interface Popped {
-  readonly queue: string;
-  readonly envelope: string;
-  readonly recordedTag: string | null;
 }
 
 /**
@@ -123,7 +134,7 @@ export class RedisConsumer implements Consumer {
         const fanout = state.fanoutBindingOf(queue);
         if (fanout === undefined) continue;
         const pattern = layout.fanoutPattern(fanout.exchange, fanout.routingKey);
-        consumer.unsubscribers.push(await deps.subscriber.subscribe(pattern, (envelope) => void consumer.deliver([{ queue, envelope, recordedTag: null }])));
+        consumer.unsubscribers.push(await deps.subscriber.subscribe(pattern, (envelope) => void consumer.deliverOne(queue, envelope)));
       }
       if (listQueues.length > 0) {
         // Lazy connection: the first BRPOP connects it, and waits (queued) while Redis is unreachable.
@@ -211,24 +222,22 @@ export class RedisConsumer implements Consumer {
           score,
           record ? "1" : "0",
         )) as (string | null)[];
-        const batch: Popped[] = [];
-        for (let i = 0; i + 2 < flat.length; i += 3) {
-          batch.push({ queue: ctx.layout.queueFromListKey(flat[i] as string), envelope: flat[i + 1] as string, recordedTag: flat[i + 2] ?? null });
-        }
         if (record && this.blockingCloses !== closesBefore) {
-          this.interruptedFetches.push({ score, received: new Set(batch.map((p) => p.recordedTag).filter((t) => t !== null)) });
+          const received = new Set<string>();
+          for (let i = 2; i < flat.length; i += 3) if (typeof flat[i] === "string") received.add(flat[i] as string);
+          this.interruptedFetches.push({ score, received });
         }
         score = null;
-        if (batch.length > 0) {
+        if (flat.length >= 3) {
           if (this.cancelled) {
             await this.pushBack(flat);
             break;
           }
-          cycle.rotate((batch[batch.length - 1] as Popped).queue);
+          cycle.rotate(ctx.layout.queueFromListKey(flat[flat.length - 3] as string));
           if (this.waiter?.watching(this.blockingCloses) === true && ++busyFetches >= BUSY_FETCHES_BEFORE_UNWATCH) {
             await this.waiter.unwatch(blocking, this.blockingCloses);
           }
-          await this.deliver(batch);
+          await this.deliver(flat);
           continue;
         }
         busyFetches = 0;
@@ -264,7 +273,7 @@ export class RedisConsumer implements Consumer {
       }
       const queue = ctx.layout.queueFromListKey(key);
       cycle.rotate(queue);
-      await this.deliver([{ queue, envelope: item, recordedTag: null }]);
+      await this.deliverOne(queue, item);
     }
   }
 
@@ -334,22 +343,36 @@ export class RedisConsumer implements Consumer {
     }
   }
 
-  /** kombu's `basic_consume` callback for each message: `QoS.append` (unless no_ack), then the user's callback. */
-  private async deliver(batch: readonly Popped[]): Promise<void> {
+  /** One message BRPOP popped or a fanout PUBLISH brought, not recorded in unacked yet. */
+  private deliverOne(queue: string, envelope: string): Promise<void> {
+    return this.deliver([null, envelope, null], queue);
+  }
+
+  /**
+   * kombu's `basic_consume` callback for each message: `QoS.append` (unless no_ack), then the user's callback.
+   * `flat` is `POP_MANY`'s reply, `list key, envelope, recorded tag or null` per message; `queue`, when given, is the
+   * queue of every message in it (else each one's is read from its list key).
+   */
+  private async deliver(flat: readonly (string | null)[], queue?: string): Promise<void> {
     if (this.cancelled) return;
     const noAck = this.options.noAck === true;
     const accepted: Pending[] = [];
-    for (const { queue, envelope, recordedTag } of batch) {
+    const { layout } = this.deps.ctx;
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      const envelope = flat[i + 1] as string;
+      const recordedTag = flat[i + 2] ?? null;
+      const from = queue ?? layout.queueFromListKey(flat[i] as string);
       try {
         const message = readRedisEnvelope(envelope);
         // The tag POP_MANY recorded is the one to remove, whatever this parser reads as the tag.
-        accepted.push({ tag: recordedTag ?? message.deliveryTag, envelope, queue, message, registered: recordedTag !== null, settled: noAck });
+        const recorded = recordedTag !== null;
+        accepted.push(new Pending(this, recordedTag ?? message.deliveryTag, recorded ? null : envelope, from, message, recorded, noAck));
       } catch (e) {
         // kombu cannot decode it either (its consumer raises); it is reported, not redelivered forever.
         if (recordedTag !== null) await this.remover.remove(recordedTag);
         const error = CeleryProtoError.from(e, "InvalidEnvelope");
         this.emitError(
-          new CeleryProtoError(error.code, `message from queue ${JSON.stringify(queue)} dropped: ${error.message}`, { cause: e, details: error.details }),
+          new CeleryProtoError(error.code, `message from queue ${JSON.stringify(from)} dropped: ${error.message}`, { cause: e, details: error.details }),
         );
       }
     }
@@ -358,14 +381,8 @@ export class RedisConsumer implements Consumer {
       await this.register(accepted);
     }
     for (const pending of accepted) {
-      const delivery: Delivery = {
-        message: pending.message,
-        queue: pending.queue,
-        ack: () => this.settle(pending, "ack"),
-        reject: (requeue: boolean) => this.settle(pending, requeue ? "requeue" : "drop"),
-      };
       try {
-        this.onDelivery(delivery);
+        this.onDelivery(pending);
       } catch (e) {
         this.emitError(CeleryProtoError.from(e));
       }
@@ -390,7 +407,7 @@ export class RedisConsumer implements Consumer {
     for (const pending of recordable) {
       const info = pending.message.deliveryInfo;
       scored.push(score, pending.tag as string);
-      fields.push(pending.tag as string, encodeUnackedText(pending.envelope, info?.exchange ?? "", info === null ? pending.queue : info.routingKey));
+      fields.push(pending.tag as string, encodeUnackedText(pending.envelope as string, info?.exchange ?? "", info === null ? pending.queue : info.routingKey));
     }
     try {
       const results = await commands
@@ -400,20 +417,24 @@ export class RedisConsumer implements Consumer {
         .exec();
       const failed = results?.find(([err]) => err !== null);
       if (failed !== undefined) throw failed[0];
-      for (const pending of recordable) pending.registered = true;
+      for (const pending of recordable) {
+        pending.registered = true;
+        pending.envelope = null;
+      }
     } catch (e) {
       this.emitError(toTransportError(e, "recording the delivery in unacked (it stays in memory only)"));
     }
   }
 
-  private async settle(pending: Pending, kind: "ack" | "drop" | "requeue"): Promise<void> {
+  /** A delivery's ack or reject (through {@link Pending}). */
+  async settle(pending: Pending, kind: "ack" | "drop" | "requeue"): Promise<void> {
     if (pending.settled) return;
     pending.settled = true;
     this.unsettled.delete(pending);
     this.wake?.();
     const { ctx } = this.deps;
     if (!pending.registered) {
-      if (kind === "requeue") await pushRestoredEntry(ctx, entryFromEnvelope(pending.envelope, pending.queue), true);
+      if (kind === "requeue") await pushRestoredEntry(ctx, entryFromEnvelope(pending.envelope as string, pending.queue), true);
       return;
     }
     const tag = pending.tag as string;
@@ -442,7 +463,7 @@ export class RedisConsumer implements Consumer {
       this.unsettled.delete(pending);
       try {
         if (pending.registered) await restoreByTag(this.deps.ctx, pending.tag as string, false);
-        else await pushRestoredEntry(this.deps.ctx, entryFromEnvelope(pending.envelope, pending.queue), false);
+        else await pushRestoredEntry(this.deps.ctx, entryFromEnvelope(pending.envelope as string, pending.queue), false);
       } catch (e) {
         this.emitError(CeleryProtoError.from(e, "BrokerError"));
       }

@@ -43,15 +43,16 @@ redis.call('ZADD', KEYS[2], 'GT', ms + tonumber(ARGV[3]), ARGV[2])
 `;
 
 /**
- * A BRPOP that does not block and takes up to ARGV[1] messages: RPOP from each key in BRPOP's key order (priority
- * step, then queue cycle) until the count is reached. kombu takes one message per BRPOP round trip; this is the same
+ * A BRPOP that does not block and takes up to ARGV[1] messages: RPOP (with a count) from each key in BRPOP's key
+ * order (priority step, then queue cycle) until the count is reached. kombu takes one message per BRPOP round trip; this is the same
  * order in one round trip for a prefetch window's worth.
  *
  * With ARGV[3] = "1" each popped envelope is recorded as kombu's `QoS.append` records it (`ZADD unacked_index ARGV[2]
  * <tag>`, `HSET unacked <tag> [envelope, exchange, routing_key]`) in the same script, so a reply lost with the
  * connection leaves the messages in `unacked`, where the consumer finds them again by that score, instead of nowhere.
  * Only envelopes whose tag, exchange and routing key are printable ASCII without quote or backslash are recorded here
- * (their JSON is the quoted text, as Python's `json.dumps` writes it); the caller records the rest.
+ * (their JSON is the quoted text, as Python's `json.dumps` writes it); the caller records the rest. The records of
+ * one call go out as one ZADD and one HSET of many members: a command per message cost Redis more than the pops.
  * KEYS: unacked, unacked_index, then the lists. Returns a flat list `key1, item1, tag1, key2, ...` where the tag is
  * the recorded delivery tag or nil (Lua `false`) if the envelope was not recorded: "" is a tag kombu records like any
  * other string.
@@ -74,23 +75,32 @@ local function recordable(item)
   return tag, '[' .. item .. ', "' .. exchange .. '", "' .. routing_key .. '"]'
 end
 local out = {}
+local scored, fields = {}, {}
 local got = 0
 for i = 3, #KEYS do
-  while got < want do
-    local item = redis.call('RPOP', KEYS[i])
-    if not item then break end
-    local tag, value = nil, nil
-    if record then tag, value = recordable(item) end
-    if tag then
-      redis.call('ZADD', KEYS[2], ARGV[2], tag)
-      redis.call('HSET', KEYS[1], tag, value)
-    end
-    out[#out + 1] = KEYS[i]
-    out[#out + 1] = item
-    out[#out + 1] = tag or false
-    got = got + 1
-  end
   if got >= want then break end
+  local items = redis.call('RPOP', KEYS[i], want - got)
+  if items then
+    for n = 1, #items do
+      local item = items[n]
+      local tag, value = nil, nil
+      if record then tag, value = recordable(item) end
+      if tag then
+        scored[#scored + 1] = ARGV[2]
+        scored[#scored + 1] = tag
+        fields[#fields + 1] = tag
+        fields[#fields + 1] = value
+      end
+      out[#out + 1] = KEYS[i]
+      out[#out + 1] = item
+      out[#out + 1] = tag or false
+    end
+    got = got + #items
+  end
+end
+if #scored > 0 then
+  redis.call('ZADD', KEYS[2], unpack(scored))
+  redis.call('HSET', KEYS[1], unpack(fields))
 end
 return out
 `;
