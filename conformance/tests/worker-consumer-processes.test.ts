@@ -92,6 +92,56 @@ for (const broker of BROKERS) {
       assert.deepEqual(JSON.parse(result.stdout), { [node]: { ok: "pong" } });
     });
 
+    it("remote control from the real Celery CLI: active, stats, terminate (revoke with terminate) and revoked under the one node name", async () => {
+      const env = { brokerUrl, resultBackend: backend };
+      const cli = async (args: readonly string[]): Promise<unknown> => {
+        const result = await runCelery(env, [...args, "-d", node, "--json", "-t", "5"]);
+        assert.equal(result.code, 0, result.stderr);
+        return JSON.parse(result.stdout);
+      };
+      const calls = Array.from({ length: 4 }, (_, i) => ({ task: "multiproc.whoami", args: JSON.stringify([`long-${i}`, runsFile, 6_000]) }));
+      const sent = await runCeleryClient("send", { broker: brokerUrl, backend, queue, calls });
+      // Each consumer process prefetches on its own (as prefork's children share one prefetch window, but here per
+      // process): one may hold three of the four, running two and reserving one.
+      const started = (): Map<string, string> =>
+        new Map(
+          readFileSync(runsFile, "utf8")
+            .split("\n")
+            .filter((line) => line.startsWith("long-"))
+            .map((line) => [line.split(" ")[0] ?? "", line.split(" ")[1] ?? ""]),
+        );
+      await poll(
+        async () => new Set(started().values()).size === 2,
+        20_000,
+        () => `the long tasks do not run in both consumer processes: ${readFileSync(runsFile, "utf8")}`,
+      );
+      const idOf = (token: string): string => sent[Number(token.slice("long-".length))]?.id ?? "";
+      const running = [...started().keys()].map(idOf).sort();
+      const active = (await cli(["inspect", "active"])) as Record<string, { id: string; hostname: string }[]>;
+      assert.deepEqual(Object.keys(active), [node], "one reply, from the node");
+      assert.deepEqual(active[node]?.map((t) => t.id).sort(), running, JSON.stringify(active));
+      assert.ok(active[node]?.every((t) => t.hostname === node));
+      const reserved = (await cli(["inspect", "reserved"])) as Record<string, { id: string }[]>;
+      assert.deepEqual(
+        [...running, ...(reserved[node] ?? []).map((t) => t.id)].sort(),
+        sent.map((t) => t.id).sort(),
+        "what runs and what is reserved, over both consumer processes, is every task sent",
+      );
+      const stats = (await cli(["inspect", "stats"])) as Record<string, { total: Record<string, number>; pool: { processes: number[] } }>;
+      assert.ok((stats[node]?.total["multiproc.whoami"] ?? 0) >= 60, JSON.stringify(stats[node]?.total));
+      assert.deepEqual([...(stats[node]?.pool.processes ?? [])].sort(), [...childPids].sort(), "the pool processes listed are the consumer processes");
+      const victim = running[0] ?? "";
+      const revoke = (await cli(["control", "terminate", "SIGTERM", victim])) as Record<string, { ok: string }>[];
+      assert.deepEqual(revoke, [{ [node]: { ok: `terminate: ${victim}` } }]);
+      const revoked = (await cli(["inspect", "revoked"])) as Record<string, string[]>;
+      assert.ok(revoked[node]?.includes(victim), JSON.stringify(revoked));
+      const results = await runCeleryClient("get", { broker: brokerUrl, backend, queue, ids: sent.map((t) => t.id), timeout: 30 });
+      assert.deepEqual(
+        results.map((r) => [r.id, r.state]),
+        sent.map((t) => [t.id, t.id === victim ? "REVOKED" : "SUCCESS"]),
+      );
+    });
+
     it("a consumer process killed with SIGKILL is logged as billiard logs a lost process and replaced; the node keeps draining", async () => {
       const [victim] = childPids;
       assert.ok(victim !== undefined);

@@ -9,7 +9,7 @@ import { queueExchange } from "../../../sdk/src/transport/queue-spec.js";
 import { createWorker } from "../../../worker/src/create-worker.js";
 import { serveWorkerMetrics } from "../../../worker/src/metrics/serve-worker-metrics.js";
 import { maskBrokerUrl } from "../../../sdk/src/transport/mask-broker-url.js";
-import type { CompiledWorkerOptions, WorkerOptions } from "../../../worker/src/worker-options.js";
+import type { CompiledWorkerOptions, PidboxServices, WorkerOptions } from "../../../worker/src/worker-options.js";
 import { CONNECTION_TIMEOUT_FLAG_NAME, parseConnectionTimeoutMs } from "../remote/connect-broker.js";
 import { importTaskModule, loadTaskModule } from "../../../worker/src/load-task-module.js";
 import { runSetupWorker } from "../../../worker/src/run-setup-worker.js";
@@ -23,6 +23,9 @@ import { expandNodeName } from "../../../worker/src/expand-node-name.js";
 import { type ConsumerCluster, startConsumerCluster } from "../../../worker/src/cluster/start-consumer-cluster.js";
 import { CONSUMER_CHILD_ENV, type ConsumerChildSpec, formatConsumerChildSpec, readConsumerChildSpec } from "../../../worker/src/cluster/consumer-child-spec.js";
 import { followNodeProcess } from "../../../worker/src/cluster/follow-node-process.js";
+import { forwardingCommands } from "../../../worker/src/cluster/forwarding-commands.js";
+import { serveConsumerControl } from "../../../worker/src/cluster/serve-consumer-control.js";
+import { startBrokerPidbox } from "../../../worker/src/worker-defaults.js";
 import { DEFAULT_WORKER_OPTIONS } from "../../../worker/src/worker-options.js";
 import { parseLogLevel } from "../../../worker/src/logging/log-level.js";
 import { createCeleryLogger } from "../../../worker/src/logging/worker-logger.js";
@@ -208,11 +211,23 @@ export default class WorkerCommand extends Command {
         authLayout: flags["auth-layout"] as "5.5" | "5.3",
         ...extra,
         // The node of --consumer-processes: consumes nothing; its pool stays idle (the children run the tasks).
-        ...(clustered ? { consumeTasks: false, pool: "async" as const, concurrency: clusterConcurrency } : {}),
+        // Its remote control forwards what concerns consumption to the children and merges their replies.
+        ...(clustered
+          ? {
+              consumeTasks: false,
+              pool: "async" as const,
+              concurrency: clusterConcurrency,
+              control: (services: PidboxServices) =>
+                startBrokerPidbox(
+                  services,
+                  forwardingCommands(() => cluster),
+                ),
+            }
+          : {}),
         // One of its children: consumes with its share of -c; the node does remote control, heartbeats, mingle, gossip.
         ...(consumerChild === null
           ? {}
-          : { concurrency: consumerChild.concurrency, heartbeat: false, mingle: false, gossip: false, control: false as const, statedb: null }),
+          : { concurrency: consumerChild.concurrency, heartbeat: false, mingle: false, gossip: false, control: serveConsumerControl, statedb: null }),
         ...(logfile === null ? {} : { logger: createCeleryLogger({ level: parseLogLevel(flags.loglevel), write: logfile.write }) }),
       });
       await loadTaskModule(flags.app, worker.registry);

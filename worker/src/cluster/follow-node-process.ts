@@ -14,7 +14,7 @@ export interface FollowedWorker {
 export function followNodeProcess(worker: FollowedWorker, logger: WorkerLogger): { ready(): void } {
   let asked = false;
   process.on("message", (message: unknown) => {
-    if (!isNodeToConsumerMessage(message)) return;
+    if (!isNodeToConsumerMessage(message) || message.type !== "stop") return;
     asked = true;
     void worker.stop({ cold: message.cold });
   });

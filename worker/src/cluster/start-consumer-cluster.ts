@@ -23,6 +23,11 @@ export interface ConsumerCluster {
   /** The pids of the live children. */
   pids(): readonly number[];
   /**
+   * Forwards a remote-control request to every live child, which dispatches it locally; resolves with the replies of
+   * those that answered within `timeoutMs` (a child that exits or stays silent is left out).
+   */
+  request(method: string, args: Readonly<Record<string, unknown>>, timeoutMs?: number): Promise<unknown[]>;
+  /**
    * Warm (let running tasks finish) or cold stop of every child, as the node itself stops; a cold stop while a warm
    * one runs escalates it. Resolves once every child exited.
    */
@@ -47,13 +52,19 @@ export function startConsumerCluster(options: ConsumerClusterOptions): ConsumerC
   });
   ready.catch(() => undefined);
   const notReady = new Set(shares.map((_, index) => index));
+  const awaiting = new Map<number, (reply: unknown) => void>();
+  let nextRequest = 0;
 
   const spawn = (index: number): void => {
     const child = options.fork({ index, concurrency: shares[index] ?? 1 });
     children.set(index, child);
     child.on("message", (message: unknown) => {
-      if (!isConsumerToNodeMessage(message) || !notReady.delete(index)) return;
-      if (notReady.size === 0) resolveReady();
+      if (!isConsumerToNodeMessage(message)) return;
+      if (message.type === "control-reply") {
+        awaiting.get(message.id)?.(message.reply);
+        return;
+      }
+      if (notReady.delete(index) && notReady.size === 0) resolveReady();
     });
     exited.set(
       index,
@@ -82,6 +93,30 @@ export function startConsumerCluster(options: ConsumerClusterOptions): ConsumerC
   return {
     ready,
     pids: () => [...children.values()].flatMap((c) => (c.pid === undefined ? [] : [c.pid])),
+    async request(method, args, timeoutMs = 5_000) {
+      const asked = [...children.values()].filter((child) => child.connected);
+      const replies = await Promise.all(
+        asked.map(
+          (child) =>
+            new Promise<{ readonly reply: unknown } | null>((resolve) => {
+              const id = nextRequest++;
+              const done = (answer: { readonly reply: unknown } | null): void => {
+                clearTimeout(timer);
+                awaiting.delete(id);
+                child.off("exit", onExit);
+                resolve(answer);
+              };
+              const onExit = (): void => done(null);
+              const timer = setTimeout(() => done(null), timeoutMs);
+              awaiting.set(id, (reply) => done({ reply }));
+              child.once("exit", onExit);
+              const message: NodeToConsumerMessage = { type: "control", id, method, arguments: args };
+              child.send(message, (error) => error && done(null));
+            }),
+        ),
+      );
+      return replies.flatMap((answer) => (answer === null ? [] : [answer.reply]));
+    },
     async stop({ cold = false } = {}) {
       if (stopping === "cold" || (stopping === "warm" && !cold)) {
         await Promise.all(exited.values());
