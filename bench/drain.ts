@@ -5,7 +5,7 @@
 // concurrency × 4, and ack each delivery in its callback; no decoding, no task): the worker's cost above the transport. Meant for A/B runs of two builds, alternated: BENCH_ROOT picks the build (a
 // directory with bin/, dist/, package.json and bench/tasks/; default this checkout).
 // BENCH_NODE_FLAGS adds node flags to the worker (e.g. --cpu-prof); BENCH_WORKER_PROCESSES=N starts N independent
-// workers (distinct node names) on the queue and sums their CPU; BENCH_WORKER_LOG=<file> appends worker i's output
+// workers (distinct node names) on the queue; the CPU summed is each worker's process tree (its --consumer-processes, -P process children); BENCH_WORKER_LOG=<file> appends worker i's output
 // (e.g. with BENCH_NODE_FLAGS=--trace-gc) to <file>.i.
 // Usage: node --import tsx bench/drain.ts <redis|amqp|amqp-raw|amqp-transport> [count=20000] [concurrency=8] [worker flags...]
 import { spawn } from "node:child_process";
@@ -39,11 +39,35 @@ async function enqueue(): Promise<void> {
   await client.close();
 }
 
-/** user + system CPU seconds of a process (Linux /proc). */
+/** user + system CPU seconds and parent pid of a process (Linux /proc), or null once it is gone. */
+function readStat(pid: number): { readonly cpu: number; readonly ppid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { cpu: (Number(fields[11]) + Number(fields[12])) / 100, ppid: Number(fields[1]) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * user + system CPU seconds of a process and of its live descendants (`--consumer-processes`, `-P process`): a child
+ * still running is not in its parent's cutime.
+ */
 function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  const stats = new Map<number, { readonly cpu: number; readonly ppid: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat !== null) stats.set(Number(entry), stat);
+  }
+  let total = 0;
+  const pending = [pid];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    total += stats.get(next)?.cpu ?? 0;
+    for (const [child, stat] of stats) if (stat.ppid === next) pending.push(child);
+  }
+  return total;
 }
 
 let workerCpuSeconds = 0;

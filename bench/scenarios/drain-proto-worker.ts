@@ -14,6 +14,9 @@ export function protoWorkerName(concurrency: number): string {
   return `proto worker -c${concurrency}`;
 }
 
+/** The default -c50 shared out between two consumer processes under one node name (`--consumer-processes 2`). */
+export const PROTO_CONSUMER_PROCESSES = "proto worker -c50 --consumer-processes 2";
+
 /** The -c8 drain with one malformed message per 20 valid ones: what rejecting them costs (only valid ones count). */
 export const PROTO_WITH_MALFORMED = `proto worker -c8, 1 malformed per ${VALID_PER_MALFORMED}`;
 
@@ -30,6 +33,13 @@ export function protoDrainContenders(): Contender[] {
     ),
     {
       scenario: "drain",
+      name: PROTO_CONSUMER_PROCESSES,
+      broker,
+      run: ({ count }) =>
+        drainSample(broker, "proto", (url, queue) => enqueueNoopTasks(url, queue, count), protoWorker(50, count, ["--consumer-processes", "2"])),
+    },
+    {
+      scenario: "drain",
       name: PROTO_WITH_MALFORMED,
       broker,
       run: ({ count }) => drainSample(broker, "malformed", (url, queue) => enqueueWithMalformed(url, queue, count), protoWorker(8, count)),
@@ -37,10 +47,10 @@ export function protoDrainContenders(): Contender[] {
   ]);
 }
 
-function protoWorker(concurrency: number, count: number): (url: string, queue: string) => DrainProcess {
+function protoWorker(concurrency: number, count: number, extraArgs: readonly string[] = []): (url: string, queue: string) => DrainProcess {
   return (url, queue) => ({
     command: PROTO_BIN,
-    args: protoWorkerArgs({ queue, concurrency, loglevel: "INFO", broker: url }),
+    args: [...protoWorkerArgs({ queue, concurrency, loglevel: "INFO", broker: url }), ...extraArgs],
     env: { CELERY_RESULT_BACKEND: "" },
     count,
     completion: "succeeded",

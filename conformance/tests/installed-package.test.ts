@@ -452,6 +452,47 @@ describe(`the installed package (${NODE})`, () => {
       }
     });
   }
+
+  it("proto worker --consumer-processes 2 (Redis) forks its consumer processes from the installed bin and runs a Python producer's tasks there", async () => {
+    const queue = unique("cluster");
+    const worker = InstalledProto.start(project, [
+      "worker",
+      "-A",
+      "./tasks.js",
+      "-c",
+      "4",
+      "--consumer-processes",
+      "2",
+      "-Q",
+      queue,
+      "-l",
+      "INFO",
+      "-n",
+      `${unique("node")}@%h`,
+      "--broker",
+      BROKER,
+      "--backend",
+      BACKEND,
+    ]);
+    try {
+      await worker.waitFor(/\] \S+ ready\.\n/);
+      const results = await runCeleryClient("call", {
+        broker: BROKER,
+        backend: BACKEND,
+        queue,
+        timeout: 20,
+        calls: [{ task: "installed.add", args: "[20, 22]" }, ...Array.from({ length: 8 }, () => ({ task: "installed.pid" }))],
+      });
+      assert.equal(results[0]?.ok && results[0].value, 42);
+      for (const pid of results.slice(1))
+        assert.ok(
+          pid.ok && typeof pid.value === "number" && pid.value !== worker.pid,
+          `a task ran in the node process, not a consumer: ${JSON.stringify(pid)}`,
+        );
+    } finally {
+      await worker.stop();
+    }
+  });
 });
 
 /** Python's apply_async (conformance/python/quorum_project/produce.py), without blocking the worker's output. */

@@ -1,3 +1,4 @@
+import type { ControlCommand } from "./control/control-command.js";
 import type { CompressionName } from "../../sdk/src/codec/body/compression.js";
 import type { SerializerName, TaskSerializerName } from "../../sdk/src/codec/body/content-types.js";
 import { CeleryProtoError } from "../../sdk/src/errors/celery-proto-error.js";
@@ -132,6 +133,11 @@ export async function startDefaultPidbox(services: PidboxServices): Promise<Runn
   const given = services.options.control;
   if (given === false) return null;
   if (given !== null) return given(services);
+  return startBrokerPidbox(services);
+}
+
+/** The project's pidbox on the worker's broker, with `commands` added to (or replacing) the built-in ones. */
+export async function startBrokerPidbox(services: PidboxServices, commands: readonly ControlCommand[] = []): Promise<RunningPidbox> {
   const specs = new Map<string, QueueSpec>(services.options.queues.map((q) => [q.name, q]));
   const pidbox = await startPidbox({
     transport: services.transport,
@@ -154,6 +160,7 @@ export async function startDefaultPidbox(services: PidboxServices): Promise<Runn
     mailbox: mailboxSettingsOf(services.options.config.settings),
     settings: configuredSettings(services.options.config),
     log: services.logger,
+    commands,
   });
   return { close: () => pidbox.stop() };
 }

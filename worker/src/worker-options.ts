@@ -129,6 +129,11 @@ export interface WorkerOptions {
    * Redis, as Celery. Default true.
    */
   readonly gossip?: boolean;
+  /**
+   * Consume the task queues. False for the node process of `proto worker --consumer-processes N`, which runs remote
+   * control, heartbeats, mingle and gossip while its forked children (see `startConsumerCluster`) consume. Default true.
+   */
+  readonly consumeTasks?: boolean;
   /** `worker_disable_rate_limits`. Default false. */
   readonly disableRateLimits?: boolean;
   /** The task registry to serve (e.g. one shared by several workers). Default a new, empty one. */
@@ -191,6 +196,7 @@ export const DEFAULT_WORKER_OPTIONS = Object.freeze({
   heartbeat: true,
   mingle: true,
   gossip: true,
+  consumeTasks: true,
   disableRateLimits: false,
   autoscale: null as CompiledAutoscale | null,
   maxTasksPerChild: null as number | null,
@@ -290,6 +296,7 @@ export interface CompiledWorkerOptions {
   readonly heartbeat: boolean;
   readonly mingle: boolean;
   readonly gossip: boolean;
+  readonly consumeTasks: boolean;
   readonly disableRateLimits: boolean;
   readonly registry: TaskRegistry | null;
   readonly outcomes: OutcomeRecorder | OutcomeRecorderFactory | null;

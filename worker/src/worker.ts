@@ -215,17 +215,19 @@ export class Worker implements WorkerControl {
       // Celery's Gossip step comes after Control; it is silently off on transports other than AMQP and Redis.
       running.gossip = o.gossip && supportsGossip(transport) ? await this.startGossip(transport, events, outcomes) : null;
       // Celery's DelayedDelivery step: after the queues are declared, before consuming.
-      const delayedDelivery = includeDelayedDelivery(transport, o.queueTable)
-        ? () =>
-            startDelayedDelivery({
-              transport,
-              table: o.queueTable,
-              queueType: settings.broker_native_delayed_delivery_queue_type,
-              brokerDisplay: typeof o.broker === "string" ? maskBrokerUrl(o.broker) : `${transport.kind}://`,
-              logger: this.logger,
-            }).then(() => undefined)
-        : undefined;
-      await consumer.start(o.queues, delayedDelivery);
+      const delayedDelivery =
+        o.consumeTasks && includeDelayedDelivery(transport, o.queueTable)
+          ? () =>
+              startDelayedDelivery({
+                transport,
+                table: o.queueTable,
+                queueType: settings.broker_native_delayed_delivery_queue_type,
+                brokerDisplay: typeof o.broker === "string" ? maskBrokerUrl(o.broker) : `${transport.kind}://`,
+                logger: this.logger,
+              }).then(() => undefined)
+          : undefined;
+      // A cluster's node process consumes nothing itself: its children do (`consumeTasks: false`).
+      if (o.consumeTasks) await consumer.start(o.queues, delayedDelivery);
       running.stateTimer = o.statedb === null ? null : setInterval(() => void this.saveState(), 60_000).unref();
       if (this.phase === "starting") this.phase = "running";
       this.logger.info(TASK_LOG.ready(this.hostname));

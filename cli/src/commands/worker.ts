@@ -1,3 +1,5 @@
+import { fork } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { Command, Flags } from "@oclif/core";
 import { CeleryProtoError } from "../../../sdk/src/errors/celery-proto-error.js";
@@ -7,7 +9,7 @@ import { queueExchange } from "../../../sdk/src/transport/queue-spec.js";
 import { createWorker } from "../../../worker/src/create-worker.js";
 import { serveWorkerMetrics } from "../../../worker/src/metrics/serve-worker-metrics.js";
 import { maskBrokerUrl } from "../../../sdk/src/transport/mask-broker-url.js";
-import type { CompiledWorkerOptions, WorkerOptions } from "../../../worker/src/worker-options.js";
+import type { CompiledWorkerOptions, PidboxServices, WorkerOptions } from "../../../worker/src/worker-options.js";
 import { CONNECTION_TIMEOUT_FLAG_NAME, parseConnectionTimeoutMs } from "../remote/connect-broker.js";
 import { importTaskModule, loadTaskModule } from "../../../worker/src/load-task-module.js";
 import { runSetupWorker } from "../../../worker/src/run-setup-worker.js";
@@ -18,6 +20,13 @@ import { configFlag, loadCommandConfig, writeConfigWarnings } from "../config-fl
 import { formatStartupBanner } from "../../../worker/src/logging/format-startup-banner.js";
 import type { Worker } from "../../../worker/src/worker.js";
 import { expandNodeName } from "../../../worker/src/expand-node-name.js";
+import { type ConsumerCluster, startConsumerCluster } from "../../../worker/src/cluster/start-consumer-cluster.js";
+import { CONSUMER_CHILD_ENV, type ConsumerChildSpec, formatConsumerChildSpec, readConsumerChildSpec } from "../../../worker/src/cluster/consumer-child-spec.js";
+import { followNodeProcess } from "../../../worker/src/cluster/follow-node-process.js";
+import { forwardingCommands } from "../../../worker/src/cluster/forwarding-commands.js";
+import { serveConsumerControl } from "../../../worker/src/cluster/serve-consumer-control.js";
+import { startBrokerPidbox } from "../../../worker/src/worker-defaults.js";
+import { DEFAULT_WORKER_OPTIONS } from "../../../worker/src/worker-options.js";
 import { parseLogLevel } from "../../../worker/src/logging/log-level.js";
 import { createCeleryLogger } from "../../../worker/src/logging/worker-logger.js";
 import { acquirePidfile, type Pidfile } from "../worker-flags/acquire-pidfile.js";
@@ -49,6 +58,7 @@ const WORKER_FLAG_NAMES: Readonly<Record<string, string>> = {
   timeLimit: "--time-limit",
   softTimeLimit: "--soft-time-limit",
   tracing: "--otel",
+  consumerProcesses: "--consumer-processes",
 };
 
 /** How `serveWorkerMetrics`' option errors name the flags. */
@@ -71,6 +81,7 @@ export default class WorkerCommand extends Command {
     "<%= config.bin %> worker -A ./tasks.ts -l info --broker redis://localhost:6379/0 --backend redis://localhost:6379/1",
     "<%= config.bin %> worker -A ./dist/tasks.js -Q default,reports -c 8 -n reports@%h -E",
     "<%= config.bin %> worker -A ./dist/tasks.js -P process --autoscale 10,2 --max-tasks-per-child 100 --time-limit 300",
+    "<%= config.bin %> worker -A ./dist/tasks.js -c 50 --consumer-processes 2",
     "<%= config.bin %> worker -A ./tasks.ts -B --schedule beat-schedule.yaml --pidfile %n.pid --logfile %n%I.log",
   ];
   static override flags = {
@@ -85,6 +96,12 @@ export default class WorkerCommand extends Command {
     "task-events": Flags.boolean({ char: "E", description: "send task events (for Flower, celery events) [default: worker_send_task_events]" }),
     loglevel: Flags.string({ char: "l", description: "DEBUG, INFO, WARNING, ERROR or CRITICAL", default: "WARNING" }),
     pool: Flags.string({ char: "P", description: "where handlers run", options: ["async", "process"], default: "async" }),
+    "consumer-processes": Flags.integer({
+      description:
+        "consumer processes under this one node name, to use more than one core: this process runs remote control, heartbeats, mingle and gossip and forks N children that consume the queues, each with 1/N of -c (and so of the prefetch); a child that dies is logged and replaced",
+      default: 1,
+      min: 1,
+    }),
     "prefetch-multiplier": Flags.integer({ description: "prefetch = concurrency × this (0 = no limit) [default: worker_prefetch_multiplier, 4]" }),
     broker: Flags.string({ char: "b", description: "broker URL [default: $CELERY_BROKER_URL, else the configuration's broker_url]" }),
     backend: Flags.string({
@@ -151,6 +168,9 @@ export default class WorkerCommand extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(WorkerCommand);
     let worker: Worker;
+    let consumerChild: ConsumerChildSpec | null = null;
+    let cluster: ConsumerCluster | null = null;
+    let clusterConcurrency = 0;
     let config: ResolvedCelerySettings;
     let pidfile: Pidfile | null = null;
     let logfile: Logfile | null = null;
@@ -159,6 +179,14 @@ export default class WorkerCommand extends Command {
       const app = await importTaskModule(flags.app);
       config = await WorkerCommand.loadConfig(flags.config, app.module.config, app.file);
       const extra = WorkerCommand.poolOptions(flags, config);
+      consumerChild = readConsumerChildSpec(process.env);
+      const clustered = consumerChild === null && flags["consumer-processes"] > 1;
+      if (clustered && flags.autoscale !== undefined)
+        throw new CeleryProtoError(
+          "InvalidOption",
+          "--consumer-processes: cannot be combined with --autoscale (give a fixed -c, shared out between the processes)",
+        );
+      clusterConcurrency = flags.concurrency ?? (flags.pool === "process" ? os.availableParallelism() : DEFAULT_WORKER_OPTIONS.asyncConcurrency);
       const nodename = expandNodeName(flags.hostname);
       if (flags.logfile !== undefined) logfile = openLogfile(formatNodePath(flags.logfile, nodename));
       worker = createWorker({
@@ -182,38 +210,60 @@ export default class WorkerCommand extends Command {
         gossip: !flags["without-gossip"],
         authLayout: flags["auth-layout"] as "5.5" | "5.3",
         ...extra,
+        // The node of --consumer-processes: consumes nothing; its pool stays idle (the children run the tasks).
+        // Its remote control forwards what concerns consumption to the children and merges their replies.
+        ...(clustered
+          ? {
+              consumeTasks: false,
+              pool: "async" as const,
+              concurrency: clusterConcurrency,
+              control: (services: PidboxServices) =>
+                startBrokerPidbox(
+                  services,
+                  forwardingCommands(() => cluster),
+                ),
+            }
+          : {}),
+        // One of its children: consumes with its share of -c; the node does remote control, heartbeats, mingle, gossip.
+        ...(consumerChild === null
+          ? {}
+          : { concurrency: consumerChild.concurrency, heartbeat: false, mingle: false, gossip: false, control: serveConsumerControl, statedb: null }),
         ...(logfile === null ? {} : { logger: createCeleryLogger({ level: parseLogLevel(flags.loglevel), write: logfile.write }) }),
       });
       await loadTaskModule(flags.app, worker.registry);
       await runSetupWorker(app.module, app.file, worker);
-      if (flags["metrics-port"] !== undefined)
+      if (flags["metrics-port"] !== undefined && consumerChild === null)
         await serveWorkerMetrics(worker, { port: flags["metrics-port"], host: flags["metrics-host"] }).catch((e: unknown) => {
           throw nameFlags(e, METRICS_FLAG_NAMES);
         });
-      if (flags.pidfile !== undefined) pidfile = acquirePidfile(formatNodePath(flags.pidfile, nodename));
+      if (clustered) cluster = WorkerCommand.forkConsumers(flags["consumer-processes"], clusterConcurrency, worker);
+      if (flags.pidfile !== undefined && consumerChild === null) pidfile = acquirePidfile(formatNodePath(flags.pidfile, nodename));
     } catch (e) {
       process.stderr.write(`${CeleryProtoError.from(nameFlags(e, WORKER_FLAG_NAMES)).describe()}\n`);
       this.exit(1);
     }
-    process.stdout.write(this.banner(worker, flags.app));
+    if (consumerChild === null)
+      process.stdout.write(this.banner(worker, flags.app, cluster === null ? {} : { pool: flags.pool, concurrency: clusterConcurrency }));
     let signals = 0;
     const onSignal = (cold: boolean): void => {
       signals += 1;
-      if (cold || signals > 1) {
-        process.stdout.write("worker: Cold shutdown (MainProcess)\n");
-        void worker.stop({ cold: true });
-      } else {
-        process.stdout.write("worker: Warm shutdown (MainProcess)\n");
-        void worker.stop();
-      }
+      const coldStop = cold || signals > 1;
+      if (consumerChild === null) process.stdout.write(coldStop ? "worker: Cold shutdown (MainProcess)\n" : "worker: Warm shutdown (MainProcess)\n");
+      // The node stops its consumers first (warm: their running tasks finish), then itself (worker-offline once).
+      const consumersStopped = cluster?.stop({ cold: coldStop }) ?? Promise.resolve();
+      void consumersStopped.then(() => worker.stop({ cold: coldStop }));
     };
     process.on("SIGTERM", () => onSignal(false));
-    process.on("SIGINT", () => onSignal(false));
+    // A terminal's Ctrl-C reaches the whole process group: a consumer process stops when its node tells it to.
+    process.on("SIGINT", () => consumerChild === null && onSignal(false));
     process.on("SIGQUIT", () => onSignal(true));
+    const node = consumerChild === null ? null : followNodeProcess(worker, worker.logger);
     let beat: EmbeddedBeat | null = null;
     try {
+      await cluster?.ready;
       await worker.start();
-      if (flags.beat)
+      node?.ready();
+      if (flags.beat && consumerChild === null)
         beat = await startEmbeddedBeat({
           schedule: flags.schedule ?? beatScheduleFromSettings(config.settings),
           stateFile: flags["schedule-state"],
@@ -222,6 +272,7 @@ export default class WorkerCommand extends Command {
           logger: worker.logger,
         });
     } catch (e) {
+      await cluster?.stop({ cold: true });
       await worker.stop();
       pidfile?.release();
       // Stopped by a signal while it was still connecting: a normal shutdown.
@@ -233,6 +284,8 @@ export default class WorkerCommand extends Command {
     // A broker socket keeps the process alive; memory:// has none, so hold it open until the worker stops.
     const keepAlive = setInterval(() => undefined, 1 << 30);
     await worker.stopped;
+    // Also after the `shutdown` control command, which stops the node's worker.
+    await cluster?.stop();
     await beat?.stop();
     clearInterval(keepAlive);
     pidfile?.release();
@@ -305,7 +358,27 @@ export default class WorkerCommand extends Command {
     };
   }
 
-  private banner(worker: Worker, app: string): string {
+  /**
+   * Forks the node's consumer processes: this same command (bin, arguments and Node flags), told by `CONSUMER_CHILD_ENV`
+   * which child it is and its share of `-c`; they log to the same output.
+   */
+  private static forkConsumers(processes: number, concurrency: number, worker: Worker): ConsumerCluster {
+    const script = process.argv[1];
+    if (script === undefined) throw new CeleryProtoError("InvalidOption", "--consumer-processes: cannot tell which script this process runs (process.argv[1])");
+    return startConsumerCluster({
+      processes,
+      concurrency,
+      logger: worker.logger,
+      fork: (spec) =>
+        fork(script, process.argv.slice(2), {
+          execArgv: process.execArgv,
+          env: { ...process.env, [CONSUMER_CHILD_ENV]: formatConsumerChildSpec(spec) },
+          stdio: ["ignore", "inherit", "inherit", "ipc"],
+        }),
+    });
+  }
+
+  private banner(worker: Worker, app: string, node: { readonly pool?: string; readonly concurrency?: number }): string {
     const o = worker.options;
     return formatStartupBanner({
       hostname: worker.hostname,
@@ -313,8 +386,8 @@ export default class WorkerCommand extends Command {
       app: path.relative(process.cwd(), path.resolve(app)) || app,
       transport: typeof o.broker === "string" ? maskBrokerUrl(o.broker) : `${o.broker.kind}://`,
       results: o.backend === null ? "disabled://" : maskBrokerUrl(o.backend),
-      concurrency: o.concurrency,
-      pool: o.pool,
+      concurrency: node.concurrency ?? o.concurrency,
+      pool: node.pool ?? o.pool,
       taskEvents: o.events,
       queues: o.queues.map((q) => {
         const exchange = queueExchange(q);
