@@ -3,13 +3,18 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { EventEmitter } from "node:events";
 import { describe, it } from "node:test";
+import type { ConfirmChannel } from "amqplib";
 import type { AmqpProperties } from "../src/codec/amqp/amqp-message.js";
 import { PyDecimal, pyFloat } from "../src/codec/json/python-values.js";
 import { PyTuple } from "../src/codec/repr/safe-repr.js";
 import { CeleryProtoError } from "../src/errors/celery-proto-error.js";
 import { encodeFieldTable } from "../src/transport/amqp/encode-field-table.js";
 import { encodePublishFrames, setFramesChannel } from "../src/transport/amqp/encode-publish-frames.js";
+import { ConfirmPublisher } from "../src/transport/amqp/confirm-publisher.js";
+import { createEncodedPublishSender } from "../src/transport/amqp/encoded-publish-sender.js";
+import type { PendingPublish } from "../src/transport/amqp/publish-queue.js";
 import { toPublishOptions } from "../src/transport/amqp/to-publish-options.js";
 
 const amqplibLib = path.join(path.dirname(createRequire(import.meta.url).resolve("amqplib")), "lib");
@@ -205,5 +210,38 @@ describe("encodePublishFrames: the bytes amqplib writes for the same publish", (
     // The writer is shared: a refused message leaves nothing behind for the next one.
     const body = Buffer.from("ok");
     assert.deepEqual(ourBytes(1, "", "q", { headers: celeryHeaders }, body), amqplibBytes(1, "", "q", { headers: celeryHeaders }, body));
+  });
+});
+
+describe("ConfirmPublisher when amqplib's internals differ", () => {
+  it("publishes through amqplib's own publish with toPublishOptions, and confirms as before", async () => {
+    const calls: unknown[][] = [];
+    const channel = Object.assign(new EventEmitter(), {
+      publish: (...a: unknown[]) => {
+        calls.push(a.slice(0, 4));
+        setImmediate(() => (a[4] as (err: unknown) => void)(null)); // the broker's basic.ack comes later
+        return true;
+      },
+    });
+    assert.equal(createEncodedPublishSender(channel as unknown as ConfirmChannel, true), null, "no ch/connection: no encoded sender");
+    const publisher = new ConfirmPublisher(channel as unknown as ConfirmChannel, true, { onWritable: () => {}, onClosed: () => {} });
+    const properties: AmqpProperties = { content_type: "application/json", headers: { retries: 1 } };
+    const content = Buffer.from("[]");
+    const confirmed = new Promise<void>((resolve, reject) => {
+      const p: PendingPublish = {
+        exchange: "",
+        routingKey: "celery",
+        content,
+        encoded: encodePublishFrames("", "celery", properties, content, 2),
+        properties,
+        defaultDeliveryMode: 2,
+        resolve,
+        reject,
+        channelFailures: 0,
+      };
+      assert.equal(publisher.send(p), true);
+    });
+    await confirmed;
+    assert.deepEqual(calls, [["", "celery", content, toPublishOptions(properties, 2)]]);
   });
 });
