@@ -1,4 +1,4 @@
-import type { Channel, ChannelModel, Options } from "amqplib";
+import type { Channel, ChannelModel } from "amqplib";
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import type { ExchangeBindSpec, QueueBindSpec } from "../binding-spec.js";
 import type { ExchangeSpec, QueueSpec } from "../queue-spec.js";
@@ -14,9 +14,9 @@ import { connectAmqpEndpoint } from "./connect-amqp-endpoint.js";
 import { installHeaderDecoder } from "./install-header-decoder.js";
 import { installWriteCoalescing } from "./install-write-coalescing.js";
 import type { AmqpEndpoint } from "./parse-amqp-url.js";
+import { encodePublishFrames, type PublishFrames } from "./encode-publish-frames.js";
 import { PublishQueue, type PendingPublish } from "./publish-queue.js";
 import { qosSemanticsMatchesSpec } from "./qos-semantics-matches-spec.js";
-import { toPublishOptions } from "./to-publish-options.js";
 
 type State = "connecting" | "open" | "closing" | "closed";
 
@@ -134,19 +134,23 @@ export class AmqpTransport implements Transport {
 
   publish(message: OutgoingMessage): Promise<void> {
     if (this.isShuttingDown()) return Promise.reject(createClosedError("publish"));
-    let options: Options.Publish;
+    const body = message.body;
+    const content = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const defaultDeliveryMode = this.declarations.exchangeDeliveryMode(message.exchange);
+    let encoded: PublishFrames;
     try {
-      options = toPublishOptions(message.properties, this.declarations.exchangeDeliveryMode(message.exchange));
+      encoded = encodePublishFrames(message.exchange, message.routingKey, message.properties, content, defaultDeliveryMode);
     } catch (e) {
       return Promise.reject(CeleryProtoError.from(e, "EncodeError"));
     }
-    const body = message.body;
     return new Promise<void>((resolve, reject) => {
       const pending: PendingPublish = {
         exchange: message.exchange,
         routingKey: message.routingKey,
-        content: Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-        options,
+        content,
+        encoded,
+        properties: message.properties,
+        defaultDeliveryMode,
         resolve,
         reject,
         channelFailures: 0,

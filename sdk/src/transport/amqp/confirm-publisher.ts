@@ -1,6 +1,8 @@
 import type { Channel, ConfirmChannel } from "amqplib";
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
+import { createEncodedPublishSender, type EncodedPublishSender } from "./encoded-publish-sender.js";
 import type { PendingPublish } from "./publish-queue.js";
+import { toPublishOptions } from "./to-publish-options.js";
 
 /** An AMQP error as amqplib reports a broker's `channel.close` (reply code and text). */
 export type AmqpChannelError = Error & { readonly code?: number };
@@ -27,12 +29,15 @@ export class ConfirmPublisher {
   private closed = false;
   private channelError: AmqpChannelError | null = null;
   private idleWaiters: (() => void)[] = [];
+  /** Writes pre-encoded frames; null when amqplib's internals differ (then every publish goes through amqplib). */
+  private readonly sendEncoded: EncodedPublishSender | null;
 
   constructor(
     private readonly channel: Channel | ConfirmChannel,
     private readonly confirms: boolean,
     private readonly hooks: PublisherHooks,
   ) {
+    this.sendEncoded = createEncodedPublishSender(channel, confirms);
     channel.on("error", (e: AmqpChannelError) => {
       this.channelError = e;
     });
@@ -74,9 +79,9 @@ export class ConfirmPublisher {
   send(p: PendingPublish): boolean {
     let ok: boolean;
     try {
-      ok = this.confirms
-        ? (this.channel as ConfirmChannel).publish(p.exchange, p.routingKey, p.content, p.options, (err: unknown) => this.onConfirm(p, err))
-        : this.channel.publish(p.exchange, p.routingKey, p.content, p.options);
+      const sent =
+        this.sendEncoded === null ? null : this.sendEncoded(p.encoded, p.content, this.confirms ? (err: unknown) => this.onConfirm(p, err) : undefined);
+      ok = sent ?? this.publishThroughAmqplib(p);
     } catch (e) {
       if (this.closed || (e instanceof Error && e.name === "IllegalOperationError")) return false;
       p.reject(new CeleryProtoError("EncodeError", `the message could not be encoded for AMQP: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
@@ -86,6 +91,14 @@ export class ConfirmPublisher {
     else p.resolve();
     if (!ok) this.writable = false;
     return true;
+  }
+
+  /** amqplib's own publish: when its internals differ, or on a closed channel (it raises `IllegalOperationError`). */
+  private publishThroughAmqplib(p: PendingPublish): boolean {
+    const options = toPublishOptions(p.properties, p.defaultDeliveryMode);
+    return this.confirms
+      ? (this.channel as ConfirmChannel).publish(p.exchange, p.routingKey, p.content, options, (err: unknown) => this.onConfirm(p, err))
+      : this.channel.publish(p.exchange, p.routingKey, p.content, options);
   }
 
   /** Resolves once every written message is confirmed (or the channel closed). */

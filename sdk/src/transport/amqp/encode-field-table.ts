@@ -105,6 +105,14 @@ function encodeBigint(value: bigint, path: string): AmqplibFieldValue {
 }
 
 function encodeDecimal(value: PyDecimal, path: string): AmqplibFieldValue {
+  return { "!": "decimal", value: toAmqpDecimal(value, path) };
+}
+
+/**
+ * A Python `Decimal` as AMQP's decimal: `places` and the digits as amqplib writes them (unsigned; negatives as their
+ * two's complement, which py-amqp reads back signed).
+ */
+export function toAmqpDecimal(value: PyDecimal, path: string): { readonly places: number; readonly digits: number } {
   const m = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(value.value.trim());
   if (m === null || (m[2] ?? "") + (m[3] ?? "") === "") fail(path, `is Decimal(${JSON.stringify(value.value)}), which AMQP cannot carry`);
   const fraction = m[3] ?? "";
@@ -120,17 +128,28 @@ function encodeDecimal(value: PyDecimal, path: string): AmqplibFieldValue {
   }
   // amqplib writes the digits unsigned; py-amqp reads them signed: pass negatives as their two's complement.
   const n = Number(digits);
-  return { "!": "decimal", value: { places, digits: n < 0 ? n + 2 ** 32 : n } };
+  return { places, digits: n < 0 ? n + 2 ** 32 : n };
 }
 
 function encodeDate(value: Date, path: string): AmqplibFieldValue {
-  const ms = value.getTime();
-  if (!Number.isFinite(ms) || ms < 0) fail(path, "is an invalid date or one before 1970, which an AMQP timestamp cannot carry");
-  return { "!": "timestamp", value: Math.floor(ms / 1000) };
+  return { "!": "timestamp", value: toAmqpTimestamp(value, path) };
 }
 
-function pointerToken(key: string): string {
+/** A `Date` as an AMQP timestamp: whole seconds since the epoch, as py-amqp writes datetimes. */
+export function toAmqpTimestamp(value: Date, path: string): number {
+  const ms = value.getTime();
+  if (!Number.isFinite(ms) || ms < 0) fail(path, "is an invalid date or one before 1970, which an AMQP timestamp cannot carry");
+  return Math.floor(ms / 1000);
+}
+
+/** A key as a JSON pointer token (RFC 6901), for error paths. */
+export function pointerToken(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** Refuses a field-table value with `EncodeError` naming its JSON pointer. */
+export function failFieldValue(path: string, reason: string): never {
+  return fail(path, reason);
 }
 
 function fail(path: string, reason: string): never {

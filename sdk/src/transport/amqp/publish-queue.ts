@@ -1,12 +1,17 @@
-import type { Options } from "amqplib";
+import type { AmqpProperties } from "../../codec/amqp/amqp-message.js";
 import type { CeleryProtoError } from "../../errors/celery-proto-error.js";
+import type { PublishFrames } from "./encode-publish-frames.js";
 
 /** One accepted `publish()` call, until the broker confirms it or it is refused. */
 export interface PendingPublish {
   readonly exchange: string;
   readonly routingKey: string;
   readonly content: Buffer;
-  readonly options: Options.Publish;
+  /** The method, content-header (and small body) frames, encoded once when published. */
+  readonly encoded: PublishFrames;
+  /** The message's properties and the exchange's delivery mode, for amqplib's own publish when its internals differ. */
+  readonly properties: AmqpProperties;
+  readonly defaultDeliveryMode: 1 | 2 | undefined;
   readonly resolve: () => void;
   readonly reject: (error: CeleryProtoError) => void;
   /** How many publish channels closed (by a channel error) while this message was unconfirmed on them. */
