@@ -27,7 +27,8 @@ const queue = `bench-latency-${process.pid}`;
 
 // The task module, written next to nothing else so this script stays one file.
 const TASKS = path.join(mkdtempSync(path.join(tmpdir(), "bench-latency-")), "add-tasks.mjs");
-writeFileSync(TASKS, 'export const tasks = { "conformance.add": (a, b) => a + b };\n');
+// A handler gets (args, kwargs), as `proto worker -A` modules do.
+writeFileSync(TASKS, 'export const tasks = { "conformance.add": ([a, b]) => a + b };\n');
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -80,7 +81,8 @@ const worker = spawn(
 const client = await createClient({ broker: brokerUrl, backend: backendUrl, defaultQueue: queue });
 try {
   // Warm-up: the worker is up once a task comes back; then JIT both sides.
-  await (await client.enqueue("conformance.add", [0, 0])).get({ timeoutMs: 60_000 });
+  const warm = await (await client.enqueue("conformance.add", [2, 3])).get({ timeoutMs: 60_000 });
+  if (warm !== 5) throw new Error(`conformance.add(2, 3) returned ${JSON.stringify(warm)}: the bench's task module is wrong`);
   for (let i = 0; i < 200; i++) await (await client.enqueue("conformance.add", [1, 1])).get({ timeoutMs: 10_000 });
 
   console.log(`latency: ${ROUNDS} x ${CALLS} sequential add(1,1), broker ${BROKER}, backend ${BACKEND}, our client -> proto worker`);
