@@ -27,7 +27,8 @@ const queue = `bench-latency-${process.pid}`;
 
 // The task module, written next to nothing else so this script stays one file.
 const TASKS = path.join(mkdtempSync(path.join(tmpdir(), "bench-latency-")), "add-tasks.mjs");
-writeFileSync(TASKS, 'export const tasks = { "conformance.add": (a, b) => a + b };\n');
+// A handler gets (args, kwargs), as `proto worker -A` modules do.
+writeFileSync(TASKS, 'export const tasks = { "conformance.add": ([a, b]) => a + b };\n');
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -80,11 +81,13 @@ const worker = spawn(
 const client = await createClient({ broker: brokerUrl, backend: backendUrl, defaultQueue: queue });
 try {
   // Warm-up: the worker is up once a task comes back; then JIT both sides.
-  await (await client.enqueue("conformance.add", [0, 0])).get({ timeoutMs: 60_000 });
+  const warm = await (await client.enqueue("conformance.add", [2, 3])).get({ timeoutMs: 60_000 });
+  if (warm !== 5) throw new Error(`conformance.add(2, 3) returned ${JSON.stringify(warm)}: the bench's task module is wrong`);
   for (let i = 0; i < 200; i++) await (await client.enqueue("conformance.add", [1, 1])).get({ timeoutMs: 10_000 });
 
   console.log(`latency: ${ROUNDS} x ${CALLS} sequential add(1,1), broker ${BROKER}, backend ${BACKEND}, our client -> proto worker`);
   const all: number[] = [];
+  const allEnqueued: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const gcPauses: number[] = [];
     const gc = new PerformanceObserver((list) => {
@@ -105,6 +108,7 @@ try {
     loop.disable();
     gc.disconnect();
     all.push(...samples);
+    allEnqueued.push(...enqueued);
     const gcMax = Math.max(0, ...gcPauses);
     console.log(
       `round ${round + 1}: ${summary(samples)}   client loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(2)} max ${(loop.max / 1e6).toFixed(2)} ms, GC ${gcPauses.length} pauses max ${gcMax.toFixed(2)} ms`,
@@ -119,6 +123,8 @@ try {
     }
   }
   console.log(`all:     ${summary(all)}`);
+  // The enqueue alone (publish, and on a Redis backend the SUBSCRIBE): its round trips, less exposed to the worker.
+  console.log(`enqueue: ${summary(allEnqueued)}`);
 } finally {
   await client.close();
   worker.kill("SIGTERM");

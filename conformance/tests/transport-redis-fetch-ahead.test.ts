@@ -1,7 +1,8 @@
 // How the Redis consumer sizes its fetches (`POP_MANY`): never more than the prefetch window has room for; while the
 // caller is not starving, only once the window has room for half of itself (one round trip, many messages); at once,
 // however little room, when it is starving or says so with `Consumer.starving()`. A private redis-server, so that
-// `INFO commandstats` counts this consumer's fetches alone.
+// `INFO commandstats` counts this consumer's fetches alone. An idle consumer lets what it delivered reach Redis before
+// it fetches again: a round trip's result is not queued behind a fetch that finds the lists empty.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
@@ -80,6 +81,49 @@ describe("Redis consumer: fetch sizes (private redis-server)", { timeout: 60_000
       await consumer.cancel();
       assert.equal(await raw.llen(q), 7 + 8, "cancel() restored the 8 unsettled deliveries");
     } finally {
+      await consumer.cancel();
+      await t.close();
+    }
+  });
+
+  it("idle: the work a delivery starts (here a SET, as the worker's result) reaches Redis before the next fetch", async () => {
+    const t = await createRedisTransport(server.url(0), {});
+    const results = new Redis(server.url(0));
+    const monitored = new Redis(server.url(0));
+    const monitor = await monitored.monitor();
+    const q = "fetch-after-result";
+    const seen: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      const command = String(args[0]).toLowerCase();
+      if (command === "eval" || (command === "set" && String(args[1]).startsWith("result-"))) seen.push(command === "eval" ? "fetch" : String(args[1]));
+    });
+    const got: Delivery[] = [];
+    const consumer = await t.consume(
+      [q],
+      (d) => {
+        got.push(d);
+        // As the worker: the task and its result store run in promise continuations (dozens of them from the
+        // delivery to the store's write), in no later turn of the event loop.
+        void (async () => {
+          for (let step = 0; step < 50; step++) await Promise.resolve();
+          await results.set(`result-${got.length}`, "done");
+          await d.ack();
+        })();
+      },
+      { prefetch: 8 },
+    );
+    try {
+      await settleTime(); // idle: tracking on, waiting
+      for (let i = 1; i <= 5; i++) {
+        seen.length = 0;
+        await t.publish(numberedMessage(q, i));
+        await waitFor(() => seen.includes(`result-${i}`) && seen.filter((s) => s === "fetch").length >= 2, `message ${i} and the fetch after it`);
+        assert.deepEqual(seen.slice(0, 3), ["fetch", `result-${i}`, "fetch"], "woken: one fetch takes it, its result, then the next fetch");
+      }
+    } finally {
+      monitor.disconnect();
+      monitored.disconnect();
+      results.disconnect();
       await consumer.cancel();
       await t.close();
     }

@@ -155,3 +155,63 @@ describe("MemoryTransport", () => {
     assert.deepEqual(seen[2]?.message.headers, { n: 5 });
   });
 });
+
+/** A backend whose `onTaskCall` (Redis: the SUBSCRIBE's acknowledgement) resolves only when the test says so. */
+class GatedBackend extends DisabledResultBackend {
+  readonly calls: string[] = [];
+  private readonly gates: { resolve: () => void; reject: (e: Error) => void }[] = [];
+
+  constructor(readonly taskCallOverlapsPublish: boolean) {
+    super();
+  }
+
+  override onTaskCall(taskId: string): Promise<void> {
+    this.calls.push(taskId);
+    return new Promise<void>((resolve, reject) => this.gates.push({ resolve, reject }));
+  }
+
+  open(error?: Error): void {
+    for (const gate of this.gates.splice(0)) error === undefined ? gate.resolve() : gate.reject(error);
+  }
+}
+
+async function gatedSetup(taskCallOverlapsPublish: boolean) {
+  const transport = new MemoryTransport();
+  const backend = new GatedBackend(taskCallOverlapsPublish);
+  const client = new CeleryClient(transport, backend, compileClientOptions({ broker: transport }, {}));
+  return { transport, backend, client };
+}
+
+describe("CeleryClient.sendTask and the result backend's onTaskCall", () => {
+  it("a backend that allows it (Redis): the message goes out alongside onTaskCall, and the call resolves once both did", async () => {
+    const { transport, backend, client } = await gatedSetup(true);
+    let settled = false;
+    const sending = client.sendTask("tasks.add", [1, 1], {}).finally(() => (settled = true));
+    const [sent] = await drain(transport, "celery");
+    assert.ok(sent, "published before onTaskCall resolved");
+    assert.equal(decodeTaskMessage(sent.message).headers.id, backend.calls[0]);
+    assert.equal(settled, false, "sendTask still waits for onTaskCall");
+    backend.open();
+    assert.equal(await sending, backend.calls[0]);
+  });
+
+  it("a failed onTaskCall fails the call even when the message went out", async () => {
+    const { transport, backend, client } = await gatedSetup(true);
+    const sending = client.sendTask("tasks.add", [1, 1], {});
+    assert.equal((await drain(transport, "celery")).length, 1);
+    backend.open(new CeleryProtoError("TransportClosed", "subscriber gone"));
+    await assert.rejects(sending, (e: unknown) => CeleryProtoError.is(e, "TransportClosed"));
+  });
+
+  it("any other backend (RPC: the reply queue first): nothing is published until onTaskCall resolved; none for ignoreResult", async () => {
+    const { transport, backend, client } = await gatedSetup(false);
+    const sending = client.sendTask("tasks.add", [1, 1], {});
+    assert.equal((await drain(transport, "celery")).length, 0);
+    backend.open();
+    const id = await sending;
+    const [sent] = await drain(transport, "celery");
+    assert.equal(sent === undefined ? undefined : decodeTaskMessage(sent.message).headers.id, id);
+    await client.sendTask("tasks.add", [1, 1], {}, { ignoreResult: true });
+    assert.equal(backend.calls.length, 1);
+  });
+});

@@ -50,7 +50,11 @@ export class CeleryClient implements TaskSender {
     if (destination.queue !== null) await this.declareOnce(destination.queue);
 
     const id = options.id ?? randomUUID();
-    if (options.ignoreResult !== true) await this.backend.onTaskCall(id);
+    // Where the backend allows it (Redis), the SUBSCRIBE and the message go out together: one round trip, not two. A
+    // failed subscription still fails the call, though the message may have been sent by then.
+    const subscribed = options.ignoreResult === true ? null : this.backend.onTaskCall(id);
+    subscribed?.catch(() => undefined);
+    if (this.backend.taskCallOverlapsPublish !== true) await subscribed;
     if (this.options.sendSentEvent) await this.declareEventExchange();
     const span: PublishSpan | null =
       this.tracer?.startPublish({
@@ -90,7 +94,7 @@ export class CeleryClient implements TaskSender {
       const published = this.transport.publish(publish);
       sentEvent = this.options.sendSentEvent ? this.publishSentEvent(message, queueName, exchange, routingKey) : null;
       sentEvent?.catch(() => undefined);
-      await published;
+      await Promise.all([published, subscribed]);
     } catch (e) {
       span?.end(e);
       throw e;

@@ -36,6 +36,12 @@ export type StoredResultMeta = Readonly<Record<string, unknown>> & { readonly st
  */
 export class RedisResultBackend implements ResultBackend {
   readonly kind = "redis" as const;
+  /**
+   * Celery's ResultConsumer sends SUBSCRIBE without reading its reply (redis-py's PubSub) and `get()` then reads the
+   * stored meta; `waitForReady` here GETs once the SUBSCRIBE is acknowledged, so a result published before the
+   * subscription took effect is found, and the subscription need not hold up the publish (one round trip less).
+   */
+  readonly taskCallOverlapsPublish = true;
   readonly replyTo: string;
   readonly keys: RedisResultKeys;
   /** Chord counting (`on_chord_part_return`), on the command connection. */

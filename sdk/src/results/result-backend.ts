@@ -25,6 +25,12 @@ export interface ResultBackend {
   readonly replyTo: string;
   /** Called before a task whose result will be awaited is published (Redis: SUBSCRIBE; RPC: declare the reply queue). */
   onTaskCall(taskId: string): Promise<void>;
+  /**
+   * True where `onTaskCall` may run alongside the publish instead of before it, because a wait reads the stored result
+   * once subscribed (Redis, as Celery's ResultConsumer). Absent or false: the client awaits `onTaskCall` first (RPC:
+   * a reply sent before the reply queue exists is lost).
+   */
+  readonly taskCallOverlapsPublish?: boolean;
   /** The current meta; `{status: "PENDING", result: null, task_id}` when nothing is stored. */
   getMeta(taskId: string): Promise<ResultMeta>;
   /** Resolves with the meta once the task is in a ready state (SUCCESS, FAILURE, REVOKED). */

@@ -212,13 +212,14 @@ export class RedisConsumer implements Consumer {
         this.waiter?.arm();
         score = fetchScore();
         const closesBefore = this.blockingCloses;
+        const want = this.credit();
         const flat = (await blocking.eval(
           POP_MANY,
           2 + keys.length,
           ctx.layout.unackedKey,
           ctx.layout.unackedIndexKey,
           ...keys,
-          String(this.credit()),
+          String(want),
           score,
           record ? "1" : "0",
         )) as (string | null)[];
@@ -238,6 +239,10 @@ export class RedisConsumer implements Consumer {
             await this.waiter.unwatch(blocking, this.blockingCloses);
           }
           await this.deliver(flat);
+          // An idle consumer woken for fewer messages than it asked for found the lists empty: its next fetch (woken
+          // at once by its own pops, which Redis reports to a script's caller despite NOLOOP) can wait a turn, so the
+          // work just delivered runs, and its result goes to Redis, ahead of it.
+          if (flat.length / 3 < want && this.waiter?.watching(this.blockingCloses) === true) await new Promise(setImmediate);
           continue;
         }
         busyFetches = 0;
