@@ -2,7 +2,7 @@ import type { BrokerKind } from "../../conformance/harness/broker-urls.js";
 import { PYTHON_POOLS } from "../scenarios/drain-python.js";
 import { AMQP_FLOOR } from "../scenarios/drain-raw-floors.js";
 import { BULLMQ_DRAIN } from "../scenarios/drain-peers.js";
-import { PROTO_CONCURRENCIES, protoWorkerName } from "../scenarios/drain-proto-worker.js";
+import { PROTO_CONCURRENCIES, PROTO_CONSUMER_PROCESSES, protoWorkerName } from "../scenarios/drain-proto-worker.js";
 import {
   AMQPLIB_CONFIRMED,
   AMQPLIB_CONFIRMED_10,
@@ -53,8 +53,8 @@ export function checkTargets(m: SampleMedians): TargetCheck[] {
   const drain = (name: string | undefined, broker: BrokerKind): number => (name === undefined ? Number.NaN : m.of("drain", name, broker, "rate"));
   const produce = (name: string, broker: BrokerKind): number => m.of("producer", name, broker, "rate");
   const checks: TargetCheck[] = [];
-  for (const c of PROTO_CONCURRENCIES) {
-    const proto = protoWorkerName(c);
+  // Issue 15's item 3: what one node name reaches with more than one core, against the same drain targets.
+  for (const proto of [...PROTO_CONCURRENCIES.map(protoWorkerName), PROTO_CONSUMER_PROCESSES]) {
     checks.push(
       { label: `Redis drain, ${proto} / ${BULLMQ_DRAIN}`, value: drain(proto, "redis") / drain(BULLMQ_DRAIN, "redis"), op: ">=", bound: 1.3, unit: "×" },
       {
