@@ -1,7 +1,8 @@
 // `proto worker --consumer-processes 2` against real Celery 5.7, on Redis and RabbitMQ: one node name, a node process
 // that consumes nothing (remote control, heartbeats) and two forked consumer processes that share -c. Tasks sent by
 // Python's apply_async run exactly once, in both children, and Python reads the results; the real `celery inspect
-// ping` gets one reply; a child killed with SIGKILL is logged as billiard logs a lost pool process and replaced while
+// ping` gets one reply; Celery's EventReceiver sees both children's task events under the node's name and the
+// node's worker-heartbeat carrying the children's totals (active, processed); a child killed with SIGKILL is logged as billiard logs a lost pool process and replaced while
 // the node keeps draining; SIGTERM to the node stops every process.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,7 +13,7 @@ import { AMQP_URL, BROKERS, redisDbUrl } from "../harness/broker-urls.js";
 import { runCeleryClient, type ClientResult } from "../harness/celery-client-script.js";
 import { poll } from "../harness/poll.js";
 import { ProtoWorkerProcess } from "../harness/proto-worker-process.js";
-import { runCelery } from "./worker-control-python.js";
+import { PythonProcess, runCelery } from "./worker-control-python.js";
 
 const DB = 27;
 const TASKS = "conformance/ts-tasks/consumer-processes-tasks.ts";
@@ -39,7 +40,26 @@ for (const broker of BROKERS) {
     before(async () => {
       writeFileSync(runsFile, "");
       worker = await ProtoWorkerProcess.start(
-        ["-A", TASKS, "-b", brokerUrl, "--backend", backend, "-Q", queue, "-n", node, "-c", "4", "--consumer-processes", "2", "-l", "info", "--without-gossip"],
+        [
+          "-A",
+          TASKS,
+          "-b",
+          brokerUrl,
+          "--backend",
+          backend,
+          "-Q",
+          queue,
+          "-n",
+          node,
+          "-c",
+          "4",
+          "--consumer-processes",
+          "2",
+          "-l",
+          "info",
+          "--without-gossip",
+          "-E",
+        ],
         {},
       );
     });
@@ -92,6 +112,77 @@ for (const broker of BROKERS) {
       assert.deepEqual(JSON.parse(result.stdout), { [node]: { ok: "pong" } });
     });
 
+    it("a real Celery event receiver sees both consumer processes' task events and the node's heartbeats with their totals", async () => {
+      const receiver = PythonProcess.start({ brokerUrl, resultBackend: backend }, "python", ["conformance/python/reference/event_stream.py"]);
+      try {
+        type Event = { type: string; hostname: string; uuid: string | null; active: number | null; processed: number | null };
+        const events = (): Event[] =>
+          receiver.stdout
+            .split("\n")
+            .filter((line) => line.startsWith("{"))
+            .map((line) => JSON.parse(line) as Event);
+        const heartbeats = (): Event[] => events().filter((e) => e.type === "worker-heartbeat" && e.hostname === node);
+        // The receiver's queue is bound once it sees the node's first heartbeat.
+        await poll(
+          async () => heartbeats().length > 0,
+          15_000,
+          () => `no worker-heartbeat from ${node}:\n${receiver.stdout}\n${receiver.stderr}`,
+        );
+        const calls = Array.from({ length: 4 }, (_, i) => ({ task: "multiproc.whoami", args: JSON.stringify([`beat-${i}`, runsFile, 8_000]) }));
+        const sent = await runCeleryClient("send", { broker: brokerUrl, backend, queue, calls });
+        const started = (): Map<string, string> =>
+          new Map(
+            readFileSync(runsFile, "utf8")
+              .split("\n")
+              .filter((line) => line.startsWith("beat-"))
+              .map((line) => [line.split(" ")[0] ?? "", line.split(" ")[1] ?? ""]),
+          );
+        await poll(
+          async () => new Set(started().values()).size === 2,
+          20_000,
+          () => `the long tasks do not run in both consumer processes: ${readFileSync(runsFile, "utf8")}`,
+        );
+        const runningSince = heartbeats().length;
+        // The children push their counts once per heartbeat interval: a heartbeat within a few reports the running ones.
+        await poll(
+          async () =>
+            heartbeats()
+              .slice(runningSince)
+              .some((e) => e.active === started().size),
+          8_000,
+          () => `no heartbeat with active=${started().size}: ${JSON.stringify(heartbeats().slice(runningSince))}`,
+        );
+        const results = await runCeleryClient("get", { broker: brokerUrl, backend, queue, ids: sent.map((t) => t.id), timeout: 40 });
+        for (const r of results) assert.ok(r.ok && r.state === "SUCCESS", JSON.stringify(r));
+        const total = 60 + sent.length;
+        const doneSince = heartbeats().length;
+        await poll(
+          async () =>
+            heartbeats()
+              .slice(doneSince)
+              .some((e) => e.processed === total && e.active === 0),
+          8_000,
+          () => `no heartbeat with processed=${total}, active=0: ${JSON.stringify(heartbeats().slice(doneSince))}`,
+        );
+        await poll(
+          async () => events().filter((e) => e.type === "task-succeeded" && sent.some((t) => t.id === e.uuid)).length === sent.length,
+          5_000,
+          () => `task-succeeded missing: ${receiver.stdout}`,
+        );
+        for (const type of ["task-received", "task-started", "task-succeeded"]) {
+          const seen = events().filter((e) => e.type === type && sent.some((t) => t.id === e.uuid));
+          assert.deepEqual(seen.map((e) => e.uuid).sort(), sent.map((t) => t.id).sort(), `one ${type} per task`);
+          assert.ok(
+            seen.every((e) => e.hostname === node),
+            `${type} under the node's hostname: ${JSON.stringify(seen)}`,
+          );
+        }
+        assert.equal(new Set(started().values()).size, 2, "the tasks whose events were seen ran in both consumer processes");
+      } finally {
+        await receiver.stop("SIGKILL");
+      }
+    });
+
     it("remote control from the real Celery CLI: active, stats, terminate (revoke with terminate) and revoked under the one node name", async () => {
       const env = { brokerUrl, resultBackend: backend };
       const cli = async (args: readonly string[]): Promise<unknown> => {
@@ -128,7 +219,7 @@ for (const broker of BROKERS) {
         "what runs and what is reserved, over both consumer processes, is every task sent",
       );
       const stats = (await cli(["inspect", "stats"])) as Record<string, { total: Record<string, number>; pool: { processes: number[] } }>;
-      assert.ok((stats[node]?.total["multiproc.whoami"] ?? 0) >= 60, JSON.stringify(stats[node]?.total));
+      assert.ok((stats[node]?.total["multiproc.whoami"] ?? 0) >= 64, JSON.stringify(stats[node]?.total));
       assert.deepEqual([...(stats[node]?.pool.processes ?? [])].sort(), [...childPids].sort(), "the pool processes listed are the consumer processes");
       const victim = running[0] ?? "";
       const revoke = (await cli(["control", "terminate", "SIGTERM", victim])) as Record<string, { ok: string }>[];

@@ -215,6 +215,7 @@ export default class WorkerCommand extends Command {
         ...(clustered
           ? {
               consumeTasks: false,
+              heartbeatCounts: () => cluster?.counts() ?? { active: 0, processed: 0 },
               pool: "async" as const,
               concurrency: clusterConcurrency,
               control: (services: PidboxServices) =>

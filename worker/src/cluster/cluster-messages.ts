@@ -5,7 +5,17 @@ export type NodeToConsumerMessage =
   | { readonly type: "control"; readonly id: number; readonly method: string; readonly arguments: Readonly<Record<string, unknown>> };
 
 /** What a consumer process tells its node over IPC. */
-export type ConsumerToNodeMessage = { readonly type: "ready" } | { readonly type: "control-reply"; readonly id: number; readonly reply: unknown };
+export type ConsumerToNodeMessage =
+  | { readonly type: "ready" }
+  | { readonly type: "control-reply"; readonly id: number; readonly reply: unknown }
+  /** Pushed once per heartbeat interval (never per task), for the node's `worker-heartbeat`. */
+  | ({ readonly type: "counts" } & ConsumerCounts);
+
+/** What a consumer process's `worker-heartbeat` would report: tasks running now, tasks processed since it started. */
+export interface ConsumerCounts {
+  readonly active: number;
+  readonly processed: number;
+}
 
 export function isNodeToConsumerMessage(value: unknown): value is NodeToConsumerMessage {
   const m = value as { type?: unknown; cold?: unknown; id?: unknown; method?: unknown; arguments?: unknown } | null;
@@ -15,7 +25,12 @@ export function isNodeToConsumerMessage(value: unknown): value is NodeToConsumer
 }
 
 export function isConsumerToNodeMessage(value: unknown): value is ConsumerToNodeMessage {
-  const m = value as { type?: unknown; id?: unknown } | null;
+  const m = value as { type?: unknown; id?: unknown; active?: unknown; processed?: unknown } | null;
   if (typeof m !== "object" || m === null) return false;
+  if (m.type === "counts") return isCount(m.active) && isCount(m.processed);
   return m.type === "ready" || (m.type === "control-reply" && typeof m.id === "number");
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
