@@ -3,8 +3,10 @@
 // Python's apply_async run exactly once, in both children, and Python reads the results; the real `celery inspect
 // ping` gets one reply; Celery's EventReceiver sees both children's task events under the node's name and the
 // node's worker-heartbeat carrying the children's totals (active, processed); a child killed with SIGKILL is logged as billiard logs a lost pool process and replaced while
-// the node keeps draining; SIGTERM to the node stops every process.
+// the node keeps draining; replacement children get the node's revoked ids; SIGTERM to the node stops every process,
+// and after SIGKILL to the node its children exit on their own.
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -255,6 +257,31 @@ for (const broker of BROKERS) {
       assert.ok([...runs.values()].every((n) => n === 1));
     });
 
+    it("consumer processes started after a revoke (replacements) get the node's revoked ids: the revoked task is discarded, not run", async () => {
+      const env = { brokerUrl, resultBackend: backend };
+      const id = randomUUID();
+      const revoke = await runCelery(env, ["control", "revoke", id, "-d", node, "--json", "-t", "5"]);
+      assert.equal(revoke.code, 0, revoke.stderr);
+      const readyBefore = worker.count(/ ready\.$/);
+      // Both consumer processes are replaced, so whichever receives the task started after the revoke.
+      for (const pid of childPids) process.kill(pid, "SIGKILL");
+      for (const pid of childPids) await worker.waitFor(new RegExp(`Process 'ConsumerProcess-\\d' pid:${pid} exited with 'signal 9 \\(SIGKILL\\)'`), 10_000);
+      await poll(
+        async () => worker.count(/ ready\.$/) >= readyBefore + 2,
+        30_000,
+        () => `the replacement consumer processes did not become ready:\n${worker.log}`,
+      );
+      const calls = [{ task: "multiproc.whoami", args: JSON.stringify(["revoked-0", runsFile, 20]), options: { task_id: id } }];
+      await runCeleryClient("send", { broker: brokerUrl, backend, queue, calls });
+      const [result] = await runCeleryClient("get", { broker: brokerUrl, backend, queue, ids: [id], timeout: 20 });
+      assert.equal(result?.state, "REVOKED", JSON.stringify(result));
+      assert.ok(!readFileSync(runsFile, "utf8").includes("revoked-0"), "the revoked task did not run");
+      const stats = await runCelery(env, ["inspect", "stats", "-d", node, "--json", "-t", "5"]);
+      assert.equal(stats.code, 0, stats.stderr);
+      childPids = (JSON.parse(stats.stdout) as Record<string, { pool: { processes: number[] } }>)[node]?.pool.processes ?? [];
+      assert.equal(childPids.length, 2);
+    });
+
     it("SIGTERM to the node stops it and every consumer process (warm shutdown)", async () => {
       worker.signal("SIGTERM");
       const exit = await worker.exited;
@@ -264,6 +291,59 @@ for (const broker of BROKERS) {
         5_000,
         () => `consumer processes still alive: ${childPids.filter(alive).join(", ")}`,
       );
+    });
+    it("SIGKILL to the node: every consumer process exits promptly (none is left consuming without its node)", async () => {
+      const orphanNode = `multiproc-orphan-${broker}-${process.pid}@localhost`;
+      const orphaned = await ProtoWorkerProcess.start(
+        [
+          "-A",
+          TASKS,
+          "-b",
+          brokerUrl,
+          "--backend",
+          backend,
+          "-Q",
+          queue,
+          "-n",
+          orphanNode,
+          "-c",
+          "2",
+          "--consumer-processes",
+          "2",
+          "-l",
+          "info",
+          "--without-gossip",
+        ],
+        {},
+      );
+      let pids: number[] = [];
+      try {
+        // `start` resolves at the first `ready.`, which a consumer process may log before the node: wait for all three.
+        await poll(
+          async () => orphaned.count(/ ready\.$/) >= 3,
+          30_000,
+          () => `the node and its consumer processes did not all log ready.:\n${orphaned.log}`,
+        );
+        const stats = await runCelery({ brokerUrl, resultBackend: backend }, ["inspect", "stats", "-d", orphanNode, "--json", "-t", "5"]);
+        assert.equal(stats.code, 0, stats.stderr);
+        pids = (JSON.parse(stats.stdout) as Record<string, { pool: { processes: number[] } }>)[orphanNode]?.pool.processes ?? [];
+        assert.equal(pids.length, 2, stats.stdout);
+        orphaned.signal("SIGKILL");
+        // Not `exited`: the children share the node's stdout, which closes only once they are gone too.
+        await poll(
+          async () => !alive(orphaned.pid),
+          5_000,
+          () => "the node survived SIGKILL",
+        );
+        await poll(
+          async () => pids.every((pid) => !alive(pid)),
+          5_000,
+          () => `consumer processes still alive after their node was killed: ${pids.filter(alive).join(", ")}`,
+        );
+      } finally {
+        for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGKILL");
+        await orphaned.stop(5_000);
+      }
     });
   });
 }

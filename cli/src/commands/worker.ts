@@ -262,6 +262,7 @@ export default class WorkerCommand extends Command {
     let beat: EmbeddedBeat | null = null;
     try {
       await cluster?.ready;
+      await node?.syncRevoked();
       await worker.start();
       node?.ready();
       if (flags.beat && consumerChild === null)
@@ -370,6 +371,7 @@ export default class WorkerCommand extends Command {
       processes,
       concurrency,
       logger: worker.logger,
+      revoked: () => ({ revoked: worker.state.revoked.toJSON(), stamps: Object.fromEntries(worker.revokedStamps) }),
       fork: (spec) =>
         fork(script, process.argv.slice(2), {
           execArgv: process.execArgv,

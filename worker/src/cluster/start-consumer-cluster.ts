@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { TASK_LOG } from "../logging/task-log-messages.js";
 import type { WorkerLogger } from "../logging/worker-logger.js";
 import { describeExitStatus } from "../pool/signal-names.js";
-import { type ConsumerCounts, type NodeToConsumerMessage, isConsumerToNodeMessage } from "./cluster-messages.js";
+import { type ConsumerCounts, type NodeToConsumerMessage, type RevokedState, isConsumerToNodeMessage } from "./cluster-messages.js";
 import type { ConsumerChildSpec } from "./consumer-child-spec.js";
 import { splitConcurrency } from "./split-concurrency.js";
 
@@ -13,6 +13,8 @@ export interface ConsumerClusterOptions {
   readonly concurrency: number;
   /** Forks one consumer process with an IPC channel (e.g. the running `proto worker` bin, told `spec` by its environment). */
   readonly fork: (spec: ConsumerChildSpec) => ChildProcess;
+  /** The node's revoked ids and stamps now, handed to each child before it consumes (a replacement included). */
+  readonly revoked: () => RevokedState;
   readonly logger: WorkerLogger;
 }
 
@@ -69,6 +71,12 @@ export function startConsumerCluster(options: ConsumerClusterOptions): ConsumerC
       if (!isConsumerToNodeMessage(message)) return;
       if (message.type === "control-reply") {
         awaiting.get(message.id)?.(message.reply);
+        return;
+      }
+      if (message.type === "starting") {
+        const answer: NodeToConsumerMessage = { type: "revoked", ...options.revoked() };
+        if (child.connected)
+          child.send(answer, (error) => error && options.logger.warning(`consumer process ${index + 1}: could not send the revoked ids: ${error.message}`));
         return;
       }
       if (message.type === "counts") {
