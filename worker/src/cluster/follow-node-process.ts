@@ -1,9 +1,6 @@
 import type { WorkerLogger } from "../logging/worker-logger.js";
 import { type ConsumerToNodeMessage, isNodeToConsumerMessage } from "./cluster-messages.js";
 
-/** How long a consumer process waits for its node's revoked ids before it consumes without them. */
-export const REVOKED_SYNC_TIMEOUT_MS = 10_000;
-
 /** How often a consumer process pushes its counts: the node's heartbeat interval (`startHeartbeat`'s default freq). */
 export const COUNTS_INTERVAL_MS = 2_000;
 
@@ -21,8 +18,9 @@ export interface FollowedWorker {
 /**
  * A consumer process's side of the node's IPC channel: it stops (warm or cold) when the node says so, and cold at once
  * when the channel closes without a word (the node died): a consumer is never left consuming without its node; what it
- * had not acknowledged goes back to the queue. `syncRevoked()`, before it consumes, takes the node's revoked ids and
- * stamps (a replacement child must not run what was revoked before it started). `ready()` tells the node it consumes, then pushes its counts (running,
+ * had not acknowledged goes back to the queue. `syncRevoked()`, before it consumes, waits for the node's revoked ids and
+ * stamps, which the node sends once it started (statedb and mingle merged): no child runs what was revoked before it
+ * started. If the node dies first, the child exits without having consumed. `ready()` tells the node it consumes, then pushes its counts (running,
  * processed) once per heartbeat interval, for the node's `worker-heartbeat`.
  */
 export function followNodeProcess(worker: FollowedWorker, logger: WorkerLogger): { syncRevoked(): Promise<void>; ready(): void } {
@@ -44,25 +42,22 @@ export function followNodeProcess(worker: FollowedWorker, logger: WorkerLogger):
       stopReporting();
     });
   });
+  let consuming = false;
   process.on("disconnect", () => {
     stopReporting();
     if (asked) return;
+    if (!consuming) {
+      logger.warning("consumer process: the node process is gone before this process consumed; exiting");
+      process.exit(1);
+    }
     logger.warning("consumer process: the node process is gone; cold shutdown (unacknowledged tasks go back to the queue)");
     void worker.stop({ cold: true });
   });
   return {
     syncRevoked: () =>
       new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          process.off("message", onRevoked);
-          logger.warning(
-            `consumer process: no revoked ids from the node process within ${REVOKED_SYNC_TIMEOUT_MS} ms; consuming without them (tasks revoked before this process started may run)`,
-          );
-          resolve();
-        }, REVOKED_SYNC_TIMEOUT_MS);
         const onRevoked = (message: unknown): void => {
           if (!isNodeToConsumerMessage(message) || message.type !== "revoked") return;
-          clearTimeout(timer);
           process.off("message", onRevoked);
           worker.state.revoked.update(message.revoked);
           for (const [header, values] of Object.entries(message.stamps)) worker.revokedStamps.set(header, [...values]);
@@ -72,6 +67,7 @@ export function followNodeProcess(worker: FollowedWorker, logger: WorkerLogger):
         send({ type: "starting" });
       }),
     ready() {
+      consuming = true;
       send({ type: "ready" });
       reportCounts();
       reporting = setInterval(reportCounts, COUNTS_INTERVAL_MS);

@@ -13,8 +13,11 @@ export interface ConsumerClusterOptions {
   readonly concurrency: number;
   /** Forks one consumer process with an IPC channel (e.g. the running `proto worker` bin, told `spec` by its environment). */
   readonly fork: (spec: ConsumerChildSpec) => ChildProcess;
-  /** The node's revoked ids and stamps now, handed to each child before it consumes (a replacement included). */
-  readonly revoked: () => RevokedState;
+  /**
+   * The node's revoked ids and stamps, handed to each child before it consumes (a replacement included); the node
+   * resolves it once it started (statedb loaded, mingle done), so that the first children get what mingle merged.
+   */
+  readonly revoked: () => Promise<RevokedState>;
   readonly logger: WorkerLogger;
 }
 
@@ -74,9 +77,11 @@ export function startConsumerCluster(options: ConsumerClusterOptions): ConsumerC
         return;
       }
       if (message.type === "starting") {
-        const answer: NodeToConsumerMessage = { type: "revoked", ...options.revoked() };
-        if (child.connected)
-          child.send(answer, (error) => error && options.logger.warning(`consumer process ${index + 1}: could not send the revoked ids: ${error.message}`));
+        void options.revoked().then((revoked) => {
+          const answer: NodeToConsumerMessage = { type: "revoked", ...revoked };
+          if (child.connected)
+            child.send(answer, (error) => error && options.logger.warning(`consumer process ${index + 1}: could not send the revoked ids: ${error.message}`));
+        });
         return;
       }
       if (message.type === "counts") {
