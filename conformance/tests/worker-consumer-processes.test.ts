@@ -1,9 +1,12 @@
 // `proto worker --consumer-processes 2` against real Celery 5.7, on Redis and RabbitMQ: one node name, a node process
 // that consumes nothing (remote control, heartbeats) and two forked consumer processes that share -c. Tasks sent by
 // Python's apply_async run exactly once, in both children, and Python reads the results; the real `celery inspect
-// ping` gets one reply; a child killed with SIGKILL is logged as billiard logs a lost pool process and replaced while
-// the node keeps draining; SIGTERM to the node stops every process.
+// ping` gets one reply; Celery's EventReceiver sees both children's task events under the node's name and the
+// node's worker-heartbeat carrying the children's totals (active, processed); a child killed with SIGKILL is logged as billiard logs a lost pool process and replaced while
+// the node keeps draining; replacement children get the node's revoked ids; SIGTERM to the node stops every process,
+// and after SIGKILL to the node its children exit on their own.
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,7 +15,7 @@ import { AMQP_URL, BROKERS, redisDbUrl } from "../harness/broker-urls.js";
 import { runCeleryClient, type ClientResult } from "../harness/celery-client-script.js";
 import { poll } from "../harness/poll.js";
 import { ProtoWorkerProcess } from "../harness/proto-worker-process.js";
-import { runCelery } from "./worker-control-python.js";
+import { PythonProcess, runCelery } from "./worker-control-python.js";
 
 const DB = 27;
 const TASKS = "conformance/ts-tasks/consumer-processes-tasks.ts";
@@ -39,7 +42,26 @@ for (const broker of BROKERS) {
     before(async () => {
       writeFileSync(runsFile, "");
       worker = await ProtoWorkerProcess.start(
-        ["-A", TASKS, "-b", brokerUrl, "--backend", backend, "-Q", queue, "-n", node, "-c", "4", "--consumer-processes", "2", "-l", "info", "--without-gossip"],
+        [
+          "-A",
+          TASKS,
+          "-b",
+          brokerUrl,
+          "--backend",
+          backend,
+          "-Q",
+          queue,
+          "-n",
+          node,
+          "-c",
+          "4",
+          "--consumer-processes",
+          "2",
+          "-l",
+          "info",
+          "--without-gossip",
+          "-E",
+        ],
         {},
       );
     });
@@ -83,13 +105,81 @@ for (const broker of BROKERS) {
     });
 
     it("the real `celery inspect ping` gets one reply from the node", async () => {
-      // On RabbitMQ the node's first reply after mingle is lost (the single-process worker's is not): not understood yet,
-      // so a ping that got no reply is sent again, at most twice.
-      let result = await runCelery({ brokerUrl, resultBackend: backend }, ["inspect", "ping", "-d", node, "--json", "-t", "3"]);
-      for (let retry = 0; retry < 2 && result.code !== 0; retry++)
-        result = await runCelery({ brokerUrl, resultBackend: backend }, ["inspect", "ping", "-d", node, "--json", "-t", "3"]);
+      // The node logs `ready.` once its remote control answers, before its consumer processes consume: no retry.
+      const result = await runCelery({ brokerUrl, resultBackend: backend }, ["inspect", "ping", "-d", node, "--json", "-t", "3"]);
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(JSON.parse(result.stdout), { [node]: { ok: "pong" } });
+    });
+
+    it("a real Celery event receiver sees both consumer processes' task events and the node's heartbeats with their totals", async () => {
+      const receiver = PythonProcess.start({ brokerUrl, resultBackend: backend }, "python", ["conformance/python/reference/event_stream.py"]);
+      try {
+        type Event = { type: string; hostname: string; uuid: string | null; active: number | null; processed: number | null };
+        const events = (): Event[] =>
+          receiver.stdout
+            .split("\n")
+            .filter((line) => line.startsWith("{"))
+            .map((line) => JSON.parse(line) as Event);
+        const heartbeats = (): Event[] => events().filter((e) => e.type === "worker-heartbeat" && e.hostname === node);
+        // The receiver's queue is bound once it sees the node's first heartbeat.
+        await poll(
+          async () => heartbeats().length > 0,
+          15_000,
+          () => `no worker-heartbeat from ${node}:\n${receiver.stdout}\n${receiver.stderr}`,
+        );
+        const calls = Array.from({ length: 4 }, (_, i) => ({ task: "multiproc.whoami", args: JSON.stringify([`beat-${i}`, runsFile, 8_000]) }));
+        const sent = await runCeleryClient("send", { broker: brokerUrl, backend, queue, calls });
+        const started = (): Map<string, string> =>
+          new Map(
+            readFileSync(runsFile, "utf8")
+              .split("\n")
+              .filter((line) => line.startsWith("beat-"))
+              .map((line) => [line.split(" ")[0] ?? "", line.split(" ")[1] ?? ""]),
+          );
+        await poll(
+          async () => new Set(started().values()).size === 2,
+          20_000,
+          () => `the long tasks do not run in both consumer processes: ${readFileSync(runsFile, "utf8")}`,
+        );
+        const runningSince = heartbeats().length;
+        // The children push their counts once per heartbeat interval: a heartbeat within a few reports the running ones.
+        await poll(
+          async () =>
+            heartbeats()
+              .slice(runningSince)
+              .some((e) => e.active === started().size),
+          8_000,
+          () => `no heartbeat with active=${started().size}: ${JSON.stringify(heartbeats().slice(runningSince))}`,
+        );
+        const results = await runCeleryClient("get", { broker: brokerUrl, backend, queue, ids: sent.map((t) => t.id), timeout: 40 });
+        for (const r of results) assert.ok(r.ok && r.state === "SUCCESS", JSON.stringify(r));
+        const total = 60 + sent.length;
+        const doneSince = heartbeats().length;
+        await poll(
+          async () =>
+            heartbeats()
+              .slice(doneSince)
+              .some((e) => e.processed === total && e.active === 0),
+          8_000,
+          () => `no heartbeat with processed=${total}, active=0: ${JSON.stringify(heartbeats().slice(doneSince))}`,
+        );
+        await poll(
+          async () => events().filter((e) => e.type === "task-succeeded" && sent.some((t) => t.id === e.uuid)).length === sent.length,
+          5_000,
+          () => `task-succeeded missing: ${receiver.stdout}`,
+        );
+        for (const type of ["task-received", "task-started", "task-succeeded"]) {
+          const seen = events().filter((e) => e.type === type && sent.some((t) => t.id === e.uuid));
+          assert.deepEqual(seen.map((e) => e.uuid).sort(), sent.map((t) => t.id).sort(), `one ${type} per task`);
+          assert.ok(
+            seen.every((e) => e.hostname === node),
+            `${type} under the node's hostname: ${JSON.stringify(seen)}`,
+          );
+        }
+        assert.equal(new Set(started().values()).size, 2, "the tasks whose events were seen ran in both consumer processes");
+      } finally {
+        await receiver.stop("SIGKILL");
+      }
     });
 
     it("remote control from the real Celery CLI: active, stats, terminate (revoke with terminate) and revoked under the one node name", async () => {
@@ -128,7 +218,7 @@ for (const broker of BROKERS) {
         "what runs and what is reserved, over both consumer processes, is every task sent",
       );
       const stats = (await cli(["inspect", "stats"])) as Record<string, { total: Record<string, number>; pool: { processes: number[] } }>;
-      assert.ok((stats[node]?.total["multiproc.whoami"] ?? 0) >= 60, JSON.stringify(stats[node]?.total));
+      assert.ok((stats[node]?.total["multiproc.whoami"] ?? 0) >= 64, JSON.stringify(stats[node]?.total));
       assert.deepEqual([...(stats[node]?.pool.processes ?? [])].sort(), [...childPids].sort(), "the pool processes listed are the consumer processes");
       const victim = running[0] ?? "";
       const revoke = (await cli(["control", "terminate", "SIGTERM", victim])) as Record<string, { ok: string }>[];
@@ -164,6 +254,31 @@ for (const broker of BROKERS) {
       assert.ok([...runs.values()].every((n) => n === 1));
     });
 
+    it("consumer processes started after a revoke (replacements) get the node's revoked ids: the revoked task is discarded, not run", async () => {
+      const env = { brokerUrl, resultBackend: backend };
+      const id = randomUUID();
+      const revoke = await runCelery(env, ["control", "revoke", id, "-d", node, "--json", "-t", "5"]);
+      assert.equal(revoke.code, 0, revoke.stderr);
+      const readyBefore = worker.count(/ ready\.$/);
+      // Both consumer processes are replaced, so whichever receives the task started after the revoke.
+      for (const pid of childPids) process.kill(pid, "SIGKILL");
+      for (const pid of childPids) await worker.waitFor(new RegExp(`Process 'ConsumerProcess-\\d' pid:${pid} exited with 'signal 9 \\(SIGKILL\\)'`), 10_000);
+      await poll(
+        async () => worker.count(/ ready\.$/) >= readyBefore + 2,
+        30_000,
+        () => `the replacement consumer processes did not become ready:\n${worker.log}`,
+      );
+      const calls = [{ task: "multiproc.whoami", args: JSON.stringify(["revoked-0", runsFile, 20]), options: { task_id: id } }];
+      await runCeleryClient("send", { broker: brokerUrl, backend, queue, calls });
+      const [result] = await runCeleryClient("get", { broker: brokerUrl, backend, queue, ids: [id], timeout: 20 });
+      assert.equal(result?.state, "REVOKED", JSON.stringify(result));
+      assert.ok(!readFileSync(runsFile, "utf8").includes("revoked-0"), "the revoked task did not run");
+      const stats = await runCelery(env, ["inspect", "stats", "-d", node, "--json", "-t", "5"]);
+      assert.equal(stats.code, 0, stats.stderr);
+      childPids = (JSON.parse(stats.stdout) as Record<string, { pool: { processes: number[] } }>)[node]?.pool.processes ?? [];
+      assert.equal(childPids.length, 2);
+    });
+
     it("SIGTERM to the node stops it and every consumer process (warm shutdown)", async () => {
       worker.signal("SIGTERM");
       const exit = await worker.exited;
@@ -173,6 +288,59 @@ for (const broker of BROKERS) {
         5_000,
         () => `consumer processes still alive: ${childPids.filter(alive).join(", ")}`,
       );
+    });
+    it("SIGKILL to the node: every consumer process exits promptly (none is left consuming without its node)", async () => {
+      const orphanNode = `multiproc-orphan-${broker}-${process.pid}@localhost`;
+      const orphaned = await ProtoWorkerProcess.start(
+        [
+          "-A",
+          TASKS,
+          "-b",
+          brokerUrl,
+          "--backend",
+          backend,
+          "-Q",
+          queue,
+          "-n",
+          orphanNode,
+          "-c",
+          "2",
+          "--consumer-processes",
+          "2",
+          "-l",
+          "info",
+          "--without-gossip",
+        ],
+        {},
+      );
+      let pids: number[] = [];
+      try {
+        // `start` resolved at the node's `ready.`; its consumer processes log theirs once they consume.
+        await poll(
+          async () => orphaned.count(/ ready\.$/) >= 3,
+          30_000,
+          () => `the node and its consumer processes did not all log ready.:\n${orphaned.log}`,
+        );
+        const stats = await runCelery({ brokerUrl, resultBackend: backend }, ["inspect", "stats", "-d", orphanNode, "--json", "-t", "5"]);
+        assert.equal(stats.code, 0, stats.stderr);
+        pids = (JSON.parse(stats.stdout) as Record<string, { pool: { processes: number[] } }>)[orphanNode]?.pool.processes ?? [];
+        assert.equal(pids.length, 2, stats.stdout);
+        orphaned.signal("SIGKILL");
+        // Not `exited`: the children share the node's stdout, which closes only once they are gone too.
+        await poll(
+          async () => !alive(orphaned.pid),
+          5_000,
+          () => "the node survived SIGKILL",
+        );
+        await poll(
+          async () => pids.every((pid) => !alive(pid)),
+          5_000,
+          () => `consumer processes still alive after their node was killed: ${pids.filter(alive).join(", ")}`,
+        );
+      } finally {
+        for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGKILL");
+        await orphaned.stop(5_000);
+      }
     });
   });
 }

@@ -46,6 +46,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "logger",
   "statedb",
   "heartbeat",
+  "heartbeatCounts",
   "mingle",
   "gossip",
   "consumeTasks",
@@ -124,6 +125,8 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
     const value = options[flag];
     if (value !== undefined && typeof value !== "boolean") throw invalid(flag, "must be true or false");
   }
+  if (options.heartbeatCounts !== undefined && typeof options.heartbeatCounts !== "function")
+    throw invalid("heartbeatCounts", "must be a function returning { active, processed }");
   if (options.control !== undefined && options.control !== false && typeof options.control !== "function")
     throw invalid("control", "must be a pidbox factory or false");
   if (options.processPool !== undefined && typeof options.processPool !== "function") throw invalid("processPool", "must be a pool factory");
@@ -173,6 +176,7 @@ export function compileWorkerOptions(given: WorkerOptions = {}, env: NodeJS.Proc
     logger: options.logger ?? null,
     statedb,
     heartbeat: options.heartbeat ?? d.heartbeat,
+    heartbeatCounts: options.heartbeatCounts ?? null,
     mingle: options.mingle ?? d.mingle,
     gossip: options.gossip ?? d.gossip,
     consumeTasks: options.consumeTasks ?? d.consumeTasks,

@@ -13,6 +13,7 @@ import type { TaskRegistry } from "./app/task-registry.js";
 import type { WorkerControl } from "./app/worker-control.js";
 import type { WorkerState } from "./app/worker-state.js";
 import type { EventDispatcher } from "./events/event-dispatcher.js";
+import type { HeartbeatCounts } from "./events/start-heartbeat.js";
 import type { LogLevel } from "./logging/log-level.js";
 import type { WorkerLogger } from "./logging/worker-logger.js";
 import type { OutcomeRecorder } from "./outcomes/outcome-recorder.js";
@@ -121,6 +122,11 @@ export interface WorkerOptions {
   readonly statedb?: string | null;
   /** Send `worker-heartbeat` events (`--without-heartbeat` turns it off). Default true. */
   readonly heartbeat?: boolean;
+  /**
+   * What `worker-heartbeat` events report as `active` and `processed`. Default: this worker's own tasks. The node of
+   * `proto worker --consumer-processes N` reports its consumer processes' totals (`ConsumerCluster.counts`).
+   */
+  readonly heartbeatCounts?: () => HeartbeatCounts;
   /** Sync revoked ids with other workers at start (`--without-mingle` turns it off). Default true. */
   readonly mingle?: boolean;
   /**
@@ -294,6 +300,7 @@ export interface CompiledWorkerOptions {
   readonly logger: WorkerLogger | null;
   readonly statedb: string | null;
   readonly heartbeat: boolean;
+  readonly heartbeatCounts: (() => HeartbeatCounts) | null;
   readonly mingle: boolean;
   readonly gossip: boolean;
   readonly consumeTasks: boolean;

@@ -168,7 +168,7 @@ export class Worker implements WorkerControl {
       running.outcomes = outcomes;
       const events = await createDefaultEventDispatcher(services);
       running.events = events;
-      running.heartbeat = o.heartbeat ? startHeartbeat(events, this.state) : null;
+      running.heartbeat = o.heartbeat ? startHeartbeat(events, this.state, o.heartbeatCounts === null ? {} : { counts: o.heartbeatCounts }) : null;
       const { pool, pools } = await createPools(services);
       running.pool = pool;
       running.pools = [...new Set(pools.values())];

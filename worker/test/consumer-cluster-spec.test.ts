@@ -1,3 +1,4 @@
+import { isConsumerToNodeMessage } from "../src/cluster/cluster-messages.js";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CONSUMER_CHILD_ENV, formatConsumerChildSpec, readConsumerChildSpec } from "../src/cluster/consumer-child-spec.js";
@@ -40,5 +41,14 @@ describe("consumer child spec", () => {
         () => readConsumerChildSpec({ [CONSUMER_CHILD_ENV]: text }),
         (e: unknown) => e instanceof CeleryProtoError && e.code === "InvalidOption" && e.message.startsWith(CONSUMER_CHILD_ENV),
       );
+  });
+});
+
+describe("consumer counts message", () => {
+  it("accepts non-negative integer counts and refuses anything else", () => {
+    assert.ok(isConsumerToNodeMessage({ type: "counts", active: 2, processed: 64 }));
+    assert.ok(!isConsumerToNodeMessage({ type: "counts", active: -1, processed: 0 }));
+    assert.ok(!isConsumerToNodeMessage({ type: "counts", active: 1.5, processed: 0 }));
+    assert.ok(!isConsumerToNodeMessage({ type: "counts", active: 1 }));
   });
 });

@@ -171,6 +171,10 @@ export default class WorkerCommand extends Command {
     let consumerChild: ConsumerChildSpec | null = null;
     let cluster: ConsumerCluster | null = null;
     let clusterConcurrency = 0;
+    let nodeStarted: () => void = () => undefined;
+    const nodeStart = new Promise<void>((resolve) => {
+      nodeStarted = resolve;
+    });
     let config: ResolvedCelerySettings;
     let pidfile: Pidfile | null = null;
     let logfile: Logfile | null = null;
@@ -215,6 +219,7 @@ export default class WorkerCommand extends Command {
         ...(clustered
           ? {
               consumeTasks: false,
+              heartbeatCounts: () => cluster?.counts() ?? { active: 0, processed: 0 },
               pool: "async" as const,
               concurrency: clusterConcurrency,
               control: (services: PidboxServices) =>
@@ -236,7 +241,7 @@ export default class WorkerCommand extends Command {
         await serveWorkerMetrics(worker, { port: flags["metrics-port"], host: flags["metrics-host"] }).catch((e: unknown) => {
           throw nameFlags(e, METRICS_FLAG_NAMES);
         });
-      if (clustered) cluster = WorkerCommand.forkConsumers(flags["consumer-processes"], clusterConcurrency, worker);
+      if (clustered) cluster = WorkerCommand.forkConsumers(flags["consumer-processes"], clusterConcurrency, worker, nodeStart);
       if (flags.pidfile !== undefined && consumerChild === null) pidfile = acquirePidfile(formatNodePath(flags.pidfile, nodename));
     } catch (e) {
       process.stderr.write(`${CeleryProtoError.from(nameFlags(e, WORKER_FLAG_NAMES)).describe()}\n`);
@@ -260,8 +265,16 @@ export default class WorkerCommand extends Command {
     const node = consumerChild === null ? null : followNodeProcess(worker, worker.logger);
     let beat: EmbeddedBeat | null = null;
     try {
-      await cluster?.ready;
-      await worker.start();
+      // The node first (remote control, mingle, heartbeats: its `ready.` means it answers), then its consumers, which
+      // wait for the node's revoked ids (mingle's included) before they consume.
+      if (cluster !== null) {
+        await worker.start();
+        nodeStarted();
+        await cluster.ready;
+      } else {
+        await node?.syncRevoked();
+        await worker.start();
+      }
       node?.ready();
       if (flags.beat && consumerChild === null)
         beat = await startEmbeddedBeat({
@@ -360,15 +373,20 @@ export default class WorkerCommand extends Command {
 
   /**
    * Forks the node's consumer processes: this same command (bin, arguments and Node flags), told by `CONSUMER_CHILD_ENV`
-   * which child it is and its share of `-c`; they log to the same output.
+   * which child it is and its share of `-c`; they log to the same output. They consume once `nodeStart` resolved (the
+   * node started), with its revoked ids.
    */
-  private static forkConsumers(processes: number, concurrency: number, worker: Worker): ConsumerCluster {
+  private static forkConsumers(processes: number, concurrency: number, worker: Worker, nodeStart: Promise<void>): ConsumerCluster {
     const script = process.argv[1];
     if (script === undefined) throw new CeleryProtoError("InvalidOption", "--consumer-processes: cannot tell which script this process runs (process.argv[1])");
     return startConsumerCluster({
       processes,
       concurrency,
       logger: worker.logger,
+      revoked: async () => {
+        await nodeStart;
+        return { revoked: worker.state.revoked.toJSON(), stamps: Object.fromEntries(worker.revokedStamps) };
+      },
       fork: (spec) =>
         fork(script, process.argv.slice(2), {
           execArgv: process.execArgv,

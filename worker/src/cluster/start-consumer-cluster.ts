@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { TASK_LOG } from "../logging/task-log-messages.js";
 import type { WorkerLogger } from "../logging/worker-logger.js";
 import { describeExitStatus } from "../pool/signal-names.js";
-import { type NodeToConsumerMessage, isConsumerToNodeMessage } from "./cluster-messages.js";
+import { type ConsumerCounts, type NodeToConsumerMessage, type RevokedState, isConsumerToNodeMessage } from "./cluster-messages.js";
 import type { ConsumerChildSpec } from "./consumer-child-spec.js";
 import { splitConcurrency } from "./split-concurrency.js";
 
@@ -13,6 +13,11 @@ export interface ConsumerClusterOptions {
   readonly concurrency: number;
   /** Forks one consumer process with an IPC channel (e.g. the running `proto worker` bin, told `spec` by its environment). */
   readonly fork: (spec: ConsumerChildSpec) => ChildProcess;
+  /**
+   * The node's revoked ids and stamps, handed to each child before it consumes (a replacement included); the node
+   * resolves it once it started (statedb loaded, mingle done), so that the first children get what mingle merged.
+   */
+  readonly revoked: () => Promise<RevokedState>;
   readonly logger: WorkerLogger;
 }
 
@@ -22,6 +27,11 @@ export interface ConsumerCluster {
   readonly ready: Promise<void>;
   /** The pids of the live children. */
   pids(): readonly number[];
+  /**
+   * The node's counts for its `worker-heartbeat`, from what the children last pushed: tasks running in the live
+   * children, tasks processed by every child this node started (a replaced child's count is kept).
+   */
+  counts(): ConsumerCounts;
   /**
    * Forwards a remote-control request to every live child, which dispatches it locally; resolves with the replies of
    * those that answered within `timeoutMs` (a child that exits or stays silent is left out).
@@ -54,6 +64,8 @@ export function startConsumerCluster(options: ConsumerClusterOptions): ConsumerC
   const notReady = new Set(shares.map((_, index) => index));
   const awaiting = new Map<number, (reply: unknown) => void>();
   let nextRequest = 0;
+  const lastCounts = new Map<ChildProcess, ConsumerCounts>();
+  let processedByExited = 0;
 
   const spawn = (index: number): void => {
     const child = options.fork({ index, concurrency: shares[index] ?? 1 });
@@ -64,6 +76,18 @@ export function startConsumerCluster(options: ConsumerClusterOptions): ConsumerC
         awaiting.get(message.id)?.(message.reply);
         return;
       }
+      if (message.type === "starting") {
+        void options.revoked().then((revoked) => {
+          const answer: NodeToConsumerMessage = { type: "revoked", ...revoked };
+          if (child.connected)
+            child.send(answer, (error) => error && options.logger.warning(`consumer process ${index + 1}: could not send the revoked ids: ${error.message}`));
+        });
+        return;
+      }
+      if (message.type === "counts") {
+        lastCounts.set(child, { active: message.active, processed: message.processed });
+        return;
+      }
       if (notReady.delete(index) && notReady.size === 0) resolveReady();
     });
     exited.set(
@@ -71,6 +95,8 @@ export function startConsumerCluster(options: ConsumerClusterOptions): ConsumerC
       new Promise<void>((resolve) =>
         child.once("exit", (code, signal) => {
           if (children.get(index) === child) children.delete(index);
+          processedByExited += lastCounts.get(child)?.processed ?? 0;
+          lastCounts.delete(child);
           resolve();
           if (stopping !== null) return;
           options.logger.error(TASK_LOG.processExited(`ConsumerProcess-${index + 1}`, child.pid ?? 0, describeExitStatus(code, signal)));
@@ -93,6 +119,15 @@ export function startConsumerCluster(options: ConsumerClusterOptions): ConsumerC
   return {
     ready,
     pids: () => [...children.values()].flatMap((c) => (c.pid === undefined ? [] : [c.pid])),
+    counts: () => {
+      let active = 0;
+      let processed = processedByExited;
+      for (const counts of lastCounts.values()) {
+        active += counts.active;
+        processed += counts.processed;
+      }
+      return { active, processed };
+    },
     async request(method, args, timeoutMs = 5_000) {
       const asked = [...children.values()].filter((child) => child.connected);
       const replies = await Promise.all(

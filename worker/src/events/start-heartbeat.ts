@@ -8,6 +8,14 @@ import { SOFTWARE_INFO } from "./software-info.js";
 export interface HeartbeatOptions {
   /** Seconds between `worker-heartbeat` events (`celery worker --heartbeat-interval`). Default 2.0. */
   readonly freq?: number;
+  /** What the events report as `active` and `processed`. Default: `state`'s (this process's tasks). */
+  readonly counts?: () => HeartbeatCounts;
+}
+
+/** Celery's `len(active_requests)` (tasks running now) and `all_total_count[0]` (tasks processed since start). */
+export interface HeartbeatCounts {
+  readonly active: number;
+  readonly processed: number;
 }
 
 /** A running heartbeat. */
@@ -29,11 +37,11 @@ export function startHeartbeat(dispatcher: EventDispatcher, state: WorkerState, 
   if (!(typeof freq === "number" && Number.isFinite(freq) && freq > 0)) {
     throw new CeleryProtoError("InvalidOption", `freq: the heartbeat interval must be a positive number of seconds, not ${String(freq)}`);
   }
+  const counts = options.counts ?? ((): HeartbeatCounts => ({ active: state.active.size, processed: state.processed }));
   const send = (type: string): void =>
     dispatcher.send(type, {
       freq: new PyFloat(freq),
-      active: state.active.size,
-      processed: state.processed,
+      ...counts(),
       loadavg: loadAverage(),
       ...SOFTWARE_INFO,
     });
