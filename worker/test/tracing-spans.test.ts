@@ -132,9 +132,12 @@ describe("tracing", () => {
   it("a retry: RETRY with celery.retry.reason; the retry's apply_async is a child of the run span", async () => {
     await client.enqueue("tasks.retry");
     await waitUntil(() => sdk.spans().filter((s) => s.name === "run/tasks.retry").length === 2);
-    const first = spanNamed("run/tasks.retry", 0);
-    const second = spanNamed("run/tasks.retry", 1);
-    const republish = spanNamed("apply_async/tasks.retry", 1);
+    // By attempt, not by export order: spans are exported as they end, and the retried run can end before the first.
+    const runs = sdk.spans().filter((s) => s.name === "run/tasks.retry");
+    const first = runs.find((s) => s.attributes["celery.retries"] !== 1);
+    const second = runs.find((s) => s.attributes["celery.retries"] === 1);
+    const republish = sdk.spans().find((s) => s.name === "apply_async/tasks.retry" && parentOf(s) === first?.spanContext().spanId);
+    assert.ok(first !== undefined && second !== undefined && republish !== undefined, "both runs and the retry's apply_async");
     assert.equal(first.attributes["celery.state"], "RETRY");
     assert.equal(first.attributes["celery.retry.reason"], "Retry in 0s");
     assert.equal(first.status.code, SpanStatusCode.UNSET);
