@@ -190,7 +190,15 @@ export default class WorkerCommand extends Command {
           "InvalidOption",
           "--consumer-processes: cannot be combined with --autoscale (give a fixed -c, shared out between the processes)",
         );
-      clusterConcurrency = flags.concurrency ?? (flags.pool === "process" ? os.availableParallelism() : DEFAULT_WORKER_OPTIONS.asyncConcurrency);
+      // -c, else the configuration's worker_concurrency, else the pool's default: what one process would run.
+      const configured = config.settings.worker_concurrency;
+      clusterConcurrency =
+        flags.concurrency ??
+        (typeof configured === "number" && configured > 0
+          ? configured
+          : flags.pool === "process"
+            ? os.availableParallelism()
+            : DEFAULT_WORKER_OPTIONS.asyncConcurrency);
       const nodename = expandNodeName(flags.hostname);
       if (flags.logfile !== undefined) logfile = openLogfile(formatNodePath(flags.logfile, nodename));
       worker = createWorker({
