@@ -1,6 +1,7 @@
 import { CeleryProtoError } from "../../errors/celery-proto-error.js";
 import type { AmqpProperties } from "../../codec/amqp/amqp-message.js";
 import { FieldTableWriter } from "./field-table-writer.js";
+import { fail, octet } from "./to-publish-options.js";
 
 /**
  * One `basic.publish` as the frames amqplib would write for it: the method frame, the content-header frame and, when
@@ -138,15 +139,4 @@ function checkShortString(name: string, value: string, what: string): void {
       details: [{ path: `/properties/${name}`, keyword: "amqp-property", message: "is longer than 255 bytes (AMQP short string)" }],
     });
   }
-}
-
-function octet(name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 255) fail(name, `must be an integer from 0 to 255, got ${String(value)}`);
-  return value;
-}
-
-function fail(name: string, reason: string): never {
-  throw new CeleryProtoError("EncodeError", `AMQP property ${name} ${reason}`, {
-    details: [{ path: `/properties/${name}`, keyword: "amqp-property", message: reason }],
-  });
 }

@@ -50,12 +50,14 @@ export function toPublishOptions(properties: AmqpProperties, defaultDeliveryMode
   return out as Options.Publish;
 }
 
-function octet(name: string, value: unknown): number {
+/** An octet property (`delivery_mode`, `priority`), refused with `EncodeError` naming it when out of range. */
+export function octet(name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 255) fail(name, `must be an integer from 0 to 255, got ${String(value)}`);
   return value;
 }
 
-function fail(name: string, reason: string): never {
+/** Refuses the AMQP property `name` with `EncodeError` (its JSON pointer in the details). */
+export function fail(name: string, reason: string): never {
   throw new CeleryProtoError("EncodeError", `AMQP property ${name} ${reason}`, {
     details: [{ path: `/properties/${name}`, keyword: "amqp-property", message: reason }],
   });
